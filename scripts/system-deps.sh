@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The system packages the page tests need: Debian's Chromium and CJK fonts. Installs them when run as
+# root on a Debian-like machine; otherwise says what to install.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing ${missing[*]} (apt)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "The browser tests need: ${missing[*]}. Install them (e.g. sudo apt-get install ${missing[*]})." >&2
+  exit 1
+fi

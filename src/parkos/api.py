@@ -1,0 +1,45 @@
+"""The REST API: django-ninja at /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from parkos.core.exceptions import ParkOSError
+from parkos.core.services import api_token_user
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; tokens are created on the profile page and stored hashed."""
+
+    def authenticate(self, request, token: str):
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="ParkOS API",
+    version="1",
+    description="ParkOS: the operating platform of a development zone administration.",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+)
+
+
+@api.exception_handler(ParkOSError)
+def on_service_error(request, exc: ParkOSError):
+    body = {"code": exc.code, "message": str(exc.message), "extra": exc.extra}
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(
+        request, {"code": "not_found", "message": "Not found", "extra": {}}, status=404
+    )
+
+
+from parkos.enterprises.api import router as enterprises_router  # noqa: E402
+
+api.add_router("/enterprises", enterprises_router)

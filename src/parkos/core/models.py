@@ -1,0 +1,221 @@
+"""Zone structure, users and roles, the working-day calendar overrides, API tokens and import runs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class VersionedModel(models.Model):
+    """Base for records people edit: timestamps and a version column for optimistic locking."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to restrict itself to what a user may see or change.
+
+    The model defines `scope_q(user, action) -> Q | None`: None means everything, an empty
+    `Q(pk__in=[])` means nothing.
+    """
+
+    def restrict(self, user, action: str = "view") -> ScopedQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.may(action):
+            return self.none()
+        q = self.model.scope_q(user, action)
+        return self if q is None else self.filter(q)
+
+
+class Zone(models.Model):
+    """The development zone this installation serves (one row)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    region_code = models.CharField(_("region code"), max_length=6, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Park(models.Model):
+    """A sub-area of the zone (片区 / 园区)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A bureau of the administration (部门)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    LEADER = "leader", _("Leader")
+    DEPT_ADMIN = "dept_admin", _("Department administrator")
+    DEPT_STAFF = "dept_staff", _("Department staff")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+
+
+# What each role may do at all; *which* records is the model's scope_q.
+ROLE_ACTIONS: dict[str, set[str]] = {
+    Role.SYSTEM_ADMIN: {"view", "change", "import", "export", "manage_users", "manage_calendar"},
+    Role.LEADER: {"view", "export"},
+    Role.DEPT_ADMIN: {"view", "change", "import", "export", "manage_users"},
+    Role.DEPT_STAFF: {"view", "change", "import", "export"},
+    Role.ENTERPRISE: {"view", "export"},
+}
+ZONE_WIDE_ROLES = {Role.SYSTEM_ADMIN, Role.LEADER}
+
+
+class User(AbstractUser):
+    """A login: administration staff by department, or an enterprise's own user."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DEPT_STAFF)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["dept_admin", "dept_staff"]) | Q(department__isnull=False),
+                name="user_department_staff_have_department",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def may(self, action: str) -> bool:
+        if self.is_superuser:
+            return True
+        return action in ROLE_ACTIONS.get(self.role, set())
+
+    @property
+    def is_zone_wide(self) -> bool:
+        return self.is_superuser or self.role in ZONE_WIDE_ROLES
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return not self.is_superuser and self.role == Role.ENTERPRISE
+
+
+class CalendarDay(models.Model):
+    """An administrator's override of one day: a holiday, or a 调休 working day. Wins over chinesecalendar."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'working' if self.is_working else 'off'}"
+
+
+class ApiToken(models.Model):
+    """A per-user API token; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ImportRun(models.Model):
+    """One Excel import: the uploaded file, its progress and its outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        INVALID = "invalid", _("Rejected: errors found")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="import_runs")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_name}"
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        return None if user.is_zone_wide else Q(created_by=user)

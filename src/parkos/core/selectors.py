@@ -1,0 +1,88 @@
+"""Reads for core: the working calendar with overrides, history entries, import runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import CalendarDay, ImportRun
+from .workdays import WorkingCalendar
+
+
+def working_calendar() -> WorkingCalendar:
+    """The zone's working-day calendar: chinesecalendar plus administrators' overrides (one query)."""
+    return WorkingCalendar(dict(CalendarDay.objects.values_list("date", "is_working")))
+
+
+def add_working_days(d: dt.date, n: int) -> dt.date:
+    return working_calendar().add_working_days(d, n)
+
+
+def working_days_between(a: dt.date, b: dt.date) -> int:
+    return working_calendar().working_days_between(a, b)
+
+
+def import_run_list(*, user) -> QuerySet[ImportRun]:
+    return ImportRun.objects.restrict(user, "view").select_related("created_by")
+
+
+def import_run_get(*, user, pk: int) -> ImportRun:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(import_run_list(user=user), pk=pk)
+
+
+def history_entries(records: list[tuple[str, QuerySet]], *, limit: int = 100) -> list[dict[str, Any]]:
+    """Audit entries (time, actor, action, what, field changes) from simple-history tables.
+
+    `records` pairs a label with a historical queryset. One query per table: each history row is
+    compared with the previous row of the same object to list what changed.
+    """
+    entries: list[dict[str, Any]] = []
+    for label, qs in records:
+        model = qs.model.instance_type
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in {"id", "created_at", "updated_at", "version"}
+        ]
+        rows = list(qs.select_related("history_user").order_by("history_date", "history_id"))
+        previous: dict[Any, Any] = {}
+        for h in rows:
+            before = previous.get(h.id)
+            changes = []
+            if h.history_type == "~" and before is not None:
+                for f in fields:
+                    old, new = getattr(before, f.attname), getattr(h, f.attname)
+                    if old != new:
+                        changes.append({"field": str(f.verbose_name), "old": _show(old), "new": _show(new)})
+            elif h.history_type == "+":
+                changes = [
+                    {"field": str(f.verbose_name), "old": "", "new": _show(getattr(h, f.attname))}
+                    for f in fields
+                    if getattr(h, f.attname) not in (None, "", False)
+                ]
+            previous[h.id] = h
+            entries.append(
+                {
+                    "time": h.history_date,
+                    "actor": str(h.history_user) if h.history_user else "",
+                    "action": h.get_history_type_display(),
+                    "type": h.history_type,
+                    "what": label,
+                    "object": str(h.instance) if h.history_type != "-" else str(h.id),
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: e["time"], reverse=True)
+    return entries[:limit]
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return str(v)

@@ -1,0 +1,147 @@
+"""Writes for core: calendar overrides, API tokens, import runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .exceptions import Forbidden, Invalid
+from .imports import ImportReport, import_file, importer_for
+from .models import ApiToken, CalendarDay, ImportRun, User
+from .progress import Progress
+
+TOKEN_PREFIX = "pk_"
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored."""
+    if not name.strip():
+        raise Invalid(_("Give the token a name."), fields={"name": [_("required")]})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[:8], digest=token_digest(raw))
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, pk: int) -> None:
+    updated = ApiToken.objects.filter(pk=pk, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise Forbidden(_("No such token."), code="not_found")
+
+
+def api_token_user(raw: str) -> User | None:
+    """The active user a raw token belongs to, or None; records its last use."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+@transaction.atomic
+def calendar_day_set(*, user: User, date: dt.date, is_working: bool, note: str = "") -> CalendarDay:
+    if not user.may("manage_calendar"):
+        raise Forbidden(_("Only system administrators may change the calendar."))
+    day, _created = CalendarDay.objects.update_or_create(
+        date=date, defaults={"is_working": is_working, "note": note}
+    )
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, user: User, date: dt.date) -> None:
+    if not user.may("manage_calendar"):
+        raise Forbidden(_("Only system administrators may change the calendar."))
+    CalendarDay.objects.filter(date=date).delete()
+
+
+def import_run_start(*, user: User, kind: str, upload: UploadedFile, dry_run: bool = False) -> ImportRun:
+    """Store the upload and queue its import; the page polls the run for progress."""
+    importer = importer_for(kind)
+    if not user.may(importer.permission):
+        raise Forbidden(_("You may not import data."))
+    if not upload.name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+        raise Invalid(_("Upload an Excel file (.xlsx)."), fields={"file": [_("not an Excel file")]})
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            kind=kind, file=upload, original_name=upload.name[:200], dry_run=dry_run, created_by=user
+        )
+    from .tasks import import_run_task
+
+    import_run_task.enqueue(run.pk)
+    return run
+
+
+def import_run_execute(*, run_id: int) -> ImportRun:
+    """Run a queued import (called by the background task)."""
+    run = ImportRun.objects.select_related("created_by").get(pk=run_id)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    progress = Progress("import", run.pk)
+    try:
+        with run.file.open("rb") as fh:
+            report: ImportReport = import_file(
+                kind=run.kind, source=fh, user=run.created_by, dry_run=run.dry_run, progress=progress
+            )
+    except Exception as exc:  # the run must end in a visible state whatever went wrong
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED, message=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    fields: dict[str, Any] = {
+        "status": ImportRun.Status.DONE if report.ok else ImportRun.Status.INVALID,
+        "rows": report.rows,
+        "created_count": report.created,
+        "updated_count": report.updated,
+        "errors": report.errors,
+        "finished_at": timezone.now(),
+    }
+    ImportRun.objects.filter(pk=run.pk).update(**fields)
+    progress("done", 1, 1, force=True)
+    run.refresh_from_db()
+    return run
+
+
+def cli_actor(username: str | None = None) -> User:
+    """Who a command-line import or export acts as: the named user, else the first system administrator."""
+    from django.core.management.base import CommandError
+
+    if username:
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise CommandError(f"no user {username}") from None
+    user = (
+        User.objects.filter(is_superuser=True).order_by("pk").first()
+        or User.objects.filter(role="system_admin").order_by("pk").first()
+    )
+    if user is None:
+        user, _created = User.objects.get_or_create(
+            username="parkos-cli",
+            defaults={
+                "role": "system_admin",
+                "is_superuser": True,
+                "is_staff": True,
+                "display_name": "命令行",
+            },
+        )
+        user.set_unusable_password()
+        user.save()
+    return user

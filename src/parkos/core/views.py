@@ -1,0 +1,252 @@
+"""Pages of core: home, imports with progress, calendar, API tokens; helpers shared by every app's views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import charts
+from .excel import Schema, error_report_bytes
+from .exceptions import ParkOSError
+from .imports import IMPORTERS
+from .models import CalendarDay
+from .progress import progress_of
+from .selectors import import_run_get, import_run_list, working_calendar
+from .services import (
+    api_token_create,
+    api_token_revoke,
+    calendar_day_delete,
+    calendar_day_set,
+    import_run_start,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---- helpers for every app's views -------------------------------------------------------------------
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def page_of(request: HttpRequest, qs, size: int | None = None):
+    paginator = Paginator(qs, size or settings.PARKOS_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(content, content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def schema_export_response(schema: Schema, records: Iterable[dict[str, Any]], filename: str) -> HttpResponse:
+    import io
+
+    buf = io.BytesIO()
+    schema.write(buf, records)
+    return xlsx_response(buf.getvalue(), filename)
+
+
+def service_errors(request: HttpRequest, exc: ParkOSError, form=None) -> None:
+    """Put a service error where people see it: onto the form's fields, and as a message."""
+    if form is not None:
+        for field, msgs in getattr(exc, "fields", {}).items():
+            for m in msgs:
+                form.add_error(field if field in form.fields else None, m)
+        if not getattr(exc, "fields", None):
+            form.add_error(None, str(exc.message))
+    messages.error(request, str(exc.message))
+
+
+def sort_columns(columns: list[tuple[str, str]], current: str) -> list[dict[str, Any]]:
+    """Header cells for a sortable table: label, the sort value a click asks for, and the arrow."""
+    out = []
+    for key, label in columns:
+        if not key:
+            out.append({"label": label})
+            continue
+        active = current.lstrip("-") == key
+        desc = current.startswith("-")
+        out.append(
+            {
+                "label": label,
+                "key": key,
+                "next": f"-{key}" if active and not desc else key,
+                "arrow": ("↓" if desc else "↑") if active else "",
+            }
+        )
+    return out
+
+
+def nav_context(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    ctx: dict[str, Any] = {"LANGUAGES": settings.LANGUAGES}
+    if user is not None and user.is_authenticated:
+        ctx["nav_role"] = user.get_role_display() if not user.is_superuser else _("System administrator")
+        ctx["nav_can_import"] = user.may("import")
+        ctx["nav_is_enterprise"] = user.is_enterprise_user
+        ctx["nav_can_calendar"] = user.may("manage_calendar")
+    return ctx
+
+
+# ---- pages ---------------------------------------------------------------------------------------------
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        from parkos.enterprises.selectors import enterprise_of_user
+
+        ent = enterprise_of_user(user=request.user)
+        if ent is None:
+            return render(request, "core/no_enterprise.html")
+        return redirect("enterprises:detail", pk=ent.pk)
+    from parkos.enterprises.selectors import registry_summary
+
+    summary = registry_summary(user=request.user)
+    parks = [(r["park__name"] or _("(no park)"), r["n"]) for r in summary["by_park"]]
+    years = summary["years"]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "summary": summary,
+            "chart_parks": charts.bar(
+                [p for p, _n in parks], {_("Enterprises"): [n for _p, n in parks]}, horizontal=True
+            ),
+            "chart_years": charts.line(
+                [str(y["year"]) for y in years],
+                {_("Revenue"): [y["revenue"] for y in years], _("Tax"): [y["tax"] for y in years]},
+                bars=(_("Revenue"),),
+            ),
+        },
+    )
+
+
+@login_required
+def import_index(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("import"):
+        raise Http404
+    kinds = [(k, imp.schema.title) for k, imp in IMPORTERS.items()]
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        upload = request.FILES.get("file")
+        if kind not in IMPORTERS or upload is None:
+            messages.error(request, _("Choose what to import and an Excel file."))
+        else:
+            try:
+                run = import_run_start(
+                    user=request.user, kind=kind, upload=upload, dry_run=bool(request.POST.get("dry_run"))
+                )
+            except ParkOSError as exc:
+                service_errors(request, exc)
+            else:
+                return redirect("import_run", pk=run.pk)
+    runs = import_run_list(user=request.user)[:20]
+    return render(
+        request, "core/import.html", {"kinds": kinds, "runs": runs, "selected": request.GET.get("kind", "")}
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in IMPORTERS or not request.user.may("import"):
+        raise Http404
+    schema = IMPORTERS[kind].schema
+    return xlsx_response(schema.template_bytes(), f"{kind}-template.xlsx")
+
+
+@login_required
+def import_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = import_run_get(user=request.user, pk=pk)
+    ctx = {"run": run, "progress": progress_of("import", run.pk), "errors": run.errors[:500]}
+    if is_htmx(request):
+        return render(request, "core/_import_status.html", ctx)
+    return render(request, "core/import_run.html", ctx)
+
+
+@login_required
+def import_run_report(request: HttpRequest, pk: int) -> HttpResponse:
+    run = import_run_get(user=request.user, pk=pk)
+    return xlsx_response(error_report_bytes(run.errors), f"import-{run.pk}-errors.xlsx")
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    cal = working_calendar()
+    result = None
+    if request.method == "POST" and request.POST.get("action") in {"set", "delete"}:
+        try:
+            day = dt.date.fromisoformat(request.POST.get("date", ""))
+            if request.POST["action"] == "set":
+                calendar_day_set(
+                    user=request.user,
+                    date=day,
+                    is_working=request.POST.get("is_working") == "1",
+                    note=request.POST.get("note", "")[:100],
+                )
+            else:
+                calendar_day_delete(user=request.user, date=day)
+            messages.success(request, _("Calendar updated."))
+        except ValueError:
+            messages.error(request, _("Enter a date as YYYY-MM-DD."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        return redirect("calendar")
+    start, n = request.GET.get("start"), request.GET.get("n")
+    if start and n:
+        try:
+            d, k = dt.date.fromisoformat(start), int(n)
+            result = {
+                "start": d,
+                "n": k,
+                "date": cal.add_working_days(d, k),
+                "confirmed": cal.is_confirmed(d, cal.add_working_days(d, k)),
+            }
+        except ValueError:
+            messages.error(request, _("Enter a date as YYYY-MM-DD and a whole number of days."))
+    today = timezone.localdate()
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "overrides": CalendarDay.objects.all()[:200],
+            "result": result,
+            "today": today,
+            "confirmed_this_year": cal.is_confirmed(today),
+            "confirmed_next_year": cal.is_confirmed(today.replace(year=today.year + 1, month=1, day=1)),
+        },
+    )
+
+
+@login_required
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    raw = None
+    if request.method == "POST":
+        try:
+            _token, raw = api_token_create(user=request.user, name=request.POST.get("name", ""))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    return render(request, "core/tokens.html", {"tokens": tokens, "raw": raw})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        api_token_revoke(user=request.user, pk=pk)
+        messages.success(request, _("Token revoked."))
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    return redirect(reverse("tokens"))

@@ -1,0 +1,314 @@
+"""The enterprise registry (企业库): enterprises, their land, annual and monthly figures, contacts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.cn import uscc as stdnum_uscc
+
+from parkos.core.models import ScopedQuerySet, VersionedModel
+
+from . import industries
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
+AMOUNT = {"max_digits": 16, "decimal_places": 3, "null": True, "blank": True}
+
+
+def validate_uscc(value: str) -> None:
+    if not stdnum_uscc.is_valid(value):
+        raise ValidationError(
+            _("“%(value)s” is not a valid unified social credit code"), params={"value": value}
+        )
+
+
+def validate_industry(value: str) -> None:
+    try:
+        industries.normalize(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class SrdiLevel(models.TextChoices):
+    NONE = "", _("None")
+    PROVINCE = "province", _("Provincial SRDI")
+    LITTLE_GIANT = "little_giant", _("National little giant")
+
+
+class Top500Kind(models.TextChoices):
+    NONE = "", _("None")
+    FORTUNE_GLOBAL = "fortune_global", _("Fortune Global 500")
+    CHINA = "china", _("China top 500")
+    CHINA_PRIVATE = "china_private", _("China private top 500")
+
+
+class EnterpriseStatus(models.TextChoices):
+    OPERATING = "operating", _("Operating")
+    SUSPENDED = "suspended", _("Suspended")
+    MOVED_OUT = "moved_out", _("Moved out")
+    DEREGISTERED = "deregistered", _("Deregistered")
+
+
+def _enterprise_scope(user, action: str, prefix: str = "") -> Q | None:
+    if user.is_zone_wide:
+        return None
+    if user.is_enterprise_user:
+        if action != "view" and action != "export":
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}accounts__user": user})
+    if user.department_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}owner_id": user.department_id})
+
+
+class Enterprise(VersionedModel):
+    """A registered enterprise; one row per USCC."""
+
+    uscc = models.CharField(_("USCC"), max_length=18, unique=True, validators=[validate_uscc])
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    former_names = models.CharField(_("former names"), max_length=500, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
+    registered_capital = models.DecimalField(_("registered capital (10k yuan)"), **MONEY)
+    established_on = models.DateField(_("date established"), null=True, blank=True)
+    industry_code = models.CharField(
+        _("industry code"), max_length=4, blank=True, validators=[validate_industry], db_index=True
+    )
+    industry_division = models.CharField(_("industry division"), max_length=2, blank=True, editable=False)
+    park = models.ForeignKey(
+        "core.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_above_scale = models.BooleanField(_("above scale"), default=False)
+    is_high_tech = models.BooleanField(_("high-tech enterprise"), default=False)
+    srdi_level = models.CharField(
+        _("SRDI level"), max_length=20, choices=SrdiLevel.choices, blank=True, default=""
+    )
+    top500_kind = models.CharField(
+        _("top-500 kind"), max_length=20, choices=Top500Kind.choices, blank=True, default=""
+    )
+    is_foreign_funded = models.BooleanField(_("foreign-funded"), default=False)
+    is_listing_reserve = models.BooleanField(_("listing reserve"), default=False)
+    is_headquarters = models.BooleanField(_("headquarters"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.OPERATING,
+        db_index=True,
+    )
+    tags = models.CharField(_("tags"), max_length=300, blank=True)
+    owner = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            models.CheckConstraint(condition=Q(registered_capital__gte=0), name="ent_capital_nonneg"),
+        ]
+        indexes = [models.Index(fields=["park", "status"]), models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.industry_division = self.industry_code[:2]
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        return _enterprise_scope(user, action)
+
+    @property
+    def industry_label(self) -> str:
+        return industries.label(self.industry_code)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.replace("，", ",").split(",") if t.strip()]
+
+
+class EnterpriseChild(models.Model):
+    """Rows that belong to one enterprise and share its scope."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        return _enterprise_scope(user, action, prefix="enterprise__")
+
+
+class EnterpriseAccount(models.Model):
+    """Links an enterprise user's login to their enterprise."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_account"
+    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="accounts")
+
+    class Meta:
+        verbose_name = _("enterprise account")
+        verbose_name_plural = _("enterprise accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.enterprise}"
+
+
+class LandParcel(EnterpriseChild, VersionedModel):
+    """A land parcel the enterprise uses (宗地), with its certificate and area in 亩."""
+
+    class Purpose(models.TextChoices):
+        INDUSTRIAL = "industrial", _("Industrial")
+        WAREHOUSING = "warehousing", _("Warehousing and logistics")
+        COMMERCIAL = "commercial", _("Commercial")
+        RD = "rd", _("Research and development")
+        OTHER = "other", _("Other")
+
+    class Tenure(models.TextChoices):
+        OWNED = "owned", _("Owned")
+        RENTED_IN = "rented_in", _("Rented in")
+        RENTED_OUT = "rented_out", _("Rented out")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="land_parcels")
+    certificate_no = models.CharField(_("certificate number"), max_length=60)
+    area_mu = models.DecimalField(_("area (mu)"), max_digits=12, decimal_places=2)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.INDUSTRIAL
+    )
+    tenure = models.CharField(_("tenure"), max_length=20, choices=Tenure.choices, default=Tenure.OWNED)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "certificate_no"]
+        verbose_name = _("land parcel")
+        verbose_name_plural = _("land parcels")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "certificate_no"], name="land_unique_certificate"),
+            models.CheckConstraint(condition=Q(area_mu__gte=0), name="land_area_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_no} ({self.area_mu} 亩)"
+
+
+ANNUAL_FIELDS = [
+    "revenue",
+    "gross_output",
+    "value_added",
+    "tax_paid",
+    "total_profit",
+    "rd_expense",
+    "employees",
+    "energy_tce",
+    "cod_t",
+    "ammonia_n_t",
+    "so2_t",
+    "nox_t",
+]
+
+
+class AnnualIndicator(EnterpriseChild, VersionedModel):
+    """One enterprise's figures for one year (money in 万元, energy in 吨标准煤, emissions in 吨)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="annual_indicators")
+    year = models.PositiveSmallIntegerField(_("year"))
+    revenue = models.DecimalField(_("operating revenue (10k yuan)"), **MONEY)
+    gross_output = models.DecimalField(_("gross industrial output (10k yuan)"), **MONEY)
+    value_added = models.DecimalField(_("industrial value added (10k yuan)"), **MONEY)
+    tax_paid = models.DecimalField(_("taxes paid (10k yuan)"), **MONEY)
+    total_profit = models.DecimalField(_("total profit (10k yuan)"), **MONEY)
+    rd_expense = models.DecimalField(_("R&D expenditure (10k yuan)"), **MONEY)
+    employees = models.PositiveIntegerField(_("average employees"), null=True, blank=True)
+    energy_tce = models.DecimalField(_("energy use (tce)"), **AMOUNT)
+    cod_t = models.DecimalField(_("COD (t)"), **AMOUNT)
+    ammonia_n_t = models.DecimalField(_("ammonia nitrogen (t)"), **AMOUNT)
+    so2_t = models.DecimalField(_("SO₂ (t)"), **AMOUNT)
+    nox_t = models.DecimalField(_("NOx (t)"), **AMOUNT)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "-year"]
+        verbose_name = _("annual indicators")
+        verbose_name_plural = _("annual indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="annual_unique_year"),
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0)
+                & Q(gross_output__gte=0)
+                & Q(rd_expense__gte=0)
+                & Q(energy_tce__gte=0),
+                name="annual_nonneg",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}"
+
+
+class MonthlyIndicator(EnterpriseChild, VersionedModel):
+    """One enterprise's figures for one month; `month` is the first day of that month."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="monthly_indicators")
+    month = models.DateField(_("month"))
+    output_value = models.DecimalField(_("output value (10k yuan)"), **MONEY)
+    revenue = models.DecimalField(_("operating revenue (10k yuan)"), **MONEY)
+    tax = models.DecimalField(_("tax (10k yuan)"), **MONEY)
+    electricity_kwh = models.DecimalField(
+        _("electricity (kWh)"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "-month"]
+        verbose_name = _("monthly indicators")
+        verbose_name_plural = _("monthly indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "month"], name="monthly_unique_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="monthly_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.month:%Y-%m}"
+
+
+class Contact(EnterpriseChild, VersionedModel):
+    """A person at the enterprise the administration talks to."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=60)
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "-is_primary", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name

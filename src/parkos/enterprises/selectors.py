@@ -1,0 +1,228 @@
+"""Reads of the registry, always scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from parkos.core.selectors import history_entries
+
+from .models import AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
+
+SORTS = {
+    "name": "name",
+    "uscc": "uscc",
+    "established": "established_on",
+    "capital": "registered_capital",
+    "park": "park__code",
+    "status": "status",
+    "updated": "updated_at",
+    "industry": "industry_code",
+}
+FLAGS = {
+    "above_scale": Q(is_above_scale=True),
+    "high_tech": Q(is_high_tech=True),
+    "srdi": ~Q(srdi_level=""),
+    "little_giant": Q(srdi_level="little_giant"),
+    "top500": ~Q(top500_kind=""),
+    "foreign": Q(is_foreign_funded=True),
+    "listing_reserve": Q(is_listing_reserve=True),
+    "headquarters": Q(is_headquarters=True),
+}
+
+
+@dataclass
+class EnterpriseFilters:
+    """The list's search, filters and sort, parsed from a query string (pages) or a schema (API)."""
+
+    q: str = ""
+    park: int | None = None
+    industry: str = ""  # a division (2 digits) or a longer code prefix
+    flag: str = ""
+    status: str = ""
+    owner: int | None = None
+    sort: str = "name"
+
+    @classmethod
+    def from_query(cls, params) -> EnterpriseFilters:
+        data: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = (params.get(f.name) or "").strip()
+            if not raw:
+                continue
+            if f.name in {"park", "owner"}:
+                data[f.name] = int(raw) if raw.isdigit() else None
+            else:
+                data[f.name] = raw[:100]
+        return cls(**data)
+
+    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+        if self.q:
+            term = self.q.strip()
+            cond = Q(name__icontains=term) | Q(former_names__icontains=term)
+            if term.isalnum() and term.isascii():
+                cond |= Q(uscc__startswith=term.upper())
+            qs = qs.filter(cond)
+        if self.park:
+            qs = qs.filter(park_id=self.park)
+        if self.industry and self.industry.isdigit():
+            qs = (
+                qs.filter(industry_division=self.industry)
+                if len(self.industry) == 2
+                else qs.filter(industry_code__startswith=self.industry)
+            )
+        if self.flag in FLAGS:
+            qs = qs.filter(FLAGS[self.flag])
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.owner:
+            qs = qs.filter(owner_id=self.owner)
+        key = self.sort.lstrip("-")
+        order = SORTS.get(key, "name")
+        desc = self.sort.startswith("-")
+        return qs.order_by(f"-{order}" if desc else order, "-pk" if desc else "pk")
+
+    def as_query(self) -> dict[str, Any]:
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, "")
+        }
+
+
+def enterprise_list(
+    *, user, filters: EnterpriseFilters | None = None, action: str = "view"
+) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.restrict(user, action).select_related("park", "owner")
+    return (filters or EnterpriseFilters()).apply(qs)
+
+
+def enterprise_get(*, user, pk: int, action: str = "view") -> Enterprise:
+    """One enterprise the user may see (or change); out of scope is indistinguishable from missing."""
+    return get_object_or_404(Enterprise.objects.restrict(user, action).select_related("park", "owner"), pk=pk)
+
+
+def enterprise_of_user(*, user) -> Enterprise | None:
+    if not user.is_authenticated or not user.is_enterprise_user:
+        return None
+    return Enterprise.objects.filter(accounts__user=user).first()
+
+
+def enterprise_export_records(qs: QuerySet[Enterprise]):
+    """Rows for the enterprise template (same columns as the import), streamed from one query."""
+    cols = [
+        "uscc",
+        "name",
+        "former_names",
+        "legal_representative",
+        "registered_capital",
+        "established_on",
+        "industry_code",
+        "park__name",
+        "address",
+        "is_above_scale",
+        "is_high_tech",
+        "srdi_level",
+        "top500_kind",
+        "is_foreign_funded",
+        "is_listing_reserve",
+        "is_headquarters",
+        "status",
+        "tags",
+        "owner__name",
+    ]
+    for row in qs.values(*cols).iterator(chunk_size=5000):
+        row["park"] = row.pop("park__name")
+        row["owner"] = row.pop("owner__name")
+        yield row
+
+
+def land_list(*, user, enterprise: Enterprise | None = None) -> QuerySet[LandParcel]:
+    qs = LandParcel.objects.restrict(user, "view").select_related("enterprise")
+    return qs.filter(enterprise=enterprise) if enterprise else qs
+
+
+def annual_list(*, user, enterprise: Enterprise | None = None) -> QuerySet[AnnualIndicator]:
+    qs = AnnualIndicator.objects.restrict(user, "view").select_related("enterprise")
+    return qs.filter(enterprise=enterprise) if enterprise else qs
+
+
+def monthly_list(*, user, enterprise: Enterprise | None = None) -> QuerySet[MonthlyIndicator]:
+    qs = MonthlyIndicator.objects.restrict(user, "view").select_related("enterprise")
+    return qs.filter(enterprise=enterprise) if enterprise else qs
+
+
+def contact_list(*, user, enterprise: Enterprise) -> QuerySet[Contact]:
+    return Contact.objects.restrict(user, "view").filter(enterprise=enterprise)
+
+
+def enterprise_profile(*, user, pk: int) -> dict[str, Any]:
+    """Everything the enterprise page shows, in a fixed number of queries."""
+    ent = enterprise_get(user=user, pk=pk)
+    land = list(land_list(user=user, enterprise=ent))
+    annual = list(annual_list(user=user, enterprise=ent).order_by("year"))
+    monthly = list(monthly_list(user=user, enterprise=ent).order_by("month"))
+    land_total = sum((p.area_mu for p in land if p.tenure != LandParcel.Tenure.RENTED_OUT), start=0)
+    history = history_entries(
+        [
+            (str(Enterprise._meta.verbose_name), Enterprise.history.filter(id=ent.pk)),
+            (str(LandParcel._meta.verbose_name), LandParcel.history.filter(enterprise_id=ent.pk)),
+            (str(AnnualIndicator._meta.verbose_name), AnnualIndicator.history.filter(enterprise_id=ent.pk)),
+            (str(MonthlyIndicator._meta.verbose_name), MonthlyIndicator.history.filter(enterprise_id=ent.pk)),
+            (str(Contact._meta.verbose_name), Contact.history.filter(enterprise_id=ent.pk)),
+        ]
+    )
+    return {
+        "enterprise": ent,
+        "land": land,
+        "land_total": land_total,
+        "annual": annual,
+        "monthly": monthly,
+        "contacts": list(contact_list(user=user, enterprise=ent)),
+        "history": history,
+        "charts": {
+            "annual": {
+                "years": [a.year for a in annual],
+                "revenue": [_num(a.revenue) for a in annual],
+                "tax": [_num(a.tax_paid) for a in annual],
+                "value_added": [_num(a.value_added) for a in annual],
+                "tax_per_mu": [
+                    _num(a.tax_paid / land_total) if a.tax_paid is not None and land_total else None
+                    for a in annual
+                ],
+            },
+            "monthly": {
+                "months": [f"{m.month:%Y-%m}" for m in monthly],
+                "output": [_num(m.output_value) for m in monthly],
+                "tax": [_num(m.tax) for m in monthly],
+                "electricity": [_num(m.electricity_kwh) for m in monthly],
+            },
+        },
+    }
+
+
+def _num(v) -> float | None:
+    return None if v is None else round(float(v), 2)
+
+
+def registry_summary(*, user) -> dict[str, Any]:
+    """Counts for the home page: by park, by flag, and the latest year's totals (bounded queries)."""
+    qs = Enterprise.objects.restrict(user, "view")
+    by_park = list(qs.values("park__name").annotate(n=Count("pk")).order_by("-n"))
+    flags = qs.aggregate(
+        total=Count("pk"),
+        above_scale=Count("pk", filter=Q(is_above_scale=True)),
+        high_tech=Count("pk", filter=Q(is_high_tech=True)),
+        srdi=Count("pk", filter=~Q(srdi_level="")),
+        top500=Count("pk", filter=~Q(top500_kind="")),
+        listing_reserve=Count("pk", filter=Q(is_listing_reserve=True)),
+    )
+    annual = AnnualIndicator.objects.restrict(user, "view")
+    years = list(
+        annual.values("year")
+        .annotate(revenue=Sum("revenue"), tax=Sum("tax_paid"), n=Count("pk"))
+        .order_by("year")
+    )
+    return {"by_park": by_park, "flags": flags, "years": years, "today": timezone.localdate()}

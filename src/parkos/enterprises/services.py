@@ -1,0 +1,216 @@
+"""Every write to the registry: permission, validation, version check, audit, one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from parkos.core.exceptions import Conflict, Forbidden, Invalid
+
+from .models import AnnualIndicator, Contact, Enterprise, EnterpriseAccount, LandParcel, MonthlyIndicator
+
+ENTERPRISE_EDITABLE = {
+    "name",
+    "former_names",
+    "legal_representative",
+    "registered_capital",
+    "established_on",
+    "industry_code",
+    "park",
+    "park_id",
+    "address",
+    "is_above_scale",
+    "is_high_tech",
+    "srdi_level",
+    "top500_kind",
+    "is_foreign_funded",
+    "is_listing_reserve",
+    "is_headquarters",
+    "status",
+    "tags",
+    "owner",
+    "owner_id",
+}
+
+
+def _clean_and_save(obj, *, user) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        raise Invalid(_("Please correct the errors below."), fields=fields) from None
+    obj._history_user = user
+    obj.save()
+
+
+def _check_version(obj, version: int | None) -> None:
+    if version is None or int(version) != obj.version:
+        raise Conflict(
+            _(
+                "Someone else changed this record (now version %(current)s, you edited version %(yours)s). "
+                "Reload the page to see their change, then edit again."
+            )
+            % {"current": obj.version, "yours": version},
+            extra={"current": obj.version},
+        )
+
+
+def _owner_allowed(user, owner_id: int | None) -> None:
+    if not user.is_zone_wide and owner_id != user.department_id:
+        raise Forbidden(_("You may only assign enterprises to your own department."))
+
+
+@transaction.atomic
+def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
+    if not user.may("change") or user.is_enterprise_user:
+        raise Forbidden(_("You may not create enterprises."))
+    data = {k: v for k, v in data.items() if k in ENTERPRISE_EDITABLE or k == "uscc"}
+    ent = Enterprise(**data)
+    if ent.owner_id is None and not user.is_zone_wide:
+        ent.owner_id = user.department_id
+    _owner_allowed(user, ent.owner_id) if ent.owner_id else None
+    if Enterprise.objects.filter(uscc=ent.uscc).exists():
+        raise Invalid(
+            _("An enterprise with this USCC is already registered."),
+            fields={"uscc": [_("already registered")]},
+        )
+    _clean_and_save(ent, user=user)
+    return ent
+
+
+@transaction.atomic
+def enterprise_update(*, user, pk: int, version: int | None, data: dict[str, Any]) -> Enterprise:
+    qs = Enterprise.objects.restrict(user, "change").select_for_update()
+    ent = get_object_or_404(qs, pk=pk)
+    _check_version(ent, version)
+    for field in ENTERPRISE_EDITABLE & data.keys():
+        setattr(ent, field, data[field])
+    if "owner" in data or "owner_id" in data:
+        _owner_allowed(user, ent.owner_id)
+    ent.version += 1
+    _clean_and_save(ent, user=user)
+    return ent
+
+
+@transaction.atomic
+def enterprise_account_link(*, user, enterprise: Enterprise, account_user) -> EnterpriseAccount:
+    if not user.may("manage_users"):
+        raise Forbidden(_("You may not manage users."))
+    link, _created = EnterpriseAccount.objects.update_or_create(
+        user=account_user, defaults={"enterprise": enterprise}
+    )
+    return link
+
+
+def _enterprise_for_change(user, enterprise_id: int) -> Enterprise:
+    return get_object_or_404(Enterprise.objects.restrict(user, "change"), pk=enterprise_id)
+
+
+@transaction.atomic
+def land_parcel_create(*, user, enterprise_id: int, data: dict[str, Any]) -> LandParcel:
+    ent = _enterprise_for_change(user, enterprise_id)
+    if LandParcel.objects.filter(enterprise=ent, certificate_no=data.get("certificate_no")).exists():
+        raise Invalid(
+            _("This enterprise already has a parcel with this certificate number."),
+            fields={"certificate_no": [_("already recorded")]},
+        )
+    parcel = LandParcel(enterprise=ent, **data)
+    _clean_and_save(parcel, user=user)
+    return parcel
+
+
+@transaction.atomic
+def land_parcel_update(*, user, pk: int, version: int | None, data: dict[str, Any]) -> LandParcel:
+    parcel = get_object_or_404(LandParcel.objects.restrict(user, "change").select_for_update(), pk=pk)
+    _check_version(parcel, version)
+    for k in {"certificate_no", "area_mu", "purpose", "tenure", "location"} & data.keys():
+        setattr(parcel, k, data[k])
+    parcel.version += 1
+    _clean_and_save(parcel, user=user)
+    return parcel
+
+
+@transaction.atomic
+def land_parcel_delete(*, user, pk: int) -> None:
+    parcel = get_object_or_404(LandParcel.objects.restrict(user, "change"), pk=pk)
+    parcel._history_user = user
+    parcel.delete()
+
+
+def _indicator_set(
+    model,
+    *,
+    user,
+    enterprise_id: int,
+    key: dict[str, Any],
+    version: int | None,
+    data: dict[str, Any],
+    editable: set[str],
+):
+    ent = _enterprise_for_change(user, enterprise_id)
+    obj = model.objects.select_for_update().filter(enterprise=ent, **key).first()
+    if obj is None:
+        obj = model(enterprise=ent, **key)
+    else:
+        _check_version(obj, version)
+        obj.version += 1
+    for k in editable & data.keys():
+        setattr(obj, k, data[k])
+    _clean_and_save(obj, user=user)
+    return obj
+
+
+@transaction.atomic
+def annual_indicator_set(
+    *, user, enterprise_id: int, year: int, version: int | None = None, data: dict[str, Any]
+) -> AnnualIndicator:
+    """Create or update one year's figures (a version is required to update)."""
+    from .models import ANNUAL_FIELDS
+
+    return _indicator_set(
+        AnnualIndicator,
+        user=user,
+        enterprise_id=enterprise_id,
+        key={"year": year},
+        version=version,
+        data=data,
+        editable=set(ANNUAL_FIELDS),
+    )
+
+
+@transaction.atomic
+def monthly_indicator_set(
+    *, user, enterprise_id: int, month, version: int | None = None, data: dict[str, Any]
+) -> MonthlyIndicator:
+    month = month.replace(day=1)
+    return _indicator_set(
+        MonthlyIndicator,
+        user=user,
+        enterprise_id=enterprise_id,
+        key={"month": month},
+        version=version,
+        data=data,
+        editable={"output_value", "revenue", "tax", "electricity_kwh"},
+    )
+
+
+@transaction.atomic
+def contact_create(*, user, enterprise_id: int, data: dict[str, Any]) -> Contact:
+    ent = _enterprise_for_change(user, enterprise_id)
+    contact = Contact(
+        enterprise=ent,
+        **{k: v for k, v in data.items() if k in {"name", "title", "phone", "email", "is_primary"}},
+    )
+    _clean_and_save(contact, user=user)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, user, pk: int) -> None:
+    contact = get_object_or_404(Contact.objects.restrict(user, "change"), pk=pk)
+    contact._history_user = user
+    contact.delete()

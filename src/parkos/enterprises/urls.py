@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("", views.enterprise_list_view, name="list"),
+    path("new/", views.enterprise_create_view, name="create"),
+    path("<int:pk>/", views.enterprise_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
+    path("<int:pk>/export.xlsx", views.enterprise_export_view, name="export"),
+]

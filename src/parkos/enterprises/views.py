@@ -1,0 +1,187 @@
+"""Registry pages: thin, calling selectors and services."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parkos.core import charts
+from parkos.core.excel import write_workbook
+from parkos.core.exceptions import ParkOSError
+from parkos.core.models import Department, Park
+from parkos.core.views import (
+    is_htmx,
+    page_of,
+    schema_export_response,
+    service_errors,
+    sort_columns,
+    xlsx_response,
+)
+
+from . import industries, selectors, services
+from .forms import EnterpriseForm
+from .imports import ANNUAL_SCHEMA, ENTERPRISE_SCHEMA, LAND_SCHEMA, MONTHLY_SCHEMA
+from .models import EnterpriseStatus
+
+COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("uscc", gettext_lazy("USCC")),
+    ("industry", gettext_lazy("Industry")),
+    ("park", gettext_lazy("Park")),
+    ("", gettext_lazy("Flags")),
+    ("capital", gettext_lazy("Registered capital")),
+    ("established", gettext_lazy("Established")),
+    ("status", gettext_lazy("Status")),
+]
+FLAG_CHOICES = [
+    ("above_scale", gettext_lazy("Above scale")),
+    ("high_tech", gettext_lazy("High-tech")),
+    ("srdi", gettext_lazy("SRDI (any level)")),
+    ("little_giant", gettext_lazy("Little giant")),
+    ("top500", gettext_lazy("Top-500")),
+    ("foreign", gettext_lazy("Foreign-funded")),
+    ("listing_reserve", gettext_lazy("Listing reserve")),
+    ("headquarters", gettext_lazy("Headquarters")),
+]
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        return redirect("home")
+    filters = selectors.EnterpriseFilters.from_query(request.GET)
+    qs = selectors.enterprise_list(user=request.user, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return schema_export_response(
+            ENTERPRISE_SCHEMA, selectors.enterprise_export_records(qs), "enterprises.xlsx"
+        )
+    ctx = {
+        "page": page_of(request, qs),
+        "filters": filters,
+        "headers": sort_columns(COLUMNS, filters.sort),
+        "parks": Park.objects.all(),
+        "departments": Department.objects.all() if request.user.is_zone_wide else [],
+        "divisions": industries.DIVISION_CHOICES,
+        "flags": FLAG_CHOICES,
+        "statuses": EnterpriseStatus.choices,
+        "can_create": request.user.may("change"),
+    }
+    return render(request, "enterprises/_table.html" if is_htmx(request) else "enterprises/list.html", ctx)
+
+
+@login_required
+def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = selectors.enterprise_profile(user=request.user, pk=pk)
+    a, m = ctx["charts"]["annual"], ctx["charts"]["monthly"]
+    ctx["chart_annual"] = charts.line(
+        [str(y) for y in a["years"]],
+        {_("Revenue"): a["revenue"], _("Value added"): a["value_added"], _("Tax"): a["tax"]},
+        bars=(_("Revenue"),),
+    )
+    ctx["chart_monthly"] = charts.line(m["months"], {_("Output value"): m["output"], _("Tax"): m["tax"]})
+    ctx["can_change"] = selectors.enterprise_list(user=request.user, action="change").filter(pk=pk).exists()
+    return render(request, "enterprises/detail.html", ctx)
+
+
+@login_required
+def enterprise_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One enterprise's data as a workbook: profile, land, annual and monthly sheets in the import templates."""
+    ent = selectors.enterprise_get(user=request.user, pk=pk, action="export")
+    from django.db.models import QuerySet
+
+    one: QuerySet = selectors.enterprise_list(user=request.user, action="export").filter(pk=ent.pk)
+    buf = io.BytesIO()
+    write_workbook(
+        buf,
+        [
+            (ENTERPRISE_SCHEMA, list(selectors.enterprise_export_records(one))),
+            (
+                LAND_SCHEMA,
+                [
+                    dict(
+                        _base(ent),
+                        **{
+                            k: getattr(p, k)
+                            for k in ("certificate_no", "area_mu", "purpose", "tenure", "location")
+                        },
+                    )
+                    for p in selectors.land_list(user=request.user, enterprise=ent)
+                ],
+            ),
+            (
+                ANNUAL_SCHEMA,
+                [
+                    dict(_base(ent), **{c.key: getattr(a, c.key) for c in ANNUAL_SCHEMA.columns[2:]})
+                    for a in selectors.annual_list(user=request.user, enterprise=ent).order_by("year")
+                ],
+            ),
+            (
+                MONTHLY_SCHEMA,
+                [
+                    dict(_base(ent), **{c.key: getattr(m, c.key) for c in MONTHLY_SCHEMA.columns[2:]})
+                    for m in selectors.monthly_list(user=request.user, enterprise=ent).order_by("month")
+                ],
+            ),
+        ],
+    )
+    return xlsx_response(buf.getvalue(), f"enterprise-{ent.uscc}.xlsx")
+
+
+def _base(ent) -> dict:
+    return {"uscc": ent.uscc, "name": ent.name}
+
+
+@login_required
+def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("change") or request.user.is_enterprise_user:
+        raise Http404
+    form = EnterpriseForm(request.POST or None)
+    _limit_owner(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            ent = services.enterprise_create(user=request.user, data=data)
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Enterprise registered."))
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ent = selectors.enterprise_get(user=request.user, pk=pk, action="change")
+    if request.method == "POST":
+        form = EnterpriseForm(
+            request.POST,
+            instance=selectors.enterprise_get(user=request.user, pk=pk, action="change"),
+            editing=True,
+        )
+        _limit_owner(form, request.user)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "uscc"}}
+            try:
+                services.enterprise_update(
+                    user=request.user, pk=pk, version=form.cleaned_data.get("version"), data=data
+                )
+            except ParkOSError as exc:
+                service_errors(request, exc, form)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("enterprises:detail", pk=pk)
+    else:
+        form = EnterpriseForm(instance=ent, initial={"version": ent.version}, editing=True)
+        _limit_owner(form, request.user)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": ent, "creating": False})
+
+
+def _limit_owner(form: EnterpriseForm, user) -> None:
+    if not user.is_zone_wide:
+        form.fields["owner"].queryset = Department.objects.filter(pk=user.department_id)

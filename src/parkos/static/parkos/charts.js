@@ -1,0 +1,9 @@
+// Render every <div class="chart" data-chart="..."> with ECharts from a JSON option built server-side.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var option = JSON.parse(document.getElementById(el.dataset.chart).textContent);
+    var chart = echarts.init(el);
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+});

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from parkos.api import api
+from parkos.core import views as core
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("enterprises/", include("parkos.enterprises.urls")),
+    path("imports/", core.import_index, name="imports"),
+    path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),
+    path("imports/<int:pk>/", core.import_run_detail, name="import_run"),
+    path("imports/<int:pk>/errors.xlsx", core.import_run_report, name="import_report"),
+    path("calendar/", core.calendar_view, name="calendar"),
+    path("tokens/", core.tokens_view, name="tokens"),
+    path("tokens/<int:pk>/revoke/", core.token_revoke, name="token_revoke"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,76 @@
+import os
+
+os.environ.setdefault("PARKOS_ENV", "test")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API beside live_server
+
+import pytest  # noqa: E402
+
+from parkos.core.models import Role  # noqa: E402
+from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory, enterprise_user  # noqa: E402
+
+
+@pytest.fixture
+def dept_a(db):
+    return DepartmentFactory(code="JFJ", name="经济发展局")
+
+
+@pytest.fixture
+def dept_b(db):
+    return DepartmentFactory(code="TCJ", name="投资促进局")
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(
+        username="admin", role=Role.SYSTEM_ADMIN, department=None, is_superuser=True, is_staff=True
+    )
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(username="leader", role=Role.LEADER, department=None)
+
+
+@pytest.fixture
+def staff_a(dept_a):
+    return UserFactory(username="staff_a", role=Role.DEPT_STAFF, department=dept_a)
+
+
+@pytest.fixture
+def staff_b(dept_b):
+    return UserFactory(username="staff_b", role=Role.DEPT_STAFF, department=dept_b)
+
+
+@pytest.fixture
+def ent_a(dept_a):
+    return EnterpriseFactory(owner=dept_a, name="长沙甲方重工有限公司")
+
+
+@pytest.fixture
+def ent_b(dept_b):
+    return EnterpriseFactory(owner=dept_b, name="湖南乙方芯片有限公司")
+
+
+@pytest.fixture
+def ent_user_a(ent_a):
+    return enterprise_user(ent_a, "qiye_a")
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_admin(client, admin):
+    return _client_for(client, admin)
+
+
+@pytest.fixture
+def client_staff_a(client, staff_a):
+    return _client_for(client, staff_a)
+
+
+@pytest.fixture
+def client_ent_a(client, ent_user_a):
+    return _client_for(client, ent_user_a)

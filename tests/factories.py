@@ -1,0 +1,112 @@
+"""Factories for the whole suite: valid USCCs, departments, parks, users of every role."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from parkos.core.models import Department, Park, Role, User
+from parkos.demo import make_uscc
+from parkos.enterprises.models import (
+    AnnualIndicator,
+    Contact,
+    Enterprise,
+    EnterpriseAccount,
+    LandParcel,
+    MonthlyIndicator,
+)
+
+PASSWORD = "Secret-pass-123"
+
+
+class ParkFactory(DjangoModelFactory):
+    class Meta:
+        model = Park
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"P{n}")
+    name = factory.Sequence(lambda n: f"片区{n}")
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"D{n}")
+    name = factory.Sequence(lambda n: f"部门{n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.DEPT_STAFF
+    department = factory.SubFactory(DepartmentFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    uscc = factory.Sequence(lambda n: make_uscc("430121", 10_000_000 + n))
+    name = factory.Sequence(lambda n: f"长沙测试{n:05d}机械有限公司")
+    industry_code = "3514"
+    industry_division = "35"
+    park = factory.SubFactory(ParkFactory)
+    owner = factory.SubFactory(DepartmentFactory)
+    registered_capital = Decimal("1000.00")
+    established_on = dt.date(2015, 6, 1)
+
+
+class LandParcelFactory(DjangoModelFactory):
+    class Meta:
+        model = LandParcel
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    certificate_no = factory.Sequence(lambda n: f"湘(2020)长沙县不动产权第{n:07d}号")
+    area_mu = Decimal("30.00")
+
+
+class AnnualIndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = AnnualIndicator
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2025
+    revenue = Decimal("5000.00")
+    tax_paid = Decimal("200.00")
+    value_added = Decimal("1200.00")
+
+
+class MonthlyIndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = MonthlyIndicator
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    month = dt.date(2025, 1, 1)
+    output_value = Decimal("400.00")
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = "王伟"
+
+
+def enterprise_user(enterprise, username="qiye"):
+    user = UserFactory(username=username, role=Role.ENTERPRISE, department=None)
+    EnterpriseAccount.objects.create(user=user, enterprise=enterprise)
+    return user
