@@ -336,6 +336,7 @@ ZH = {
     "Next year's holiday schedule is not known yet: deadlines that fall in it count weekends only and are marked unconfirmed. Add the State Council's schedule below when it is published.": "明年的节假日安排尚未发布：落在明年的期限只按周末计算，并标记为“未确认”。国务院办公厅发布安排后，请在下方录入。",
     "Please log in again.": "请重新登录。",
 }
+CONTEXT = {("history", "Created"): "新增", ("history", "Changed"): "修改", ("history", "Deleted"): "删除"}
 PLURALS = {
     "%(n)s enterprise": "共 %(n)s 家企业",
     "%(n)s error found; nothing was written.": "发现 %(n)s 处错误，未写入任何数据。",
@@ -354,7 +355,7 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
-        zh = ZH.get(entry.msgid)
+        zh = CONTEXT.get((entry.msgctxt, entry.msgid)) if entry.msgctxt else ZH.get(entry.msgid)
         if entry.msgid_plural:
             zh = PLURALS.get(entry.msgid) or zh
             if zh:

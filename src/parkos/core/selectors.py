@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import pgettext_lazy
 
 from .models import CalendarDay, ImportRun
 from .workdays import WorkingCalendar
@@ -32,6 +33,13 @@ def import_run_get(*, user, pk: int) -> ImportRun:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(import_run_list(user=user), pk=pk)
+
+
+ACTIONS = {
+    "+": pgettext_lazy("history", "Created"),
+    "~": pgettext_lazy("history", "Changed"),
+    "-": pgettext_lazy("history", "Deleted"),
+}
 
 
 def history_entries(records: list[tuple[str, QuerySet]], *, limit: int = 100) -> list[dict[str, Any]]:
@@ -69,7 +77,7 @@ def history_entries(records: list[tuple[str, QuerySet]], *, limit: int = 100) ->
                 {
                     "time": h.history_date,
                     "actor": str(h.history_user) if h.history_user else "",
-                    "action": h.get_history_type_display(),
+                    "action": ACTIONS[h.history_type],
                     "type": h.history_type,
                     "what": label,
                     "object": str(h.instance) if h.history_type != "-" else str(h.id),

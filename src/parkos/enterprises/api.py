@@ -1,13 +1,13 @@
 """The registry's API: thin handlers over the same selectors and services as the pages."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
+
+from parkos.core.exceptions import Invalid
 
 from . import selectors, services
 from .models import AnnualIndicator, Enterprise, LandParcel, MonthlyIndicator
@@ -203,7 +203,7 @@ def get_enterprise(request, pk: int):
 
 @router.post("/", response={201: EnterpriseOut}, summary="Register an enterprise")
 def create_enterprise(request, body: EnterpriseIn):
-    return 201, services.enterprise_create(user=request.user, data=body.model_dump())
+    return Status(201, services.enterprise_create(user=request.user, data=body.model_dump()))
 
 
 @router.patch("/{int:pk}", response=EnterpriseOut, summary="Change an enterprise (send the version you read)")
@@ -221,7 +221,9 @@ def list_land(request, pk: int):
 
 @router.post("/{int:pk}/land", response={201: LandOut}, summary="Add a land parcel")
 def create_land(request, pk: int, body: LandIn):
-    return 201, services.land_parcel_create(user=request.user, enterprise_id=pk, data=body.model_dump())
+    return Status(
+        201, services.land_parcel_create(user=request.user, enterprise_id=pk, data=body.model_dump())
+    )
 
 
 @router.patch("/land/{int:parcel_id}", response=LandOut, summary="Change a land parcel")
@@ -233,7 +235,7 @@ def update_land(request, parcel_id: int, body: LandPatch):
 @router.delete("/land/{int:parcel_id}", response={204: None}, summary="Remove a land parcel")
 def delete_land(request, parcel_id: int):
     services.land_parcel_delete(user=request.user, pk=parcel_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{int:pk}/annual", response=list[AnnualOut], summary="Annual indicators")
@@ -263,7 +265,7 @@ def put_monthly(request, pk: int, month: str, body: MonthlyIn):
     try:
         first = dt.datetime.strptime(month, "%Y-%m").date()  # noqa: DTZ007 - a calendar month, not a moment
     except ValueError:
-        get_object_or_404(Enterprise.objects.none(), pk=pk)  # a malformed month is not a resource
+        raise Invalid(_("month must be YYYY-MM"), fields={"month": [_("month must be YYYY-MM")]}) from None
     data = body.model_dump(exclude_unset=True, exclude={"version"})
     return services.monthly_indicator_set(
         user=request.user, enterprise_id=pk, month=first, version=body.version, data=data

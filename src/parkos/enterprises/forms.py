@@ -9,6 +9,7 @@ class EnterpriseForm(forms.ModelForm):
     """Create/edit form; `version` carries the version the user read, for the concurrent-edit check."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    industry_code = forms.CharField(label=_("industry code"), max_length=5, required=False)  # allows "C3514"
 
     class Meta:
         model = Enterprise

@@ -45,6 +45,7 @@ def _clean_and_save(obj, *, user) -> None:
         raise Invalid(_("Please correct the errors below."), fields=fields) from None
     obj._history_user = user
     obj.save()
+    obj.refresh_from_db()  # return what the database holds (decimals at their scale)
 
 
 def _check_version(obj, version: int | None) -> None:
@@ -72,7 +73,8 @@ def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
     ent = Enterprise(**data)
     if ent.owner_id is None and not user.is_zone_wide:
         ent.owner_id = user.department_id
-    _owner_allowed(user, ent.owner_id) if ent.owner_id else None
+    if ent.owner_id:
+        _owner_allowed(user, ent.owner_id)
     if Enterprise.objects.filter(uscc=ent.uscc).exists():
         raise Invalid(
             _("An enterprise with this USCC is already registered."),

@@ -1,0 +1,45 @@
+import datetime as dt
+
+from django.core.management import call_command
+from stdnum.cn import uscc
+
+from parkos.core.models import User
+from parkos.demo import demo_build, make_uscc
+from parkos.enterprises.models import AnnualIndicator, Enterprise, MonthlyIndicator
+
+
+def test_make_uscc_is_valid_with_changsha_region():
+    code = make_uscc("430121", 12345678)
+    assert uscc.is_valid(code)
+    assert code[2:8] == "430121"
+
+
+def test_demo_is_realistic_and_reproducible(db):
+    result = demo_build(enterprises=60, seed=3, months=3)
+    assert (result.enterprises, result.annual, result.monthly) == (60, 180, 180)
+    first = list(Enterprise.objects.order_by("uscc").values_list("uscc", "name", "registered_capital"))
+    assert all(uscc.is_valid(u) for u, _n, _c in first)
+    assert len({n for _u, n, _c in first}) == 60
+    assert set(AnnualIndicator.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
+    assert MonthlyIndicator.objects.latest("month").month == dt.date(2026, 10, 1)
+    revenue = {a.enterprise_id: a.revenue for a in AnnualIndicator.objects.filter(year=2023)}
+    above = [revenue[e.pk] for e in Enterprise.objects.filter(is_above_scale=True)]
+    below = [revenue[e.pk] for e in Enterprise.objects.filter(is_above_scale=False)]
+    assert 5 <= len(above) <= 25  # about a quarter of the industrial firms are 规上
+    assert sorted(above)[len(above) // 2] > 5 * sorted(below)[len(below) // 2]
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {"system_admin", "leader", "dept_admin", "dept_staff", "enterprise"}
+    Enterprise.objects.all().delete()
+    demo_build(enterprises=60, seed=3, months=3)
+    assert (
+        list(Enterprise.objects.order_by("uscc").values_list("uscc", "name", "registered_capital")) == first
+    )
+
+
+def test_demo_command_reuses_existing_data(db, capsys):
+    call_command("demo", "--enterprises", "20", "--months", "1")
+    out = capsys.readouterr().out
+    assert "20 enterprises" in out and "ParkOS@2026" in out
+    call_command("demo", "--enterprises", "20")
+    assert "reusing" in capsys.readouterr().out
+    assert Enterprise.objects.count() == 20
