@@ -39,7 +39,8 @@ def test_demo_is_realistic_and_reproducible(db):
 def test_demo_command_reuses_existing_data(db, capsys):
     call_command("demo", "--enterprises", "20", "--months", "1")
     out = capsys.readouterr().out
-    assert "20 enterprises" in out and "ParkOS@2026" in out
+    assert "20 enterprises" in out
+    assert "ParkOS@2026" in out
     call_command("demo", "--enterprises", "20")
     assert "reusing" in capsys.readouterr().out
     assert Enterprise.objects.count() == 20

@@ -43,7 +43,8 @@ def test_token_is_stored_hashed(token_a):
     from parkos.core.models import ApiToken
 
     stored = ApiToken.objects.get()
-    assert token_a not in (stored.digest, stored.prefix) and stored.prefix == token_a[:8]
+    assert token_a not in (stored.digest, stored.prefix)
+    assert stored.prefix == token_a[:8]
 
 
 def test_revoked_token_is_refused(client, token_a, staff_a):
@@ -84,7 +85,8 @@ def test_patch_with_stale_version_is_409(client, token_a, ent_a):
         **auth(token_a),
     )
     assert r.status_code == 409
-    assert r.json()["code"] == "conflict" and r.json()["extra"] == {"current": 2}
+    assert r.json()["code"] == "conflict"
+    assert r.json()["extra"] == {"current": 2}
     ent_a.refresh_from_db()
     assert ent_a.address == "东六路1号"
 
