@@ -74,3 +74,24 @@ def client_staff_a(client, staff_a):
 @pytest.fixture
 def client_ent_a(client, ent_user_a):
     return _client_for(client, ent_user_a)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium (apt `chromium`); Playwright's own browser download is not used."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("PARKOS_CHROMIUM", "/usr/bin/chromium"),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1400, "height": 1000}}
