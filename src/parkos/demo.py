@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 from stdnum.cn import uscc as stdnum_uscc
 
+from parkos.core.bulk import bulk_insert_objects
 from parkos.core.models import Department, Park, Role, User, Zone
 from parkos.enterprises.models import (
     AnnualIndicator,
@@ -149,16 +149,15 @@ def demo_build(
         parks = [Park.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in PARKS]
         depts = [Department.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in DEPARTMENTS]
         ents = _enterprises(rng, enterprises, parks, depts)
-        bulk_create_with_history(ents, Enterprise, batch_size=2000)
-        ents = list(Enterprise.objects.order_by("pk"))
+        bulk_insert_objects(ents)
         industrial = np.array([e.industry_code[:2] < "44" for e in ents])
         land = _land(rng, ents, industrial)
-        bulk_create_with_history(land, LandParcel, batch_size=2000)
+        bulk_insert_objects(land)
         annual, base_revenue = _annual(rng, ents, industrial, years, today)
-        bulk_create_with_history(annual, AnnualIndicator, batch_size=2000)
+        bulk_insert_objects(annual)
         monthly = _monthly(rng, ents, base_revenue, months, today)
-        bulk_create_with_history(monthly, MonthlyIndicator, batch_size=5000)
-        bulk_create_with_history(_contacts(rng, ents), Contact, batch_size=2000)
+        bulk_insert_objects(monthly)
+        bulk_insert_objects(_contacts(rng, ents))
         users = _users(depts, ents[0] if ents else None)
     return DemoResult(len(ents), len(land), len(annual), len(monthly), users)
 

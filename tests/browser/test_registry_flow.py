@@ -6,7 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from parkos.core.models import Role
-from tests.factories import PASSWORD, AnnualIndicatorFactory, DepartmentFactory, EnterpriseFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    AnnualIndicatorFactory,
+    DepartmentFactory,
+    EnterpriseFactory,
+    UserFactory,
+)
 from tests.xlsx import write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,8 +12,9 @@ from typing import Any
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from parkos.core.bulk import bulk_insert
 from parkos.core.excel import (
     CellError,
     Column,
@@ -259,7 +260,7 @@ class _RegistryImporter(Importer):
         for i, data in enumerate(rows, start=1):
             obj = existing.get((data[key[0]], data[key[1]]))
             if obj is None:
-                creates.append(model(**{k: data.get(k) for k in (*key, *fields) if k in data}))
+                creates.append({k: data[k] for k in (*key, *fields) if k in data})
             else:
                 diff = _changed(obj, data, fields)
                 if diff:
@@ -296,9 +297,9 @@ def _bulk_write(
 ) -> None:
     total = len(creates) + len(updates)
     done = 0
-    for i in range(0, len(creates), BATCH):
-        chunk = creates[i : i + BATCH]
-        bulk_create_with_history(chunk, model, batch_size=BATCH, default_user=user)
+    for i in range(0, len(creates), BATCH * 5):
+        chunk = creates[i : i + BATCH * 5]
+        bulk_insert(model, chunk, user=user)
         done += len(chunk)
         progress("write", done, total)
     if updates and fields:
@@ -392,9 +393,9 @@ class EnterpriseImporter(_RegistryImporter):
             obj = existing.get(r["uscc"])
             if obj is None:
                 data = {k: r[k] for k in fields if k in r}
-                if "owner_id" not in data:
-                    data["owner_id"] = own_dept
-                creates.append(Enterprise(uscc=r["uscc"], **data))
+                data.setdefault("owner_id", own_dept)
+                data["uscc"] = r["uscc"]
+                creates.append(data)
             else:
                 diff = _changed(obj, r, fields)
                 if diff:

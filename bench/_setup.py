@@ -1,0 +1,43 @@
+"""Shared bench setup: a fresh database (DATABASE_URL, or a temporary SQLite file), migrated."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def django_ready(label: str) -> str:
+    """Configure Django on a fresh database; return a description of it."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"parkos-bench-{label}-"))
+    os.environ.setdefault("PARKOS_ENV", "development")
+    os.environ["PARKOS_DATA_DIR"] = str(tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.settings")
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        name = f"{name}_bench_{label}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = f"{base}/{name}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    return f"{connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]})"
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    return f"{os.cpu_count()} cores, load {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}"
