@@ -169,7 +169,7 @@ def uscc_is_valid_fast(s: str) -> bool:
     """The same check as `stdnum.cn.uscc.is_valid` on a compact code, ~15x faster (imports check 100k rows)."""
     if not _USCC_RE.match(s):
         return False
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(s, _USCC_WEIGHTS))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(s[:17], _USCC_WEIGHTS, strict=True))
     return s[17] == _USCC_ALPHABET[(31 - total) % 31]
 
 
