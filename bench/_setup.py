@@ -33,6 +33,7 @@ def django_ready(label: str) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connection
 
     return f"{connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]})"

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEST = ROOT / "src" / "parkos" / "static" / "vendor"
 FILES = {
     "node_modules/@tabler/core/dist/css/tabler.min.css": "tabler.min.css",
+    "node_modules/@tabler/core/dist/css/tabler.min.css.map": "tabler.min.css.map",
     "node_modules/@tabler/core/dist/js/tabler.min.js": "tabler.min.js",
+    "node_modules/@tabler/core/dist/js/tabler.min.js.map": "tabler.min.js.map",
     "node_modules/htmx.org/dist/htmx.min.js": "htmx.min.js",
     "node_modules/echarts/dist/echarts.min.js": "echarts.min.js",
 }

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connections, models, transaction
 from django.utils import timezone
 
-_MISSING = object()
+ANALYZE_AFTER = 10_000
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
@@ -112,6 +112,9 @@ def bulk_insert(
             ],
             [ids, *hcols, [stamp] * n, ["+"] * n, [getattr(user, "pk", None)] * n, [None] * n],
         )
+    if conn.vendor == "postgresql" and len(rows) >= ANALYZE_AFTER:
+        with conn.cursor() as cur:  # fresh planner statistics: autovacuum would get there only later
+            cur.execute(f"ANALYZE {conn.ops.quote_name(model._meta.db_table)}")
     return ids
 
 

@@ -123,7 +123,11 @@ class Enterprise(VersionedModel):
         constraints = [
             models.CheckConstraint(condition=Q(registered_capital__gte=0), name="ent_capital_nonneg"),
         ]
-        indexes = [models.Index(fields=["park", "status"]), models.Index(fields=["owner", "name"])]
+        indexes = [
+            models.Index(fields=["park", "status"]),
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["industry_division", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

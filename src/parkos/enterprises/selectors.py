@@ -63,9 +63,12 @@ class EnterpriseFilters:
     def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
         if self.q:
             term = self.q.strip()
-            cond = Q(name__icontains=term) | Q(former_names__icontains=term)
-            if term.isalnum() and term.isascii():
-                cond |= Q(uscc__startswith=term.upper())
+            if term.isascii():
+                cond = Q(name__icontains=term) | Q(former_names__icontains=term)
+                if term.isalnum():
+                    cond |= Q(uscc__startswith=term.upper())
+            else:  # Chinese has no case: a plain LIKE spares UPPER() on every row
+                cond = Q(name__contains=term) | Q(former_names__contains=term)
             qs = qs.filter(cond)
         if self.park:
             qs = qs.filter(park_id=self.park)
