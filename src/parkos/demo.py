@@ -289,6 +289,8 @@ def _annual(rng, ents, industrial, years: int, today: dt.date):
         cols = [_dec(revenue), _dec(output), _dec(va), _dec(tax), _dec(profit), _dec(rd)]
         cols3 = [_dec(energy, 3), *[_dec(c, 3) for c in emis]]
         for i, e in enumerate(ents):
+            if e.established_on.year > y:  # no figures before the firm existed
+                continue
             out.append(
                 AnnualIndicator(
                     enterprise=e,
@@ -323,6 +325,8 @@ def _monthly(rng, ents, base, months: int, today: dt.date) -> list[MonthlyIndica
         kwh = _dec(monthly * rng.uniform(300, 1500, n), 0)
         d = dt.date(year, month + 1, 1)
         for i, e in enumerate(ents):
+            if e.established_on > d:
+                continue
             out.append(
                 MonthlyIndicator(
                     enterprise=e,
