@@ -11,7 +11,9 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 def main(base: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         page.goto(f"{base}/login/")
         page.get_by_label("用户名").fill("jfj_staff")
