@@ -51,11 +51,9 @@ def history_entries(records: list[tuple[str, QuerySet]], *, limit: int = 100) ->
     entries: list[dict[str, Any]] = []
     for label, qs in records:
         model = qs.model.instance_type
-        fields = [
-            f
-            for f in model._meta.concrete_fields
-            if f.name not in {"id", "created_at", "updated_at", "version"}
-        ]
+        tracked = {f.attname for f in qs.model._meta.concrete_fields}  # excluded fields are not in history
+        skip = {"id", "created_at", "updated_at", "version", "last_login", "password"}
+        fields = [f for f in model._meta.concrete_fields if f.attname in tracked and f.name not in skip]
         rows = list(qs.select_related("history_user").order_by("history_date", "history_id"))
         previous: dict[Any, Any] = {}
         for h in rows:

@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import charts
-from .excel import Schema, error_report_bytes
+from . import charts, users
+from .excel import Column, Schema, error_report_bytes
 from .exceptions import ParkOSError
+from .forms import UserForm
 from .imports import IMPORTERS
-from .models import CalendarDay
+from .models import CalendarDay, Department
 from .progress import progress_of
-from .selectors import import_run_get, import_run_list, working_calendar
+from .selectors import history_entries, import_run_get, import_run_list, working_calendar
 from .services import (
     api_token_create,
     api_token_revoke,
@@ -98,6 +99,7 @@ def nav_context(request: HttpRequest) -> dict[str, Any]:
         ctx["nav_can_import"] = user.may("import")
         ctx["nav_is_enterprise"] = user.is_enterprise_user
         ctx["nav_can_calendar"] = user.may("manage_calendar")
+        ctx["nav_can_users"] = user.may("manage_users")
     return ctx
 
 
@@ -250,3 +252,106 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ParkOSError as exc:
         service_errors(request, exc)
     return redirect(reverse("tokens"))
+
+
+# ---- users -------------------------------------------------------------------------------------------
+USER_SCHEMA = Schema(
+    kind="users",
+    title="用户",
+    columns=[
+        Column("username", "用户名"),
+        Column("display_name", "显示名"),
+        Column("role", "角色"),
+        Column("department", "部门"),
+        Column("enterprise", "企业"),
+        Column("is_active", "是否启用"),
+        Column("last_login", "最近登录", fmt=lambda v: timezone.localtime(v).strftime("%Y-%m-%d %H:%M")),
+    ],
+)
+
+
+@login_required
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("manage_users"):
+        raise Http404
+    qs = users.user_list(
+        actor=request.user, q=request.GET.get("q", "").strip(), role=request.GET.get("role", "")
+    )
+    if request.GET.get("export") == "xlsx":
+        records = (
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.get_role_display(),
+                "department": u.department.name if u.department else "",
+                "enterprise": u.enterprise_account.enterprise.name
+                if hasattr(u, "enterprise_account")
+                else "",
+                "is_active": u.is_active,
+                "last_login": u.last_login,
+            }
+            for u in qs
+        )
+        return schema_export_response(USER_SCHEMA, records, "users.xlsx")
+    return render(
+        request,
+        "core/users.html",
+        {
+            "page": page_of(request, qs),
+            "roles": users.roles_for(request.user),
+            "q": request.GET.get("q", ""),
+            "role": request.GET.get("role", ""),
+        },
+    )
+
+
+def _user_form(request: HttpRequest, *, instance=None) -> HttpResponse:
+    from parkos.enterprises.models import Enterprise
+
+    actor = request.user
+    departments = (
+        Department.objects.all() if actor.is_zone_wide else Department.objects.filter(pk=actor.department_id)
+    )
+    kwargs = {"roles": users.roles_for(actor), "departments": departments, "editing": instance is not None}
+    if request.method == "POST":
+        form = UserForm(request.POST, **kwargs)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            uscc = data.pop("enterprise_uscc", "").strip().upper()
+            password = data.pop("password")
+            enterprise = (
+                Enterprise.objects.restrict(actor, "view").filter(uscc=uscc).first() if uscc else None
+            )
+            if uscc and enterprise is None:
+                form.add_error("enterprise_uscc", _("No enterprise with this USCC that you may see."))
+            else:
+                try:
+                    if instance is None:
+                        user = users.user_create(
+                            actor=actor, data=data, password=password, enterprise=enterprise
+                        )
+                        messages.success(request, _("User created."))
+                    else:
+                        user = users.user_update(
+                            actor=actor, pk=instance.pk, data=data, enterprise=enterprise, password=password
+                        )
+                        messages.success(request, _("Changes saved."))
+                    return redirect("user_edit", pk=user.pk)
+                except ParkOSError as exc:
+                    service_errors(request, exc, form)
+    else:
+        form = UserForm(initial=UserForm.initial_for(instance) if instance else {"is_active": True}, **kwargs)
+    history = history_entries([(str(_("user")), instance.history.filter(id=instance.pk))]) if instance else []
+    return render(request, "core/user_form.html", {"form": form, "instance": instance, "history": history})
+
+
+@login_required
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("manage_users"):
+        raise Http404
+    return _user_form(request)
+
+
+@login_required
+def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _user_form(request, instance=users.user_get(actor=request.user, pk=pk))

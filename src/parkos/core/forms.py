@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department, User
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]+$", max_length=150)
+    display_name = forms.CharField(label=_("display name"), max_length=60, required=False)
+    role = forms.ChoiceField(label=_("role"))
+    department = forms.ModelChoiceField(
+        label=_("department"), queryset=Department.objects.all(), required=False
+    )
+    enterprise_uscc = forms.CharField(
+        label=_("Enterprise (USCC)"), max_length=18, required=False, help_text=_("for enterprise users")
+    )
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=_("at least 8 characters; leave empty to keep the current one"),
+    )
+
+    def __init__(self, *args, roles, departments, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+        self.fields["department"].queryset = departments
+        if editing:
+            self.fields["username"].disabled = True
+        for f in self.fields.values():
+            css = (
+                "form-check-input"
+                if isinstance(f.widget, forms.CheckboxInput)
+                else ("form-select" if isinstance(f.widget, forms.Select) else "form-control")
+            )
+            f.widget.attrs.setdefault("class", css)
+
+    @staticmethod
+    def initial_for(user: User) -> dict:
+        account = getattr(user, "enterprise_account", None)
+        return {
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role,
+            "department": user.department_id,
+            "is_active": user.is_active,
+            "enterprise_uscc": account.enterprise.uscc if account else "",
+        }

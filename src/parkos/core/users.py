@@ -1,0 +1,128 @@
+"""User management: who may manage whom, and the writes (services) and reads (selectors) for it.
+
+System administrators manage everyone. A department administrator manages the staff of their own
+department and the enterprise users of enterprises their department is responsible for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .exceptions import Forbidden, Invalid
+from .models import Role, User
+
+
+def _manageable_q(actor: User) -> Q | None:
+    if actor.is_superuser or actor.role == Role.SYSTEM_ADMIN:
+        return None
+    if actor.role == Role.DEPT_ADMIN and actor.department_id:
+        return Q(department_id=actor.department_id) | Q(
+            enterprise_account__enterprise__owner_id=actor.department_id
+        )
+    return Q(pk__in=[])
+
+
+def user_list(*, actor: User, q: str = "", role: str = "") -> QuerySet[User]:
+    if not actor.may("manage_users"):
+        return User.objects.none()
+    qs = User.objects.select_related("department", "enterprise_account__enterprise")
+    scope = _manageable_q(actor)
+    if scope is not None:
+        qs = qs.filter(scope)
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("department__code", "username")
+
+
+def user_get(*, actor: User, pk: int) -> User:
+    return get_object_or_404(user_list(actor=actor), pk=pk)
+
+
+def roles_for(actor: User) -> list[tuple[str, str]]:
+    if actor.is_superuser or actor.role == Role.SYSTEM_ADMIN:
+        return list(Role.choices)
+    return [
+        (r, label) for r, label in Role.choices if r in {Role.DEPT_ADMIN, Role.DEPT_STAFF, Role.ENTERPRISE}
+    ]
+
+
+def _check(actor: User, user: User, enterprise) -> None:
+    if user.role not in dict(roles_for(actor)):
+        raise Forbidden(_("You may not give this role."))
+    if user.role in {Role.DEPT_ADMIN, Role.DEPT_STAFF}:
+        if user.department_id is None:
+            raise Invalid(_("Department staff need a department."), fields={"department": [_("required")]})
+        if not actor.is_zone_wide and user.department_id != actor.department_id:
+            raise Forbidden(_("You may only manage your own department's users."))
+    if user.role == Role.ENTERPRISE:
+        if enterprise is None:
+            raise Invalid(
+                _("An enterprise user needs an enterprise."), fields={"enterprise": [_("required")]}
+            )
+        from parkos.enterprises.models import Enterprise
+
+        if (
+            not Enterprise.objects.restrict(actor, "change").filter(pk=enterprise.pk).exists()
+            and not actor.is_zone_wide
+        ):
+            raise Forbidden(_("You may only add users for enterprises your department looks after."))
+        user.department = None
+
+
+def _link_enterprise(user: User, enterprise) -> None:
+    from parkos.enterprises.models import EnterpriseAccount
+
+    if user.role == Role.ENTERPRISE:
+        EnterpriseAccount.objects.update_or_create(user=user, defaults={"enterprise": enterprise})
+    else:
+        EnterpriseAccount.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_create(*, actor: User, data: dict[str, Any], password: str, enterprise=None) -> User:
+    if not actor.may("manage_users"):
+        raise Forbidden(_("You may not manage users."))
+    if User.objects.filter(username=data.get("username", "")).exists():
+        raise Invalid(_("This user name is taken."), fields={"username": [_("already taken")]})
+    user = User(**{k: v for k, v in data.items() if k in {"username", "display_name", "role", "department"}})
+    _check(actor, user, enterprise)
+    try:
+        validate_password(password, user)
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"password": exc.messages}
+        raise Invalid(_("Please correct the errors below."), fields=fields) from None
+    user.set_password(password)
+    user._history_user = actor
+    user.save()
+    _link_enterprise(user, enterprise)
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, pk: int, data: dict[str, Any], enterprise=None, password: str = "") -> User:
+    user = get_object_or_404(user_list(actor=actor).select_for_update(of=("self",)), pk=pk)
+    if user.pk == actor.pk and data.get("is_active") is False:
+        raise Forbidden(_("You cannot deactivate yourself."))
+    for k in {"display_name", "role", "department", "is_active"} & data.keys():
+        setattr(user, k, data[k])
+    _check(actor, user, enterprise)
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise Invalid(_("Please correct the errors below."), fields={"password": exc.messages}) from None
+        user.set_password(password)
+    user._history_user = actor
+    user.save()
+    _link_enterprise(user, enterprise)
+    return user
