@@ -156,3 +156,18 @@ def test_enterprise_user_api_sees_only_own(client, ent_user_a, ent_a, ent_b):
 
 def test_session_auth_works_for_pages_users(client_staff_a, ent_a):
     assert client_staff_a.get(f"/api/v1/enterprises/{ent_a.pk}").json()["uscc"] == ent_a.uscc
+
+
+def test_contacts_api(client, token_a, ent_a, ent_b):
+    r = client.post(
+        f"/api/v1/enterprises/{ent_a.pk}/contacts",
+        json.dumps({"name": "张伟", "phone": "0731-1"}),
+        content_type="application/json",
+        **auth(token_a),
+    )
+    assert r.status_code == 201
+    assert [
+        c["name"] for c in client.get(f"/api/v1/enterprises/{ent_a.pk}/contacts", **auth(token_a)).json()
+    ] == ["张伟"]
+    assert client.get(f"/api/v1/enterprises/{ent_b.pk}/contacts", **auth(token_a)).status_code == 404
+    assert client.delete(f"/api/v1/enterprises/contacts/{r.json()['id']}", **auth(token_a)).status_code == 204

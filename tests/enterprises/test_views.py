@@ -233,3 +233,41 @@ def test_home_page_summary(client_admin, ent_a, ent_b):
     page = client_admin.get("/").content.decode()
     assert "chart-parks" in page
     assert "企业库概览" in page
+
+
+def test_add_and_remove_land_and_contacts_on_the_page(client_staff_a, ent_a):
+    url = f"/enterprises/{ent_a.pk}/"
+    r = client_staff_a.post(
+        f"{url}land/",
+        {"certificate_no": "湘(2024)第9号", "area_mu": "18.5", "purpose": "industrial", "tenure": "owned"},
+    )
+    assert r.url == url
+    parcel = ent_a.land_parcels.get()
+    assert parcel.area_mu == Decimal("18.50")
+    r = client_staff_a.post(
+        f"{url}land/",
+        {"certificate_no": "湘(2024)第9号", "area_mu": "3", "purpose": "industrial", "tenure": "owned"},
+        follow=True,
+    )
+    assert "已有此宗地证号" in r.content.decode()
+    assert ent_a.land_parcels.count() == 1
+    client_staff_a.post(f"{url}contacts/", {"name": "李娜", "phone": "13800000000", "is_primary": "on"})
+    contact = ent_a.contacts.get()
+    assert (contact.name, contact.is_primary) == ("李娜", True)
+    client_staff_a.post(f"{url}land/{parcel.pk}/delete/")
+    client_staff_a.post(f"{url}contacts/{contact.pk}/delete/")
+    assert not ent_a.land_parcels.exists()
+    assert not ent_a.contacts.exists()
+    history = client_staff_a.get(url).content.decode()
+    assert history.count("删除") >= 2
+
+
+def test_child_writes_out_of_scope_are_404(client_staff_a, ent_b):
+    parcel = LandParcelFactory(enterprise=ent_b)
+    r = client_staff_a.post(
+        f"/enterprises/{ent_b.pk}/land/",
+        {"certificate_no": "x", "area_mu": "1", "purpose": "industrial", "tenure": "owned"},
+    )
+    assert r.status_code == 404
+    assert client_staff_a.post(f"/enterprises/{ent_b.pk}/land/{parcel.pk}/delete/").status_code == 404
+    assert ent_b.land_parcels.count() == 1

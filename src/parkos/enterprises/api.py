@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from parkos.core.exceptions import Invalid
 
 from . import selectors, services
-from .models import AnnualIndicator, Enterprise, LandParcel, MonthlyIndicator
+from .models import AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
 
 router = Router(tags=["enterprises"])
 
@@ -176,6 +176,20 @@ class AnnualIn(Schema):
     nox_t: Decimal | None = None
 
 
+class ContactOut(ModelSchema):
+    class Meta:
+        model = Contact
+        fields = ["id", "enterprise", "name", "title", "phone", "email", "is_primary", "version"]
+
+
+class ContactIn(Schema):
+    name: str
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    is_primary: bool = False
+
+
 class MonthlyOut(ModelSchema):
     class Meta:
         model = MonthlyIndicator
@@ -270,3 +284,20 @@ def put_monthly(request, pk: int, month: str, body: MonthlyIn):
     return services.monthly_indicator_set(
         user=request.user, enterprise_id=pk, month=first, version=body.version, data=data
     )
+
+
+@router.get("/{int:pk}/contacts", response=list[ContactOut], summary="An enterprise's contacts")
+def list_contacts(request, pk: int):
+    ent = selectors.enterprise_get(user=request.user, pk=pk)
+    return selectors.contact_list(user=request.user, enterprise=ent)
+
+
+@router.post("/{int:pk}/contacts", response={201: ContactOut}, summary="Add a contact")
+def create_contact(request, pk: int, body: ContactIn):
+    return Status(201, services.contact_create(user=request.user, enterprise_id=pk, data=body.model_dump()))
+
+
+@router.delete("/contacts/{int:contact_id}", response={204: None}, summary="Remove a contact")
+def delete_contact(request, contact_id: int):
+    services.contact_delete(user=request.user, pk=contact_id)
+    return Status(204, None)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .industries import normalize
-from .models import Enterprise
+from .models import Contact, Enterprise, LandParcel
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -65,3 +65,34 @@ class EnterpriseForm(forms.ModelForm):
 
     def validate_unique(self) -> None:  # the service checks uniqueness and reports it on the field
         pass
+
+
+class _Styled:
+    def style(self) -> None:
+        for f in self.fields.values():
+            css = (
+                "form-check-input"
+                if isinstance(f.widget, forms.CheckboxInput)
+                else ("form-select" if isinstance(f.widget, forms.Select) else "form-control")
+            )
+            f.widget.attrs.setdefault("class", css)
+
+
+class LandParcelForm(_Styled, forms.ModelForm):
+    class Meta:
+        model = LandParcel
+        fields = ["certificate_no", "area_mu", "purpose", "tenure", "location"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class ContactForm(_Styled, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "phone", "email", "is_primary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()

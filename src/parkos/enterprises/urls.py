@@ -9,4 +9,8 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail_view, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
     path("<int:pk>/export.xlsx", views.enterprise_export_view, name="export"),
+    path("<int:pk>/land/", views.land_add_view, name="land_add"),
+    path("<int:pk>/land/<int:parcel_id>/delete/", views.land_delete_view, name="land_delete"),
+    path("<int:pk>/contacts/", views.contact_add_view, name="contact_add"),
+    path("<int:pk>/contacts/<int:contact_id>/delete/", views.contact_delete_view, name="contact_delete"),
 ]

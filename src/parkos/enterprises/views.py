@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from parkos.core import charts
 from parkos.core.excel import write_workbook
@@ -25,7 +26,7 @@ from parkos.core.views import (
 )
 
 from . import industries, selectors, services
-from .forms import EnterpriseForm
+from .forms import ContactForm, EnterpriseForm, LandParcelForm
 from .imports import ANNUAL_SCHEMA, ENTERPRISE_SCHEMA, LAND_SCHEMA, MONTHLY_SCHEMA
 from .models import EnterpriseStatus
 
@@ -86,6 +87,8 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ctx["chart_monthly"] = charts.line(m["months"], {_("Output value"): m["output"], _("Tax"): m["tax"]})
     ctx["can_change"] = selectors.enterprise_list(user=request.user, action="change").filter(pk=pk).exists()
+    if ctx["can_change"]:
+        ctx["land_form"], ctx["contact_form"] = LandParcelForm(), ContactForm()
     return render(request, "enterprises/detail.html", ctx)
 
 
@@ -185,3 +188,46 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _limit_owner(form: EnterpriseForm, user) -> None:
     if not user.is_zone_wide:
         form.fields["owner"].queryset = Department.objects.filter(pk=user.department_id)
+
+
+def _child_form_post(request: HttpRequest, pk: int, form_class, create) -> HttpResponse:
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            create(user=request.user, enterprise_id=pk, data=form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("enterprises:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def land_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form_post(request, pk, LandParcelForm, services.land_parcel_create)
+
+
+@login_required
+@require_POST
+def land_delete_view(request: HttpRequest, pk: int, parcel_id: int) -> HttpResponse:
+    services.land_parcel_delete(user=request.user, pk=parcel_id)
+    messages.success(request, _("Removed."))
+    return redirect("enterprises:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form_post(request, pk, ContactForm, services.contact_create)
+
+
+@login_required
+@require_POST
+def contact_delete_view(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+    services.contact_delete(user=request.user, pk=contact_id)
+    messages.success(request, _("Removed."))
+    return redirect("enterprises:detail", pk=pk)
