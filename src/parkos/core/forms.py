@@ -4,6 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from .models import Department, User
 
 
+def style_widgets(form: forms.BaseForm) -> None:
+    """Tabler/Bootstrap classes on every widget of a form."""
+    for f in form.fields.values():
+        if isinstance(f.widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(f.widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        f.widget.attrs.setdefault("class", css)
+
+
 class UserForm(forms.Form):
     username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]+$", max_length=150)
     display_name = forms.CharField(label=_("display name"), max_length=60, required=False)
@@ -28,13 +40,7 @@ class UserForm(forms.Form):
         self.fields["department"].queryset = departments
         if editing:
             self.fields["username"].disabled = True
-        for f in self.fields.values():
-            css = (
-                "form-check-input"
-                if isinstance(f.widget, forms.CheckboxInput)
-                else ("form-select" if isinstance(f.widget, forms.Select) else "form-control")
-            )
-            f.widget.attrs.setdefault("class", css)
+        style_widgets(self)
 
     @staticmethod
     def initial_for(user: User) -> dict:

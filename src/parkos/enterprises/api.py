@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from parkos.core.exceptions import Invalid
 
 from . import selectors, services
-from .models import AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
+from .models import ENTERPRISE_FIELDS, AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
 
 router = Router(tags=["enterprises"])
 
@@ -44,30 +44,7 @@ class EnterpriseOut(ModelSchema):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "id",
-            "uscc",
-            "name",
-            "former_names",
-            "legal_representative",
-            "registered_capital",
-            "established_on",
-            "industry_code",
-            "park",
-            "address",
-            "is_above_scale",
-            "is_high_tech",
-            "srdi_level",
-            "top500_kind",
-            "is_foreign_funded",
-            "is_listing_reserve",
-            "is_headquarters",
-            "status",
-            "tags",
-            "owner",
-            "version",
-            "updated_at",
-        ]
+        fields = ["id", "uscc", *ENTERPRISE_FIELDS, "version", "updated_at"]
 
 
 class EnterpriseIn(Schema):

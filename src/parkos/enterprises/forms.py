@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import style_widgets
+
 from .industries import normalize
-from .models import Contact, Enterprise, LandParcel
+from .models import ENTERPRISE_FIELDS, Contact, Enterprise, LandParcel
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -13,27 +15,7 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "uscc",
-            "name",
-            "former_names",
-            "legal_representative",
-            "registered_capital",
-            "established_on",
-            "industry_code",
-            "park",
-            "address",
-            "is_above_scale",
-            "is_high_tech",
-            "srdi_level",
-            "top500_kind",
-            "is_foreign_funded",
-            "is_listing_reserve",
-            "is_headquarters",
-            "status",
-            "tags",
-            "owner",
-        ]
+        fields = ["uscc", *ENTERPRISE_FIELDS]
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"industry_code": _("GB/T 4754-2017, e.g. 3511 or C3511")}
 
@@ -41,15 +23,8 @@ class EnterpriseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["uscc"].disabled = True
-        for name, f in self.fields.items():
-            css = (
-                "form-check-input"
-                if isinstance(f.widget, forms.CheckboxInput)
-                else ("form-select" if isinstance(f.widget, forms.Select) else "form-control")
-            )
-            f.widget.attrs.setdefault("class", css)
-            if name == "uscc":
-                f.widget.attrs["maxlength"] = 18
+        style_widgets(self)
+        self.fields["uscc"].widget.attrs["maxlength"] = 18
 
     def clean_industry_code(self) -> str:
         code = self.cleaned_data.get("industry_code") or ""
@@ -67,32 +42,21 @@ class EnterpriseForm(forms.ModelForm):
         pass
 
 
-class _Styled:
-    def style(self) -> None:
-        for f in self.fields.values():
-            css = (
-                "form-check-input"
-                if isinstance(f.widget, forms.CheckboxInput)
-                else ("form-select" if isinstance(f.widget, forms.Select) else "form-control")
-            )
-            f.widget.attrs.setdefault("class", css)
-
-
-class LandParcelForm(_Styled, forms.ModelForm):
+class LandParcelForm(forms.ModelForm):
     class Meta:
         model = LandParcel
         fields = ["certificate_no", "area_mu", "purpose", "tenure", "location"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.style()
+        style_widgets(self)
 
 
-class ContactForm(_Styled, forms.ModelForm):
+class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email", "is_primary"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.style()
+        style_widgets(self)

@@ -149,6 +149,14 @@ class Enterprise(VersionedModel):
         return [t for t in self.tags.replace("，", ",").split(",") if t.strip()]
 
 
+# The fields people edit (forms, API, imports, exports all follow this order); `uscc` is the identity.
+ENTERPRISE_FIELDS = [
+    "name", "former_names", "legal_representative", "registered_capital", "established_on", "industry_code",
+    "park", "address", "is_above_scale", "is_high_tech", "srdi_level", "top500_kind", "is_foreign_funded",
+    "is_listing_reserve", "is_headquarters", "status", "tags", "owner",
+]  # fmt: skip
+
+
 class EnterpriseChild(models.Model):
     """Rows that belong to one enterprise and share its scope."""
 

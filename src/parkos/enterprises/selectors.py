@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from parkos.core.selectors import history_entries
 
-from .models import AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
+from .models import ENTERPRISE_FIELDS, AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
 
 SORTS = {
     "name": "name",
@@ -115,27 +115,8 @@ def enterprise_of_user(*, user) -> Enterprise | None:
 
 def enterprise_export_records(qs: QuerySet[Enterprise]):
     """Rows for the enterprise template (same columns as the import), streamed from one query."""
-    cols = [
-        "uscc",
-        "name",
-        "former_names",
-        "legal_representative",
-        "registered_capital",
-        "established_on",
-        "industry_code",
-        "park__name",
-        "address",
-        "is_above_scale",
-        "is_high_tech",
-        "srdi_level",
-        "top500_kind",
-        "is_foreign_funded",
-        "is_listing_reserve",
-        "is_headquarters",
-        "status",
-        "tags",
-        "owner__name",
-    ]
+    related = {"park": "park__name", "owner": "owner__name"}
+    cols = ["uscc", *(related.get(f, f) for f in ENTERPRISE_FIELDS)]
     for row in qs.values(*cols).iterator(chunk_size=5000):
         row["park"] = row.pop("park__name")
         row["owner"] = row.pop("owner__name")

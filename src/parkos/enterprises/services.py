@@ -11,30 +11,17 @@ from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 
-from .models import AnnualIndicator, Contact, Enterprise, EnterpriseAccount, LandParcel, MonthlyIndicator
+from .models import (
+    ENTERPRISE_FIELDS,
+    AnnualIndicator,
+    Contact,
+    Enterprise,
+    EnterpriseAccount,
+    LandParcel,
+    MonthlyIndicator,
+)
 
-ENTERPRISE_EDITABLE = {
-    "name",
-    "former_names",
-    "legal_representative",
-    "registered_capital",
-    "established_on",
-    "industry_code",
-    "park",
-    "park_id",
-    "address",
-    "is_above_scale",
-    "is_high_tech",
-    "srdi_level",
-    "top500_kind",
-    "is_foreign_funded",
-    "is_listing_reserve",
-    "is_headquarters",
-    "status",
-    "tags",
-    "owner",
-    "owner_id",
-}
+ENTERPRISE_EDITABLE = {*ENTERPRISE_FIELDS, "park_id", "owner_id"}
 
 
 def _clean_and_save(obj, *, user) -> None:
