@@ -46,5 +46,7 @@ def test_demo_command_reuses_existing_data(db, capsys):
     assert "20 enterprises" in out
     assert "ParkOS@2026" in out
     call_command("demo", "--enterprises", "20")
-    assert "reusing" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "reusing" in out
+    assert "jfj_staff" in out
     assert Enterprise.objects.count() == 20

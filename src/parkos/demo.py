@@ -27,6 +27,15 @@ from parkos.enterprises.models import (
 )
 
 DEMO_PASSWORD = "ParkOS@2026"
+# username, role, department code, display name, is superuser
+DEMO_USERS = [
+    ("admin", Role.SYSTEM_ADMIN, None, "系统管理员", True),
+    ("leader", Role.LEADER, None, "管委会领导", False),
+    ("jfj_admin", Role.DEPT_ADMIN, "JFJ", "经发局管理员", False),
+    ("jfj_staff", Role.DEPT_STAFF, "JFJ", "经发局工作人员", False),
+    ("qfzx_staff", Role.DEPT_STAFF, "QFZX", "企业服务中心工作人员", False),
+    ("qiye", Role.ENTERPRISE, None, "企业用户", False),
+]
 
 PARKS = [
     ("XS", "星沙产业基地"),
@@ -358,16 +367,8 @@ def _contacts(rng, ents) -> list[Contact]:
 
 def _users(depts, first_enterprise) -> list[tuple[str, str, str]]:
     by_code = {d.code: d for d in depts}
-    specs = [
-        ("admin", Role.SYSTEM_ADMIN, None, "系统管理员", True),
-        ("leader", Role.LEADER, None, "管委会领导", False),
-        ("jfj_admin", Role.DEPT_ADMIN, "JFJ", "经发局管理员", False),
-        ("jfj_staff", Role.DEPT_STAFF, "JFJ", "经发局工作人员", False),
-        ("qfzx_staff", Role.DEPT_STAFF, "QFZX", "企业服务中心工作人员", False),
-        ("qiye", Role.ENTERPRISE, None, "企业用户", False),
-    ]
     out = []
-    for username, role, dept, display, superuser in specs:
+    for username, role, dept, display, superuser in DEMO_USERS:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.display_name = role, display
         user.department = by_code.get(dept) if dept else None

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parkos.core.models import User
 from parkos.enterprises.models import Enterprise
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=24, help="months of monthly indicators")
 
     def handle(self, *args, **opts):
-        from parkos.demo import DEMO_PASSWORD, demo_build
+        from parkos.demo import DEMO_USERS, demo_build
 
         n = opts["enterprises"]
         if not 1 <= n <= 100_000:
@@ -27,6 +28,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"The registry already has {Enterprise.objects.count()} enterprises; reusing it."
             )
+            self._logins(
+                [
+                    (u, str(r.label), "")
+                    for u, r, *_rest in DEMO_USERS
+                    if User.objects.filter(username=u).exists()
+                ]
+            )
             return
         t0 = time.perf_counter()
         result = demo_build(enterprises=n, seed=opts["seed"], months=opts["months"])
@@ -34,6 +42,11 @@ class Command(BaseCommand):
             f"Demo zone built in {time.perf_counter() - t0:.1f}s: {result.enterprises} enterprises, "
             f"{result.land} land parcels, {result.annual} annual and {result.monthly} monthly indicator rows."
         )
+        self._logins(result.users)
+
+    def _logins(self, users) -> None:
+        from parkos.demo import DEMO_PASSWORD
+
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
-        for username, role, note in result.users:
+        for username, role, note in users:
             self.stdout.write(f"  {username:<12} {role}  {note}")
