@@ -210,7 +210,8 @@ def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:
             if name not in names:
                 names.add(name)
                 break
-        above = is_industrial and u[i, 0] < 0.28
+        code = str(rng.choice(codes))
+        above = code[:2] <= "43" and u[i, 0] < 0.28  # 规上 is an industrial designation (divisions 06-46)
         high_tech = u[i, 1] < (0.3 if k in (2, 4) else 0.15)
         srdi = "little_giant" if u[i, 2] < 0.01 else ("province" if u[i, 2] < 0.07 else "")
         top500 = (
@@ -231,7 +232,7 @@ def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:
                 legal_representative=f"{rng.choice(SURNAMES)}{''.join(rng.choice(GIVEN, size=int(rng.integers(1, 3))))}",
                 registered_capital=Decimal(f"{capital[i]:.2f}"),
                 established_on=dt.date(1993, 1, 1) + dt.timedelta(days=int(est_days[i])),
-                industry_code=str(rng.choice(codes)),
+                industry_code=code,
                 park=park,
                 address=f"长沙经济技术开发区{rng.choice(STREETS)}{int(rng.integers(1, 400))}号",
                 is_above_scale=bool(above),
