@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "parkos.core",
     "parkos.enterprises",
+    "parkos.efficiency",
 ]
 
 MIDDLEWARE = [

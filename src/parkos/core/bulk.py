@@ -13,6 +13,7 @@ max id under the write lock on SQLite), so callers get the ids back in row order
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,7 +51,9 @@ def _columns(fields: Sequence[models.Field], rows: Sequence[dict[str, Any]], now
         default = f.get_default()
         name = f.attname
         values = [r.get(name, default) for r in rows]
-        if conn.vendor == "sqlite":
+        if isinstance(f, models.JSONField):
+            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+        elif conn.vendor == "sqlite":
             if isinstance(f, models.DateTimeField):
                 values = [conn.ops.adapt_datetimefield_value(v) if v is not None else None for v in values]
             elif isinstance(f, models.DateField):

@@ -129,6 +129,7 @@ class AnnualOut(ModelSchema):
             "rd_expense",
             "employees",
             "energy_tce",
+            "electricity_10k_kwh",
             "cod_t",
             "ammonia_n_t",
             "so2_t",
@@ -147,6 +148,7 @@ class AnnualIn(Schema):
     rd_expense: Decimal | None = None
     employees: int | None = None
     energy_tce: Decimal | None = None
+    electricity_10k_kwh: Decimal | None = None
     cod_t: Decimal | None = None
     ammonia_n_t: Decimal | None = None
     so2_t: Decimal | None = None

@@ -232,6 +232,7 @@ ANNUAL_FIELDS = [
     "rd_expense",
     "employees",
     "energy_tce",
+    "electricity_10k_kwh",
     "cod_t",
     "ammonia_n_t",
     "so2_t",
@@ -252,6 +253,7 @@ class AnnualIndicator(EnterpriseChild, VersionedModel):
     rd_expense = models.DecimalField(_("R&D expenditure (10k yuan)"), **MONEY)
     employees = models.PositiveIntegerField(_("average employees"), null=True, blank=True)
     energy_tce = models.DecimalField(_("energy use (tce)"), **AMOUNT)
+    electricity_10k_kwh = models.DecimalField(_("electricity (10k kWh)"), **AMOUNT)
     cod_t = models.DecimalField(_("COD (t)"), **AMOUNT)
     ammonia_n_t = models.DecimalField(_("ammonia nitrogen (t)"), **AMOUNT)
     so2_t = models.DecimalField(_("SO₂ (t)"), **AMOUNT)

@@ -1,0 +1,126 @@
+"""Per-mu evaluation (亩均效益综合评价): evaluation inputs per enterprise and year, schemes, runs, results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.enterprises.models import EnterpriseChild
+
+
+class EvaluationInput(EnterpriseChild, VersionedModel):
+    """What the evaluation of one year needs beyond the annual indicators: cohort, land figure, events."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="evaluation_inputs"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    is_above_scale = models.BooleanField(_("above scale"))
+    land_mu = models.DecimalField(
+        _("land for evaluation (mu)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    vetoes = models.JSONField(_("veto events"), default=list, blank=True)
+    downgrades = models.JSONField(_("downgrade events"), default=list, blank=True)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "-year"]
+        verbose_name = _("evaluation input")
+        verbose_name_plural = _("evaluation inputs")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="evalinput_unique_year"),
+            models.CheckConstraint(condition=Q(land_mu__gte=0), name="evalinput_land_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}"
+
+
+class EvaluationScheme(VersionedModel):
+    """The scheme used for one evaluation year (a snapshot of it is stored with every run)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    profile = models.CharField(_("profile"), max_length=40, default="default")
+    config = models.JSONField(_("configuration"))
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.profile}"
+
+
+class EvaluationRun(models.Model):
+    """One computation of a year's evaluation, with the scheme it used."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    scheme = models.JSONField(_("scheme snapshot"))
+    profile = models.CharField(_("profile"), max_length=40, default="default")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    benchmarks = models.JSONField(_("benchmarks"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("evaluation run")
+        verbose_name_plural = _("evaluation runs")
+
+    def __str__(self) -> str:
+        return f"{self.year} #{self.pk}"
+
+
+class EvaluationResult(EnterpriseChild):
+    """One enterprise's result in a run; the inputs it was computed from are kept with it."""
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="evaluation_results"
+    )
+    cohort = models.CharField(_("cohort"), max_length=5)
+    status = models.CharField(_("status"), max_length=20)
+    total = models.FloatField(_("total"), null=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True)
+    score_class = models.CharField(_("class before downgrades"), max_length=1, blank=True)
+    final_class = models.CharField(_("class"), max_length=1, blank=True)
+    tax_per_mu = models.FloatField(_("tax per mu"), null=True)
+    inputs = models.JSONField(_("inputs"))
+    values = models.JSONField(_("indicator values"))
+    scores = models.JSONField(_("indicator scores"))
+    mean_score = models.JSONField(_("indicators scored by the mean"), default=list)
+    whatif = models.JSONField(_("what-if"), default=dict)
+    whatif_score = models.FloatField(_("score needed for the next class"), null=True)
+    note = models.TextField(_("note"), blank=True)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run", "cohort", "rank"]
+        verbose_name = _("evaluation result")
+        verbose_name_plural = _("evaluation results")
+        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="evalresult_unique")]
+        indexes = [
+            models.Index(fields=["run", "cohort", "rank"]),
+            models.Index(fields=["run", "final_class"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.enterprise_id} {self.final_class}"
