@@ -310,7 +310,7 @@ cohort_rows = st.lists(
         st.floats(-50, 5000),
         st.floats(0, 20000),
         st.floats(0, 3000),
-        st.one_of(st.none(), st.floats(0, 5000)),
+        st.one_of(st.none(), st.just(0.0), st.floats(0.001, 5000)),
         st.integers(1, 500),
     ),
     min_size=1,

@@ -328,7 +328,8 @@ def _evaluate(inp: Inputs, scheme: Scheme, year: int) -> Result:
             has = ~np.isnan(den) & (den > 0)
             b = _benchmark(scheme, coh, ind, num, np.where(has, den, 0.0), has, rated, inp.division)
             value = np.divide(num, den, out=np.full(n, np.nan), where=has)
-            ratio = np.divide(value, b, out=np.zeros(n), where=(b > 0) & has)
+            ratio = np.divide(value, b, out=np.zeros(n), where=(b > 0) & np.isfinite(b) & has)
+            ratio = np.nan_to_num(ratio, nan=0.0, posinf=np.inf)  # never a NaN score, whatever the data
             if ind.cap is not None:
                 ratio = np.minimum(ratio, ind.cap)
             s = ind.weight * ratio
