@@ -13,10 +13,10 @@ max id under the write lock on SQLite), so callers get the ids back in row order
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from django.db import connections, models, transaction
 from django.utils import timezone
 
@@ -41,18 +41,21 @@ def _allocate_ids(model: type[models.Model], n: int, conn) -> list[int]:
     return list(range(start, start + n))
 
 
-def _columns(fields: Sequence[models.Field], rows: Sequence[dict[str, Any]], now, conn) -> list[list[Any]]:
+def _columns(
+    fields: Sequence[models.Field], given: dict[str, list[Any]], n: int, now, conn
+) -> list[list[Any]]:
     """Column-wise values, adapted once per column for the database."""
     cols = []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            cols.append([now] * len(rows))
+            cols.append([now] * n)
             continue
-        default = f.get_default()
-        name = f.attname
-        values = [r.get(name, default) for r in rows]
+        values = given.get(f.attname)
+        if values is None:
+            values = [f.get_default()] * n
         if isinstance(f, models.JSONField):
-            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+            dumps = orjson.dumps
+            values = [None if v is None else dumps(v).decode() for v in values]
         elif conn.vendor == "sqlite":
             if isinstance(f, models.DateTimeField):
                 values = [conn.ops.adapt_datetimefield_value(v) if v is not None else None for v in values]
@@ -86,13 +89,28 @@ def bulk_insert(
     """Insert rows (dicts) and, if the model is audited, one "+" history row each; return the new ids."""
     if not rows:
         return []
+    present = {k for r in rows for k in r}
+    columns = {
+        f.attname: [r.get(f.attname, f.get_default()) for r in rows]
+        for f in _fields(model)
+        if f.attname in present
+    }
+    return bulk_insert_columns(model, columns, len(rows), user=user, history=history)
+
+
+def bulk_insert_columns(
+    model: type[models.Model], columns: dict[str, list[Any]], n: int, *, user=None, history: bool = True
+) -> list[int]:
+    """`bulk_insert` for data already in columns (attname -> list of n values); fields left out take defaults."""
+    if n == 0:
+        return []
     conn = connections[model.objects.db]
     if not transaction.get_connection(model.objects.db).in_atomic_block:
         raise RuntimeError("bulk_insert must run inside a transaction")
     now = timezone.now()
     fields = _fields(model)
-    ids = _allocate_ids(model, len(rows), conn)
-    columns = _columns(fields, rows, now, conn)
+    ids = _allocate_ids(model, n, conn)
+    columns = _columns(fields, columns, n, now, conn)
     _write(conn, model._meta.db_table, [model._meta.pk.column, *[f.column for f in fields]], [ids, *columns])
     hist = getattr(model, "history", None)
     if history and hist is not None:
@@ -101,7 +119,6 @@ def bulk_insert(
         hfields = [f for f in fields if f.attname in tracked]
         hcols = [columns[fields.index(f)] for f in hfields]
         stamp = conn.ops.adapt_datetimefield_value(now) if conn.vendor == "sqlite" else now
-        n = len(rows)
         _write(
             conn,
             hmodel._meta.db_table,
@@ -115,7 +132,7 @@ def bulk_insert(
             ],
             [ids, *hcols, [stamp] * n, ["+"] * n, [getattr(user, "pk", None)] * n, [None] * n],
         )
-    if conn.vendor == "postgresql" and len(rows) >= ANALYZE_AFTER:
+    if conn.vendor == "postgresql" and n >= ANALYZE_AFTER:
         with conn.cursor() as cur:  # fresh planner statistics: autovacuum would get there only later
             cur.execute(f"ANALYZE {conn.ops.quote_name(model._meta.db_table)}")
     return ids

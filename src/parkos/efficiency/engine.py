@@ -294,8 +294,8 @@ def _evaluate(inp: Inputs, scheme: Scheme, year: int) -> Result:
     rated_all = status == RATED
     cohort = np.where(inp.is_above, ABOVE, BELOW).astype(object)
     veto_set, down_set = set(scheme.vetoes), set(scheme.downgrades)
-    applied_v = [[e for e in ev if e in veto_set] for ev in inp.vetoes]
-    applied_d = [[e for e in ev if e in down_set] for ev in inp.downgrades]
+    applied_v = [[e for e in ev if e in veto_set] if ev else ev for ev in inp.vetoes]
+    applied_d = [[e for e in ev if e in down_set] if ev else ev for ev in inp.downgrades]
     vetoed = np.array([bool(v) for v in applied_v], dtype=bool) & rated_all
     downgraded = np.array([bool(d) for d in applied_d], dtype=bool) & rated_all & ~vetoed
 

@@ -92,7 +92,8 @@ class EvaluationRun(models.Model):
 class EvaluationResult(EnterpriseChild):
     """One enterprise's result in a run; the inputs it was computed from are kept with it."""
 
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
+    # no separate index on run: the unique (run, enterprise) constraint leads with it
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results", db_index=False)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="evaluation_results"
     )
@@ -103,11 +104,7 @@ class EvaluationResult(EnterpriseChild):
     score_class = models.CharField(_("class before downgrades"), max_length=1, blank=True)
     final_class = models.CharField(_("class"), max_length=1, blank=True)
     tax_per_mu = models.FloatField(_("tax per mu"), null=True)
-    inputs = models.JSONField(_("inputs"))
-    values = models.JSONField(_("indicator values"))
-    scores = models.JSONField(_("indicator scores"))
-    mean_score = models.JSONField(_("indicators scored by the mean"), default=list)
-    whatif = models.JSONField(_("what-if"), default=dict)
+    detail = models.JSONField(_("detail"))  # inputs, values, scores, mean-score indicators, what-if
     whatif_score = models.FloatField(_("score needed for the next class"), null=True)
     note = models.TextField(_("note"), blank=True)
     objects = ScopedQuerySet.as_manager()
@@ -124,3 +121,23 @@ class EvaluationResult(EnterpriseChild):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.enterprise_id} {self.final_class}"
+
+    @property
+    def inputs(self) -> dict:
+        return self.detail["inputs"]
+
+    @property
+    def values(self) -> dict:
+        return self.detail["values"]
+
+    @property
+    def scores(self) -> dict:
+        return self.detail["scores"]
+
+    @property
+    def mean_score(self) -> list:
+        return self.detail["mean"]
+
+    @property
+    def whatif(self) -> dict:
+        return self.detail["whatif"]

@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import FloatField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
 from parkos.enterprises.models import AnnualIndicator, LandParcel
@@ -39,77 +41,85 @@ def scheme_for_year(year: int) -> tuple[engine.Scheme, str]:
     return engine.Scheme.from_dict(row.config), row.profile
 
 
-def evaluation_inputs(year: int) -> tuple[engine.Inputs, list[int], list[dict[str, Any]]]:
+MISSING = -1.0e300  # stands for NULL in the float columns read for the engine
+
+
+def evaluation_inputs(year: int) -> tuple[engine.Inputs, list[int]]:
     """Every enterprise with figures for the year, as engine columns (three queries, no ORM objects).
 
     The cohort, land and events come from the year's evaluation input (the bureaus' feed); where there is
     none, from the registry: its 规上 flag and its land parcels (owned + rented in − rented out)."""
-    fields = list(ANNUAL_MAP.values())
-    annual = list(
+    # floats straight from SQL; a sentinel instead of NULL lets numpy convert each column in one call
+    floats = {f"f_{k}": Cast(Coalesce(f, Value(MISSING)), FloatField()) for k, f in ANNUAL_MAP.items()}
+    qs = (
         AnnualIndicator.objects.filter(year=year)
         .order_by("enterprise_id")
+        .annotate(**floats)
         .values_list(
             "enterprise_id",
             "enterprise__uscc",
             "enterprise__industry_division",
             "enterprise__established_on",
             "enterprise__is_above_scale",
-            *fields,
+            *floats,
         )
     )
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:  # the ORM's SQL, read without a Python converter per cell
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    n = len(rows)
+    cols = list(zip(*rows, strict=True)) if rows else [()] * (5 + len(ANNUAL_MAP))
+    ids = list(cols[0])
     extra = {
         e[0]: e[1:]
-        for e in EvaluationInput.objects.filter(year=year).values_list(
-            "enterprise_id", "is_above_scale", "land_mu", "vetoes", "downgrades"
-        )
+        for e in EvaluationInput.objects.filter(year=year)
+        .annotate(mu=Cast("land_mu", FloatField()))
+        .values_list("enterprise_id", "is_above_scale", "mu", "vetoes", "downgrades")
     }
     land = dict(
         LandParcel.objects.values("enterprise_id")
         .annotate(
-            mu=Sum("area_mu", filter=Q(tenure__in=["owned", "rented_in"]))
-            - Sum("area_mu", filter=Q(tenure="rented_out"), default=0)
+            mu=Cast(
+                Sum("area_mu", filter=Q(tenure__in=["owned", "rented_in"]))
+                - Sum("area_mu", filter=Q(tenure="rented_out"), default=0),
+                FloatField(),
+            )
         )
         .values_list("enterprise_id", "mu")
     )
-    ids, usccs, divisions, established, above, lands, vetoes, downs = [], [], [], [], [], [], [], []
-    cols: dict[str, list] = {k: [] for k in ANNUAL_MAP}
-    raw: list[dict[str, Any]] = []
-    for rec in annual:
-        eid, u, div, est, flag, *vals = rec
-        ev = extra.get(eid)
-        ids.append(eid)
-        usccs.append(u)
-        divisions.append(div or "")
-        established.append(est)
-        above.append(ev[0] if ev else flag)
-        lands.append(ev[1] if ev else land.get(eid))
-        vetoes.append(list(ev[2]) if ev else [])
-        downs.append(list(ev[3]) if ev else [])
-        for k, v in zip(ANNUAL_MAP, vals, strict=True):
-            cols[k].append(v)
-        raw.append(
-            {
-                "land": _num(lands[-1]),
-                **{k: _num(v) for k, v in zip(ANNUAL_MAP, vals, strict=True)},
-                "division": div or "",
-                "established": est.isoformat() if est else None,
-                "above": above[-1],
-                "vetoes": vetoes[-1],
-                "downgrades": downs[-1],
-            }
-        )
-    numbers = {k: _floats(v) for k, v in cols.items()}
-    numbers["land"] = _floats(lands)
+    ev = [extra.get(eid) for eid in ids]
+    numbers = {}
+    for k, c in zip(ANNUAL_MAP, cols[5:], strict=True):
+        arr = np.array(c, dtype=float)
+        arr[arr == MISSING] = np.nan
+        numbers[k] = arr
+    numbers["land"] = _floats([e[1] if e else land.get(eid) for e, eid in zip(ev, ids, strict=True)])
     inp = engine.Inputs(
-        uscc=np.array(usccs, dtype=str),
-        division=np.array(divisions, dtype=str),
-        established=np.array([d or "NaT" for d in established], dtype="datetime64[D]"),
-        is_above=np.array(above, dtype=bool),
+        uscc=np.array(cols[1], dtype=str).reshape(n),
+        division=np.array([d or "" for d in cols[2]], dtype=str).reshape(n),
+        established=np.array(["NaT" if d is None else d for d in cols[3]], dtype="datetime64[D]").reshape(n),
+        is_above=np.array(
+            [e[0] if e else bool(f) for e, f in zip(ev, cols[4], strict=True)], dtype=bool
+        ).reshape(n),
         numbers=numbers,
-        vetoes=vetoes,
-        downgrades=downs,
+        vetoes=[list(e[2]) if e else [] for e in ev],
+        downgrades=[list(e[3]) if e else [] for e in ev],
     )
-    return inp, ids, raw
+    return inp, ids
+
+
+def stored_inputs(inp: engine.Inputs) -> list[dict[str, Any]]:
+    """Per-row inputs as stored with each result (numbers in `INPUT_COLUMNS` order), to reproduce a run."""
+    nums = zip(*(as_list(inp.numbers[k]) for k in engine.INPUT_COLUMNS), strict=True)
+    est = np.datetime_as_string(inp.established, unit="D").tolist()  # "NaT" for unknown
+    est = [None if d == "NaT" else d for d in est]
+    return [
+        {"n": t, "division": d, "established": e, "above": a, "vetoes": v, "downgrades": g}
+        for t, d, e, a, v, g in zip(
+            nums, inp.division.tolist(), est, inp.is_above.tolist(), inp.vetoes, inp.downgrades, strict=True
+        )
+    ]
 
 
 def inputs_from_raw(usccs: list[str], raw: list[dict[str, Any]]) -> engine.Inputs:
@@ -119,18 +129,19 @@ def inputs_from_raw(usccs: list[str], raw: list[dict[str, Any]]) -> engine.Input
         division=np.array([r["division"] for r in raw], dtype=str),
         established=np.array([r["established"] or "NaT" for r in raw], dtype="datetime64[D]"),
         is_above=np.array([r["above"] for r in raw], dtype=bool),
-        numbers={k: _floats([r.get(k) for r in raw]) for k in engine.INPUT_COLUMNS},
+        numbers={k: _floats([r["n"][j] for r in raw]) for j, k in enumerate(engine.INPUT_COLUMNS)},
         vetoes=[r["vetoes"] for r in raw],
         downgrades=[r["downgrades"] for r in raw],
     )
 
 
-def _num(v) -> float | None:
-    return None if v is None else float(v)
+def as_list(a: np.ndarray) -> list[float | None]:
+    """A float column as a list with None for NaN (what JSON and the database take)."""
+    return [None if x != x else x for x in a.astype(float).tolist()]
 
 
-def _floats(values: list) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+def _floats(values) -> np.ndarray:
+    return np.fromiter((np.nan if v is None else v for v in values), dtype=float, count=len(values))
 
 
 def run_latest(*, year: int) -> EvaluationRun | None:

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.bulk import bulk_insert
+from parkos.core.bulk import bulk_insert_columns
 from parkos.core.exceptions import Forbidden, Invalid
 
 from . import engine, selectors
 from .models import EvaluationResult, EvaluationRun
-
-
-def _f(x) -> float | None:
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
 
 
 def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
@@ -32,7 +27,8 @@ def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
             _("The scheme for %(year)s is not usable: %(p)s") % {"year": year, "p": "; ".join(problems)}
         )
     report("read", 0, 1, force=True)
-    inp, ids, raw = selectors.evaluation_inputs(year)
+    inp, ids = selectors.evaluation_inputs(year)
+    raw = selectors.stored_inputs(inp)
     report("compute", 0, 1, force=True)
     res = engine.evaluate(inp, scheme, year)
     report("write", 0, 1, force=True)
@@ -45,37 +41,50 @@ def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
             created_by=user,
             status=EvaluationRun.Status.RUNNING,
         )
-        values = {c: res.values[c].tolist() for c in codes}
-        scores = {c: res.scores[c].tolist() for c in codes}
-        whatif = {c: res.whatif[c].tolist() for c in codes}
-        tax_per_mu = (
-            [_f(x) for x in res.values["tax_per_mu"]] if "tax_per_mu" in res.values else [None] * len(ids)
-        )
-        rows = []
-        for i, eid in enumerate(ids):
-            rows.append(
-                {
-                    "run_id": run.pk,
-                    "enterprise_id": eid,
-                    "cohort": res.cohort[i],
-                    "status": res.status[i],
-                    "total": _f(res.total[i]),
-                    "rank": int(res.rank[i]) or None,
-                    "score_class": res.score_class[i],
-                    "final_class": res.final_class[i],
-                    "tax_per_mu": tax_per_mu[i],
-                    "inputs": raw[i],
-                    "values": {c: _f(values[c][i]) for c in codes if not np.isnan(res.scores[c][i])},
-                    "scores": {c: _f(scores[c][i]) for c in codes if not np.isnan(res.scores[c][i])},
-                    "mean_score": [c for c in codes if res.mean_score_used[c][i]],
-                    "whatif": {c: _f(whatif[c][i]) for c in codes if not np.isnan(whatif[c][i])},
-                    "whatif_score": _f(res.whatif_score[i]),
-                    "note": engine.explain(res, scheme, i),
-                }
-            )
-            if i % 20000 == 0:
-                report("write", i, len(ids))
-        bulk_insert(EvaluationResult, rows, history=False)
+        values = {c: selectors.as_list(res.values[c]) for c in codes}
+        scores = {c: selectors.as_list(res.scores[c]) for c in codes}
+        whatif = {c: selectors.as_list(res.whatif[c]) for c in codes}
+        used = {c: res.mean_score_used[c].tolist() for c in codes}
+        total, whatif_score = selectors.as_list(res.total), selectors.as_list(res.whatif_score)
+        tax_per_mu = values.get("tax_per_mu", [None] * len(ids))
+        ranks = res.rank.tolist()
+        notes = [
+            engine.explain(res, scheme, i)
+            if (res.vetoed[i] or res.downgraded[i] or any(used[c][i] for c in codes))
+            else ""
+            for i in range(len(ids))
+        ]
+        n = len(ids)
+        details = [{"inputs": raw[i], "values": {}, "scores": {}, "mean": [], "whatif": {}} for i in range(n)]
+        for (
+            c
+        ) in codes:  # fill the details indicator by indicator (column-wise), only where the cohort uses it
+            used_c, whatif_c = used[c], whatif[c]
+            for i, (v, sc) in enumerate(zip(values[c], scores[c], strict=True)):
+                if sc is None:
+                    continue
+                d = details[i]
+                d["values"][c] = v
+                d["scores"][c] = sc
+                if used_c[i]:
+                    d["mean"].append(c)
+                if whatif_c[i] is not None:
+                    d["whatif"][c] = whatif_c[i]
+        columns = {
+            "run_id": [run.pk] * n,
+            "enterprise_id": ids,
+            "cohort": res.cohort.tolist(),
+            "status": res.status.tolist(),
+            "total": total,
+            "rank": [r or None for r in ranks],
+            "score_class": res.score_class.tolist(),
+            "final_class": res.final_class.tolist(),
+            "tax_per_mu": tax_per_mu,
+            "whatif_score": whatif_score,
+            "note": notes,
+            "detail": details,
+        }
+        bulk_insert_columns(EvaluationResult, columns, n, history=False)
         summary = _summary(res)
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=EvaluationRun.Status.DONE,
