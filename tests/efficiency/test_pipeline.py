@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from parkos.demo import make_uscc
 from parkos.efficiency.engine import Scheme, evaluate
+from parkos.efficiency.exports import indicator_codes
 from parkos.efficiency.models import EvaluationInput, EvaluationResult, EvaluationRun
 from parkos.efficiency.selectors import inputs_from_raw
 from parkos.enterprises.models import AnnualIndicator, Enterprise
@@ -281,8 +282,9 @@ def test_import_run_export(tmp_path, admin, capsys):
     assert by[U(0)]["研发经费占营业收入比重(%)"] == 3.0
     # reproducible from the snapshot and the stored inputs
     stored = list(EvaluationResult.objects.filter(run=run).order_by("pk").select_related("enterprise"))
+    codes = indicator_codes(Scheme.from_dict(run.scheme))
     again = evaluate(
-        inputs_from_raw([r.enterprise.uscc for r in stored], [r.inputs for r in stored]),
+        inputs_from_raw([r.enterprise.uscc for r in stored], [r.detail(codes)["inputs"] for r in stored]),
         Scheme.from_dict(run.scheme),
         2025,
     )

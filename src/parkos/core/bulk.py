@@ -99,9 +99,17 @@ def bulk_insert(
 
 
 def bulk_insert_columns(
-    model: type[models.Model], columns: dict[str, list[Any]], n: int, *, user=None, history: bool = True
+    model: type[models.Model],
+    columns: dict[str, list[Any]],
+    n: int,
+    *,
+    user=None,
+    history: bool = True,
+    ids: bool = True,
 ) -> list[int]:
-    """`bulk_insert` for data already in columns (attname -> list of n values); fields left out take defaults."""
+    """`bulk_insert` for data already in columns (attname -> list of n values); fields left out take defaults.
+
+    With `ids=False` (and no history) the database numbers the rows itself and nothing is returned."""
     if n == 0:
         return []
     conn = connections[model.objects.db]
@@ -109,11 +117,15 @@ def bulk_insert_columns(
         raise RuntimeError("bulk_insert must run inside a transaction")
     now = timezone.now()
     fields = _fields(model)
-    ids = _allocate_ids(model, n, conn)
     columns = _columns(fields, columns, n, now, conn)
+    hist = getattr(model, "history", None) if history else None
+    if not ids and hist is None:
+        _write(conn, model._meta.db_table, [f.column for f in fields], columns)
+        _analyze(conn, model, n)
+        return []
+    ids = _allocate_ids(model, n, conn)
     _write(conn, model._meta.db_table, [model._meta.pk.column, *[f.column for f in fields]], [ids, *columns])
-    hist = getattr(model, "history", None)
-    if history and hist is not None:
+    if hist is not None:
         hmodel = hist.model
         tracked = {f.attname for f in _fields(hmodel)} & {f.attname for f in fields}
         hfields = [f for f in fields if f.attname in tracked]
@@ -132,9 +144,7 @@ def bulk_insert_columns(
             ],
             [ids, *hcols, [stamp] * n, ["+"] * n, [getattr(user, "pk", None)] * n, [None] * n],
         )
-    if conn.vendor == "postgresql" and n >= ANALYZE_AFTER:
-        with conn.cursor() as cur:  # fresh planner statistics: autovacuum would get there only later
-            cur.execute(f"ANALYZE {conn.ops.quote_name(model._meta.db_table)}")
+    _analyze(conn, model, n)
     return ids
 
 
@@ -147,3 +157,9 @@ def bulk_insert_objects(objs: Sequence[models.Model], *, user=None, history: boo
     rows = [{f.attname: getattr(o, f.attname) for f in fields} for o in objs]
     for o, pk in zip(objs, bulk_insert(model, rows, user=user, history=history), strict=True):
         o.pk = pk
+
+
+def _analyze(conn, model: type[models.Model], n: int) -> None:
+    if conn.vendor == "postgresql" and n >= ANALYZE_AFTER:
+        with conn.cursor() as cur:  # fresh planner statistics: autovacuum would get there only later
+            cur.execute(f"ANALYZE {conn.ops.quote_name(model._meta.db_table)}")

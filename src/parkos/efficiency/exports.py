@@ -52,6 +52,7 @@ def result_records(run: EvaluationRun, results: Iterable[EvaluationResult]) -> I
     scheme = engine.Scheme.from_dict(run.scheme)
     codes = indicator_codes(scheme)
     for r in results:
+        detail = r.detail(codes)
         rec: dict[str, Any] = {
             "uscc": r.enterprise.uscc,
             "name": r.enterprise.name,
@@ -63,6 +64,6 @@ def result_records(run: EvaluationRun, results: Iterable[EvaluationResult]) -> I
             "note": r.note,
         }
         for c in codes:
-            rec[f"v:{c}"] = shown(c, r.values.get(c))
-            rec[f"s:{c}"] = shown("", r.scores.get(c))
+            rec[f"v:{c}"] = shown(c, detail["values"].get(c))
+            rec[f"s:{c}"] = shown("", detail["scores"].get(c))
         yield rec

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,7 +105,9 @@ class EvaluationResult(EnterpriseChild):
     score_class = models.CharField(_("class before downgrades"), max_length=1, blank=True)
     final_class = models.CharField(_("class"), max_length=1, blank=True)
     tax_per_mu = models.FloatField(_("tax per mu"), null=True)
-    detail = models.JSONField(_("detail"))  # inputs, values, scores, mean-score indicators, what-if
+    # inputs, values, scores, mean-score indicators and what-if, as JSON text: written 100k rows at a time and
+    # never queried inside, so it skips jsonb's parsing on PostgreSQL (see docs/design.md)
+    detail_json = models.TextField(_("detail"))
     whatif_score = models.FloatField(_("score needed for the next class"), null=True)
     note = models.TextField(_("note"), blank=True)
     objects = ScopedQuerySet.as_manager()
@@ -122,22 +125,22 @@ class EvaluationResult(EnterpriseChild):
     def __str__(self) -> str:
         return f"{self.run_id}:{self.enterprise_id} {self.final_class}"
 
-    @property
-    def inputs(self) -> dict:
-        return self.detail["inputs"]
-
-    @property
-    def values(self) -> dict:
-        return self.detail["values"]
-
-    @property
-    def scores(self) -> dict:
-        return self.detail["scores"]
-
-    @property
-    def mean_score(self) -> list:
-        return self.detail["mean"]
-
-    @property
-    def whatif(self) -> dict:
-        return self.detail["whatif"]
+    def detail(self, codes: list[str]) -> dict:
+        """Inputs, indicator values, scores, mean-score indicators and what-if; `codes` are the run's
+        indicator codes in scheme order (`exports.indicator_codes`), which the stored arrays follow."""
+        n, v, sc, w, m, division, established, above, vetoes, downgrades = orjson.loads(self.detail_json)
+        used = [i for i, x in enumerate(sc) if x is not None]
+        return {
+            "inputs": {
+                "n": n,
+                "division": division,
+                "established": established,
+                "above": above,
+                "vetoes": vetoes,
+                "downgrades": downgrades,
+            },
+            "values": {codes[i]: v[i] for i in used},
+            "scores": {codes[i]: sc[i] for i in used},
+            "mean": [codes[i] for i in used if m[i]],
+            "whatif": {codes[i]: w[i] for i in used if w[i] is not None},
+        }

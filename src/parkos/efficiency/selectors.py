@@ -109,19 +109,6 @@ def evaluation_inputs(year: int) -> tuple[engine.Inputs, list[int]]:
     return inp, ids
 
 
-def stored_inputs(inp: engine.Inputs) -> list[dict[str, Any]]:
-    """Per-row inputs as stored with each result (numbers in `INPUT_COLUMNS` order), to reproduce a run."""
-    nums = zip(*(as_list(inp.numbers[k]) for k in engine.INPUT_COLUMNS), strict=True)
-    est = np.datetime_as_string(inp.established, unit="D").tolist()  # "NaT" for unknown
-    est = [None if d == "NaT" else d for d in est]
-    return [
-        {"n": t, "division": d, "established": e, "above": a, "vetoes": v, "downgrades": g}
-        for t, d, e, a, v, g in zip(
-            nums, inp.division.tolist(), est, inp.is_above.tolist(), inp.vetoes, inp.downgrades, strict=True
-        )
-    ]
-
-
 def inputs_from_raw(usccs: list[str], raw: list[dict[str, Any]]) -> engine.Inputs:
     """Engine columns from the inputs stored with results (to reproduce a run)."""
     return engine.Inputs(

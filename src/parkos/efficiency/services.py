@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import orjson
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +30,6 @@ def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
         )
     report("read", 0, 1, force=True)
     inp, ids = selectors.evaluation_inputs(year)
-    raw = selectors.stored_inputs(inp)
     report("compute", 0, 1, force=True)
     res = engine.evaluate(inp, scheme, year)
     report("write", 0, 1, force=True)
@@ -41,50 +42,52 @@ def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
             created_by=user,
             status=EvaluationRun.Status.RUNNING,
         )
-        values = {c: selectors.as_list(res.values[c]) for c in codes}
-        scores = {c: selectors.as_list(res.scores[c]) for c in codes}
-        whatif = {c: selectors.as_list(res.whatif[c]) for c in codes}
-        used = {c: res.mean_score_used[c].tolist() for c in codes}
-        total, whatif_score = selectors.as_list(res.total), selectors.as_list(res.whatif_score)
-        tax_per_mu = values.get("tax_per_mu", [None] * len(ids))
-        ranks = res.rank.tolist()
-        notes = [
-            engine.explain(res, scheme, i)
-            if (res.vetoed[i] or res.downgraded[i] or any(used[c][i] for c in codes))
-            else ""
-            for i in range(len(ids))
-        ]
         n = len(ids)
-        details = [{"inputs": raw[i], "values": {}, "scores": {}, "mean": [], "whatif": {}} for i in range(n)]
-        for (
-            c
-        ) in codes:  # fill the details indicator by indicator (column-wise), only where the cohort uses it
-            used_c, whatif_c = used[c], whatif[c]
-            for i, (v, sc) in enumerate(zip(values[c], scores[c], strict=True)):
-                if sc is None:
-                    continue
-                d = details[i]
-                d["values"][c] = v
-                d["scores"][c] = sc
-                if used_c[i]:
-                    d["mean"].append(c)
-                if whatif_c[i] is not None:
-                    d["whatif"][c] = whatif_c[i]
+
+        def per_row(d: dict) -> list[list]:  # one list per row, indicators in scheme order, built in C
+            return np.column_stack([d[c] for c in codes]).tolist()
+
+        numbers = np.column_stack([inp.numbers[k] for k in engine.INPUT_COLUMNS]).tolist()
+        established = [
+            None if d == "NaT" else d for d in np.datetime_as_string(inp.established, unit="D").tolist()
+        ]
+        mean_flags = {c: res.mean_score_used[c].astype(int) for c in codes}
+        details = zip(
+            numbers,
+            per_row(res.values),
+            per_row(res.scores),
+            per_row(res.whatif),
+            per_row(mean_flags),
+            inp.division.tolist(),
+            established,
+            inp.is_above.tolist(),
+            inp.vetoes,
+            inp.downgrades,
+            strict=True,
+        )
+        dumps = orjson.dumps  # NaN is written as null
+        flagged = res.vetoed | res.downgraded
+        for c in codes:
+            flagged = flagged | res.mean_score_used[c]
+        notes = [""] * n
+        for i in np.flatnonzero(flagged).tolist():
+            notes[i] = engine.explain(res, scheme, i)
+        tpm = res.values.get("tax_per_mu")
         columns = {
             "run_id": [run.pk] * n,
             "enterprise_id": ids,
             "cohort": res.cohort.tolist(),
             "status": res.status.tolist(),
-            "total": total,
-            "rank": [r or None for r in ranks],
+            "total": selectors.as_list(res.total),
+            "rank": [r or None for r in res.rank.tolist()],
             "score_class": res.score_class.tolist(),
             "final_class": res.final_class.tolist(),
-            "tax_per_mu": tax_per_mu,
-            "whatif_score": whatif_score,
+            "tax_per_mu": selectors.as_list(tpm) if tpm is not None else [None] * n,
+            "whatif_score": selectors.as_list(res.whatif_score),
             "note": notes,
-            "detail": details,
+            "detail_json": [dumps(d).decode() for d in details],
         }
-        bulk_insert_columns(EvaluationResult, columns, n, history=False)
+        bulk_insert_columns(EvaluationResult, columns, n, history=False, ids=False)
         summary = _summary(res)
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=EvaluationRun.Status.DONE,
