@@ -72,7 +72,7 @@ def naive_run(year: int, user, limit: int | None) -> tuple[int, float]:
             cohort="above" if e.is_above_scale else "below",
             status="rated" if rated else "not_evaluated",
             total=float(total),
-            detail={},
+            detail_json="[]",
         )
     return len(rows), time.perf_counter() - t0
 
