@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import FloatField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -155,3 +156,147 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+# ---- pages -----------------------------------------------------------------------------------------------
+RESULT_SORTS = {
+    "rank": "rank",
+    "total": "total",
+    "tax": "tax_per_mu",
+    "name": "enterprise__name",
+    "uscc": "enterprise__uscc",
+    "class": "final_class",
+}
+
+
+@dataclass
+class ResultFilters:
+    q: str = ""
+    cohort: str = ""
+    park: int | None = None
+    industry: str = ""
+    klass: str = ""
+    status: str = "rated"
+    sort: str = "rank"
+
+    @classmethod
+    def from_query(cls, params) -> ResultFilters:
+        data: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in params:
+                continue
+            raw = (params.get(f.name) or "").strip()[:60]
+            data[f.name] = (int(raw) if raw.isdigit() else None) if f.name == "park" else raw
+        return cls(**data)
+
+    def apply(self, qs: QuerySet[EvaluationResult]) -> QuerySet[EvaluationResult]:
+        if self.q:
+            cond = Q(enterprise__name__contains=self.q) | Q(enterprise__former_names__contains=self.q)
+            if self.q.isascii():
+                cond = Q(enterprise__name__icontains=self.q) | Q(enterprise__uscc__startswith=self.q.upper())
+            qs = qs.filter(cond)
+        if self.cohort in (engine.ABOVE, engine.BELOW):
+            qs = qs.filter(cohort=self.cohort)
+        if self.park:
+            qs = qs.filter(enterprise__park_id=self.park)
+        if self.industry.isdigit():
+            qs = qs.filter(enterprise__industry_division=self.industry[:2])
+        if self.klass in engine.CLASSES:
+            qs = qs.filter(final_class=self.klass)
+        if self.status in engine.STATUS_LABELS:
+            qs = qs.filter(status=self.status)
+        key = RESULT_SORTS.get(self.sort.lstrip("-"), "rank")
+        expr = F(key).desc(nulls_last=True) if self.sort.startswith("-") else F(key).asc(nulls_last=True)
+        return qs.order_by("cohort", expr, "enterprise__uscc")
+
+
+def result_page_list(*, user, run: EvaluationRun, filters: ResultFilters) -> QuerySet[EvaluationResult]:
+    return filters.apply(result_list(user=user, run=run).select_related("enterprise__park"))
+
+
+def result_get(*, user, run: EvaluationRun, enterprise_id: int) -> EvaluationResult:
+    return get_object_or_404(result_list(user=user, run=run), enterprise_id=enterprise_id)
+
+
+def score_histogram(*, user, run: EvaluationRun, bins: int = 20) -> dict[str, Any]:
+    """Counts of rated totals in equal-width bins, per cohort (one query)."""
+    rows = list(result_list(user=user, run=run).filter(status=engine.RATED).values_list("cohort", "total"))
+    out: dict[str, Any] = {"edges": [], engine.ABOVE: [], engine.BELOW: []}
+    totals = np.array([t for _c, t in rows], dtype=float)
+    if not len(totals):
+        return out
+    edges = np.linspace(0, max(float(totals.max()), 1.0), bins + 1)
+    out["edges"] = [f"{a:.0f}–{b:.0f}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    cohorts = np.array([c for c, _t in rows])
+    for c in (engine.ABOVE, engine.BELOW):
+        out[c] = np.histogram(totals[cohorts == c], bins=edges)[0].tolist()
+    return out
+
+
+def class_counts(*, user, run: EvaluationRun) -> dict[str, dict[str, int]]:
+    rows = (
+        result_list(user=user, run=run)
+        .exclude(final_class="")
+        .values("cohort", "final_class")
+        .annotate(n=Count("pk"))
+    )
+    out = {engine.ABOVE: dict.fromkeys(engine.CLASSES, 0), engine.BELOW: dict.fromkeys(engine.CLASSES, 0)}
+    for r in rows:
+        out[r["cohort"]][r["final_class"]] = r["n"]
+    return out
+
+
+def result_history(*, user, enterprise_id: int, year: int, years: int = 3) -> list[EvaluationResult]:
+    """The enterprise's results in the latest finished run of each of the last `years` years."""
+    qs = (
+        EvaluationResult.objects.restrict(user, "view")
+        .filter(
+            enterprise_id=enterprise_id,
+            run__status=EvaluationRun.Status.DONE,
+            run__year__gt=year - years,
+            run__year__lte=year,
+        )
+        .select_related("run")
+        .order_by("-run__year", "-run_id")
+    )
+    seen: dict[int, EvaluationResult] = {}
+    for r in qs:
+        seen.setdefault(r.run.year, r)
+    return [seen[y] for y in sorted(seen, reverse=True)]
+
+
+def evaluation_years() -> list[int]:
+    years = set(AnnualIndicator.objects.values_list("year", flat=True).distinct())
+    years |= set(EvaluationRun.objects.values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def report_rows(*, run: EvaluationRun, result: EvaluationResult) -> list[dict[str, Any]]:
+    """The report's indicator table: value, benchmark, ratio, cap, weight, score, rule used, what-if."""
+    from .exports import PERCENT, indicator_codes
+
+    scheme = engine.Scheme.from_dict(run.scheme)
+    detail = result.detail(indicator_codes(scheme))
+    rows = []
+    for ind in scheme.indicators(result.cohort):
+        b = run.benchmarks.get(result.cohort, {}).get(ind.code)
+        v = detail["values"].get(ind.code)
+        pct = 100 if ind.code in PERCENT else 1
+        rows.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "unit": "%" if pct == 100 else engine.CATALOGUE[ind.code][3],
+                "value": engine.display(v * pct) if v is not None else None,
+                "benchmark": engine.display(b * pct, 4) if b is not None else None,
+                "ratio": engine.display(v / b, 4) if v is not None and b else None,
+                "cap": ind.cap,
+                "weight": ind.weight,
+                "score": engine.display(detail["scores"].get(ind.code)),
+                "mean_score": ind.code in detail["mean"],
+                "whatif": engine.display(detail["whatif"][ind.code] * pct, 4)
+                if ind.code in detail["whatif"]
+                else None,
+            }
+        )
+    return rows

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core.bulk import bulk_insert_columns
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.progress import Progress
 
 from . import engine, selectors
 from .models import EvaluationResult, EvaluationRun
@@ -19,29 +20,57 @@ from .models import EvaluationResult, EvaluationRun
 
 def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
     """Evaluate every enterprise with figures for `year` under the year's scheme and store the results."""
+    run = evaluation_run_create(user=user, year=year)
+    return evaluation_run_execute(run_id=run.pk, progress=progress)
+
+
+def evaluation_run_create(*, user, year: int) -> EvaluationRun:
+    """A pending run with the snapshot of the year's scheme (checked before anything is computed)."""
     if not user.may("evaluate"):
         raise Forbidden(_("You may not run the evaluation."))
-    report = progress or (lambda *a, **k: None)
     scheme, profile = selectors.scheme_for_year(year)
     problems = scheme.validate()
     if problems:
         raise Invalid(
             _("The scheme for %(year)s is not usable: %(p)s") % {"year": year, "p": "; ".join(problems)}
         )
-    report("read", 0, 1, force=True)
+    return EvaluationRun.objects.create(year=year, scheme=scheme.to_dict(), profile=profile, created_by=user)
+
+
+def evaluation_run_start(*, user, year: int) -> EvaluationRun:
+    """Queue a run in the background (the page shows its progress)."""
+    from .tasks import evaluation_run_task
+
+    run = evaluation_run_create(user=user, year=year)
+    evaluation_run_task.enqueue(run.pk)
+    return run
+
+
+def evaluation_run_execute(*, run_id: int, progress=None) -> EvaluationRun:
+    run = EvaluationRun.objects.get(pk=run_id)
+    report = progress or Progress("evaluation", run.pk)
+    EvaluationRun.objects.filter(pk=run.pk).update(status=EvaluationRun.Status.RUNNING)
+    try:
+        _compute(run, report)
+    except Exception as exc:  # the run must end in a visible state whatever went wrong
+        EvaluationRun.objects.filter(pk=run.pk).update(
+            status=EvaluationRun.Status.FAILED, message=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    run.refresh_from_db()
+    report("done", 1, 1, force=True)
+    return run
+
+
+def _compute(run: EvaluationRun, report) -> None:
+    scheme, year = engine.Scheme.from_dict(run.scheme), run.year
+    report("read", 0, 3, force=True)
     inp, ids = selectors.evaluation_inputs(year)
-    report("compute", 0, 1, force=True)
+    report("compute", 1, 3, force=True)
     res = engine.evaluate(inp, scheme, year)
-    report("write", 0, 1, force=True)
+    report("write", 2, 3, force=True)
     codes = list(res.values)
     with transaction.atomic():
-        run = EvaluationRun.objects.create(
-            year=year,
-            scheme=scheme.to_dict(),
-            profile=profile,
-            created_by=user,
-            status=EvaluationRun.Status.RUNNING,
-        )
         n = len(ids)
 
         def per_row(d: dict) -> list[list]:  # one list per row, indicators in scheme order, built in C
@@ -95,9 +124,6 @@ def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
             summary=summary,
             benchmarks=res.benchmarks,
         )
-    run.refresh_from_db()
-    report("done", 1, 1, force=True)
-    return run
 
 
 def _summary(res: engine.Result) -> dict[str, Any]:

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "efficiency"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/results/", views.results, name="results"),
+    path("runs/<int:pk>/enterprises/<int:enterprise_id>/", views.report, name="report"),
+]
