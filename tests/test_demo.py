@@ -50,3 +50,17 @@ def test_demo_command_reuses_existing_data(db, capsys):
     assert "reusing" in out
     assert "jfj_staff" in out
     assert Enterprise.objects.count() == 20
+
+
+def test_demo_has_three_evaluated_years_with_vetoes_downgrades_and_both_cohorts(db):
+    from parkos.efficiency.models import EvaluationResult, EvaluationRun
+
+    result = demo_build(enterprises=400, seed=7, months=0, evaluate=True)
+    assert result.runs == 3
+    assert sorted(EvaluationRun.objects.values_list("year", flat=True)) == [2023, 2024, 2025]
+    latest = EvaluationRun.objects.get(year=2025)
+    assert latest.summary["vetoed"] > 0
+    assert latest.summary["downgraded"] > 0
+    rated = EvaluationResult.objects.filter(run=latest, status="rated")
+    assert set(rated.values_list("cohort", flat=True)) == {"above", "below"}
+    assert set(rated.values_list("final_class", flat=True)) == {"A", "B", "C", "D"}

@@ -16,6 +16,8 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.models import Department, Park, Role, User, Zone
+from parkos.efficiency.engine import DOWNGRADE_EVENTS, VETO_EVENTS
+from parkos.efficiency.models import EvaluationInput
 from parkos.enterprises.models import (
     AnnualIndicator,
     Contact,
@@ -122,6 +124,7 @@ class DemoResult:
     annual: int
     monthly: int
     users: list[tuple[str, str, str]]  # username, role label, note
+    runs: int = 0
 
 
 def _org_code(body: str) -> str:
@@ -144,7 +147,13 @@ def _dec(values: np.ndarray, places: int = 2) -> list[Decimal | None]:
 
 
 def demo_build(
-    *, enterprises: int = 2000, seed: int = 7, years: int = 3, months: int = 24, today: dt.date | None = None
+    *,
+    enterprises: int = 2000,
+    seed: int = 7,
+    years: int = 3,
+    months: int = 24,
+    today: dt.date | None = None,
+    evaluate: bool = False,
 ) -> DemoResult:
     """Build the demo zone into an empty database (raises if enterprises already exist)."""
     if Enterprise.objects.exists():
@@ -167,8 +176,17 @@ def demo_build(
         monthly = _monthly(rng, ents, base_revenue, months, today)
         bulk_insert_objects(monthly)
         bulk_insert_objects(_contacts(rng, ents))
+        bulk_insert_objects(_evaluation_inputs(rng, ents, land, annual))
         users = _users(depts, ents[0] if ents else None)
-    return DemoResult(len(ents), len(land), len(annual), len(monthly), users)
+    runs = 0
+    if evaluate:  # the evaluated years (each a run of the default scheme, as the system administrator)
+        from parkos.efficiency.services import evaluation_run
+
+        admin = User.objects.get(username="admin")
+        for y in sorted({a.year for a in annual}):
+            evaluation_run(user=admin, year=y)
+            runs += 1
+    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs)
 
 
 def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:
@@ -297,7 +315,8 @@ def _annual(rng, ents, industrial, years: int, today: dt.date):
             for f in (0.004, 0.0005, 0.002, 0.003)
         ]
         cols = [_dec(revenue), _dec(output), _dec(va), _dec(tax), _dec(profit), _dec(rd)]
-        cols3 = [_dec(energy, 3), *[_dec(c, 3) for c in emis]]
+        electricity = revenue * rng.uniform(0.02, 0.15, n)  # 万kWh: 200-1,500 kWh per 万元
+        cols3 = [_dec(energy, 3), *[_dec(c, 3) for c in emis], _dec(electricity, 3)]
         for i, e in enumerate(ents):
             if e.established_on.year > y:  # no figures before the firm existed
                 continue
@@ -313,6 +332,7 @@ def _annual(rng, ents, industrial, years: int, today: dt.date):
                     rd_expense=cols[5][i],
                     employees=int(employees[i]),
                     energy_tce=cols3[0][i],
+                    electricity_10k_kwh=cols3[5][i],
                     cod_t=cols3[1][i],
                     ammonia_n_t=cols3[2][i],
                     so2_t=cols3[3][i],
@@ -347,6 +367,39 @@ def _monthly(rng, ents, base, months: int, today: dt.date) -> list[MonthlyIndica
                     electricity_kwh=kwh[i],
                 )
             )
+    return out
+
+
+VETO_SHARE, DOWNGRADE_SHARE = 0.01, 0.03
+
+
+def _evaluation_inputs(rng, ents, land, annual) -> list[EvaluationInput]:
+    """The bureaus' feed for each evaluated year: cohort, land for evaluation, a few vetoes and downgrades."""
+    area: dict[int, Decimal] = {}
+    for p in land:
+        if p.tenure != "rented_out":
+            area[p.enterprise_id] = area.get(p.enterprise_id, Decimal(0)) + p.area_mu
+    by_pk = {e.pk: e for e in ents}
+    out = []
+    for a in annual:
+        e = by_pk[a.enterprise_id]
+        if e.industry_code[:2] > "46":  # the feed covers industrial enterprises only
+            continue
+        u = rng.random()
+        vetoes = [str(rng.choice(VETO_EVENTS))] if u < VETO_SHARE else []
+        downgrades = (
+            [str(rng.choice(DOWNGRADE_EVENTS))] if VETO_SHARE <= u < VETO_SHARE + DOWNGRADE_SHARE else []
+        )
+        out.append(
+            EvaluationInput(
+                enterprise=e,
+                year=a.year,
+                is_above_scale=e.is_above_scale,
+                land_mu=area.get(e.pk),
+                vetoes=vetoes,
+                downgrades=downgrades,
+            )
+        )
     return out
 
 

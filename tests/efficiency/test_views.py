@@ -100,3 +100,19 @@ def test_run_from_the_page(client_admin, admin, tmp_path):
 def test_staff_cannot_run(client_staff_a, db):
     client_staff_a.post("/efficiency/", {"year": "2025"})
     assert not EvaluationRun.objects.exists()
+
+
+def test_enterprise_page_links_to_its_latest_report(client_admin, evaluated):
+    e = Enterprise.objects.get(uscc=U(3))
+    assert f"/efficiency/?enterprise={e.pk}" in client_admin.get(f"/enterprises/{e.pk}/").content.decode()
+    assert (
+        client_admin.get("/efficiency/", {"enterprise": e.pk}).url
+        == f"/efficiency/runs/{evaluated.pk}/enterprises/{e.pk}/"
+    )
+
+
+def test_no_report_for_an_enterprise_out_of_scope(client_staff_a, evaluated):
+    e = Enterprise.objects.get(uscc=U(3))  # created by the admin's import: no department
+    page = client_staff_a.get("/efficiency/", {"enterprise": e.pk})
+    assert page.status_code == 200
+    assert "暂无" in page.content.decode()

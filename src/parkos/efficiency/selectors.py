@@ -265,6 +265,15 @@ def result_history(*, user, enterprise_id: int, year: int, years: int = 3) -> li
     return [seen[y] for y in sorted(seen, reverse=True)]
 
 
+def latest_result(*, user, enterprise_id: int) -> EvaluationResult | None:
+    return (
+        EvaluationResult.objects.restrict(user, "view")
+        .filter(enterprise_id=enterprise_id, run__status=EvaluationRun.Status.DONE)
+        .order_by("-run__year", "-run_id")
+        .first()
+    )
+
+
 def evaluation_years() -> list[int]:
     years = set(AnnualIndicator.objects.values_list("year", flat=True).distinct())
     years |= set(EvaluationRun.objects.values_list("year", flat=True).distinct())

@@ -44,6 +44,12 @@ def index(request: HttpRequest) -> HttpResponse:
         if run is None or ent is None:
             return render(request, "efficiency/no_report.html")
         return redirect("efficiency:report", pk=run.pk, enterprise_id=ent.pk)
+    if request.GET.get("enterprise", "").isdigit():  # the enterprise page's link: its latest report
+        eid = int(request.GET["enterprise"])
+        result = selectors.latest_result(user=user, enterprise_id=eid)
+        if result is None:
+            return render(request, "efficiency/no_report.html")
+        return redirect("efficiency:report", pk=result.run_id, enterprise_id=eid)
     years = selectors.evaluation_years()
     year = (
         int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)

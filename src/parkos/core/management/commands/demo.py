@@ -37,10 +37,11 @@ class Command(BaseCommand):
             )
             return
         t0 = time.perf_counter()
-        result = demo_build(enterprises=n, seed=opts["seed"], months=opts["months"])
+        result = demo_build(enterprises=n, seed=opts["seed"], months=opts["months"], evaluate=True)
         self.stdout.write(
             f"Demo zone built in {time.perf_counter() - t0:.1f}s: {result.enterprises} enterprises, "
-            f"{result.land} land parcels, {result.annual} annual and {result.monthly} monthly indicator rows."
+            f"{result.land} land parcels, {result.annual} annual and {result.monthly} monthly indicator rows, "
+            f"{result.runs} evaluated years."
         )
         self._logins(result.users)
 
