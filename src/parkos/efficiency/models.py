@@ -117,10 +117,8 @@ class EvaluationResult(EnterpriseChild):
         verbose_name = _("evaluation result")
         verbose_name_plural = _("evaluation results")
         constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="evalresult_unique")]
-        indexes = [
-            models.Index(fields=["run", "cohort", "rank"]),
-            models.Index(fields=["run", "final_class"]),
-        ]
+        # the ranking list reads one run in (cohort, rank) order; class filters scan that run's rows
+        indexes = [models.Index(fields=["run", "cohort", "rank"])]
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.enterprise_id} {self.final_class}"

@@ -78,8 +78,12 @@ def evaluation_inputs(year: int) -> tuple[engine.Inputs, list[int]]:
         .annotate(mu=Cast("land_mu", FloatField()))
         .values_list("enterprise_id", "is_above_scale", "mu", "vetoes", "downgrades")
     }
-    land = dict(
-        LandParcel.objects.values("enterprise_id")
+    land = dict(  # only where the feed gave no land figure, and only for industrial enterprises
+        LandParcel.objects.filter(
+            enterprise__industry_division__gte="06", enterprise__industry_division__lte="46"
+        )
+        .exclude(enterprise__evaluation_inputs__year=year)
+        .values("enterprise_id")
         .annotate(
             mu=Cast(
                 Sum("area_mu", filter=Q(tenure__in=["owned", "rented_in"]))
