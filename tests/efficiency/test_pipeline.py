@@ -264,6 +264,7 @@ def test_import_run_export(tmp_path, admin, capsys):
     }
     assert res[U(15)].final_class == "D"
     assert res[U(15)].rank is None
+    assert (run.summary["pool_above"], run.summary["pool_below"]) == (6, 2)  # the vetoed firm is not ranked
 
     out_file = tmp_path / "results.xlsx"
     cli(capsys, "efficiency", "export", "--year", "2025", str(out_file))

@@ -133,6 +133,8 @@ def _summary(res: engine.Result) -> dict[str, Any]:
     for coh in (engine.ABOVE, engine.BELOW):
         for c in engine.CLASSES:
             out[f"{coh}_{c}"] = int(((res.cohort == coh) & (res.final_class == c)).sum())
+    for coh, size in res.pool_size.items():
+        out[f"pool_{coh}"] = int(size)  # ranked enterprises (vetoed ones are outside the pool)
     out["vetoed"] = int(res.vetoed.sum())
     out["downgraded"] = int(res.downgraded.sum())
     return out

@@ -170,10 +170,7 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
             "rows": selectors.report_rows(run=run, result=result),
             "status_label": engine.STATUS_LABELS[result.status],
             "cohort_label": engine.COHORT_LABELS[result.cohort],
-            "pool": run.summary.get(f"{result.cohort}_A", 0)
-            + run.summary.get(f"{result.cohort}_B", 0)
-            + run.summary.get(f"{result.cohort}_C", 0)
-            + run.summary.get(f"{result.cohort}_D", 0),
+            "pool": run.summary.get(f"pool_{result.cohort}", 0),
             "history": history,
             "next_class": next_class,
             "whatif_score": engine.display(result.whatif_score),
