@@ -118,7 +118,9 @@ class Scheme:
 
     above: tuple[Indicator, ...]
     below: tuple[Indicator, ...]
-    benchmark_mode: str = "cohort_aggregate"  # cohort_aggregate | cohort_mean | industry_aggregate | fixed
+    # cohort_aggregate | cohort_mean | industry_aggregate | fixed | prev_year (the service turns prev_year into
+    # fixed values: the previous year's published benchmarks × benchmark_multiplier)
+    benchmark_mode: str = "cohort_aggregate"
     benchmark_multiplier: float = 1.0
     fixed_benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)  # cohort -> code -> value
     cutoffs: tuple[float, float, float] = (0.20, 0.60, 0.95)
@@ -149,8 +151,13 @@ class Scheme:
                     problems.append(f"{ind.code}: cap must be positive")
                 if self.benchmark_mode == "fixed" and not self.fixed_benchmarks.get(cohort, {}).get(ind.code):
                     problems.append(f"{cohort}/{ind.code}: a fixed benchmark is required")
-        if self.benchmark_mode not in {"cohort_aggregate", "cohort_mean", "industry_aggregate", "fixed"}:
+        if self.benchmark_mode not in BENCHMARK_MODES:
             problems.append(f"unknown benchmark mode {self.benchmark_mode}")
+        for cohort in (ABOVE, BELOW):
+            if not self.indicators(cohort) or sum(i.weight for i in self.indicators(cohort)) <= 0:
+                problems.append(f"{cohort}: the indicators' weights must be set (their sum is 0)")
+        if self.benchmark_multiplier <= 0:
+            problems.append("the benchmark multiplier must be positive")
         return problems
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,6 +177,8 @@ class Scheme:
         return cls(**{k: v for k, v in d.items() if k in known})
 
 
+BENCHMARK_MODES = ("cohort_aggregate", "cohort_mean", "industry_aggregate", "fixed", "prev_year")
+
 DEFAULT_SCHEME = Scheme(
     above=(
         Indicator("tax_per_mu", 30),
@@ -181,6 +190,84 @@ DEFAULT_SCHEME = Scheme(
     ),
     below=(Indicator("tax_per_mu", 50), Indicator("tax_per_kwh", 50)),
 )
+
+
+def _inds(*pairs, cap: float | None = 2.0) -> tuple[Indicator, ...]:
+    return tuple(Indicator(code, weight, cap) for code, weight in pairs)
+
+
+# The named profiles of specs/efficiency.md §8 (a year's scheme starts from one and can then be edited).
+PROFILES: dict[str, Scheme] = {
+    "default": DEFAULT_SCHEME,
+    "changsha_etdz": DEFAULT_SCHEME,  # the default; Changsha's low-efficiency lines belong to the land module
+    "zhejiang_huangyan": Scheme(  # S1: the published 2022 constants, no cap
+        above=_inds(
+            ("tax_per_mu", 30),
+            ("va_per_mu", 20),
+            ("va_per_energy", 20),
+            ("va_per_emission", 10),
+            ("labour_productivity", 10),
+            ("rd_ratio", 10),
+            cap=None,
+        ),
+        below=_inds(("tax_per_mu", 50), ("tax_per_kwh", 50), cap=None),
+        benchmark_mode="fixed",
+        fixed_benchmarks={
+            ABOVE: {
+                "tax_per_mu": 24.097,
+                "va_per_mu": 136.16,
+                "va_per_energy": 2.694,
+                "va_per_emission": 4929.81,
+                "labour_productivity": 18.14,
+                "rd_ratio": 0.0302,
+            },
+            BELOW: {"tax_per_mu": 11.5932, "tax_per_kwh": 0.2352},
+        },
+    ),
+    "jiangsu_huaian": Scheme(  # S21: 45/35/20, benchmark ≈ 2 × previous-year average, protection 2 years
+        above=_inds(("tax_per_mu", 45), ("sales_per_mu", 35), ("tax_per_energy", 20)),
+        below=_inds(("tax_per_mu", 45), ("sales_per_mu", 35), ("tax_per_energy", 20)),
+        benchmark_mode="prev_year",
+        benchmark_multiplier=2.0,
+        protection_years=2,
+    ),
+    "s4_city": Scheme(  # S4: 45/20/15/15/5, 规下 by 亩均税收 only, cut-offs 0.25/0.70/0.95
+        above=_inds(
+            ("tax_per_mu", 45),
+            ("sales_per_mu", 20),
+            ("va_per_energy", 15),
+            ("rd_ratio", 15),
+            ("labour_productivity", 5),
+        ),
+        below=_inds(("tax_per_mu", 100)),
+        cutoffs=(0.25, 0.70, 0.95),
+    ),
+    "hefei_htz": Scheme(  # S26: 35/25/10/10/10/10; 规下 60/40; 0.20/0.65/0.95; land ≥ 5 亩
+        above=_inds(
+            ("va_per_mu", 35),
+            ("tax_per_mu", 25),
+            ("profit_per_mu", 10),
+            ("labour_productivity", 10),
+            ("rd_ratio", 10),
+            ("sales_per_energy", 10),
+        ),
+        below=_inds(("tax_per_mu", 60), ("sales_per_mu", 40)),
+        cutoffs=(0.20, 0.65, 0.95),
+        small_min_land_mu=5.0,
+    ),
+    "shandong": Scheme(  # S27: five indicators, 2 × previous year; the weights must be set by the user
+        above=_inds(
+            ("tax_per_mu", 0),
+            ("sales_per_energy", 0),
+            ("sales_per_emission", 0),
+            ("rd_ratio", 0),
+            ("labour_productivity", 0),
+        ),
+        below=_inds(("tax_per_mu", 0), ("sales_per_energy", 0)),
+        benchmark_mode="prev_year",
+        benchmark_multiplier=2.0,
+    ),
+}
 
 
 # ---- inputs and outputs ----------------------------------------------------------------------------------
@@ -262,7 +349,7 @@ def _benchmark(scheme: Scheme, cohort: str, ind: Indicator, num, den, has, rated
     n = len(num)
     use = rated & has
     mode = scheme.benchmark_mode
-    if mode == "fixed":
+    if mode in ("fixed", "prev_year"):
         return np.full(n, float(scheme.fixed_benchmarks.get(cohort, {}).get(ind.code, 0.0)))
     if mode == "cohort_mean":
         vals = num[use] / den[use]

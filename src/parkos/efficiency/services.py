@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -11,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.bulk import bulk_insert_columns
-from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.progress import Progress
 
 from . import engine, selectors
-from .models import EvaluationResult, EvaluationRun
+from .models import EvaluationResult, EvaluationRun, EvaluationScheme
 
 
 def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
@@ -34,7 +35,78 @@ def evaluation_run_create(*, user, year: int) -> EvaluationRun:
         raise Invalid(
             _("The scheme for %(year)s is not usable: %(p)s") % {"year": year, "p": "; ".join(problems)}
         )
+    scheme = _resolve_benchmarks(scheme, year)
     return EvaluationRun.objects.create(year=year, scheme=scheme.to_dict(), profile=profile, created_by=user)
+
+
+def _resolve_benchmarks(scheme: engine.Scheme, year: int) -> engine.Scheme:
+    """`prev_year` benchmarks become fixed numbers: the previous year's published benchmarks × multiplier, so
+    the run's snapshot holds exactly what was used."""
+    if scheme.benchmark_mode != "prev_year":
+        return scheme
+    prev = selectors.run_latest(year=year - 1)
+    if prev is None:
+        raise Invalid(
+            _("This scheme compares with the previous year: evaluate %(y)s first.") % {"y": year - 1}
+        )
+    fixed: dict[str, dict[str, float]] = {}
+    for cohort in (engine.ABOVE, engine.BELOW):
+        fixed[cohort] = {}
+        for ind in scheme.indicators(cohort):
+            b = prev.benchmarks.get(cohort, {}).get(ind.code)
+            if b is None:
+                raise Invalid(
+                    _("The %(y)s evaluation has no benchmark for %(name)s.")
+                    % {"y": year - 1, "name": ind.name}
+                )
+            fixed[cohort][ind.code] = b * scheme.benchmark_multiplier
+    return dataclasses.replace(scheme, benchmark_mode="fixed", fixed_benchmarks=fixed)
+
+
+@transaction.atomic
+def scheme_save(
+    *, user, year: int, config: dict[str, Any], profile: str, version: int | None, require_valid: bool = True
+) -> EvaluationScheme:
+    """Set a year's scheme (validated, versioned, audited). `version` is what the editor read (None: new)."""
+    if not user.may("evaluate"):
+        raise Forbidden(_("You may not change evaluation schemes."))
+    scheme = engine.Scheme.from_dict(config)
+    problems = scheme.validate()
+    if problems and require_valid:
+        raise Invalid(_("The scheme is not usable: %(p)s") % {"p": "; ".join(problems)})
+    row = EvaluationScheme.objects.select_for_update().filter(year=year).first()
+    if row is None:
+        row = EvaluationScheme(year=year, profile=profile, config=scheme.to_dict())
+    else:
+        if version != row.version:
+            raise Conflict(
+                _(
+                    "Someone else changed this scheme (now version %(current)s, you edited version %(yours)s). "
+                    "Reload the page to see their change, then edit again."
+                )
+                % {"current": row.version, "yours": version},
+                extra={"current": row.version},
+            )
+        row.profile, row.config = profile, scheme.to_dict()
+        row.version += 1
+    row._history_user = user
+    row.save()
+    return row
+
+
+def scheme_apply_profile(*, user, year: int, profile: str, version: int | None) -> EvaluationScheme:
+    """Start the year's scheme from a named profile. A profile that needs the user's numbers (shandong's
+    weights) is stored for editing; a run refuses it until it validates."""
+    if profile not in engine.PROFILES:
+        raise Invalid(_("Unknown profile “%(p)s”.") % {"p": profile})
+    return scheme_save(
+        user=user,
+        year=year,
+        config=engine.PROFILES[profile].to_dict(),
+        profile=profile,
+        version=version,
+        require_valid=False,
+    )
 
 
 def evaluation_run_start(*, user, year: int) -> EvaluationRun:

@@ -6,6 +6,7 @@ app_name = "efficiency"
 urlpatterns = [
     path("", views.index, name="index"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("schemes/<int:year>/", views.scheme_edit, name="scheme"),
     path("runs/<int:pk>/results/", views.results, name="results"),
     path("runs/<int:pk>/enterprises/<int:enterprise_id>/", views.report, name="report"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,15 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parkos.core import charts
-from parkos.core.exceptions import ParkOSError
+from parkos.core.exceptions import Invalid, ParkOSError
 from parkos.core.models import Park
 from parkos.core.progress import progress_of
+from parkos.core.selectors import history_entries
 from parkos.core.views import is_htmx, page_of, schema_export_response, service_errors, sort_columns
 from parkos.enterprises import industries
 from parkos.enterprises.selectors import enterprise_of_user
 
 from . import engine, exports, selectors, services
-from .models import EvaluationRun
+from .models import EvaluationRun, EvaluationScheme
 
 COLUMNS = [
     ("rank", gettext_lazy("Rank")),
@@ -175,5 +177,140 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
             "next_class": next_class,
             "whatif_score": engine.display(result.whatif_score),
             "total": engine.display(result.total),
+        },
+    )
+
+
+# ---- scheme editor -------------------------------------------------------------------------------------------
+ROWS_PER_COHORT = 8
+
+
+def _scheme_from_post(post) -> dict:
+    """The editor's fields as a scheme dict; problems are reported by `Scheme.validate` in the service."""
+
+    def num(name: str, default=None):
+        raw = (post.get(name) or "").strip()
+        if raw == "":
+            return default
+        try:
+            return float(raw)
+        except ValueError:
+            raise Invalid(
+                _("“%(v)s” is not a number.") % {"v": raw}, fields={name: [_("not a number")]}
+            ) from None
+
+    config: dict = {"fixed_benchmarks": {}}
+    for cohort in (engine.ABOVE, engine.BELOW):
+        inds, fixed = [], {}
+        for i in range(ROWS_PER_COHORT):
+            code = post.get(f"{cohort}-{i}-code", "")
+            if not code:
+                continue
+            if code not in engine.CATALOGUE:
+                raise Invalid(_("Unknown indicator “%(c)s”.") % {"c": code})
+            cap = num(f"{cohort}-{i}-cap")
+            inds.append(
+                {
+                    "code": code,
+                    "weight": num(f"{cohort}-{i}-weight", 0.0),
+                    "cap": cap,
+                    "missing": post.get(f"{cohort}-{i}-missing", "mean_score"),
+                }
+            )
+            bench = num(f"{cohort}-{i}-bench")
+            if bench is not None:
+                fixed[code] = bench / 100 if code in exports.PERCENT else bench
+        config[cohort] = inds
+        config["fixed_benchmarks"][cohort] = fixed
+    config.update(
+        {
+            "benchmark_mode": post.get("benchmark_mode", "cohort_aggregate"),
+            "benchmark_multiplier": num("benchmark_multiplier", 1.0),
+            "cutoffs": [num("cut_a", 0.2), num("cut_b", 0.6), num("cut_c", 0.95)],
+            "protection_years": int(num("protection_years", 3)),
+            "small_min_land_mu": num("small_min_land_mu", 3.0),
+            "exempt_divisions": [
+                d.strip() for d in post.get("exempt_divisions", "").replace("，", ",").split(",") if d.strip()
+            ],
+            "vetoes": [
+                e for e in engine.VETO_EVENTS + engine.DOWNGRADE_EVENTS if post.get(f"event-{e}") == "veto"
+            ],
+            "downgrades": [
+                e
+                for e in engine.VETO_EVENTS + engine.DOWNGRADE_EVENTS
+                if post.get(f"event-{e}") == "downgrade"
+            ],
+        }
+    )
+    return config
+
+
+@login_required
+def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
+    user = request.user
+    if not user.may("evaluate"):
+        raise Http404
+    row = EvaluationScheme.objects.filter(year=year).first()
+    if request.method == "POST":
+        version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+        try:
+            if request.POST.get("action") == "profile":
+                services.scheme_apply_profile(
+                    user=user, year=year, profile=request.POST.get("profile", ""), version=version
+                )
+            else:
+                services.scheme_save(
+                    user=user,
+                    year=year,
+                    config=_scheme_from_post(request.POST),
+                    profile=request.POST.get("profile_name") or "custom",
+                    version=version,
+                )
+            messages.success(request, _("Scheme saved."))
+            return redirect("efficiency:scheme", year=year)
+        except ParkOSError as exc:
+            service_errors(request, exc)
+    scheme, profile = selectors.scheme_for_year(year)
+    rows = {}
+    for cohort in (engine.ABOVE, engine.BELOW):
+        inds = list(scheme.indicators(cohort))
+        fixed = scheme.fixed_benchmarks.get(cohort, {})
+        rows[cohort] = [
+            {
+                "i": i,
+                "code": inds[i].code if i < len(inds) else "",
+                "weight": inds[i].weight if i < len(inds) else "",
+                "cap": (inds[i].cap if inds[i].cap is not None else "") if i < len(inds) else "",
+                "bench": (
+                    fixed.get(inds[i].code, "") * (100 if inds[i].code in exports.PERCENT else 1)
+                    if fixed.get(inds[i].code) is not None
+                    else ""
+                )
+                if i < len(inds)
+                else "",
+            }
+            for i in range(ROWS_PER_COHORT)
+        ]
+    events = [
+        {"name": e, "kind": "veto" if e in scheme.vetoes else "downgrade" if e in scheme.downgrades else ""}
+        for e in engine.VETO_EVENTS + engine.DOWNGRADE_EVENTS
+    ]
+    history = history_entries([(str(_("evaluation scheme")), row.history.filter(id=row.pk))]) if row else []
+    return render(
+        request,
+        "efficiency/scheme.html",
+        {
+            "year": year,
+            "scheme": scheme,
+            "profile": profile,
+            "row": row,
+            "rows": rows,
+            "events": events,
+            "problems": scheme.validate(),
+            "profiles": list(engine.PROFILES),
+            "modes": engine.BENCHMARK_MODES,
+            "catalogue": [(c, v[0]) for c, v in engine.CATALOGUE.items()],
+            "history": history,
+            "cohorts": [(engine.ABOVE, _("Above scale")), (engine.BELOW, _("Below scale"))],
         },
     )
