@@ -1,9 +1,13 @@
-"""The evaluation in Chromium: import the bureaus' feed, run the year, open the ranking, a report and its what-if."""
+"""The evaluation in Chromium: import the bureaus' feed, run the year, put it on notice, publish it, open the
+ranking, a report and its what-if."""
+
+import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
 
 from parkos.core.models import Role
+from parkos.efficiency.models import EvaluationRun
 from tests.efficiency.test_pipeline import HEAD, feed_rows
 from tests.factories import PASSWORD, UserFactory
 from tests.xlsx import write_xlsx
@@ -30,6 +34,11 @@ def test_import_run_rank_and_report(page, live_server, tmp_path):
     page.get_by_role("button", name="评价 2025 年度").click()
     expect(page.locator("#run-state")).to_have_text("已完成")
     expect(page.locator("[data-chart=chart-classes] canvas")).to_have_count(1)
+    page.get_by_role("button", name="开始公示").click()
+    expect(page.locator("#run-publication")).to_have_text("公示中")
+    EvaluationRun.objects.update(objection_deadline=dt.date(2025, 1, 1))  # the objection window has passed
+    page.get_by_role("button", name="发布并锁定").click()
+    expect(page.locator("#run-publication")).to_have_text("已发布")
     page.get_by_role("link", name="排名").click()
     page.get_by_label("等级").select_option("C")
     expect(page.locator("#result-table tbody tr")).to_have_count(2)

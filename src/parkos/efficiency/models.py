@@ -69,7 +69,16 @@ class EvaluationRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLICITY = "publicity", _("Public notice")
+        PUBLISHED = "published", _("Published")
+
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    state = models.CharField(_("publication"), max_length=10, choices=State.choices, default=State.DRAFT)
+    publicity_from = models.DateField(_("public notice from"), null=True, blank=True)
+    objection_deadline = models.DateField(_("objections until"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     scheme = models.JSONField(_("scheme snapshot"))
     profile = models.CharField(_("profile"), max_length=40, default="default")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -142,3 +151,35 @@ class EvaluationResult(EnterpriseChild):
             "mean": [codes[i] for i in used if m[i]],
             "whatif": {codes[i]: w[i] for i in used if w[i] is not None},
         }
+
+
+class Objection(EnterpriseChild):
+    """An enterprise's objection to its result during the public notice, and the administration's answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="objections")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="objections"
+    )
+    text = models.TextField(_("objection"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.enterprise_id}"

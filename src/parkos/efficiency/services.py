@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from parkos.core.bulk import bulk_insert_columns
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.progress import Progress
+from parkos.core.selectors import working_calendar
 
 from . import engine, selectors
-from .models import EvaluationResult, EvaluationRun, EvaluationScheme
+from .models import EvaluationResult, EvaluationRun, EvaluationScheme, Objection
 
 
 def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
@@ -29,6 +31,8 @@ def evaluation_run_create(*, user, year: int) -> EvaluationRun:
     """A pending run with the snapshot of the year's scheme (checked before anything is computed)."""
     if not user.may("evaluate"):
         raise Forbidden(_("You may not run the evaluation."))
+    if EvaluationRun.objects.filter(year=year, state=EvaluationRun.State.PUBLISHED).exists():
+        raise Conflict(_("The %(y)s results are published and locked.") % {"y": year})
     scheme, profile = selectors.scheme_for_year(year)
     problems = scheme.validate()
     if problems:
@@ -210,3 +214,90 @@ def _summary(res: engine.Result) -> dict[str, Any]:
     out["vetoed"] = int(res.vetoed.sum())
     out["downgraded"] = int(res.downgraded.sum())
     return out
+
+
+# ---- publication: draft → public notice (objections in working days) → published and locked ---------------
+def _run_for_update(run_id: int) -> EvaluationRun:
+    return EvaluationRun.objects.select_for_update().get(pk=run_id)
+
+
+@transaction.atomic
+def run_publicize(*, user, run_id: int, working_days: int = 5, today: dt.date | None = None) -> EvaluationRun:
+    """Put a finished run on public notice; objections are taken until `working_days` working days after today.
+    A corrected re-run can take over the notice of an earlier run of the same year (its objections move with it)."""
+    if not user.may("evaluate"):
+        raise Forbidden(_("You may not publish evaluations."))
+    run = _run_for_update(run_id)
+    if run.status != EvaluationRun.Status.DONE or run.state != EvaluationRun.State.DRAFT:
+        raise Conflict(_("Only a finished draft run can go on public notice."))
+    if EvaluationRun.objects.filter(year=run.year, state=EvaluationRun.State.PUBLISHED).exists():
+        raise Conflict(_("The %(y)s results are published and locked.") % {"y": run.year})
+    if working_days < 1:
+        raise Invalid(_("The objection window needs at least one working day."))
+    start = today or timezone.localdate()
+    earlier = EvaluationRun.objects.filter(year=run.year, state=EvaluationRun.State.PUBLICITY).exclude(
+        pk=run.pk
+    )
+    for old in earlier:  # a correction replaces the run on notice; open objections stay to be answered
+        Objection.objects.filter(run=old).update(run=run)
+        old.state = EvaluationRun.State.DRAFT
+        old._history_user = user
+        old.save(update_fields=["state"])
+    run.state = EvaluationRun.State.PUBLICITY
+    run.publicity_from = start
+    run.objection_deadline = working_calendar().add_working_days(start, working_days)
+    run._history_user = user
+    run.save(update_fields=["state", "publicity_from", "objection_deadline"])
+    return run
+
+
+@transaction.atomic
+def objection_submit(
+    *, user, run_id: int, enterprise_id: int, text: str, today: dt.date | None = None
+) -> Objection:
+    from parkos.enterprises.models import Enterprise
+
+    if not Enterprise.objects.restrict(user, "view").filter(pk=enterprise_id).exists():
+        raise Forbidden(_("You may not object for this enterprise."))
+    run = _run_for_update(run_id)
+    day = today or timezone.localdate()
+    if run.state != EvaluationRun.State.PUBLICITY or day > run.objection_deadline:
+        raise Conflict(_("Objections are taken only during the public notice."))
+    if not text.strip():
+        raise Invalid(_("Say what is wrong."), fields={"text": [_("required")]})
+    obj = Objection(run=run, enterprise_id=enterprise_id, text=text.strip()[:4000], submitted_by=user)
+    obj._history_user = user
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def objection_answer(*, user, objection_id: int, answer: str) -> Objection:
+    if not user.may("evaluate"):
+        raise Forbidden(_("You may not answer objections."))
+    obj = Objection.objects.select_for_update().get(pk=objection_id)
+    if not answer.strip():
+        raise Invalid(_("Write the answer."), fields={"answer": [_("required")]})
+    obj.answer, obj.status = answer.strip()[:4000], Objection.Status.ANSWERED
+    obj.answered_by, obj.answered_at = user, timezone.now()
+    obj._history_user = user
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def run_publish(*, user, run_id: int, today: dt.date | None = None) -> EvaluationRun:
+    """Publish the run on notice once the objection window has closed and every objection is answered."""
+    if not user.may("evaluate"):
+        raise Forbidden(_("You may not publish evaluations."))
+    run = _run_for_update(run_id)
+    if run.state != EvaluationRun.State.PUBLICITY:
+        raise Conflict(_("Only a run on public notice can be published."))
+    if (today or timezone.localdate()) <= run.objection_deadline:
+        raise Conflict(_("Objections are open until %(d)s.") % {"d": run.objection_deadline.isoformat()})
+    if run.objections.filter(status=Objection.Status.OPEN).exists():
+        raise Conflict(_("Answer every objection before publishing."))
+    run.state, run.published_at = EvaluationRun.State.PUBLISHED, timezone.now()
+    run._history_user = user
+    run.save(update_fields=["state", "published_at"])
+    return run

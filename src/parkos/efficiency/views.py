@@ -19,7 +19,7 @@ from parkos.enterprises import industries
 from parkos.enterprises.selectors import enterprise_of_user
 
 from . import engine, exports, selectors, services
-from .models import EvaluationRun, EvaluationScheme
+from .models import EvaluationRun, EvaluationScheme, Objection
 
 COLUMNS = [
     ("rank", gettext_lazy("Rank")),
@@ -80,6 +80,30 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "publicize":
+                days = request.POST.get("working_days", "5")
+                services.run_publicize(
+                    user=request.user, run_id=run.pk, working_days=int(days) if days.isdigit() else 0
+                )
+                messages.success(request, _("The results are on public notice."))
+            elif action == "publish":
+                services.run_publish(user=request.user, run_id=run.pk)
+                messages.success(request, _("The results are published and locked."))
+            elif action == "answer":
+                services.objection_answer(
+                    user=request.user,
+                    objection_id=int(request.POST.get("objection", "0")),
+                    answer=request.POST.get("answer", ""),
+                )
+                messages.success(request, _("Answer saved."))
+        except (ParkOSError, Objection.DoesNotExist) as exc:
+            service_errors(
+                request, exc if isinstance(exc, ParkOSError) else ParkOSError(_("No such objection."))
+            )
+        return redirect("efficiency:run", pk=run.pk)
     ctx = {"run": run, "progress": progress_of("evaluation", run.pk)}
     if run.status == EvaluationRun.Status.DONE:
         counts = selectors.class_counts(user=request.user, run=run)
@@ -95,6 +119,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 "chart_histogram": charts.bar(hist["edges"], {cohort[c]: hist[c] for c in cohort}),
                 "benchmarks": _benchmark_rows(run),
+                "objections": Objection.objects.restrict(request.user, "view")
+                .filter(run=run)
+                .select_related("enterprise", "submitted_by"),
+                "can_publish": request.user.may("evaluate"),
             }
         )
     if is_htmx(request):
@@ -162,10 +190,27 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
     result = selectors.result_get(user=request.user, run=run, enterprise_id=enterprise_id)
     history = selectors.result_history(user=request.user, enterprise_id=enterprise_id, year=run.year)
     next_class = {"B": "A", "C": "B", "D": "C"}.get(result.final_class, "")
+    if request.method == "POST":
+        try:
+            services.objection_submit(
+                user=request.user,
+                run_id=run.pk,
+                enterprise_id=enterprise_id,
+                text=request.POST.get("text", ""),
+            )
+            messages.success(request, _("Your objection was recorded; the administration will answer it."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        return redirect("efficiency:report", pk=run.pk, enterprise_id=enterprise_id)
+    objections = Objection.objects.restrict(request.user, "view").filter(
+        run__year=run.year, enterprise_id=enterprise_id
+    )
     return render(
         request,
         "efficiency/report.html",
         {
+            "objections": objections,
+            "can_object": run.state == EvaluationRun.State.PUBLICITY,
             "run": run,
             "result": result,
             "enterprise": result.enterprise,
