@@ -183,3 +183,65 @@ class Objection(EnterpriseChild):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.enterprise_id}"
+
+
+class ClassPolicy(VersionedModel):
+    """The differentiated policy levers of one class in one year (差别化政策)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    klass = models.CharField(_("class"), max_length=1, choices=[(c, c) for c in "ABCD"])
+    electricity_surcharge = models.DecimalField(
+        _("electricity surcharge (yuan/kWh)"), max_digits=6, decimal_places=3, default=0
+    )
+    consecutive_years = models.PositiveSmallIntegerField(
+        _("consecutive years for the higher surcharge"), default=3
+    )
+    consecutive_surcharge = models.DecimalField(
+        _("surcharge after consecutive years (yuan/kWh)"), max_digits=6, decimal_places=3, default=0
+    )
+    water_surcharge_pct = models.DecimalField(
+        _("water surcharge (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    land_tax_reduction_pct = models.DecimalField(
+        _("land-use tax reduction (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    land_supply_priority = models.BooleanField(_("land supply priority"), default=False)
+    subsidy_eligible = models.BooleanField(_("eligible for subsidies"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "klass"]
+        verbose_name = _("class policy")
+        verbose_name_plural = _("class policies")
+        constraints = [models.UniqueConstraint(fields=["year", "klass"], name="classpolicy_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.klass}"
+
+
+class RectificationPlan(EnterpriseChild, VersionedModel):
+    """A low-efficiency enterprise's rectification plan (腾笼换鸟), tracked to its deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        DONE = "done", _("Completed")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="rectifications"
+    )
+    year = models.PositiveSmallIntegerField(_("evaluation year"))
+    reason = models.CharField(_("reason"), max_length=200)
+    measures = models.TextField(_("measures"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline"]
+        verbose_name = _("rectification plan")
+        verbose_name_plural = _("rectification plans")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}"

@@ -359,3 +359,151 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
             "cohorts": [(engine.ABOVE, _("Above scale")), (engine.BELOW, _("Below scale"))],
         },
     )
+
+
+# ---- differentiated policies and low-efficiency land ---------------------------------------------------------
+@login_required
+def policies_view(request: HttpRequest, year: int) -> HttpResponse:
+    from parkos.core.excel import Column, Schema
+
+    from . import policies
+
+    if request.user.is_enterprise_user:
+        raise Http404
+    if request.method == "POST":
+        klass = request.POST.get("klass", "")
+        version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+        try:
+            data = {
+                k: request.POST.get(k, "0") or "0"
+                for k in (
+                    "electricity_surcharge",
+                    "consecutive_surcharge",
+                    "water_surcharge_pct",
+                    "land_tax_reduction_pct",
+                )
+            }
+            data["consecutive_years"] = int(request.POST.get("consecutive_years", "3") or 3)
+            data["land_supply_priority"] = bool(request.POST.get("land_supply_priority"))
+            data["subsidy_eligible"] = bool(request.POST.get("subsidy_eligible"))
+            policies.policy_set(user=request.user, year=year, klass=klass, version=version, data=data)
+            messages.success(request, _("Saved."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        except ValueError:
+            messages.error(request, _("Enter numbers."))
+        return redirect("efficiency:policies", year=year)
+    run, rows = policies.surcharge_list(user=request.user, year=year)
+    if request.GET.get("export") == "xlsx":
+        schema = Schema(
+            kind="surcharges",
+            title="差别化电价名单",
+            columns=[
+                Column("uscc", "统一社会信用代码", width=22),
+                Column("name", "企业名称", width=30),
+                Column("class", "等级"),
+                Column("years", "连续D类年数"),
+                Column("rate", "加价(元/千瓦时)"),
+                Column("kwh", "用电量(万千瓦时)"),
+            ],
+        )
+        records = (
+            {
+                "uscc": r.result.enterprise.uscc,
+                "name": r.result.enterprise.name,
+                "class": r.result.final_class,
+                "years": r.consecutive,
+                "rate": r.surcharge,
+                "kwh": r.electricity,
+            }
+            for r in rows
+        )
+        return schema_export_response(schema, records, f"surcharges-{year}.xlsx")
+    return render(
+        request,
+        "efficiency/policies.html",
+        {
+            "year": year,
+            "run": run,
+            "rows": page_of(request, rows),
+            "levers": policies.policies_for(year).values(),
+            "can_edit": request.user.may("evaluate"),
+        },
+    )
+
+
+@login_required
+def lowland_view(request: HttpRequest, year: int) -> HttpResponse:
+    import datetime as dt
+
+    from parkos.core.excel import Column, Schema
+
+    from . import policies
+
+    if request.user.is_enterprise_user:
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "complete":
+                version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+                policies.plan_complete(
+                    user=request.user, plan_id=int(request.POST.get("plan", "0")), version=version
+                )
+            else:
+                policies.plan_create(
+                    user=request.user,
+                    enterprise_id=int(request.POST.get("enterprise", "0")),
+                    year=year,
+                    reason=request.POST.get("reason", ""),
+                    measures=request.POST.get("measures", ""),
+                    deadline=dt.date.fromisoformat(request.POST.get("deadline", "")),
+                )
+            messages.success(request, _("Saved."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        except ValueError:
+            messages.error(request, _("Enter a date as YYYY-MM-DD."))
+        return redirect("efficiency:lowland", year=year)
+    run, rows = policies.low_efficiency_list(user=request.user, year=year)
+    if request.GET.get("export") == "xlsx":
+        schema = Schema(
+            kind="lowland",
+            title="低效用地企业名单",
+            columns=[
+                Column("uscc", "统一社会信用代码", width=22),
+                Column("name", "企业名称", width=30),
+                Column("class", "等级"),
+                Column("tax", "亩均税收"),
+                Column("line", "三分之一基准值"),
+                Column("reasons", "原因", width=40),
+                Column("plan", "整改期限"),
+                Column("status", "整改状态"),
+            ],
+        )
+        records = (
+            {
+                "uscc": r.result.enterprise.uscc,
+                "name": r.result.enterprise.name,
+                "class": r.result.final_class,
+                "tax": float(engine.display(r.tax_per_mu)) if r.tax_per_mu is not None else None,
+                "line": float(engine.display(r.line)) if r.line is not None else None,
+                "reasons": "；".join(str(x) for x in r.reasons),
+                "plan": r.plan.deadline if r.plan else None,
+                "status": r.plan.get_status_display() if r.plan else "",
+            }
+            for r in rows
+        )
+        return schema_export_response(schema, records, f"low-efficiency-{year}.xlsx")
+    from django.utils import timezone
+
+    return render(
+        request,
+        "efficiency/lowland.html",
+        {
+            "year": year,
+            "run": run,
+            "rows": page_of(request, rows),
+            "today": timezone.localdate(),
+            "can_edit": request.user.may("change"),
+        },
+    )
