@@ -115,7 +115,8 @@ DATABASE_URL = env("DATABASE_URL", _default_db)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if PARKOS_ENV == "test" else 60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",  # 64 MB page cache
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": env("PARKOS_TEST_SQLITE", None)}

@@ -157,12 +157,20 @@ def _compute(run: EvaluationRun, report) -> None:
             None if d == "NaT" else d for d in np.datetime_as_string(inp.established, unit="D").tolist()
         ]
         mean_flags = {c: res.mean_score_used[c].astype(int) for c in codes}
-        details = zip(
-            numbers,
+        values, scores, whatif, means = (
             per_row(res.values),
             per_row(res.scores),
             per_row(res.whatif),
             per_row(mean_flags),
+        )
+        for i in np.flatnonzero(res.status != engine.RATED).tolist():  # nothing scored: keep the inputs only
+            values[i] = scores[i] = whatif[i] = means[i] = []
+        details = zip(
+            numbers,
+            values,
+            scores,
+            whatif,
+            means,
             inp.division.tolist(),
             established,
             inp.is_above.tolist(),
