@@ -4,7 +4,7 @@ The files come from the npm registry at the versions in package.json / package-l
 committed. `make install` runs this after `npm ci`.
 """
 
-import shutil
+import re
 import sys
 from pathlib import Path
 
@@ -12,22 +12,28 @@ ROOT = Path(__file__).resolve().parent.parent
 DEST = ROOT / "src" / "parkos" / "static" / "vendor"
 FILES = {
     "node_modules/@tabler/core/dist/css/tabler.min.css": "tabler.min.css",
-    "node_modules/@tabler/core/dist/css/tabler.min.css.map": "tabler.min.css.map",
     "node_modules/@tabler/core/dist/js/tabler.min.js": "tabler.min.js",
-    "node_modules/@tabler/core/dist/js/tabler.min.js.map": "tabler.min.js.map",
     "node_modules/htmx.org/dist/htmx.min.js": "htmx.min.js",
     "node_modules/echarts/dist/echarts.min.js": "echarts.min.js",
 }
 
 
+_MAP_COMMENT = re.compile(r"/\*# sourceMappingURL=[^*]*\*/|//# sourceMappingURL=\S*")
+
+
 def main() -> int:
     DEST.mkdir(parents=True, exist_ok=True)
+    for stale in DEST.glob("*.map"):
+        stale.unlink()
     for src, name in FILES.items():
         path = ROOT / src
         if not path.exists():
             sys.stderr.write(f"missing {src}: run `npm ci` first\n")
             return 1
-        shutil.copyfile(path, DEST / name)
+        # source maps are not shipped: drop the comments that point at them (collectstatic's manifest would
+        # otherwise require the .map files)
+        text = _MAP_COMMENT.sub("", path.read_text(encoding="utf-8"))
+        (DEST / name).write_text(text, encoding="utf-8")
     return 0
 
 
