@@ -110,3 +110,19 @@ def enterprise_user(enterprise, username="qiye"):
     user = UserFactory(username=username, role=Role.ENTERPRISE, department=None)
     EnterpriseAccount.objects.create(user=user, enterprise=enterprise)
     return user
+
+
+class ProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Project"
+
+    name = factory.Sequence(lambda n: f"测试重点项目{n}")
+    code = factory.Sequence(lambda n: f"2026-430121-34-03-{n:06d}")
+    investor = factory.SubFactory(EnterpriseFactory)
+    category = "industry"
+    level = "city"
+    kind = "new"
+    investment_type = "industrial"
+    total_investment = Decimal("50000.00")
+    lead_department = factory.SelfAttribute("investor.owner")
+    registered_on = dt.date(2026, 1, 5)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "parkos.core",
     "parkos.enterprises",
     "parkos.efficiency",
+    "parkos.projects",
 ]
 
 MIDDLEWARE = [

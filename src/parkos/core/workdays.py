@@ -83,6 +83,14 @@ class WorkingCalendar:
         self._ensure(_year(s), _year(e))
         return self._days[(self._days >= s) & (self._days <= e)]
 
+    def days_covering(self, first: DateLike, last: DateLike, *, margin_years: int = 1) -> np.ndarray:
+        """The sorted array of working days of every year from `first` to `last` (plus a margin of years).
+
+        Engines that count over many items at once (approval clocks) index into this array.
+        """
+        self._ensure(_year(np.datetime64(first, "D")) - margin_years, _year(np.datetime64(last, "D")) + margin_years)
+        return self._days
+
     def is_working_day(self, d: DateLike) -> bool:
         x = np.datetime64(d, "D")
         self._ensure(_year(x), _year(x))
