@@ -43,3 +43,6 @@ def on_not_found(request, exc):
 from parkos.enterprises.api import router as enterprises_router  # noqa: E402
 
 api.add_router("/enterprises", enterprises_router)
+from parkos.projects.api import router as projects_router  # noqa: E402
+
+api.add_router("/projects", projects_router)

@@ -37,6 +37,9 @@ DEMO_USERS = [
     ("jfj_staff", Role.DEPT_STAFF, "JFJ", "经发局工作人员", False),
     ("qfzx_staff", Role.DEPT_STAFF, "QFZX", "企业服务中心工作人员", False),
     ("qiye", Role.ENTERPRISE, None, "企业用户", False),
+    ("spj_staff", Role.DEPT_STAFF, "SPJ", "行政审批服务局审批员", False),
+    ("ghj_staff", Role.DEPT_STAFF, "GHJ", "规划建设局审批员", False),
+    ("daiban", Role.DEPT_STAFF, "SPJ", "帮代办专员", False),
 ]
 
 PARKS = [
@@ -125,6 +128,7 @@ class DemoResult:
     monthly: int
     users: list[tuple[str, str, str]]  # username, role label, note
     runs: int = 0
+    projects: int = 0
 
 
 def _org_code(body: str) -> str:
@@ -154,6 +158,7 @@ def demo_build(
     months: int = 24,
     today: dt.date | None = None,
     evaluate: bool = False,
+    projects: int = 0,
 ) -> DemoResult:
     """Build the demo zone into an empty database (raises if enterprises already exist)."""
     if Enterprise.objects.exists():
@@ -186,7 +191,17 @@ def demo_build(
         for y in sorted({a.year for a in annual}):
             evaluation_run(user=admin, year=y)
             runs += 1
-    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs)
+    n_projects = 0
+    if projects:
+        from parkos.projects.demo import build_projects
+
+        admin = User.objects.get(username="admin")
+        officers = list(User.objects.filter(username__in=["daiban", "spj_staff"]).order_by("username"))
+        n_projects = build_projects(
+            rng=np.random.default_rng(seed + 1), n=projects, today=today, admin=admin, officers=officers,
+            first_enterprise=ents[0] if ents else None,
+        )  # fmt: skip
+    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs, n_projects)
 
 
 def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:

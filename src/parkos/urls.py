@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("parkos.enterprises.urls")),
     path("efficiency/", include("parkos.efficiency.urls")),
+    path("projects/", include("parkos.projects.urls")),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),
     path("imports/<int:pk>/", core.import_run_detail, name="import_run"),

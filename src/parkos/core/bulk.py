@@ -154,7 +154,14 @@ def bulk_insert_objects(objs: Sequence[models.Model], *, user=None, history: boo
         return
     model = type(objs[0])
     fields = _fields(model)
-    rows = [{f.attname: getattr(o, f.attname) for f in fields} for o in objs]
+    files = {f.attname for f in fields if isinstance(f, models.FileField)}
+    rows = [
+        {
+            f.attname: (getattr(o, f.attname).name or "") if f.attname in files else getattr(o, f.attname)
+            for f in fields
+        }
+        for o in objs
+    ]
     for o, pk in zip(objs, bulk_insert(model, rows, user=user, history=history), strict=True):
         o.pk = pk
 

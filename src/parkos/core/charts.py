@@ -44,3 +44,18 @@ def line(
             for name, values in series.items()
         ],
     }
+
+
+def timeline(categories: list[str], series: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """Dates per category (milestones planned vs actual): a time axis against the categories."""
+    return {
+        "tooltip": {"trigger": "item"},
+        "legend": {"show": True},
+        "grid": {"left": 8, "right": 24, "bottom": 8, "top": 32, "containLabel": True},
+        "xAxis": {"type": "time"},
+        "yAxis": {"type": "category", "data": categories, "inverse": True},
+        "series": [
+            {"name": name, "type": "scatter", "symbolSize": 14, "data": [[d, c] for d, c in points]}
+            for name, points in series.items()
+        ],
+    }

@@ -96,7 +96,14 @@ class Role(models.TextChoices):
 # What each role may do at all; *which* records is the model's scope_q.
 ROLE_ACTIONS: dict[str, set[str]] = {
     Role.SYSTEM_ADMIN: {
-        "view", "change", "import", "export", "manage_users", "manage_calendar", "evaluate", "configure",
+        "view",
+        "change",
+        "import",
+        "export",
+        "manage_users",
+        "manage_calendar",
+        "evaluate",
+        "configure",
     },
     Role.LEADER: {"view", "export"},
     Role.DEPT_ADMIN: {"view", "change", "import", "export", "manage_users", "evaluate", "configure"},

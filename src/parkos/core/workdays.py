@@ -88,7 +88,9 @@ class WorkingCalendar:
 
         Engines that count over many items at once (approval clocks) index into this array.
         """
-        self._ensure(_year(np.datetime64(first, "D")) - margin_years, _year(np.datetime64(last, "D")) + margin_years)
+        self._ensure(
+            _year(np.datetime64(first, "D")) - margin_years, _year(np.datetime64(last, "D")) + margin_years
+        )
         return self._days
 
     def is_working_day(self, d: DateLike) -> bool:

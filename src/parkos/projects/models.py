@@ -182,6 +182,7 @@ class Project(VersionedModel):
         verbose_name_plural = _("key projects")
         constraints = [
             models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_investment_nonneg"),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="project_code_unique"),
         ]
         indexes = [
             models.Index(fields=["lead_department", "status"]),
@@ -545,6 +546,28 @@ class ItemResult(models.TextChoices):
     COMMITTED = "committed", _("Granted on commitment")
 
 
+class ItemAction(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    ACCEPT = "accept", _("Accept")
+    DEEM_ACCEPT = "deem_accept", _("Deemed accepted")
+    PRE_CORRECT = "pre_correct", _("One-time correction notice before acceptance")
+    REJECT_INTAKE = "reject_intake", _("Refuse to accept")
+    REQUEST_CORRECTION = "request_correction", _("Correction notice")
+    RECEIVE_MATERIALS = "receive_materials", _("Materials received")
+    CORRECTION_TIMEOUT = "correction_timeout", _("Corrections not supplied in time")
+    START_SPECIAL = "start_special", _("Start special procedure")
+    END_SPECIAL = "end_special", _("End special procedure")
+    EXTEND = "extend", _("Extend")
+    APPROVE = "approve", _("Grant")
+    DENY = "deny", _("Deny")
+    COMMIT = "commit", _("Grant on commitment")
+    VERIFY_PASS = "verify_pass", _("Verified: compliant")
+    VERIFY_RECTIFY = "verify_rectify", _("Verified: rectify by a date")
+    VERIFY_FAIL = "verify_fail", _("Verified: not compliant, revoke")
+    RETURN = "return", _("Return")
+    WITHDRAW = "withdraw", _("Withdraw")
+
+
 class ItemInstance(ProjectChild, VersionedModel):
     """One approval item of one project, with its clock: accepted on (day 0), deadline, light."""
 
@@ -666,7 +689,7 @@ class ItemEvent(models.Model):
     """The append-only log of an item: every transition with who, when (the business date) and why."""
 
     item = models.ForeignKey(ItemInstance, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24)
+    action = models.CharField(_("action"), max_length=24, choices=ItemAction.choices)
     from_state = models.CharField(max_length=16)
     to_state = models.CharField(max_length=16)
     on = models.DateField(_("date"))

@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.models import Role, User
@@ -34,6 +33,7 @@ from .models import (
     Extension,
     FlowTemplate,
     Handover,
+    ItemAction,
     ItemEvent,
     ItemInstance,
     ItemMode,
@@ -470,6 +470,7 @@ def item_act(
     note: str = "",
     version: int | None = None,
     today: dt.date | None = None,
+    refresh_after: bool = True,
     **kw: Any,
 ) -> ItemInstance:
     """Apply one action of the item state machine (specs/approvals.md §8.2); refuses illegal ones."""
@@ -601,8 +602,9 @@ def item_act(
         item=item, action=action, from_state=before, to_state=after, on=on, actor=user, note=note
     )
     _stage_completion(item.stage, on)
-    refresh(today=today, project_ids=[item.project_id])
-    item.refresh_from_db()
+    if refresh_after:
+        refresh(today=today, project_ids=[item.project_id])
+        item.refresh_from_db()
     return item
 
 
@@ -610,8 +612,9 @@ def _check_order(item: ItemInstance) -> None:
     """Predecessors must be done (or replaced by a commitment); earlier stages must be done unless the flow
     lets stages overlap."""
     done = {ItemState.COMPLETED, ItemState.VERIFY_PENDING}
-    preds = set(item.item.predecessors.values_list("pk", flat=True))
-    if preds:
+    in_flow = ItemInstance.objects.filter(project_id=item.project_id).values("item_id")
+    preds = set(item.item.predecessors.filter(pk__in=in_flow).values_list("pk", flat=True))
+    if preds:  # a predecessor the project's flow leaves out does not hold it up
         states = dict(
             ItemInstance.objects.filter(project_id=item.project_id, item_id__in=preds)
             .exclude(state__in=[ItemState.RETURNED, ItemState.WITHDRAWN, ItemState.REJECTED])
@@ -643,6 +646,7 @@ def _stage_completion(stage: StageInstance, on: dt.date) -> None:
     rows = list(
         ItemInstance.objects.filter(stage=stage, item__is_mandatory=True)
         .exclude(state__in=[ItemState.RETURNED, ItemState.WITHDRAWN, ItemState.REJECTED])
+        .exclude(resubmissions__isnull=False)  # superseded by a new application
         .values_list("item_id", "state", "result")
     )
     by_item: dict[int, bool] = {}
@@ -663,13 +667,16 @@ def _stage_completion(stage: StageInstance, on: dt.date) -> None:
 
 @transaction.atomic
 def item_resubmit(*, user, pk: int) -> ItemInstance:
-    """A returned, rejected or withdrawn item is filed again as a new item with a fresh clock."""
+    """An ended item (returned, rejected, withdrawn, revoked or denied) is filed again as a new item with a
+    fresh clock, linked to the old one."""
     old = get_object_or_404(
         ItemInstance.objects.restrict(user, "view").select_related("project", "item"), pk=pk
     )
     _may_act(user, old, "submit")
-    if old.state not in {ItemState.RETURNED, ItemState.REJECTED, ItemState.WITHDRAWN}:
-        raise Invalid(_("Only a returned, rejected or withdrawn item can be filed again."))
+    denied = old.state == ItemState.COMPLETED and old.result == ItemResult.DENIED
+    ended = {ItemState.RETURNED, ItemState.REJECTED, ItemState.WITHDRAWN, ItemState.REVOKED}
+    if old.state not in ended and not denied:
+        raise Invalid(_("Only a returned, rejected, withdrawn, revoked or denied item can be filed again."))
     if old.resubmissions.exists():
         raise Invalid(_("This item has already been filed again."))
     it = old.item
@@ -1004,24 +1011,4 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
     return counts
 
 
-ACTION_LABELS = [
-    ("submit", gettext_lazy("Submit")),
-    ("accept", gettext_lazy("Accept")),
-    ("deem_accept", gettext_lazy("Deemed accepted")),
-    ("pre_correct", gettext_lazy("One-time correction notice before acceptance")),
-    ("reject_intake", gettext_lazy("Refuse to accept")),
-    ("request_correction", gettext_lazy("Correction notice")),
-    ("receive_materials", gettext_lazy("Materials received")),
-    ("correction_timeout", gettext_lazy("Corrections not supplied in time")),
-    ("start_special", gettext_lazy("Start special procedure")),
-    ("end_special", gettext_lazy("End special procedure")),
-    ("extend", gettext_lazy("Extend")),
-    ("approve", gettext_lazy("Grant")),
-    ("deny", gettext_lazy("Deny")),
-    ("commit", gettext_lazy("Grant on commitment")),
-    ("verify_pass", gettext_lazy("Verified: compliant")),
-    ("verify_rectify", gettext_lazy("Verified: rectify by a date")),
-    ("verify_fail", gettext_lazy("Verified: not compliant, revoke")),
-    ("return", gettext_lazy("Return")),
-    ("withdraw", gettext_lazy("Withdraw")),
-]
+ACTION_LABELS = ItemAction.choices

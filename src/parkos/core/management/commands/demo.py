@@ -17,6 +17,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--months", type=int, default=24, help="months of monthly indicators")
+        parser.add_argument("--projects", type=int, default=150, help="key projects (0 to 2000)")
 
     def handle(self, *args, **opts):
         from parkos.demo import DEMO_USERS, demo_build
@@ -37,11 +38,15 @@ class Command(BaseCommand):
             )
             return
         t0 = time.perf_counter()
-        result = demo_build(enterprises=n, seed=opts["seed"], months=opts["months"], evaluate=True)
+        if not 0 <= opts["projects"] <= 2000:
+            raise CommandError("--projects must be between 0 and 2000")
+        result = demo_build(
+            enterprises=n, seed=opts["seed"], months=opts["months"], evaluate=True, projects=opts["projects"]
+        )
         self.stdout.write(
             f"Demo zone built in {time.perf_counter() - t0:.1f}s: {result.enterprises} enterprises, "
             f"{result.land} land parcels, {result.annual} annual and {result.monthly} monthly indicator rows, "
-            f"{result.runs} evaluated years."
+            f"{result.runs} evaluated years, {result.projects} key projects."
         )
         self._logins(result.users)
 

@@ -1,0 +1,179 @@
+"""Projects and approvals API: thin handlers over the same selectors and services as the pages."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
+from ninja.pagination import paginate
+
+from parkos.enterprises.api import Pages
+
+from . import selectors, services
+from .models import ItemAction, ItemInstance, MonthlyReport, Project, StageInstance
+
+router = Router(tags=["projects"])
+
+
+class ProjectFilterIn(FilterSchema):
+    q: str = ""
+    category: str = ""
+    level: str = ""
+    status: str = ""
+    park: int | None = None
+    department: int | None = None
+    helper: int | None = None
+    light: str = ""
+    late: str = ""
+    sort: str = "-registered"
+
+    def to_filters(self) -> selectors.ProjectFilters:
+        return selectors.ProjectFilters(**self.model_dump())
+
+
+class ProjectOut(ModelSchema):
+    investor_name: str = Field(..., alias="investor.name")
+    lead_department_name: str = Field(..., alias="lead_department.name")
+
+    class Meta:
+        model = Project
+        fields = [
+            "id", "code", "name", "investor", "category", "top500_list", "is_talent", "level", "kind",
+            "investment_type", "land_mode", "total_investment", "contracted_investment", "park", "lead_department",
+            "helper", "status", "status_reason", "registered_on", "total_limit_wd", "approval_elapsed_wd",
+            "approval_light", "version",
+        ]  # fmt: skip
+
+
+class ItemOut(ModelSchema):
+    item_code: str = Field(..., alias="item.code")
+    item_name: str = Field(..., alias="item.name")
+    stage_code: str = Field(..., alias="stage.stage")
+
+    class Meta:
+        model = ItemInstance
+        fields = [
+            "id", "department", "mode", "statutory_limit_wd", "promised_limit_wd", "extension_wd", "state", "result",
+            "received_on", "accepted_on", "original_deadline", "deadline", "completed_on", "elapsed_wd",
+            "remaining_wd", "suspended_wd", "light", "verification_due", "version",
+        ]  # fmt: skip
+
+
+class StageOut(ModelSchema):
+    class Meta:
+        model = StageInstance
+        fields = ["id", "stage", "limit_wd", "state", "accepted_on", "completed_on", "deadline", "elapsed_wd",
+                  "remaining_wd", "light"]  # fmt: skip
+
+
+class BoardOut(Schema):
+    project: ProjectOut
+    stages: list[StageOut]
+    items: list[ItemOut]
+
+
+class ItemActionIn(Schema):
+    action: ItemAction
+    on: dt.date | None = None
+    note: str = ""
+    version: int | None = None
+    days: int | None = None
+    approved_by: str | None = None
+    until: dt.date | None = None
+    text_version: str | None = None
+
+
+class ReportIn(Schema):
+    month: dt.date
+    investment: Decimal = Field(..., ge=0)
+    funds: Decimal = Field(..., ge=0)
+    progress: str = ""
+    problems: str = ""
+    version: int | None = None
+
+
+class ReportOut(ModelSchema):
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "project", "month", "investment", "funds", "progress", "problems", "version"]
+
+
+class RateCell(Schema):
+    planned: int
+    achieved: int
+    unplanned: int
+    rate: Decimal | None
+
+
+class RateRow(Schema):
+    label: str
+    projects: int
+    start: RateCell
+    production: RateCell
+    capacity: RateCell
+    invested: Decimal
+    plan_investment: Decimal
+    investment_rate: Decimal | None
+    pace_gap: Decimal | None
+    funds_rate_year: Decimal | None
+    funds_rate_contract: Decimal | None
+
+
+class RatesOut(Schema):
+    period: str
+    rows: list[RateRow]
+    total: RateRow
+
+
+@router.get("/", response=list[ProjectOut], summary="Key projects the user may see")
+@paginate(Pages)
+def list_projects(request, filters: Query[ProjectFilterIn]):
+    return selectors.project_list(user=request.user, filters=filters.to_filters())
+
+
+@router.get("/rates", response=RatesOut, summary="开工率, 投产率, 达产率, investment and funds rates")
+def project_rates(
+    request, year: int, quarter: int | None = None, month: int | None = None, by: str = "category"
+):
+    period = selectors.Period(year, None if month else quarter, month)
+    data = selectors.rates(user=request.user, period=period, by=by if by in selectors.GROUPS else "category")
+    return {"period": period.label, "rows": data["rows"], "total": data["total"]}
+
+
+@router.get("/{int:pk}", response=ProjectOut)
+def get_project(request, pk: int):
+    return selectors.project_get(user=request.user, pk=pk)
+
+
+@router.get(
+    "/{int:pk}/approvals", response=BoardOut, summary="The approval board: stages and items with lights"
+)
+def get_board(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk)
+    board = selectors.approval_board(project)
+    return {
+        "project": project,
+        "stages": [b["stage"] for b in board],
+        "items": [it for b in board for it in b["items"]],
+    }
+
+
+@router.post(
+    "/{int:pk}/approvals/items/{int:item_id}/actions", response=ItemOut, summary="Act on an approval item"
+)
+def act_on_item(request, pk: int, item_id: int, body: ItemActionIn):
+    project = selectors.project_get(user=request.user, pk=pk)
+    get_object_or_404(ItemInstance.objects.restrict(request.user, "view"), pk=item_id, project=project)
+    data = body.model_dump()
+    return services.item_act(
+        user=request.user, pk=item_id, action=str(data.pop("action")), on=data.pop("on"), note=data.pop("note"),
+        version=data.pop("version"), **data,
+    )  # fmt: skip
+
+
+@router.post("/{int:pk}/reports", response=ReportOut, summary="Enter or correct a monthly report")
+def put_report(request, pk: int, body: ReportIn):
+    data = body.model_dump()
+    return services.monthly_report_save(
+        user=request.user, pk=pk, month=data.pop("month"), version=data.pop("version"), data=data
+    )

@@ -1,0 +1,184 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.forms import style_widgets
+from parkos.core.models import Department, Role, User
+from parkos.enterprises.models import Enterprise
+
+from .models import PROJECT_FIELDS, ApprovalItem, FlowTemplate, Handover, Milestone, Project
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    """Create/edit a project; the investor is named by USCC (register a new enterprise first if needed)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    investor_uscc = forms.CharField(
+        label=_("Investor (USCC)"),
+        max_length=18,
+        help_text=_("An enterprise of the registry; register a new investor there first."),
+    )
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {"registered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["investor_uscc"].initial = self.instance.investor.uscc
+        self.fields["helper"].queryset = User.objects.filter(
+            is_active=True, role__in=[Role.DEPT_STAFF, Role.DEPT_ADMIN]
+        ).order_by("department__code", "username")
+        self.fields["land_parcel"].queryset = (
+            self.instance.investor.land_parcels.all()
+            if self.instance.pk
+            else self.fields["land_parcel"].queryset.none()
+        )
+        if user is not None and not user.is_zone_wide:
+            self.fields["lead_department"].queryset = Department.objects.filter(pk=user.department_id)
+        style_widgets(self)
+
+    def clean_investor_uscc(self):
+        code = (self.cleaned_data.get("investor_uscc") or "").strip().upper()
+        ent = Enterprise.objects.filter(uscc=code).first()
+        if ent is None:
+            raise forms.ValidationError(_("No enterprise with this USCC is registered."))
+        return ent
+
+
+class MilestonePlanForm(forms.Form):
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in Milestone.Kind.choices:
+            self.fields[kind] = forms.DateField(label=label, required=False, widget=DATE)
+        if project is not None and not self.is_bound:
+            for m in project.milestones.all():
+                self.initial[m.kind] = m.planned_on
+        style_widgets(self)
+
+
+class TransitionForm(forms.Form):
+    target = forms.CharField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    evidence = forms.CharField(label=_("Evidence"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MonthlyReportForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
+    )
+    investment = forms.DecimalField(
+        label=_("Investment completed (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    funds = forms.DecimalField(
+        label=_("Funds in place (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    problems = forms.CharField(label=_("Problems"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class YearPlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    investment = forms.DecimalField(
+        label=_("Planned investment (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    funds = forms.DecimalField(
+        label=_("Planned funds in place (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ProblemForm(forms.Form):
+    description = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(label=_("Owner department"), queryset=Department.objects.all())
+    due_wd = forms.IntegerField(label=_("Due in (working days)"), min_value=1, max_value=250, initial=5)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+    close = forms.BooleanField(label=_("Solved: close it"), required=False)
+
+
+class HandoverForm(forms.ModelForm):
+    class Meta:
+        model = Handover
+        fields = ["direction", "item", "documents", "counterpart"]
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = (
+            project.items.select_related("item") if project else self.fields["item"].queryset.none()
+        )
+        self.fields["item"].label_from_instance = lambda i: i.item.name
+        style_widgets(self)
+
+
+class AuthorizationForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE, required=False)
+    signatory = forms.CharField(label=_("Signed by"), max_length=60)
+    scope = forms.CharField(label=_("Scope"), max_length=300, required=False)
+    file = forms.FileField(label=_("Scan"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ItemActionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note or notice"), max_length=500, required=False)
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=250, required=False)
+    approved_by = forms.CharField(label=_("Approved by"), max_length=60, required=False)
+    until = forms.DateField(label=_("Expected until"), required=False, widget=DATE)
+    text_version = forms.CharField(label=_("Commitment text version"), max_length=40, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class FlowForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FlowTemplate
+        fields = ["name", "total_limit_wd", "stage1_wd", "stage2_wd", "stage3_wd", "stage4_wd", "merge_2_3",
+                  "allow_overlap", "is_default", "items"]  # fmt: skip
+        widgets = {"items": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        self.fields["items"].widget.attrs["class"] = "form-check-input"
+
+
+class ApprovalItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ApprovalItem
+        fields = ["name", "statutory_limit_wd", "promised_limit_wd", "mode", "correction_mode", "verification_wd",
+                  "is_mandatory"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -1,0 +1,584 @@
+"""Reads of projects and approvals, always scoped to the user: lists, the project page, the approval board,
+the officer's queue, department reports, missing monthly reports, late milestones and the rates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkos.core.models import Department
+from parkos.core.selectors import history_entries
+
+from . import engine
+from .models import (
+    Alert,
+    ApprovalConfig,
+    ApprovalItem,
+    Category,
+    Handover,
+    ItemEvent,
+    ItemInstance,
+    ItemState,
+    Level,
+    Milestone,
+    MonthlyReport,
+    Problem,
+    Project,
+    StageInstance,
+    Status,
+    Suspension,
+    YearPlan,
+)
+
+SORTS = {
+    "name": "name",
+    "code": "code",
+    "investment": "total_investment",
+    "registered": "registered_on",
+    "status": "status",
+    "level": "level",
+    "light": "approval_light",
+    "department": "lead_department__code",
+}
+ACTIVE = [Status.SIGNED, Status.LAND, Status.STARTED, Status.COMPLETED, Status.PRODUCTION]
+
+
+@dataclass
+class ProjectFilters:
+    q: str = ""
+    category: str = ""
+    level: str = ""
+    status: str = ""
+    park: int | None = None
+    department: int | None = None
+    helper: int | None = None
+    light: str = ""
+    late: str = ""
+    sort: str = "-registered"
+
+    @classmethod
+    def from_query(cls, params) -> ProjectFilters:
+        data: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = (params.get(f.name) or "").strip()
+            if not raw:
+                continue
+            if f.name in {"park", "department", "helper"}:
+                data[f.name] = int(raw) if raw.isdigit() else None
+            else:
+                data[f.name] = raw[:100]
+        return cls(**data)
+
+    def apply(self, qs: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
+        if self.q:
+            qs = qs.filter(
+                Q(name__contains=self.q) | Q(code__contains=self.q) | Q(investor__name__contains=self.q)
+            )
+        for name in ("category", "level", "status"):
+            if getattr(self, name):
+                qs = qs.filter(**{name: getattr(self, name)})
+        if self.park:
+            qs = qs.filter(park_id=self.park)
+        if self.department:
+            qs = qs.filter(lead_department_id=self.department)
+        if self.helper:
+            qs = qs.filter(helper_id=self.helper)
+        if self.light:
+            qs = qs.filter(approval_light=self.light)
+        if self.late:
+            qs = qs.filter(Exists(_late_milestones(today).filter(project=OuterRef("pk"))))
+        key = self.sort.lstrip("-")
+        if key in SORTS:
+            field = SORTS[key]
+            qs = qs.order_by(f"-{field}" if self.sort.startswith("-") else field, "pk")
+        return qs
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _late_milestones(today: dt.date) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(planned_on__lt=today, actual_on__isnull=True).exclude(
+        project__status__in=[Status.TERMINATED]
+    )
+
+
+def project_list(
+    *, user, filters: ProjectFilters | None = None, action: str = "view", today=None
+) -> QuerySet[Project]:
+    qs = Project.objects.restrict(user, action).select_related(
+        "investor", "lead_department", "helper", "park"
+    )
+    qs = qs.annotate(invested=Sum("reports__investment"))
+    return (filters or ProjectFilters()).apply(qs, today or _today())
+
+
+def project_get(*, user, pk: int, action: str = "view") -> Project:
+    return get_object_or_404(
+        Project.objects.restrict(user, action).select_related(
+            "investor", "lead_department", "helper", "park", "flow"
+        ),
+        pk=pk,
+    )
+
+
+def project_export_records(qs: QuerySet[Project]):
+    for p in qs:
+        yield {
+            "code": p.code,
+            "name": p.name,
+            "investor": p.investor.name,
+            "uscc": p.investor.uscc,
+            "category": p.get_category_display(),
+            "level": p.get_level_display(),
+            "kind": p.get_kind_display(),
+            "investment_type": p.get_investment_type_display(),
+            "total_investment": p.total_investment,
+            "invested": p.invested or Decimal("0"),
+            "park": p.park.name if p.park else "",
+            "department": p.lead_department.name,
+            "helper": str(p.helper) if p.helper else "",
+            "status": p.get_status_display(),
+            "registered_on": p.registered_on,
+        }
+
+
+def milestone_timeline(project: Project, today: dt.date) -> list[dict[str, Any]]:
+    rows = []
+    for m in sorted(project.milestones.all(), key=lambda m: Milestone.Kind.values.index(m.kind)):
+        late = None
+        if m.planned_on and not m.actual_on and m.planned_on < today:
+            late = (today - m.planned_on).days
+        elif m.planned_on and m.actual_on and m.actual_on > m.planned_on:
+            late = (m.actual_on - m.planned_on).days
+        rows.append({"m": m, "late_days": late})
+    return rows
+
+
+def monthly_reports(project: Project) -> list[dict[str, Any]]:
+    out, cum_i, cum_f = [], Decimal("0"), Decimal("0")
+    year_i: dict[int, Decimal] = {}
+    for r in project.reports.order_by("month"):
+        cum_i += r.investment
+        cum_f += r.funds
+        year_i[r.month.year] = year_i.get(r.month.year, Decimal("0")) + r.investment
+        out.append(
+            {"r": r, "cum_investment": cum_i, "cum_funds": cum_f, "year_investment": year_i[r.month.year]}
+        )
+    return out
+
+
+def approval_board(project: Project) -> list[dict[str, Any]]:
+    """Stages × items with their lights, remaining working days and suspensions (three queries)."""
+    stages = list(project.stages.select_related("lead_department").order_by("order"))
+    items = list(
+        ItemInstance.objects.filter(project=project)
+        .select_related("item", "department", "handler")
+        .prefetch_related("suspensions", "extensions")
+        .order_by("stage__order", "item__code", "pk")
+    )
+    by_stage: dict[int, list] = {s.pk: [] for s in stages}
+    for it in items:
+        by_stage[it.stage_id].append(it)
+    return [{"stage": s, "items": by_stage[s.pk]} for s in stages]
+
+
+def item_events(project: Project) -> list:
+    return list(
+        ItemEvent.objects.filter(item__project=project)
+        .select_related("actor", "item__item")
+        .order_by("-on", "-at")[:200]
+    )
+
+
+def project_history(project: Project) -> list[dict[str, Any]]:
+    return history_entries(
+        [
+            (_("Project"), Project.history.filter(id=project.pk)),
+            (_("Milestone"), Milestone.history.filter(project_id=project.pk)),
+            (_("Monthly report"), MonthlyReport.history.filter(project_id=project.pk)),
+            (_("Problem"), Problem.history.filter(project_id=project.pk)),
+            (_("Approval item"), ItemInstance.history.filter(project_id=project.pk)),
+        ]
+    )
+
+
+def alerts_for(*, user, limit: int = 50) -> QuerySet[Alert]:
+    return (
+        Alert.objects.filter(recipients=user).select_related("project").order_by("-created_at", "-pk")[:limit]
+    )
+
+
+# ---- monthly reports due ------------------------------------------------------------------------------
+def report_due_date(month: dt.date) -> dt.date:
+    """The day of the next month by which the month's report is due."""
+    cfg = ApprovalConfig.get()
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt.replace(day=cfg.report_due_day)
+
+
+def missing_reports(*, user, month: dt.date, today: dt.date | None = None) -> dict[str, Any]:
+    """Projects under way that had to report for `month` and have not (flagged once the due day has passed)."""
+    today = today or _today()
+    month = month.replace(day=1)
+    last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    due = report_due_date(month)
+    expected = project_list(user=user).filter(status__in=ACTIVE, registered_on__lte=last)
+    has = MonthlyReport.objects.filter(project=OuterRef("pk"), month=month)
+    qs = expected.annotate(reported=Exists(has)).order_by("reported", "lead_department__code", "name")
+    rows = list(qs)
+    missing = [p for p in rows if not p.reported]
+    return {
+        "month": month,
+        "due": due,
+        "overdue": today > due,
+        "rows": rows,
+        "missing": missing,
+        "expected": len(rows),
+        "reported": len(rows) - len(missing),
+    }
+
+
+# ---- late milestones -------------------------------------------------------------------------------------
+def late_milestones(*, user, today: dt.date | None = None) -> list[dict[str, Any]]:
+    today = today or _today()
+    visible = Project.objects.restrict(user, "view").values("pk")
+    qs = (
+        _late_milestones(today)
+        .filter(project__in=visible)
+        .exclude(project__status__in=[Status.PAUSED])
+        .select_related("project", "project__lead_department", "project__helper")
+        .order_by("planned_on")
+    )
+    return [{"m": m, "days_late": (today - m.planned_on).days} for m in qs]
+
+
+# ---- the officer's queue ----------------------------------------------------------------------------------
+def officer_queue(*, user, today: dt.date | None = None) -> dict[str, Any]:
+    today = today or _today()
+    projects = list(
+        Project.objects.restrict(user, "view").filter(helper=user).select_related("investor").order_by("name")
+    )
+    ids = [p.pk for p in projects]
+    items = (
+        ItemInstance.objects.filter(project_id__in=ids)
+        .select_related("project", "item", "department", "stage")
+        .order_by("deadline", "pk")
+    )
+    urgent = [i for i in items if i.light in {engine.YELLOW, engine.RED} and i.state in engine.ITEM_OPEN]
+    waiting_materials = [i for i in items if i.state in {ItemState.CORRECTION, ItemState.PRE_CORRECTION}]
+    verification = [i for i in items if i.state == ItemState.VERIFY_PENDING]
+    done_states = {ItemState.COMPLETED, ItemState.VERIFY_PENDING}
+    state_of: dict[tuple[int, int], str] = {}
+    for i in items:
+        if i.state not in {ItemState.RETURNED, ItemState.WITHDRAWN, ItemState.REJECTED}:
+            state_of[(i.project_id, i.item_id)] = i.state
+    preds: dict[int, set[int]] = {}
+    for a, b in ApprovalItem.predecessors.through.objects.values_list(
+        "from_approvalitem_id", "to_approvalitem_id"
+    ):
+        preds.setdefault(a, set()).add(b)
+    stage_open = {
+        (s.project_id, s.order)
+        for s in StageInstance.objects.filter(project_id__in=ids).exclude(state=StageInstance.State.COMPLETED)
+    }
+    ready = []
+    for i in items:
+        if i.state != ItemState.PENDING:
+            continue
+        if any(state_of.get((i.project_id, p)) not in done_states for p in preds.get(i.item_id, ())):
+            continue
+        if any((i.project_id, o) in stage_open for o in range(i.stage.order)):
+            continue
+        ready.append(i)
+    return {
+        "projects": projects,
+        "urgent": urgent,
+        "ready": ready,
+        "waiting_materials": waiting_materials,
+        "verification": verification,
+        "handovers": list(
+            Handover.objects.filter(project_id__in=ids)
+            .select_related("project", "item__item")
+            .order_by("-at")[:30]
+        ),
+    }
+
+
+# ---- department report --------------------------------------------------------------------------------------
+def department_report(*, user, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Per department, items finished in [start, end]: on-time rate, average working days, 补正 and 退回 rates."""
+    visible = ItemInstance.objects.restrict(user, "view")
+    finished = visible.filter(completed_on__gte=start, completed_on__lte=end)
+    with_correction = Exists(Suspension.objects.filter(item=OuterRef("pk"), kind=Suspension.Kind.CORRECTION))
+    rows = (
+        finished.values("department_id")
+        .annotate(
+            finished=Count("pk"),
+            decided=Count(
+                "pk", filter=Q(state__in=[ItemState.COMPLETED, ItemState.VERIFY_PENDING, ItemState.REVOKED])
+            ),
+            on_time=Count(
+                "pk",
+                filter=Q(state__in=[ItemState.COMPLETED, ItemState.VERIFY_PENDING, ItemState.REVOKED])
+                & Q(completed_on__lte=F("deadline")),
+            ),
+            wd=Sum(
+                "elapsed_wd",
+                filter=Q(state__in=[ItemState.COMPLETED, ItemState.VERIFY_PENDING, ItemState.REVOKED]),
+            ),
+            returned=Count("pk", filter=Q(state=ItemState.RETURNED)),
+            corrected=Count("pk", filter=Q(with_correction)),
+        )
+        .order_by("department_id")
+    )
+    open_red = dict(
+        visible.filter(state__in=engine.ITEM_OPEN, light=engine.RED)
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    names = dict(Department.objects.values_list("pk", "name"))
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "department": names.get(r["department_id"], ""),
+                "department_id": r["department_id"],
+                "finished": r["finished"],
+                "decided": r["decided"],
+                "on_time": r["on_time"],
+                "on_time_rate": engine.percent(r["on_time"], r["decided"]),
+                "avg_wd": (Decimal(r["wd"] or 0) / r["decided"]).quantize(Decimal("0.1"))
+                if r["decided"]
+                else None,
+                "correction_rate": engine.percent(r["corrected"], r["finished"]),
+                "return_rate": engine.percent(r["returned"], r["finished"]),
+                "returned": r["returned"],
+                "corrected": r["corrected"],
+                "open_red": open_red.get(r["department_id"], 0),
+            }
+        )
+    return out
+
+
+# ---- rates (specs/metrics.md §3.2) -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int | None = None
+    month: int | None = None
+
+    @property
+    def start(self) -> dt.date:
+        if self.month:
+            return dt.date(self.year, self.month, 1)
+        if self.quarter:
+            return dt.date(self.year, 3 * self.quarter - 2, 1)
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end_month(self) -> int:
+        return self.month or (3 * self.quarter if self.quarter else 12)
+
+    @property
+    def end(self) -> dt.date:
+        m = self.end_month
+        return dt.date(self.year, m, calendar.monthrange(self.year, m)[1])
+
+    @property
+    def label(self) -> str:
+        if self.month:
+            return f"{self.year}-{self.month:02d}"
+        if self.quarter:
+            return f"{self.year} Q{self.quarter}"
+        return str(self.year)
+
+    @classmethod
+    def from_query(cls, params, default_year: int) -> Period:
+        def num(name, lo, hi):
+            raw = (params.get(name) or "").strip()
+            return int(raw) if raw.isdigit() and lo <= int(raw) <= hi else None
+
+        year = num("year", 2000, 2100) or default_year
+        month = num("month", 1, 12)
+        quarter = None if month else num("quarter", 1, 4)
+        return cls(year, quarter, month)
+
+
+GROUPS = {
+    "category": ("category", dict(Category.choices)),
+    "level": ("level", dict(Level.choices)),
+    "park": ("park__name", None),
+    "department": ("lead_department__name", None),
+    "helper": ("helper__display_name", None),
+    "all": (None, None),
+}
+MILESTONE_METRICS = {"start": Milestone.Kind.STARTED, "production": Milestone.Kind.PRODUCTION,
+                     "capacity": Milestone.Kind.CAPACITY}  # fmt: skip
+
+
+def _rate_columns(user, period: Period, by: str) -> dict[str, Any]:
+    """One row per visible project: group key, milestone dates, investment and funds (five queries)."""
+    field, labels = GROUPS.get(by, GROUPS["category"])
+    projects = Project.objects.restrict(user, "view")
+    values = ["pk", "name", "total_investment", "contracted_investment"] + ([field] if field else [])
+    rows = list(projects.values_list(*values))
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    pos = {int(pk): i for i, pk in enumerate(ids.tolist())}
+    n = len(rows)
+
+    def key(r):
+        v = r[4] if field else _("All projects")
+        if labels:
+            return str(labels.get(v, v))
+        return v or _("(none)")
+
+    out: dict[str, Any] = {
+        "ids": ids,
+        "names": [r[1] for r in rows],
+        "keys": np.array([key(r) for r in rows], dtype=object) if n else np.array([], dtype=object),
+    }
+    for metric, kind in MILESTONE_METRICS.items():
+        planned = np.full(n, "NaT", dtype="datetime64[D]")
+        actual = np.full(n, "NaT", dtype="datetime64[D]")
+        for pid, p, a in Milestone.objects.filter(project__in=projects, kind=kind).values_list(
+            "project_id", "planned_on", "actual_on"
+        ):
+            i = pos[pid]
+            planned[i] = p or "NaT"
+            actual[i] = a or "NaT"
+        out[metric] = engine.milestone_rate(planned, actual, period.start, period.end)
+    year_start = dt.date(period.year, 1, 1)
+    inv = np.zeros(n)
+    funds_year = np.zeros(n)
+    funds_cum = np.zeros(n)
+    for pid, i_sum, f_year, f_cum in (
+        MonthlyReport.objects.filter(project__in=projects, month__lte=period.end)
+        .values("project_id")
+        .annotate(
+            i=Sum("investment", filter=Q(month__gte=year_start)),
+            fy=Sum("funds", filter=Q(month__gte=year_start)),
+            fc=Sum("funds"),
+        )
+        .values_list("project_id", "i", "fy", "fc")
+    ):
+        k = pos[pid]
+        inv[k], funds_year[k], funds_cum[k] = float(i_sum or 0), float(f_year or 0), float(f_cum or 0)
+    plan_inv = np.zeros(n)
+    plan_funds = np.zeros(n)
+    for pid, pi, pf in YearPlan.objects.filter(project__in=projects, year=period.year).values_list(
+        "project_id", "investment", "funds"
+    ):
+        plan_inv[pos[pid]], plan_funds[pos[pid]] = float(pi or 0), float(pf or 0)
+    contracted = np.array([float(r[3] if r[3] is not None else r[2]) for r in rows]) if n else np.zeros(0)
+    out.update(
+        invested=inv, plan_investment=plan_inv, funds_year=funds_year, plan_funds=plan_funds, funds_cum=funds_cum,
+        contracted=contracted,
+    )  # fmt: skip
+    return out
+
+
+def _dec(x: float) -> Decimal:
+    return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+
+
+def rates(*, user, period: Period, by: str = "category") -> dict[str, Any]:
+    """开工率, 投产率, 达产率, 年度投资完成率 (with 时序进度差) and 资金到位率 by the chosen dimension."""
+    c = _rate_columns(user, period, by)
+    keys = c["keys"]
+    groups = sorted(set(keys.tolist()), key=str)
+    share = engine.elapsed_share(period.end_month)
+
+    def row(mask, label):
+        r: dict[str, Any] = {"label": label, "projects": int(mask.sum())}
+        for metric in MILESTONE_METRICS:
+            m = c[metric]
+            planned, achieved = int((m.planned & mask).sum()), int((m.achieved & mask).sum())
+            r[metric] = {
+                "planned": planned,
+                "achieved": achieved,
+                "unplanned": int((m.unplanned & mask).sum()),
+                "rate": engine.percent(achieved, planned),
+            }
+        inv, plan = _dec(c["invested"][mask].sum()), _dec(c["plan_investment"][mask].sum())
+        r["invested"], r["plan_investment"] = inv, plan
+        r["investment_rate"] = engine.percent(inv, plan)
+        r["pace_gap"] = (
+            (r["investment_rate"] - (share * 100).quantize(Decimal("0.1")))
+            if r["investment_rate"] is not None
+            else None
+        )
+        fy, pf = _dec(c["funds_year"][mask].sum()), _dec(c["plan_funds"][mask].sum())
+        fc, ct = _dec(c["funds_cum"][mask].sum()), _dec(c["contracted"][mask].sum())
+        r.update(funds_year=fy, plan_funds=pf, funds_cum=fc, contracted=ct)
+        r["funds_rate_year"] = engine.percent(fy, pf)
+        r["funds_rate_contract"] = engine.percent(fc, ct)
+        return r
+
+    rows = [row(keys == g, g) for g in groups]
+    total = row(np.ones(len(keys), dtype=bool), _("Total"))
+    return {"period": period, "by": by, "rows": rows, "total": total, "elapsed_share": share}
+
+
+def rate_projects(
+    *, user, period: Period, metric: str, by: str = "category", group: str = ""
+) -> list[dict[str, Any]]:
+    """The projects behind one cell of the rates table: planned in the period, and whether they made it."""
+    if metric not in MILESTONE_METRICS:
+        return []
+    c = _rate_columns(user, period, by)
+    m = c[metric]
+    mask = m.planned | m.unplanned
+    if group:
+        mask &= c["keys"] == group
+    idx = np.flatnonzero(mask)
+    projects = {
+        p.pk: p
+        for p in Project.objects.filter(pk__in=c["ids"][idx].tolist()).select_related("lead_department")
+    }
+    kind = MILESTONE_METRICS[metric]
+    dates = dict(
+        ((pid, (p, a)))
+        for pid, p, a in Milestone.objects.filter(project_id__in=projects, kind=kind).values_list(
+            "project_id", "planned_on", "actual_on"
+        )
+    )
+    out = []
+    for i in idx.tolist():
+        pid = int(c["ids"][i])
+        planned, actual = dates.get(pid, (None, None))
+        out.append(
+            {
+                "project": projects[pid],
+                "planned_on": planned,
+                "actual_on": actual,
+                "in_plan": bool(m.planned[i]),
+                "achieved": bool(m.achieved[i]),
+            }
+        )
+    out.sort(key=lambda r: (not r["in_plan"], r["achieved"], r["planned_on"] or dt.date.max))
+    return out
+
+
+def summary_counts(*, user) -> dict[str, Any]:
+    qs = Project.objects.restrict(user, "view")
+    by_status = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    lights = dict(
+        ItemInstance.objects.restrict(user, "view")
+        .filter(state__in=engine.ITEM_OPEN)
+        .values_list("light")
+        .annotate(n=Count("pk"))
+        .values_list("light", "n")
+    )
+    return {"by_status": by_status, "lights": lights, "total": sum(by_status.values())}
