@@ -568,6 +568,13 @@ PLURALS = {
 
 
 def main() -> int:
+    from zh_projects import CONTEXT as CONTEXT_PROJECTS
+    from zh_projects import PLURALS as PLURALS_PROJECTS
+    from zh_projects import ZH as ZH_PROJECTS
+
+    ZH.update(ZH_PROJECTS)
+    CONTEXT.update(CONTEXT_PROJECTS)
+    PLURALS.update(PLURALS_PROJECTS)
     po = polib.pofile(str(PO))
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata["Language"] = "zh_Hans"

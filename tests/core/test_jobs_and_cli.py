@@ -112,3 +112,25 @@ def test_console_script_import_contract(cli_env):
     assert _parkos(env, "export", "enterprises", str(out)).returncode == 0
     r = _parkos(env, "import", "enterprises", str(out), "--report", "json")
     assert json.loads(r.stdout) == {"ok": True, "rows": 1, "created": 0, "updated": 0, "errors": []}
+
+
+def test_console_script_deadline_with_pauses(cli_env):
+    env, _data = cli_env
+    args = ["calendar", "add-working-days", "2026-04-28", "10"]
+    assert _parkos(env, *args).stdout == "2026-05-14\n"  # spec T5
+    assert _parkos(env, *args, "--pause", "2026-05-01:2026-05-11").stdout == "2026-05-21\n"  # spec T4
+    overlapping = ["--pause", "2026-05-01:2026-05-08", "--pause", "2026-05-06:2026-05-11"]
+    assert _parkos(env, *args, *overlapping).stdout == "2026-05-21\n"
+    assert _parkos(
+        env, "calendar", "add-working-days", "2026-02-10", "20", "--pause", "2026-03-02:2026-03-03"
+    ).stdout == ("2026-03-18\n")
+    bad = _parkos(env, *args, "--pause", "2026-05-11:2026-05-01")
+    assert bad.returncode != 0
+    assert "ends before it starts" in bad.stderr
+
+
+def test_calendar_cli_works_before_migrations(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PARKOS_ENV"}}
+    env.update({"PARKOS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    r = _parkos(env, "calendar", "add-working-days", "2026-09-24", "6")
+    assert r.stdout == "2026-10-10\n"  # spec T2, on the official calendar alone

@@ -75,8 +75,9 @@ class Top500List(models.TextChoices):
 
 
 def _project_scope(user, action: str, prefix: str = "") -> Q | None:
-    """Leaders see every project; a department the projects it leads or approves items of, and those its
-    officers help; an enterprise user only the projects their enterprise invests in, read-only."""
+    """Leaders see every project; a department sees the projects it leads or approves items of, and those its
+    officers help, and changes those it leads (an officer those they help); an enterprise user sees only the
+    projects their enterprise invests in, read-only."""
     if user.is_zone_wide:
         return None
     if user.is_enterprise_user:
@@ -85,6 +86,8 @@ def _project_scope(user, action: str, prefix: str = "") -> Q | None:
         return Q(**{f"{prefix}investor__accounts__user": user})
     if user.department_id is None:
         return Q(pk__in=[])
+    if action not in {"view", "export"}:  # the lead department and the project's own officer change it
+        return Q(**{f"{prefix}lead_department_id": user.department_id}) | Q(**{f"{prefix}helper": user})
     approving = ItemInstance.objects.filter(department_id=user.department_id).values("project_id")
     return (
         Q(**{f"{prefix}lead_department_id": user.department_id})
@@ -298,7 +301,7 @@ class Problem(ProjectChild, VersionedModel):
     """问题清单: a problem a project raised, the department that owns it, its due date and answer."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("problem", "Open")
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")
 

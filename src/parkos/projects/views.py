@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from parkos.core import charts
@@ -59,10 +59,10 @@ COLUMNS = [
     ("light", gettext_lazy("Approvals")),
 ]
 LIGHT_CHOICES = [
-    (engine.GREEN, gettext_lazy("On time")),
+    (engine.GREEN, pgettext_lazy("light", "On time")),
     (engine.YELLOW, gettext_lazy("Due soon")),
-    (engine.RED, gettext_lazy("Overdue")),
-    (engine.DONE, gettext_lazy("Done")),
+    (engine.RED, pgettext_lazy("light", "Overdue")),
+    (engine.DONE, pgettext_lazy("light", "Done")),
 ]
 EXPORT_SCHEMA = Schema(
     kind="projects",

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 register = template.Library()
 
@@ -16,11 +16,11 @@ CSS = {
 
 def _label(light: str) -> str:
     return {
-        "green": _("On time"),
+        "green": pgettext("light", "On time"),
         "yellow": _("Due soon"),
-        "red": _("Overdue"),
+        "red": pgettext("light", "Overdue"),
         "grey": _("Clock paused"),
-        "done": _("Done"),
+        "done": pgettext("light", "Done"),
     }.get(light, "")
 
 
