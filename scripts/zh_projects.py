@@ -478,6 +478,7 @@ ZH = {
     "Production rate (%)": "投产率（%）",
     "Investment completion (%)": "年度投资完成率（%）",
     "Settings saved.": "设置已保存。",
+    "Group by": "分组方式",
 }
 CONTEXT = {
     ("project", "Completed"): "已竣工",
@@ -493,4 +494,5 @@ PLURALS = {
     "%(n)s project late": "%(n)s 个项目逾期未报",
     "%(n)s working day left": "剩余 %(n)s 个工作日",
     "%(n)s working day over": "超期 %(n)s 个工作日",
+    "late by %(n)s working day": "逾期 %(n)s 个工作日办结",
 }

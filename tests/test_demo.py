@@ -64,3 +64,26 @@ def test_demo_has_three_evaluated_years_with_vetoes_downgrades_and_both_cohorts(
     rated = EvaluationResult.objects.filter(run=latest, status="rated")
     assert set(rated.values_list("cohort", flat=True)) == {"above", "below"}
     assert set(rated.values_list("final_class", flat=True)) == {"A", "B", "C", "D"}
+
+
+def test_demo_projects_cover_every_state_through_the_services(db):
+    from django.db.models import Count
+
+    from parkos.projects.models import Alert, Extension, ItemInstance, MonthlyReport, Project, Suspension
+
+    result = demo_build(enterprises=120, seed=5, months=2, projects=60, today=dt.date(2026, 11, 1))
+    assert result.projects == 60
+    statuses = set(Project.objects.values_list("status", flat=True))
+    assert {"signed", "started", "production"} <= statuses
+    states = dict(ItemInstance.objects.values_list("state").annotate(n=Count("pk")))
+    assert {"pending", "in_review", "completed", "returned"} <= set(states)
+    assert Suspension.objects.filter(kind="correction").exists()
+    assert Extension.objects.exists()
+    assert MonthlyReport.objects.exists()
+    assert Alert.objects.exists()
+    # every started project had its construction permit stage completed first
+    for p in Project.objects.filter(status="started", stages__isnull=False).distinct():
+        permit = p.stages.get(stage__in=["STAGE3", "MERGED_2_3"])
+        started = p.milestones.get(kind="started").actual_on
+        assert permit.completed_on is not None
+        assert permit.completed_on <= started

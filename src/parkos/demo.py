@@ -39,7 +39,8 @@ DEMO_USERS = [
     ("qiye", Role.ENTERPRISE, None, "企业用户", False),
     ("spj_staff", Role.DEPT_STAFF, "SPJ", "行政审批服务局审批员", False),
     ("ghj_staff", Role.DEPT_STAFF, "GHJ", "规划建设局审批员", False),
-    ("daiban", Role.DEPT_STAFF, "SPJ", "帮代办专员", False),
+    ("daiban", Role.DEPT_STAFF, "SPJ", "帮代办专员李娟", False),
+    ("daiban2", Role.DEPT_STAFF, "SPJ", "帮代办专员周洋", False),
 ]
 
 PARKS = [
@@ -196,7 +197,7 @@ def demo_build(
         from parkos.projects.demo import build_projects
 
         admin = User.objects.get(username="admin")
-        officers = list(User.objects.filter(username__in=["daiban", "spj_staff"]).order_by("username"))
+        officers = list(User.objects.filter(username__in=["daiban", "daiban2"]).order_by("username"))
         n_projects = build_projects(
             rng=np.random.default_rng(seed + 1), n=projects, today=today, admin=admin, officers=officers,
             first_enterprise=ents[0] if ents else None,

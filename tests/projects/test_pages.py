@@ -203,7 +203,7 @@ def test_rates_by_category_with_hand_worked_figures(admin, dept_a, ent_a):
     MonthlyReport.objects.create(
         project=ps[1], month=D("2025-12-01"), investment=Decimal("999"), funds=Decimal("999")
     )
-    data = selectors.rates(user=admin, period=selectors.Period(2026), by="category")
+    data = selectors.rates(user=admin, period=selectors.Period(2026), by="category", today=D("2027-01-15"))
     rows = {r["label"]: r for r in data["rows"]}
     industry = rows["重大产业项目"]
     assert (industry["start"]["planned"], industry["start"]["achieved"]) == (4, 3)
@@ -212,9 +212,14 @@ def test_rates_by_category_with_hand_worked_figures(admin, dept_a, ent_a):
     assert industry["investment_rate"] == Decimal("30.0")  # 3,000 of 10,000
     assert industry["pace_gap"] == Decimal("-70.0")  # the whole year has elapsed at its end
     assert data["total"]["start"]["unplanned"] == 1
+    # the year still running on 2026-07-02: 183 of 365 days elapsed, 50.1 %
+    running = selectors.rates(user=admin, period=selectors.Period(2026), by="all", today=D("2026-07-02"))
+    assert running["total"]["pace_gap"] == Decimal("-20.1")
     assert data["total"]["funds_rate_year"] == Decimal("25.0")  # 2,500 of 10,000
     # half-year view: planned by June are ps[0] and ps[1], both started → 100 %; 6/12 of the year elapsed
-    half = selectors.rates(user=admin, period=selectors.Period(2026, quarter=2), by="all")
+    half = selectors.rates(
+        user=admin, period=selectors.Period(2026, quarter=2), by="all", today=D("2027-01-15")
+    )
     assert half["total"]["start"]["rate"] == Decimal("100.0")
     assert half["total"]["pace_gap"] == Decimal("-20.0")  # 30.0 % done against 50.0 % of the year
     drill = selectors.rate_projects(user=admin, period=selectors.Period(2026), metric="start", by="category")

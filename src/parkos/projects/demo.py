@@ -144,6 +144,7 @@ def build_projects(
             planned[kind] = d
         actual: dict[str, dt.date] = {}
         status = Status.REGISTERED
+        stalled: dt.date | None = None
         for kind in MILESTONE_ORDER:
             if kind not in planned:
                 continue
@@ -151,16 +152,19 @@ def build_projects(
             when = planned[kind] + dt.timedelta(days=slip)
             prev = max(actual.values(), default=p.registered_on)
             when = max(when, prev + dt.timedelta(days=7))
-            if when > today or rng.random() < 0.1:
+            if when > today:
+                break
+            if rng.random() < 0.05:  # stalls here; a long stall ends paused or terminated below
+                stalled = planned[kind]
                 break
             actual[kind] = when
             status = kind
-        roll = rng.random()
         reason = ""
-        if roll < 0.04 and status not in {Status.CAPACITY, Status.REGISTERED}:
-            p.status_before_pause, status, reason = status, Status.PAUSED, "企业资金链紧张，暂缓建设"
-        elif roll < 0.06 and status == Status.REGISTERED:
-            status, reason = Status.TERMINATED, "投资方战略调整，项目退出"
+        if stalled is not None and stalled < today - dt.timedelta(days=150):
+            if status == Status.REGISTERED:
+                status, reason = Status.TERMINATED, "投资方战略调整，项目退出"
+            else:
+                p.status_before_pause, status, reason = status, Status.PAUSED, "企业资金链紧张，暂缓建设"
         p.status, p.status_reason = status, reason
         plans[p.pk] = (planned, actual)
         for kind in Milestone.Kind.values:
@@ -250,11 +254,17 @@ def build_projects(
         bulk_insert_objects(objs)
 
     # approvals, through the services
+    actors = {}  # the first staff member of each approving department handles its items
+    helpers = [o.pk for o in officers]
+    for u in (
+        User.objects.filter(role="dept_staff", is_active=True).exclude(pk__in=helpers).order_by("username")
+    ):
+        actors.setdefault(u.department_id, u)
     with_flow = [p for p in projects if Status.SIGNED in plans[p.pk][1] and p.status != Status.TERMINATED]
     moved = []
     for p in with_flow:
         services.approvals_start(user=admin, pk=p.pk)
-        logs, actual = _simulate(rng, cal, p, plans[p.pk][1], today, admin)
+        logs, actual = _simulate(rng, cal, p, plans[p.pk][1], today, admin, actors)
         handovers += logs
         if actual != plans[p.pk][1]:
             for m in p.milestones.all():
@@ -273,7 +283,7 @@ def build_projects(
     return len(projects)
 
 
-def _simulate(rng, cal, project: Project, actual: dict[str, dt.date], today: dt.date, admin: User):
+def _simulate(rng, cal, project: Project, actual: dict[str, dt.date], today: dt.date, admin: User, actors):
     """Walk the project's items through the state machine: the permit stages from its signing, completion
     acceptance when construction ends. Milestones move to agree with the permits (no start before the
     construction permit, no completion before acceptance); returns the handovers and the milestones."""
@@ -282,8 +292,11 @@ def _simulate(rng, cal, project: Project, actual: dict[str, dt.date], today: dt.
     permits, acceptance = stages[:-1], stages[-1]
 
     def act(it, action, on, **kw):
+        user = actors.get(it.department_id, admin)
+        if action in services.HELPER_ACTIONS and project.helper is not None:
+            user = project.helper  # the 帮代办 officer files for the enterprise
         return services.item_act(
-            user=admin, pk=it.pk, action=action, on=on, today=today, refresh_after=False, **kw
+            user=user, pk=it.pk, action=action, on=on, today=today, refresh_after=False, **kw
         )
 
     def run(stage, t):

@@ -10,6 +10,7 @@ per suspension ordinal (an item rarely has more than two or three), never a walk
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -272,9 +273,14 @@ def group_sums(keys: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, list
     ]
 
 
-def elapsed_share(period_end_month: int) -> Decimal:
-    """Share of the year elapsed at the end of a month, for 时序进度差 (months / 12)."""
-    return Decimal(period_end_month) / Decimal(12)
+def elapsed_share(period_end: dt.date, today: dt.date) -> Decimal:
+    """Share of the year elapsed for 时序进度差: months / 12 at the end of a past period; for a period still
+    running, days elapsed / days in the year as of today."""
+    if period_end < today:
+        return Decimal(period_end.month) / Decimal(12)
+    start = dt.date(today.year, 1, 1)
+    days = (dt.date(today.year + 1, 1, 1) - start).days
+    return Decimal((today - start).days + 1) / Decimal(days)
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parkos.core.models import Department
 from parkos.core.selectors import history_entries
@@ -208,7 +209,6 @@ def project_history(project: Project) -> list[dict[str, Any]]:
             (_("Milestone"), Milestone.history.filter(project_id=project.pk)),
             (_("Monthly report"), MonthlyReport.history.filter(project_id=project.pk)),
             (_("Problem"), Problem.history.filter(project_id=project.pk)),
-            (_("Approval item"), ItemInstance.history.filter(project_id=project.pk)),
         ]
     )
 
@@ -424,6 +424,14 @@ GROUPS = {
     "helper": ("helper__display_name", None),
     "all": (None, None),
 }
+GROUP_NAMES = [
+    ("category", gettext_lazy("Category")),
+    ("level", gettext_lazy("Level")),
+    ("park", gettext_lazy("Park")),
+    ("department", gettext_lazy("Lead department")),
+    ("helper", gettext_lazy("Assistance officer")),
+    ("all", gettext_lazy("All projects")),
+]
 MILESTONE_METRICS = {"start": Milestone.Kind.STARTED, "production": Milestone.Kind.PRODUCTION,
                      "capacity": Milestone.Kind.CAPACITY}  # fmt: skip
 
@@ -493,12 +501,12 @@ def _dec(x: float) -> Decimal:
     return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
 
 
-def rates(*, user, period: Period, by: str = "category") -> dict[str, Any]:
+def rates(*, user, period: Period, by: str = "category", today: dt.date | None = None) -> dict[str, Any]:
     """开工率, 投产率, 达产率, 年度投资完成率 (with 时序进度差) and 资金到位率 by the chosen dimension."""
     c = _rate_columns(user, period, by)
     keys = c["keys"]
     groups = sorted(set(keys.tolist()), key=str)
-    share = engine.elapsed_share(period.end_month)
+    share = engine.elapsed_share(period.end, today or _today())
 
     def row(mask, label):
         r: dict[str, Any] = {"label": label, "projects": int(mask.sum())}
@@ -528,7 +536,15 @@ def rates(*, user, period: Period, by: str = "category") -> dict[str, Any]:
 
     rows = [row(keys == g, g) for g in groups]
     total = row(np.ones(len(keys), dtype=bool), _("Total"))
-    return {"period": period, "by": by, "rows": rows, "total": total, "elapsed_share": share}
+    label = dict(GROUP_NAMES).get(by, "")
+    return {
+        "period": period,
+        "by": by,
+        "by_label": label,
+        "rows": rows,
+        "total": total,
+        "elapsed_share": share,
+    }
 
 
 def rate_projects(

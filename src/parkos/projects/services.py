@@ -856,6 +856,8 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
         light = engine.lights(
             c.remaining, limit, c.deadline, today, paused=paused, done=done, ratio=ratio, minimum=minimum
         )
+        ended = np.isin(state, ["returned", "withdrawn", "rejected", "revoked"])
+        light = np.where(ended, "", light)  # an application that ended without a decision shows no light
         changed = []
         for i, r in enumerate(rows):
             dl = None if np.isnat(c.deadline[i]) else c.deadline[i].astype(dt.date)

@@ -429,14 +429,19 @@ def _board_ctx(request: HttpRequest, project) -> dict:
                 and (it.state in {"returned", "rejected", "withdrawn", "revoked"} or it.result == "denied")
                 and not any(x.previous_item_id == it.pk for x in stage["items"])
             )
-    return {"project": project, "board": board, "today": _today(), "is_enterprise": user.is_enterprise_user}
+    return {
+        "project": project,
+        "board": board,
+        "events": selectors.item_events(project),
+        "today": _today(),
+        "is_enterprise": user.is_enterprise_user,
+    }
 
 
 @login_required
 def board_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     ctx = _board_ctx(request, project)
-    ctx["events"] = selectors.item_events(project)
     ctx["flows"] = FlowTemplate.objects.all()
     ctx["can_change"] = (
         not request.user.is_enterprise_user
@@ -580,14 +585,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-GROUP_LABELS = [
-    ("category", gettext_lazy("Category")),
-    ("level", gettext_lazy("Level")),
-    ("park", gettext_lazy("Park")),
-    ("department", gettext_lazy("Lead department")),
-    ("helper", gettext_lazy("Assistance officer")),
-    ("all", gettext_lazy("All projects")),
-]
+GROUP_LABELS = selectors.GROUP_NAMES
 RATES_SCHEMA = Schema(
     kind="project-rates",
     title="重点项目指标",

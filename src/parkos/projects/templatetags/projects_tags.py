@@ -34,10 +34,14 @@ def light_badge(light: str, remaining=None):
         text = ngettext("%(n)s working day left", "%(n)s working days left", remaining) % {"n": remaining}
     elif remaining is not None and light == "red" and remaining < 0:
         text = ngettext("%(n)s working day over", "%(n)s working days over", -remaining) % {"n": -remaining}
+    css = CSS.get(light, "")
+    if light == "done" and remaining is not None and remaining < 0:  # decided, but after the deadline
+        text = ngettext("late by %(n)s working day", "late by %(n)s working days", -remaining) % {
+            "n": -remaining
+        }
+        css = "bg-orange-lt"
     fg = " text-white" if light in {"green", "red", "grey"} else (" text-dark" if light == "yellow" else "")
-    return format_html(
-        '<span class="badge {}{} light" data-light="{}">{}</span>', CSS.get(light, ""), fg, light, text
-    )
+    return format_html('<span class="badge {}{} light" data-light="{}">{}</span>', css, fg, light, text)
 
 
 @register.filter
