@@ -479,10 +479,12 @@ ZH = {
     "Investment completion (%)": "年度投资完成率（%）",
     "Settings saved.": "设置已保存。",
     "Group by": "分组方式",
+    "Whole approval": "全流程审批",
 }
 CONTEXT = {
     ("project", "Completed"): "已竣工",
     ("stage", "Completed"): "已办结",
+    ("stage", "In progress"): "办理中",
     ("item", "Completed"): "已办结",
     ("light", "Overdue"): "超期",
     ("light", "Done"): "已办结",

@@ -235,3 +235,20 @@ def test_dates_cannot_go_backwards_or_into_the_future(project, staff_a):
         act(staff_a, it, "approve", "2026-04-27", today="2026-04-30")
     with pytest.raises(Invalid, match="不能晚于今天"):
         act(staff_a, it, "approve", "2026-05-02", today="2026-04-30")
+
+
+def test_officer_queue_lists_urgent_items_and_what_to_file_next(
+    project, staff_a, spj_staff, ghj_staff, catalogue
+):
+    from parkos.projects import selectors
+
+    officer = UserFactory(username="daiban", role="dept_staff", department=catalogue["SPJ"])
+    project.helper = officer
+    project.save()
+    it = accepted(staff_a, item(project, "GG-1-04"), "2026-04-28")
+    services.refresh(today=D("2026-05-13"))
+    q = selectors.officer_queue(user=officer, today=D("2026-05-13"))
+    assert [i.pk for i in q["urgent"]] == [it.pk]  # yellow: two days left
+    ready = {i.item.code for i in q["ready"]}
+    assert ready == {"GG-1-01", "GG-1-02"}  # 用地规划许可 waits for 用地预审; stage 2 waits for stage 1
+    assert [p.pk for p in q["projects"]] == [project.pk]

@@ -157,6 +157,7 @@ def test_yellow_threshold_is_a_fifth_of_the_limit_but_at_least_two():
         (0, 20, "2026-03-13", "2026-03-14", False, "red"),  # a weekend after the deadline: already late
         (8, 10, None, "2026-05-06", True, "grey"),
         (-2, 10, "2026-05-14", "2026-05-18", True, "red"),  # late before the pause stays late
+        (0, 3, "2026-10-30", "2026-11-02", True, "grey"),  # notice on the last day: paused, not yet late
     ],
 )
 def test_lights(remaining, limit, deadline, today, paused, expected):

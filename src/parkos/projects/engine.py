@@ -154,6 +154,7 @@ def lights(
     paused = np.zeros(n, dtype=bool) if paused is None else np.asarray(paused, dtype=bool)
     done = np.zeros(n, dtype=bool) if done is None else np.asarray(done, dtype=bool)
     late = (~np.isnat(deadline) & (today > deadline)) | (np.isnat(deadline) & (remaining < 0))
+    late = np.where(paused, remaining < 0, late)  # paused with days left (or none): grey, not late yet
     near = remaining <= yellow_threshold(limit, ratio=ratio, minimum=minimum)
     out = np.where(near, YELLOW, GREEN).astype(object)
     out = np.where(late, RED, out)

@@ -498,7 +498,7 @@ class StageInstance(ProjectChild, models.Model):
 
     class State(models.TextChoices):
         WAITING = "waiting", _("Not started")
-        ACTIVE = "active", _("In progress")
+        ACTIVE = "active", pgettext_lazy("stage", "In progress")
         COMPLETED = "completed", pgettext_lazy("stage", "Completed")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")

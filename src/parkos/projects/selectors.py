@@ -288,17 +288,19 @@ def officer_queue(*, user, today: dt.date | None = None) -> dict[str, Any]:
         "from_approvalitem_id", "to_approvalitem_id"
     ):
         preds.setdefault(a, set()).add(b)
-    stage_open = {
-        (s.project_id, s.order)
-        for s in StageInstance.objects.filter(project_id__in=ids).exclude(state=StageInstance.State.COMPLETED)
-    }
+    current: dict[int, int] = {}  # the first stage not completed, per project
+    for s in StageInstance.objects.filter(project_id__in=ids).exclude(state=StageInstance.State.COMPLETED):
+        current[s.project_id] = min(current.get(s.project_id, s.order), s.order)
+    active = {p.pk for p in projects if p.status not in {Status.PAUSED, Status.TERMINATED}}
     ready = []
     for i in items:
-        if i.state != ItemState.PENDING:
+        if i.state != ItemState.PENDING or i.project_id not in active:
             continue
+        if current.get(i.project_id) != i.stage.order or not i.item.is_mandatory:
+            continue  # later stages wait; optional items are filed when the project needs them
+        if i.stage.stage == "STAGE4" and i.stage.accepted_on is None:
+            continue  # completion acceptance is filed when construction ends, not when it becomes possible
         if any(state_of.get((i.project_id, p)) not in done_states for p in preds.get(i.item_id, ())):
-            continue
-        if any((i.project_id, o) in stage_open for o in range(i.stage.order)):
             continue
         ready.append(i)
     return {

@@ -473,6 +473,7 @@ def item_action_view(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
         else:
             messages.error(request, _("Please correct the errors below."))
         if is_htmx(request):
+            project = selectors.project_get(user=request.user, pk=pk)  # its clock and light as refreshed
             return render(request, "projects/_board.html", _board_ctx(request, project))
         return redirect("projects:board", pk=pk)
     action = request.GET.get("action", "")
