@@ -480,6 +480,7 @@ ZH = {
     "Settings saved.": "设置已保存。",
     "Group by": "分组方式",
     "Whole approval": "全流程审批",
+    "Enter numbers in the settings.": "设置项请填写数字。",
 }
 CONTEXT = {
     ("project", "Completed"): "已竣工",

@@ -370,3 +370,23 @@ def test_department_report_figures(admin, staff_a, project):
     assert (row["finished"], row["on_time"], row["on_time_rate"]) == (1, 0, Decimal("0.0"))
     assert row["avg_wd"] == Decimal("11.0")
     assert row["correction_rate"] == Decimal("100.0")
+
+
+def test_settings_page_saves_and_refuses_nonsense(client_admin, client, staff_a, catalogue):
+    from parkos.projects.models import ApprovalConfig
+
+    url = reverse("projects:flows")
+    r = client_admin.post(
+        url, {"yellow_ratio": "0.25", "yellow_min_wd": "3", "report_due_day": "10"}, follow=True
+    )
+    assert "设置已保存" in r.text
+    cfg = ApprovalConfig.get()
+    assert (cfg.yellow_ratio, cfg.yellow_min_wd, cfg.report_due_day) == (Decimal("0.25"), 3, 10)
+    r = client_admin.post(url, {"yellow_ratio": "abc"}, follow=True)
+    assert "设置项请填写数字" in r.text
+    r = client_admin.post(url, {"report_due_day": "31"}, follow=True)
+    assert "请选择 1 至 28 日" in r.text
+    client.force_login(staff_a)
+    r = client.post(url, {"report_due_day": "7"}, follow=True)
+    assert "您无权修改审批设置" in r.text
+    assert ApprovalConfig.get().report_due_day == 10

@@ -664,13 +664,17 @@ def flows_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     cfg = ApprovalConfig.get()
     if request.method == "POST":
-        data = {
-            "yellow_ratio": Decimal(request.POST.get("yellow_ratio") or cfg.yellow_ratio),
-            "yellow_min_wd": int(request.POST.get("yellow_min_wd") or cfg.yellow_min_wd),
-            "deem_accept_wd": int(request.POST.get("deem_accept_wd") or cfg.deem_accept_wd),
-            "accept_on_nonworking": request.POST.get("accept_on_nonworking") or cfg.accept_on_nonworking,
-            "report_due_day": int(request.POST.get("report_due_day") or cfg.report_due_day),
-        }
+        try:
+            data = {
+                "yellow_ratio": Decimal(request.POST.get("yellow_ratio") or cfg.yellow_ratio),
+                "yellow_min_wd": int(request.POST.get("yellow_min_wd") or cfg.yellow_min_wd),
+                "deem_accept_wd": int(request.POST.get("deem_accept_wd") or cfg.deem_accept_wd),
+                "accept_on_nonworking": request.POST.get("accept_on_nonworking") or cfg.accept_on_nonworking,
+                "report_due_day": int(request.POST.get("report_due_day") or cfg.report_due_day),
+            }
+        except (ValueError, ArithmeticError):
+            messages.error(request, _("Enter numbers in the settings."))
+            return redirect("projects:flows")
         try:
             services.approval_config_update(user=request.user, data=data)
             messages.success(request, _("Settings saved."))
