@@ -253,3 +253,12 @@ def test_annual_investment_completion_rate_hunan_2024():
 
 def test_rate_is_none_when_nothing_planned():
     assert engine.percent(3, 0) is None
+
+
+def test_start_rate_hunan_2024_131_planned_112_started():
+    assert engine.percent(112, 131) == engine.Decimal("85.5")
+
+
+def test_elapsed_share_months_for_a_past_period_days_for_a_running_one():
+    assert engine.elapsed_share(dt.date(2026, 6, 30), dt.date(2026, 11, 28)) == engine.Decimal(6) / 12
+    assert engine.elapsed_share(dt.date(2026, 12, 31), dt.date(2026, 7, 2)) == engine.Decimal(183) / 365
