@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "parkos.enterprises",
     "parkos.efficiency",
     "parkos.projects",
+    "parkos.workplan",
 ]
 
 MIDDLEWARE = [

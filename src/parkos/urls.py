@@ -17,6 +17,7 @@ urlpatterns = [
     path("enterprises/", include("parkos.enterprises.urls")),
     path("efficiency/", include("parkos.efficiency.urls")),
     path("projects/", include("parkos.projects.urls")),
+    path("workplan/", include("parkos.workplan.urls")),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),
     path("imports/<int:pk>/", core.import_run_detail, name="import_run"),

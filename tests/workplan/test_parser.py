@@ -124,7 +124,16 @@ def test_numbers_inside_prose_are_not_items():
 
 
 def test_chinese_numerals():
-    assert [cn_to_int(s) for s in ["一", "十", "十二", "二十", "二十三", "一百零五", "7", "③"]] == [1, 10, 12, 20, 23, 105, 7, 3]
+    assert [cn_to_int(s) for s in ["一", "十", "十二", "二十", "二十三", "一百零五", "7", "③"]] == [
+        1,
+        10,
+        12,
+        20,
+        23,
+        105,
+        7,
+        3,
+    ]
 
 
 def test_tasks_split_on_full_stops_and_semicolons_not_inside_quotes():

@@ -1,0 +1,324 @@
+"""Work-plan pages: plans, upload with a preview, the board, assignment, a department's tasks, the task page,
+the ranking, the ledger (.xlsx) and the monthly bulletin (.docx). Thin: selectors and services do the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parkos.core import charts
+from parkos.core.exceptions import ParkOSError
+from parkos.core.models import Department
+from parkos.core.views import is_htmx, schema_export_response, service_errors
+
+from . import engine, selectors, services
+from .exports import bulletin_docx
+from .imports import LEDGER_SCHEMA
+from .models import KeywordRule, Status, WorkplanConfig, is_supervisor
+from .reader import UnreadableDocument, read_document
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STATUS_CSS = {
+    Status.NOT_STARTED: "bg-secondary-lt",
+    Status.IN_PROGRESS: "bg-blue-lt",
+    Status.LAGGING: "bg-yellow text-dark",
+    Status.DONE: "bg-green text-white",
+    Status.OVERDUE: "bg-red text-white",
+}
+SESSION_KEY = "workplan_upload"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _no_enterprise(request: HttpRequest) -> None:
+    if request.user.is_enterprise_user:
+        raise Http404
+
+
+@login_required
+def plan_index(request: HttpRequest) -> HttpResponse:
+    _no_enterprise(request)
+    ctx = {
+        "plans": selectors.plan_list(user=request.user),
+        "can_import": is_supervisor(request.user) and request.user.may("change"),
+        "years": range(_today().year - 6, _today().year + 2),
+        "this_year": _today().year,
+    }
+    return render(request, "workplan/index.html", ctx)
+
+
+@login_required
+def plan_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: read and parse the document, show the tree; step 2 (`confirm`): store it."""
+    _no_enterprise(request)
+    if not (is_supervisor(request.user) and request.user.may("change")):
+        raise Http404
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = request.session.get(SESSION_KEY)
+        if not stored:
+            messages.error(request, _("Upload the document again."))
+            return redirect("workplan:index")
+        try:
+            year = int(request.POST.get("year", ""))
+            plan = services.plan_import(
+                user=request.user, result=engine.parse(stored["text"]), year=year, source_name=stored["name"]
+            )
+        except ValueError:
+            messages.error(request, _("Choose the year of the plan."))
+            return redirect("workplan:index")
+        except ParkOSError as exc:
+            service_errors(request, exc)
+            return redirect("workplan:index")
+        services.refresh(plan_id=plan.pk)
+        del request.session[SESSION_KEY]
+        messages.success(request, _("Plan stored: %(n)s tasks to assign.") % {"n": plan.tasks.count()})
+        return redirect("workplan:assign", pk=plan.pk)
+    upload = request.FILES.get("file")
+    if request.method != "POST" or upload is None:
+        return redirect("workplan:index")
+    try:
+        text = read_document(upload.read(), name=upload.name)
+    except UnreadableDocument as exc:
+        messages.error(request, _("The document cannot be read: %(reason)s") % {"reason": exc})
+        return redirect("workplan:index")
+    result = engine.parse(text)
+    request.session[SESSION_KEY] = {"text": text, "name": upload.name[:200]}
+    year = result.published.year if result.published else _today().year
+    return render(
+        request,
+        "workplan/preview.html",
+        {"result": result, "name": upload.name, "year": year, "n_nodes": sum(1 for _n in result.nodes())},
+    )
+
+
+@login_required
+def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
+    _no_enterprise(request)
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    filters = selectors.BoardFilters.from_query(request.GET)
+    data = selectors.board(user=request.user, plan=plan, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return schema_export_response(
+            LEDGER_SCHEMA,
+            selectors.ledger_records(user=request.user, plan=plan),
+            f"督查台账-{plan.year}.xlsx",
+        )
+    ranking = selectors.ranking(user=request.user, plan=plan)
+    labels = dict(Status.choices)
+    chapters = [(f"{n['point'].label}{n['point'].title[:10]}", n["counts"]) for n in data["tree"]]
+    ctx = {
+        "plan": plan,
+        "data": data,
+        "filters": filters,
+        "statuses": Status.choices,
+        "status_css": STATUS_CSS,
+        "departments": selectors.departments_with_tasks(plan),
+        "ranking": ranking,
+        "is_supervisor": is_supervisor(request.user),
+        "chart_chapters": _stacked([c for c, _n in chapters], [n for _c, n in chapters], labels),
+        "chart_departments": _stacked(
+            [r["department"] for r in ranking],
+            [{s: r[s] for s in ("done", "in_progress", "lagging", "overdue")} for r in ranking],
+            labels,
+        ),
+    }
+    return render(request, "workplan/_board.html" if is_htmx(request) else "workplan/board.html", ctx)
+
+
+def _stacked(categories, counts, labels) -> dict:
+    order = [Status.DONE, Status.IN_PROGRESS, Status.LAGGING, Status.OVERDUE, Status.NOT_STARTED]
+    colours = {Status.DONE: "#2fb344", Status.IN_PROGRESS: "#206bc4", Status.LAGGING: "#f59f00",
+               Status.OVERDUE: "#d63939", Status.NOT_STARTED: "#adb5bd"}  # fmt: skip
+    option = charts.bar(
+        list(categories),
+        {str(labels[s]): [c.get(s, 0) for c in counts] for s in order if any(s in c for c in counts)},
+    )
+    option["legend"] = {"show": True}
+    for s in option["series"]:
+        s["stack"] = "status"
+        key = next(k for k in order if str(labels[k]) == s["name"])
+        s["itemStyle"] = {"color": colours[key]}
+    return option
+
+
+@login_required
+def plan_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    _no_enterprise(request)
+    if not (is_supervisor(request.user) and request.user.may("change")):
+        raise Http404
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if request.method == "POST" and request.POST.get("apply_suggestions"):
+        n = services.apply_suggestions(user=request.user, plan_id=plan.pk)
+        services.refresh(plan_id=plan.pk)
+        messages.success(request, _("Suggestions applied to %(n)s tasks.") % {"n": n})
+        return redirect("workplan:assign", pk=pk)
+    tasks = (
+        selectors.task_list(user=request.user, plan=plan).select_related("suggested_lead").order_by("order")
+    )
+    only = request.GET.get("only", "")
+    if only == "unassigned":
+        tasks = tasks.filter(lead__isnull=True)
+    depts = list(Department.objects.order_by("code"))
+    names = {d.pk: d.name for d in depts}
+    rows = []
+    for t in tasks:
+        co = [names.get(int(x), "") for x in t.suggested_co.split(",") if x]
+        rows.append({"t": t, "suggested_co": "、".join(c for c in co if c)})
+    return render(
+        request,
+        "workplan/assign.html",
+        {"plan": plan, "rows": rows, "departments": depts, "only": only},
+    )
+
+
+@login_required
+@require_POST
+def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    lead_id = request.POST.get("lead", "")
+    co_ids = [int(x) for x in request.POST.getlist("co") if x.isdigit()]
+    deadline = request.POST.get("deadline", "")
+    try:
+        services.task_assign(
+            user=request.user,
+            pk=task.pk,
+            version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
+            lead=Department.objects.filter(pk=lead_id).first() if lead_id.isdigit() else None,
+            co=list(Department.objects.filter(pk__in=co_ids)),
+            deadline=dt.date.fromisoformat(deadline) if deadline else None,
+            responsible=request.POST.get("responsible", ""),
+        )
+        services.refresh(task_ids=[task.pk])
+        messages.success(request, _("Task %(seq)s assigned.") % {"seq": task.seq})
+    except ValueError:
+        messages.error(request, _("The deadline is not a date."))
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    if is_htmx(request):
+        task = selectors.task_get(user=request.user, pk=pk)
+        return render(
+            request,
+            "workplan/_assign_row.html",
+            {"row": {"t": task}, "departments": Department.objects.order_by("code")},
+        )
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/workplan/"):
+        return redirect(nxt)
+    return redirect("workplan:task", pk=pk)
+
+
+@login_required
+def task_page(request: HttpRequest, pk: int) -> HttpResponse:
+    _no_enterprise(request)
+    ctx = selectors.task_detail(user=request.user, pk=pk)
+    ctx["today"] = _today()
+    ctx["status_css"] = STATUS_CSS
+    ctx["departments"] = Department.objects.order_by("code")
+    return render(request, "workplan/task.html", ctx)
+
+
+@login_required
+@require_POST
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        on = request.POST.get("on", "")
+        services.progress_report(
+            user=request.user,
+            pk=pk,
+            text=request.POST.get("text", ""),
+            percent=int(request.POST.get("percent") or 0),
+            on=dt.date.fromisoformat(on) if on else None,
+            attachment=request.FILES.get("attachment"),
+        )
+        messages.success(request, _("Progress reported."))
+    except ValueError:
+        messages.error(request, _("Progress is a whole number from 0 to 100, the date YYYY-MM-DD."))
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    return redirect("workplan:task", pk=pk)
+
+
+@login_required
+@require_POST
+def task_instruct(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.instruction_add(user=request.user, pk=pk, text=request.POST.get("text", ""))
+        messages.success(request, _("Instruction sent to the lead department."))
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    return redirect("workplan:task", pk=pk)
+
+
+@login_required
+@require_POST
+def instruction_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import Instruction
+
+    ins = get_object_or_404(Instruction, pk=pk)
+    selectors.task_get(user=request.user, pk=ins.task_id)  # 404 when out of scope
+    try:
+        services.instruction_answer(user=request.user, pk=pk, answer=request.POST.get("answer", ""))
+        messages.success(request, _("Answer saved."))
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    return redirect("workplan:task", pk=ins.task_id)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    _no_enterprise(request)
+    ctx = selectors.my_tasks(user=request.user)
+    ctx["status_css"] = STATUS_CSS
+    return render(request, "workplan/mine.html", ctx)
+
+
+@login_required
+def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+    _no_enterprise(request)
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    today = _today()
+    try:
+        month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = today.replace(day=1)
+    data = selectors.monthly_bulletin(user=request.user, plan=plan, month=month, today=today)
+    resp = HttpResponse(bulletin_docx(data), content_type=DOCX)
+    resp["Content-Disposition"] = f'attachment; filename="bulletin-{plan.year}-{month:%Y-%m}.docx"'
+    return resp
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    _no_enterprise(request)
+    can = is_supervisor(request.user) and request.user.may("change")
+    if request.method == "POST" and can:
+        try:
+            if request.POST.get("delete"):
+                services.rule_delete(user=request.user, pk=int(request.POST["delete"]))
+            else:
+                services.rule_add(
+                    user=request.user, keyword=request.POST.get("keyword", ""),
+                    department_id=int(request.POST.get("department") or 0),
+                )  # fmt: skip
+            messages.success(request, _("Saved."))
+        except (ValueError, KeyError):
+            messages.error(request, _("Choose a department."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        return redirect("workplan:rules")
+    cfg = WorkplanConfig.get()
+    return render(
+        request,
+        "workplan/rules.html",
+        {"rules": KeywordRule.objects.select_related("department"), "departments": Department.objects.order_by("code"),
+         "can": can, "cfg": cfg},
+    )  # fmt: skip

@@ -1,0 +1,259 @@
+"""Plans in the database: import the seed, suggestions, assignment, progress, status on the zone calendar
+(hand-worked dates across May Day), reminders once, the ranking, the ledger round trip, the bulletin, scope."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.imports import import_file
+from parkos.core.models import Department, Role
+from parkos.workplan import selectors, services
+from parkos.workplan.engine import parse
+from parkos.workplan.models import Plan, Reminder, Task, WorkplanConfig
+from tests.factories import DepartmentFactory, UserFactory
+from tests.xlsx import read_xlsx
+
+D = dt.date.fromisoformat
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "changsha-etdz-2020-work-points.txt"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(db):
+    dzb = DepartmentFactory(code="DZB", name="党政综合办公室")
+    cfg = WorkplanConfig.get()
+    cfg.office_department = dzb
+    cfg.save()
+    return UserFactory(username="duchashi", role=Role.DEPT_STAFF, department=dzb)
+
+
+@pytest.fixture
+def zone(office, dept_a, dept_b):
+    for code, name in [("SPJ", "行政审批服务局"), ("KJJ", "科技和人才局"), ("GHJ", "规划建设局"), ("CZJ", "财政局"),
+                       ("QFZX", "企业服务中心")]:  # fmt: skip
+        DepartmentFactory(code=code, name=name)
+    services.install_default_rules()
+    return Department.objects.all()
+
+
+@pytest.fixture
+def plan(zone, office):
+    return services.plan_import(user=office, result=parse(SEED.read_text(encoding="utf-8")), year=2020,
+                                source_name="seed.txt")  # fmt: skip
+
+
+def test_seed_becomes_a_plan_with_points_and_tasks(plan):
+    assert plan.title == "长沙经济技术开发区党工委2020年工作要点"
+    assert plan.published == D("2020-03-04")
+    assert plan.points.filter(level=1).count() == 5
+    assert plan.points.filter(level=2).count() == 24
+    first = Task.objects.get(plan=plan, seq="1.1.1")
+    assert first.text == "大力开展工业地产项目招商及现有企业二次招商,优化园区产业结构"
+    assert first.suggested_lead.name == "投资促进局"  # 招商 appears most
+    assert "招商" in first.suggested_words
+    parsed = parse(SEED.read_text(encoding="utf-8"))
+    assert Task.objects.filter(plan=plan).count() == sum(len(n.tasks) for n in parsed.nodes()) == 98
+    assert Task.objects.filter(plan=plan, seq="2.6.1").exists()  # point 6 sits in chapter 2: numbers continue
+
+
+def test_suggestions_apply_and_assignment_by_hand(plan, office):
+    n = services.apply_suggestions(user=office, plan_id=plan.pk)
+    assert n == Task.objects.filter(plan=plan, suggested_lead__isnull=False).count()
+    task = Task.objects.get(plan=plan, seq="1.1.1")
+    assert task.lead.name == "投资促进局"
+    spj = Department.objects.get(code="SPJ")
+    task = services.task_assign(
+        user=office, pk=task.pk, version=task.version, lead=spj, co=[], deadline=D("2020-06-30")
+    )
+    assert (task.lead, task.deadline) == (spj, D("2020-06-30"))
+    with pytest.raises(Exception, match="version"):
+        services.task_assign(user=office, pk=task.pk, version=1, lead=spj)
+
+
+def test_only_the_office_assigns(plan, staff_a, leader):
+    task = Task.objects.filter(plan=plan).first()
+    for user in (staff_a, leader):
+        with pytest.raises(Forbidden):
+            services.task_assign(user=user, pk=task.pk, version=task.version, lead=None)
+
+
+def _one_task(office, dept, start="2026-04-27", deadline="2026-05-15"):
+    result = parse("2026年工作要点\n一、项目\n1.推进项目。开工建设厂房。\n")
+    plan = services.plan_import(user=office, result=result, year=2026, start_on=D(start))
+    task = plan.tasks.get()
+    return services.task_assign(
+        user=office, pk=task.pk, version=task.version, lead=dept, deadline=D(deadline)
+    )
+
+
+def test_status_across_may_day(office, dept_a, staff_a):
+    # (27 Apr, 15 May] holds 12 working days: 28-30 April, 6-9 May (9th a 调休 Saturday), 11-15 May
+    task = _one_task(office, dept_a)
+    services.refresh(today=D("2026-04-28"))
+    task.refresh_from_db()
+    assert task.status == "not_started"
+    services.progress_report(
+        user=staff_a, pk=task.pk, text="完成设计", percent=25, on=D("2026-05-08"), today=D("2026-05-08")
+    )
+    task.refresh_from_db()
+    assert task.status == "lagging"  # 6 of 12 working days gone (50 %), 25 % done: more than 20 points behind
+    services.progress_report(
+        user=staff_a, pk=task.pk, text="桩基完成", percent=30, on=D("2026-05-08"), today=D("2026-05-08")
+    )
+    task.refresh_from_db()
+    assert task.status == "in_progress"  # exactly 20 points behind is still within the margin
+    services.refresh(today=D("2026-05-16"))
+    task.refresh_from_db()
+    assert task.status == "overdue"
+    services.progress_report(
+        user=staff_a, pk=task.pk, text="竣工", percent=100, on=D("2026-05-18"), today=D("2026-05-18")
+    )
+    task.refresh_from_db()
+    assert (task.status, task.completed_on) == ("done", D("2026-05-18"))
+
+
+def test_reminder_five_working_days_before_the_deadline_once(office, dept_a, staff_a):
+    task = _one_task(office, dept_a)
+    services.refresh(today=D("2026-05-08"))
+    assert not Reminder.objects.exists()
+    services.refresh(
+        today=D("2026-05-09")
+    )  # 14, 13, 12, 11 and the 调休 Saturday 9 May: five working days before
+    services.refresh(today=D("2026-05-11"))
+    r = Reminder.objects.get(task=task)
+    assert (r.kind, r.on) == ("due_soon", D("2026-05-09"))
+    assert staff_a in r.recipients.all()
+    services.refresh(today=D("2026-05-18"))
+    overdue = Reminder.objects.get(task=task, kind="overdue")
+    assert office in overdue.recipients.all()  # the supervision office hears of overdue tasks
+
+
+def test_ranking_rates(office, dept_a, dept_b, staff_a, staff_b):
+    result = parse("2026年工作要点\n一、甲\n1.一。任务一；任务二；任务三；任务四。\n")
+    plan = services.plan_import(user=office, result=result, year=2026, start_on=D("2026-01-05"))
+    tasks = list(plan.tasks.order_by("order"))
+    for t, dept, deadline in zip(
+        tasks,
+        [dept_a, dept_a, dept_a, dept_b],
+        ["2026-12-31", "2026-03-31", "2026-12-31", "2026-12-31"],
+        strict=True,
+    ):
+        services.task_assign(user=office, pk=t.pk, version=t.version, lead=dept, deadline=D(deadline))
+    services.progress_report(
+        user=staff_a, pk=tasks[0].pk, text="完成", percent=100, on=D("2026-04-01"), today=D("2026-04-01")
+    )
+    services.refresh(today=D("2026-04-01"))
+    rows = {r["department"]: r for r in selectors.ranking(user=office, plan=plan)}
+    a = rows[dept_a.name]
+    # three led: one done, one overdue (due 31 March), one at 0 % with about a quarter of its year gone (lagging)
+    assert (a["led"], a["done"], a["overdue"], a["lagging"]) == (3, 1, 1, 1)
+    assert (a["completion_rate"], a["late_rate"]) == (Decimal("33.3"), Decimal("66.7"))
+    assert rows[dept_b.name]["completion_rate"] == Decimal("0.0")
+    assert a["rank"] == 1
+
+
+def test_departments_see_only_their_tasks_and_enterprises_nothing(
+    plan, office, client, staff_a, ent_user_a, dept_a
+):
+    services.apply_suggestions(user=office, plan_id=plan.pk)
+    mine = Task.objects.restrict(staff_a)
+    assert mine.exists()
+    assert all(t.lead_id == dept_a.pk or dept_a in t.co_departments.all() for t in mine)
+    other = Task.objects.exclude(pk__in=mine).first()
+    client.force_login(staff_a)
+    assert client.get(reverse("workplan:task", args=[other.pk])).status_code == 404
+    with pytest.raises(Exception):  # noqa: B017 - out of scope is not found
+        services.progress_report(user=staff_a, pk=other.pk, text="x", percent=10)
+    client.force_login(ent_user_a)
+    assert client.get(reverse("workplan:index")).status_code == 404
+    assert client.get(reverse("workplan:board", args=[plan.pk])).status_code == 404
+    assert Task.objects.restrict(ent_user_a).count() == 0
+
+
+def test_ledger_round_trip_assigns_in_bulk(plan, office, tmp_path):
+    services.apply_suggestions(user=office, plan_id=plan.pk)
+    first = Task.objects.get(plan=plan, seq="1.1.1")
+    buf = io.BytesIO()
+    from parkos.workplan.imports import LEDGER_SCHEMA
+
+    LEDGER_SCHEMA.write(buf, selectors.ledger_records(user=office, plan=plan))
+    rows = read_xlsx(io.BytesIO(buf.getvalue()))
+    assert rows[0][:8] == [
+        "序号",
+        "工作要点",
+        "具体任务",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "进展情况",
+        "完成状态",
+    ]
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(buf.getvalue())
+    same = import_file(kind="workplan-ledger", source=path, user=office)
+    assert (same.ok, same.updated) == (True, 0)  # export → import changes nothing
+    rows[1][3], rows[1][4], rows[1][5] = "行政审批服务局", "财政局、规划建设局", "2020年6月底"
+    from tests.xlsx import write_xlsx
+
+    changed = import_file(
+        kind="workplan-ledger", source=write_xlsx(tmp_path / "c.xlsx", rows[0], rows[1:]), user=office
+    )
+    assert (changed.ok, changed.updated) == (True, 1)
+    first.refresh_from_db()
+    assert (first.lead.code, first.deadline) == ("SPJ", D("2020-06-30"))
+    assert sorted(d.code for d in first.co_departments.all()) == ["CZJ", "GHJ"]
+    rows[2][3] = "不存在局"
+    bad = import_file(
+        kind="workplan-ledger", source=write_xlsx(tmp_path / "b.xlsx", rows[0], rows[1:]), user=office
+    )
+    assert not bad.ok
+    assert bad.errors[0]["row"] == 3
+    assert "不存在局" in bad.errors[0]["message"]
+
+
+def test_instruction_must_be_answered_by_the_lead(plan, office, leader, staff_a, staff_b, dept_a):
+    task = Task.objects.filter(plan=plan).first()
+    services.task_assign(user=office, pk=task.pk, version=task.version, lead=dept_a)
+    ins = services.instruction_add(user=leader, pk=task.pk, text="请加快进度")
+    with pytest.raises(Forbidden):
+        services.instruction_add(user=staff_a, pk=task.pk, text="x")
+    assert selectors.my_tasks(user=staff_a)["waiting"] == [ins]
+    with pytest.raises(Forbidden):
+        services.instruction_answer(user=staff_b, pk=ins.pk, answer="x")
+    with pytest.raises(Invalid):
+        services.instruction_answer(user=staff_a, pk=ins.pk, answer=" ")
+    services.instruction_answer(user=staff_a, pk=ins.pk, answer="已召开调度会")
+    assert selectors.my_tasks(user=staff_a)["waiting"] == []
+
+
+def test_board_ledger_and_bulletin_pages(plan, office, client, leader):
+    services.apply_suggestions(user=office, plan_id=plan.pk)
+    services.refresh(plan_id=plan.pk, today=D("2020-06-01"))
+    task = Task.objects.get(plan=plan, seq="1.1.1")
+    services.instruction_add(user=leader, pk=task.pk, text="抓紧落实", on=D("2020-06-03"))
+    client.force_login(office)
+    r = client.get(reverse("workplan:board", args=[plan.pk]))
+    assert r.status_code == 200
+    assert 'data-chart="chart-chapters"' in r.text
+    assert "创新招商引资方式" in r.text
+    r = client.get(reverse("workplan:board", args=[plan.pk]), {"export": "xlsx"})
+    assert read_xlsx(io.BytesIO(r.content))[1][0] == "1.1.1"
+    r = client.get(reverse("workplan:bulletin", args=[plan.pk]), {"month": "2020-06"})
+    from docx import Document
+
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "督查通报（2020年6月）" in text
+    assert "抓紧落实" in text
+    assert len(doc.tables) >= 1
+
+
+def test_plan_for_a_year_only_once(plan, office):
+    with pytest.raises(Invalid, match="2020"):
+        services.plan_import(user=office, result=parse(SEED.read_text(encoding="utf-8")), year=2020)
+    assert Plan.objects.count() == 1
