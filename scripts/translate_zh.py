@@ -571,10 +571,17 @@ def main() -> int:
     from zh_projects import CONTEXT as CONTEXT_PROJECTS
     from zh_projects import PLURALS as PLURALS_PROJECTS
     from zh_projects import ZH as ZH_PROJECTS
+    from zh_workplan import CONTEXT as CONTEXT_WORKPLAN
+    from zh_workplan import PLURALS as PLURALS_WORKPLAN
+    from zh_workplan import ZH as ZH_WORKPLAN
 
-    ZH.update(ZH_PROJECTS)
-    CONTEXT.update(CONTEXT_PROJECTS)
-    PLURALS.update(PLURALS_PROJECTS)
+    for extra_zh, extra_context, extra_plurals in [
+        (ZH_PROJECTS, CONTEXT_PROJECTS, PLURALS_PROJECTS),
+        (ZH_WORKPLAN, CONTEXT_WORKPLAN, PLURALS_WORKPLAN),
+    ]:
+        ZH.update(extra_zh)
+        CONTEXT.update(extra_context)
+        PLURALS.update(extra_plurals)
     po = polib.pofile(str(PO))
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata["Language"] = "zh_Hans"

@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         ["list_page.py", "--enterprises", "300", "--repeat", "2", "--target", "5000"],
         ["efficiency.py", "--enterprises", "300", "--target", "120", "--speedup", "0"],
         ["approvals.py", "--items", "2000", "--check", "50", "--repeat", "1"],
+        ["workplan_parse.py", "--repeat", "20"],
     ],
 )
 def test_bench_script_runs(args):

@@ -42,6 +42,7 @@ DEMO_USERS = [
     ("ghj_staff", Role.DEPT_STAFF, "GHJ", "规划建设局审批员", False),
     ("daiban", Role.DEPT_STAFF, "SPJ", "帮代办专员李娟", False),
     ("daiban2", Role.DEPT_STAFF, "SPJ", "帮代办专员周洋", False),
+    ("duchashi", Role.DEPT_STAFF, "DZB", "督查室工作人员", False),
 ]
 
 PARKS = [
@@ -131,6 +132,7 @@ class DemoResult:
     users: list[tuple[str, str, str]]  # username, role label, note
     runs: int = 0
     projects: int = 0
+    plans: int = 0
 
 
 def _org_code(body: str) -> str:
@@ -161,6 +163,7 @@ def demo_build(
     today: dt.date | None = None,
     evaluate: bool = False,
     projects: int = 0,
+    workplan: bool = False,
 ) -> DemoResult:
     """Build the demo zone into an empty database (raises if enterprises already exist)."""
     if Enterprise.objects.exists():
@@ -206,7 +209,13 @@ def demo_build(
             rng=np.random.default_rng(seed + 1), n=projects, today=projects_today, admin=admin, officers=officers,
             first_enterprise=ents[0] if ents else None,
         )  # fmt: skip
-    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs, n_projects)
+    plans = 0
+    if workplan:
+        from parkos.workplan.demo import build_workplan
+
+        plans = build_workplan(rng=np.random.default_rng(seed + 2), today=projects_today,
+                               admin=User.objects.get(username="admin"))  # fmt: skip
+    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs, n_projects, plans)
 
 
 def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:

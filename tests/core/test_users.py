@@ -126,3 +126,10 @@ def test_user_pages_create_edit_and_export(client, dept_admin_a, dept_a, ent_a):
     rows = read_xlsx(io.BytesIO(client.get("/users/", {"export": "xlsx", "role": "enterprise"}).content))
     assert rows[0][:3] == ["用户名", "显示名", "角色"]
     assert [r[0] for r in rows[1:]] == ["qiye_new"]
+
+
+def test_createsuperuser_makes_a_system_administrator(db):
+    from parkos.core.models import User
+
+    user = User.objects.create_superuser("root", "root@example.cn", "Secret-pass-123")
+    assert (user.role, user.department, user.is_zone_wide) == ("system_admin", None, True)

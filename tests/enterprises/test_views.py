@@ -271,3 +271,14 @@ def test_child_writes_out_of_scope_are_404(client_staff_a, ent_b):
     assert r.status_code == 404
     assert client_staff_a.post(f"/enterprises/{ent_b.pk}/land/{parcel.pk}/delete/").status_code == 404
     assert ent_b.land_parcels.count() == 1
+
+
+def test_sort_and_export_links_carry_a_single_question_mark(client_admin, ent_a):
+    r = client_admin.get("/enterprises/", {"q": "长沙"})
+    assert 'href="??' not in r.text
+    import re
+
+    hrefs = re.findall(r'href="(\?[^"]*)"', r.text)
+    assert any("sort=" in h for h in hrefs)
+    assert any("export=xlsx" in h for h in hrefs)
+    assert all(not h.startswith("??") for h in hrefs)

@@ -7,9 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
-from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.imports import import_file
 from parkos.core.models import Department, Role
 from parkos.workplan import selectors, services
@@ -71,7 +72,7 @@ def test_suggestions_apply_and_assignment_by_hand(plan, office):
         user=office, pk=task.pk, version=task.version, lead=spj, co=[], deadline=D("2020-06-30")
     )
     assert (task.lead, task.deadline) == (spj, D("2020-06-30"))
-    with pytest.raises(Exception, match="version"):
+    with pytest.raises(Conflict, match="版本|version"):
         services.task_assign(user=office, pk=task.pk, version=1, lead=spj)
 
 
@@ -167,7 +168,7 @@ def test_departments_see_only_their_tasks_and_enterprises_nothing(
     other = Task.objects.exclude(pk__in=mine).first()
     client.force_login(staff_a)
     assert client.get(reverse("workplan:task", args=[other.pk])).status_code == 404
-    with pytest.raises(Exception):  # noqa: B017 - out of scope is not found
+    with pytest.raises(Http404):  # out of scope is not found
         services.progress_report(user=staff_a, pk=other.pk, text="x", percent=10)
     client.force_login(ent_user_a)
     assert client.get(reverse("workplan:index")).status_code == 404

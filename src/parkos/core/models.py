@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,14 @@ ROLE_ACTIONS: dict[str, set[str]] = {
 ZONE_WIDE_ROLES = {Role.SYSTEM_ADMIN, Role.LEADER}
 
 
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault(
+            "role", Role.SYSTEM_ADMIN
+        )  # `parkos createsuperuser` makes a system administrator
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A login: administration staff by department, or an enterprise's own user."""
 
@@ -127,6 +136,7 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

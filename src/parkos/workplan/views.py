@@ -110,7 +110,7 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         return schema_export_response(
             LEDGER_SCHEMA,
             selectors.ledger_records(user=request.user, plan=plan),
-            f"督查台账-{plan.year}.xlsx",
+            f"ledger-{plan.year}.xlsx",
         )
     ranking = selectors.ranking(user=request.user, plan=plan)
     labels = dict(Status.choices)

@@ -41,12 +41,17 @@ class Command(BaseCommand):
         if not 0 <= opts["projects"] <= 2000:
             raise CommandError("--projects must be between 0 and 2000")
         result = demo_build(
-            enterprises=n, seed=opts["seed"], months=opts["months"], evaluate=True, projects=opts["projects"]
+            enterprises=n,
+            seed=opts["seed"],
+            months=opts["months"],
+            evaluate=True,
+            projects=opts["projects"],
+            workplan=True,
         )
         self.stdout.write(
             f"Demo zone built in {time.perf_counter() - t0:.1f}s: {result.enterprises} enterprises, "
             f"{result.land} land parcels, {result.annual} annual and {result.monthly} monthly indicator rows, "
-            f"{result.runs} evaluated years, {result.projects} key projects."
+            f"{result.runs} evaluated years, {result.projects} key projects, {result.plans} supervised work plans."
         )
         self._logins(result.users)
 
