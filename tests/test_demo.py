@@ -87,3 +87,17 @@ def test_demo_projects_cover_every_state_through_the_services(db):
         started = p.milestones.get(kind="started").actual_on
         assert permit.completed_on is not None
         assert permit.completed_on <= started
+
+
+def test_demo_supervises_the_seed_as_the_2020_plan(db):
+    from parkos.workplan.models import Instruction, Plan, ProgressReport
+
+    demo_build(enterprises=30, seed=5, months=1, workplan=True)
+    plan = Plan.objects.get(year=2020)
+    assert plan.title == "长沙经济技术开发区党工委2020年工作要点"
+    assert plan.points.filter(level=2).count() == 24
+    assert not plan.tasks.filter(lead__isnull=True).exists()
+    statuses = set(plan.tasks.values_list("status", flat=True))
+    assert "done" in statuses
+    assert ProgressReport.objects.filter(task__plan=plan).exists()
+    assert Instruction.objects.exists()

@@ -258,3 +258,46 @@ def test_plan_for_a_year_only_once(plan, office):
     with pytest.raises(Invalid, match="2020"):
         services.plan_import(user=office, result=parse(SEED.read_text(encoding="utf-8")), year=2020)
     assert Plan.objects.count() == 1
+
+
+def test_a_missed_quarterly_milestone_makes_the_task_lag(office, dept_a, staff_a):
+    task = _one_task(office, dept_a, start="2026-01-05", deadline="2026-12-31")
+    services.milestone_add(user=office, pk=task.pk, due=D("2026-03-31"), target="完成一季度目标")
+    with pytest.raises(Invalid):
+        services.milestone_add(user=office, pk=task.pk, due=D("2027-03-31"), target="超出时限")
+    services.progress_report(
+        user=staff_a, pk=task.pk, text="推进中", percent=30, on=D("2026-03-20"), today=D("2026-03-20")
+    )
+    task.refresh_from_db()
+    assert task.status == "in_progress"
+    services.refresh(today=D("2026-04-01"))
+    task.refresh_from_db()
+    assert task.status == "lagging"
+    m = task.milestones.get()
+    services.milestone_done(user=staff_a, pk=m.pk, on=D("2026-04-02"))
+    services.refresh(today=D("2026-04-02"))
+    task.refresh_from_db()
+    assert task.status == "in_progress"
+
+
+def test_department_page_lists_reminders(office, dept_a, staff_a, client):
+    task = _one_task(office, dept_a)
+    services.refresh(today=D("2026-05-11"))
+    client.force_login(staff_a)
+    r = client.get(reverse("workplan:mine"))
+    assert "临近到期" in r.text
+    assert task.seq in r.text
+
+
+def test_settings_are_edited_by_administrators(admin, staff_a, client, office):
+    client.force_login(admin)
+    client.post(
+        reverse("workplan:rules"),
+        {"settings": "1", "lag_margin": "15", "remind_wd": "3", "office": office.department_id},
+    )
+    cfg = WorkplanConfig.get()
+    assert (cfg.lag_margin, cfg.remind_wd) == (15, 3)
+    with pytest.raises(Forbidden):
+        services.config_update(user=staff_a, data={"lag_margin": 5})
+    with pytest.raises(Invalid):
+        services.config_update(user=admin, data={"lag_margin": 150})

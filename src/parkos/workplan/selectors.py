@@ -172,7 +172,8 @@ def my_tasks(*, user) -> dict[str, Any]:
             "task", "leader"
         )
     )
-    return {"tasks": tasks, "waiting": waiting, "counts": _counts(tasks)}
+    reminders = list(user.workplan_reminders.select_related("task").order_by("-created_at")[:30])
+    return {"tasks": tasks, "waiting": waiting, "counts": _counts(tasks), "reminders": reminders}
 
 
 def ledger_records(*, user, plan: Plan):

@@ -26,6 +26,7 @@ from .models import (
     ProgressReport,
     Reminder,
     Task,
+    TaskMilestone,
     WorkplanConfig,
     is_supervisor,
 )
@@ -236,6 +237,35 @@ def config_update(*, user, data: dict[str, Any]) -> WorkplanConfig:
     return cfg
 
 
+@transaction.atomic
+def milestone_add(*, user, pk: int, due: dt.date, target: str) -> TaskMilestone:
+    """A quarterly (or any) milestone: set by the supervision office; a missed one makes the task lag."""
+    _supervisor(user)
+    task = get_object_or_404(Task, pk=pk)
+    if not target.strip():
+        raise Invalid(_("Describe the milestone."), fields={"target": [_("required")]})
+    if due < task.plan.start_on or (task.deadline and due > task.deadline):
+        raise Invalid(
+            _("A milestone falls between the plan's start and the task's deadline."),
+            fields={"due": [_("out of range")]},
+        )
+    m = TaskMilestone(task=task, due=due, target=target.strip()[:300])
+    _save(m, user=user)
+    refresh(task_ids=[task.pk])
+    return m
+
+
+@transaction.atomic
+def milestone_done(*, user, pk: int, on: dt.date | None = None) -> TaskMilestone:
+    m = get_object_or_404(TaskMilestone.objects.select_related("task"), pk=pk)
+    if user.department_id != m.task.lead_id and not is_supervisor(user):
+        raise Forbidden(_("The lead department reports its milestones."))
+    m.done_on = on or _today()
+    _save(m, user=user)
+    refresh(task_ids=[m.task_id])
+    return m
+
+
 # ---- progress, instructions --------------------------------------------------------------------------------
 def _reporting_department(user, task: Task) -> int:
     if user.is_enterprise_user or not user.may("change"):
@@ -342,11 +372,18 @@ def refresh(
     elapsed = cal.working_days_between(start, np.minimum(np.maximum(t, start), dl))
     remind_from = cal.add_working_days(dl, -cfg.remind_wd)
     changed, reminders = [], []
+    missed = set(
+        TaskMilestone.objects.filter(
+            task_id__in=[r[0] for r in rows], due__lt=today, done_on__isnull=True
+        ).values_list("task_id", flat=True)
+    )
     for i, r in enumerate(rows):
         status = engine.task_status(
             percent=r[3], reported=r[4] is not None, start=r[1], deadline=r[2], today=today,
             elapsed_wd=int(elapsed[i]), total_wd=int(total[i]), margin=cfg.lag_margin,
         )  # fmt: skip
+        if status in {engine.NOT_STARTED, engine.IN_PROGRESS} and r[0] in missed:
+            status = engine.LAGGING  # a quarterly milestone was missed
         if status != r[5]:
             changed.append(Task(pk=r[0], status=status))
         if r[6] is None or status == engine.DONE:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("tasks/<int:pk>/assign/", views.task_assign, name="task_assign"),
     path("tasks/<int:pk>/report/", views.task_report, name="task_report"),
     path("tasks/<int:pk>/instruct/", views.task_instruct, name="task_instruct"),
+    path("tasks/<int:pk>/milestones/", views.task_milestone, name="task_milestone"),
     path("instructions/<int:pk>/answer/", views.instruction_answer, name="instruction_answer"),
 ]

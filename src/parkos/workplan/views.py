@@ -249,6 +249,26 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def task_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.task_get(user=request.user, pk=pk)
+    try:
+        if request.POST.get("done"):
+            services.milestone_done(user=request.user, pk=int(request.POST["done"]))
+        else:
+            services.milestone_add(
+                user=request.user, pk=pk, due=dt.date.fromisoformat(request.POST.get("due", "")),
+                target=request.POST.get("target", ""),
+            )  # fmt: skip
+        messages.success(request, _("Saved."))
+    except ValueError:
+        messages.error(request, _("The deadline is not a date."))
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    return redirect("workplan:task", pk=pk)
+
+
+@login_required
+@require_POST
 def task_instruct(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.instruction_add(user=request.user, pk=pk, text=request.POST.get("text", ""))
@@ -300,6 +320,19 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
 def rules(request: HttpRequest) -> HttpResponse:
     _no_enterprise(request)
     can = is_supervisor(request.user) and request.user.may("change")
+    if request.method == "POST" and request.POST.get("settings") and request.user.may("configure"):
+        try:
+            services.config_update(
+                user=request.user,
+                data={"lag_margin": int(request.POST.get("lag_margin", "")), "remind_wd": int(request.POST.get("remind_wd", "")),
+                      "office_department": Department.objects.filter(pk=request.POST.get("office") or 0).first()},
+            )  # fmt: skip
+            messages.success(request, _("Settings saved."))
+        except ValueError:
+            messages.error(request, _("Enter numbers in the settings."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        return redirect("workplan:rules")
     if request.method == "POST" and can:
         try:
             if request.POST.get("delete"):
@@ -320,5 +353,5 @@ def rules(request: HttpRequest) -> HttpResponse:
         request,
         "workplan/rules.html",
         {"rules": KeywordRule.objects.select_related("department"), "departments": Department.objects.order_by("code"),
-         "can": can, "cfg": cfg},
+         "can": can, "cfg": cfg, "can_configure": request.user.may("configure")},
     )  # fmt: skip
