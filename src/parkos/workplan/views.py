@@ -123,7 +123,7 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         "status_css": STATUS_CSS,
         "departments": selectors.departments_with_tasks(plan),
         "ranking": ranking,
-        "is_supervisor": is_supervisor(request.user),
+        "is_supervisor": is_supervisor(request.user) and request.user.may("change"),
         "chart_chapters": _stacked([c for c, _n in chapters], [n for _c, n in chapters], labels),
         "chart_departments": _stacked(
             [r["department"] for r in ranking],
