@@ -190,3 +190,39 @@ def test_generated_documents_come_back(shape, styles, junk):
             for g in p.children:
                 assert g.title == f"细项{c.ordinal}-{p.ordinal}-{g.ordinal}"
                 assert "测试区管委会" not in g.text
+
+
+WEB_PAGE = """您当前的位置：首页 > 政务公开 > 规划计划
+中共某某经济技术开发区工作委员会2021年工作要点
+来源：党政办   发布时间：2021-03-10 09:30   浏览次数：1024
+【字体：大 中 小】
+2021年，全区工作的总体要求是：坚持稳中求进。
+一、全力抓好招商引资
+1．完善招商机制。建立“一把手”招商制度；
+深化“三类500强”对接。
+2．强化项目落地。开展“签约项目落地年”活动。
+- 2 -
+二、持续优化营商环境
+1．深化“放管服”改革。推行“一件事一次办”。
+中共某某经济技术开发区工作委员会
+二〇二一年三月十日
+抄送：市委办公厅，市政府办公厅。
+某某经开区党政综合办公室 2021年3月10日印发
+扫一扫在手机打开当前页
+"""
+
+
+def test_a_web_page_with_metadata_on_one_line_page_numbers_and_distribution_list():
+    r = parse(WEB_PAGE)
+    assert r.title == "中共某某经济技术开发区工作委员会2021年工作要点"
+    assert r.published == dt.date(2021, 3, 10)
+    assert [len(c.children) for c in r.items] == [2, 1]
+    first = r.items[0].children[0]
+    assert first.tasks == ["建立“一把手”招商制度", "深化“三类500强”对接"]  # a continuation line joins its point
+    assert r.items[0].children[1].text == "开展“签约项目落地年”活动。"  # the page number is not text
+    last = r.items[1].children[0]
+    assert last.text == "推行“一件事一次办”。"
+    for node in r.nodes():
+        for junk in ("抄送", "印发", "扫一扫", "工作委员会", "二〇二一", "浏览"):
+            assert junk not in node.text
+    assert r.warnings == []  # numbering restarts in chapter two

@@ -47,7 +47,12 @@ DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 ONLY_DATE = re.compile(r"^[（(]?\s*" + DATE_RE.pattern + r"\s*[）)]?$")
 PUBLISHED = re.compile(r"^(发布时间|发布日期|发文日期|成文日期|印发日期|日期|时间)\s*[:：]\s*(.*)$")
 META = re.compile(
-    r"^(来源|信息来源|作者|发布机构|发布单位|文号|索引号|主题分类|所属机构|浏览次数|点击数|阅读次数|访问量|责任编辑|编辑|审核|字号)\s*[:：]"
+    r"^(来源|信息来源|作者|发布机构|发布单位|文号|索引号|主题分类|所属机构|浏览次数|点击数|阅读次数|访问量|责任编辑|编辑|审核|字号|"
+    r"抄送|主送|印发|附件|联系人|联系电话)\s*[:：]|印发$|^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页|^共\s*\d+\s*页"
+)
+PUBLISHED_ANYWHERE = re.compile(r"(发布时间|发布日期|发文日期|成文日期|印发日期)\s*[:：]\s*")
+CN_DATE = re.compile(
+    r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$"
 )
 JUNK = re.compile(
     r"扫一扫|在手机打开|打印本页|打印此页|【打印】|关闭窗口|【关闭】|分享到|字体[:：]|【字体|字号[:：]|浏览次数|"
@@ -125,6 +130,18 @@ def cn_to_int(s: str) -> int:
             total += (digit or 1) * CN_UNITS[ch]
             digit = 0
     return total + digit
+
+
+def _cn_date(line: str) -> dt.date | None:
+    """二〇二一年一月五日 (a signature date written in Chinese numerals)."""
+    m = CN_DATE.match(line)
+    if not m:
+        return None
+    year = int("".join(str(CN_DIGITS[c]) for c in m[1]))
+    try:
+        return dt.date(year, cn_to_int(m[2]), cn_to_int(m[3]))
+    except ValueError:
+        return None
 
 
 def parse_date(s: str) -> dt.date | None:
@@ -226,10 +243,19 @@ def parse(text: str) -> ParseResult:
             if d and published is None:
                 published = d
             continue
-        if META.match(line):
+        anywhere = PUBLISHED_ANYWHERE.search(line)
+        if (
+            anywhere and len(line) <= 120 and _classify_marker(line) is None
+        ):  # 来源：… 发布时间：… 浏览次数：…
+            d = parse_date(line[anywhere.end() :])
+            if d and published is None:
+                published = d
             continue
-        if ONLY_DATE.match(line):
-            d = parse_date(line)
+        if META.search(line):
+            continue
+        cn_date = _cn_date(line)
+        if ONLY_DATE.match(line) or cn_date:
+            d = cn_date or parse_date(line)
             if d and (published is None or not stack):
                 published = published or d
             if stack and _signature(trailing) is not None:
