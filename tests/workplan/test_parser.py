@@ -218,7 +218,10 @@ def test_a_web_page_with_metadata_on_one_line_page_numbers_and_distribution_list
     assert r.published == dt.date(2021, 3, 10)
     assert [len(c.children) for c in r.items] == [2, 1]
     first = r.items[0].children[0]
-    assert first.tasks == ["建立“一把手”招商制度", "深化“三类500强”对接"]  # a continuation line joins its point
+    assert first.tasks == [
+        "建立“一把手”招商制度",
+        "深化“三类500强”对接",
+    ]  # a continuation line joins its point
     assert r.items[0].children[1].text == "开展“签约项目落地年”活动。"  # the page number is not text
     last = r.items[1].children[0]
     assert last.text == "推行“一件事一次办”。"
