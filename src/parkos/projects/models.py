@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -67,11 +68,7 @@ class Status(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
-class Top500List(models.TextChoices):
-    NONE = "", _("None")
-    FORTUNE_GLOBAL = "fortune_global", _("Fortune Global 500")
-    CHINA = "china", _("China top 500")
-    CHINA_PRIVATE = "china_private", _("China private top 500")
+Top500List = Top500Kind  # the registry's three lists (三类500强), one concept in one place
 
 
 def _project_scope(user, action: str, prefix: str = "") -> Q | None:
