@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from parkos.workplan.engine import cn_to_int, parse, split_tasks
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "changsha-etdz-2020-work-points.txt"
+SEED = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "parkos"
+    / "workplan"
+    / "data"
+    / "changsha-etdz-2020-work-points.txt"
+)
 JUNK_WORDS = ["扫一扫", "发布时间", "来源", "打印", "2020年3月4日"]
 
 

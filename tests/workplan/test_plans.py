@@ -20,7 +20,14 @@ from tests.factories import DepartmentFactory, UserFactory
 from tests.xlsx import read_xlsx
 
 D = dt.date.fromisoformat
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "changsha-etdz-2020-work-points.txt"
+SEED = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "parkos"
+    / "workplan"
+    / "data"
+    / "changsha-etdz-2020-work-points.txt"
+)
 pytestmark = pytest.mark.django_db
 
 
