@@ -236,3 +236,43 @@ def test_a_web_page_with_metadata_on_one_line_page_numbers_and_distribution_list
         for junk in ("抄送", "印发", "扫一扫", "工作委员会", "二〇二一", "浏览"):
             assert junk not in node.text
     assert r.warnings == []  # numbering restarts in chapter two
+
+
+NOTICE_FIRST = """关于印发《某某高新区2022年工作要点》的通知
+各部门、各园区：
+现将《某某高新区2022年工作要点》印发给你们，请认真贯彻落实。
+某某高新区管委会
+2022年2月15日
+某某高新区2022年工作要点
+2022年是实施“十四五”规划承上启下的关键之年。
+一、坚持创新驱动
+（一）加快科创平台建设。新增省级以上研发平台10个。
+（二）壮大创新主体。新增高新技术企业50家。
+二、坚持项目为王
+（一）抓好项目签约。全年签约项目30个。
+"""
+
+
+def test_the_plan_title_wins_over_the_notice_that_issues_it():
+    r = parse(NOTICE_FIRST)
+    assert r.title == "某某高新区2022年工作要点"
+    assert r.published == dt.date(2022, 2, 15)
+    assert [len(c.children) for c in r.items] == [2, 1]
+    assert r.items[0].children[1].tasks == ["新增高新技术企业50家"]
+
+
+def test_full_width_digits_number_points():
+    r = parse("计划\n一、甲\n１．第一点。内容。\n２．第二点。\n")
+    assert [(c.label, c.ordinal, c.title) for c in r.items[0].children] == [
+        ("１．", 1, "第一点"),
+        ("２．", 2, "第二点"),
+    ]
+    assert r.warnings == []
+
+
+def test_attachments_after_the_body_are_not_points():
+    doc = "2023年工作要点\n一、甲\n1.第一点。内容一。\n2.第二点。内容二。\n（此件主动公开）\n附件：1.任务分解表\n2.责任清单\n"
+    r = parse(doc)
+    assert [c.title for c in r.items[0].children] == ["第一点", "第二点"]
+    assert r.warnings == []
+    assert "此件" not in r.items[0].children[1].text

@@ -50,6 +50,7 @@ META = re.compile(
     r"^(来源|信息来源|作者|发布机构|发布单位|文号|索引号|主题分类|所属机构|浏览次数|点击数|阅读次数|访问量|责任编辑|编辑|审核|字号|"
     r"抄送|主送|印发|附件|联系人|联系电话)\s*[:：]|印发$|^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页|^共\s*\d+\s*页"
 )
+ATTACHMENTS = re.compile(r"^(相关)?附件(\s*\d*\s*[:：]|\s*\d+\s*$|下载|$)")
 PUBLISHED_ANYWHERE = re.compile(r"(发布时间|发布日期|发文日期|成文日期|印发日期)\s*[:：]\s*")
 CN_DATE = re.compile(
     r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$"
@@ -57,7 +58,7 @@ CN_DATE = re.compile(
 JUNK = re.compile(
     r"扫一扫|在手机打开|打印本页|打印此页|【打印】|关闭窗口|【关闭】|分享到|字体[:：]|【字体|字号[:：]|浏览次数|"
     r"上一篇|下一篇|返回顶部|相关链接|收藏本页|加入收藏|微信扫|微博|^【?\s*(大|中|小)\s*】?$|^(打印|关闭|分享|收藏)$|"
-    r"版权所有|ICP备|网站地图|联系我们|您当前的位置|当前位置[:：]|^首页\s*[>＞»]"
+    r"版权所有|ICP备|网站地图|联系我们|您当前的位置|当前位置[:：]|^首页\s*[>＞»]|^[（(]此件.{0,8}[）)]$|阅读量|阅读数"
 )
 SENTENCE_END = "。；;！!？?"
 TITLE_END = re.compile(r"[。；;：:！!？?]")
@@ -120,7 +121,7 @@ def cn_to_int(s: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23, 一百零五 → 105; digits pass through."""
     if len(s) == 1 and s in CIRCLED:
         return CIRCLED.index(s) + 1
-    if s.isascii() and s.isdigit():
+    if s.isdecimal():  # ASCII or full-width digits
         return int(s)
     total, digit = 0, 0
     for ch in s:
@@ -251,6 +252,8 @@ def parse(text: str) -> ParseResult:
             if d and published is None:
                 published = d
             continue
+        if stack and ATTACHMENTS.match(line):
+            break  # attachments follow the body: their lists are not points of the plan
         if META.search(line):
             continue
         cn_date = _cn_date(line)
@@ -327,6 +330,7 @@ def parse(text: str) -> ParseResult:
     return result
 
 
+NOTICE = re.compile(r"^关于|通知$|印发《|的通知")
 TITLE_WORDS = re.compile(r"工作要点|要点|工作计划|计划|实施方案|方案|意见|安排|任务分解|清单")
 
 
@@ -334,7 +338,8 @@ def _title_and_preamble(head: list[str]) -> tuple[str, list[str]]:
     """The title is the first short line naming a plan (工作要点, 计划, 方案…), else the first short line."""
     short = [i for i, t in enumerate(head) if len(t) <= MAX_TITLE and not any(c in t for c in "。；;")]
     named = [i for i in short if TITLE_WORDS.search(head[i])]
-    pick = named[0] if named else (short[0] if short and short[0] == 0 else None)
+    plain = [i for i in named if not NOTICE.search(head[i])]  # the plan itself, not the notice issuing it
+    pick = (plain or named)[0] if named else (short[0] if short and short[0] == 0 else None)
     if pick is None:
         return "", head
     return head[pick], head[:pick] + head[pick + 1 :]
