@@ -2,6 +2,9 @@
 
 ZH = {
     "Supervision": "督查督办",
+    "line %(line)s: “%(label)s” repeats the previous number": "第 %(line)s 行：“%(label)s”与上一编号重复",
+    "line %(line)s: “%(label)s” where %(expected)s was expected": "第 %(line)s 行：“%(label)s”处应为第 %(expected)s 项",
+    "No numbered points were found.": "未找到编号要点。",
     "Work-plan supervision": "督查督办",
     "“%(value)s” is not a month": "“%(value)s”不是有效月份",
     "only the supervision office assigns tasks": "只有督查室可以分配任务",

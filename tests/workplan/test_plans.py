@@ -308,3 +308,12 @@ def test_settings_are_edited_by_administrators(admin, staff_a, client, office):
         services.config_update(user=staff_a, data={"lag_margin": 5})
     with pytest.raises(Invalid):
         services.config_update(user=admin, data={"lag_margin": 150})
+
+
+def test_upload_preview_shows_warnings_in_chinese(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(office)
+    doc = SimpleUploadedFile("plan.txt", "计划\n一、甲\n1.一\n3.三\n".encode())
+    r = client.post(reverse("workplan:upload"), {"file": doc})
+    assert "第 4 行：“3.”处应为第 2 项" in r.text

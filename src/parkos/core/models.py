@@ -21,6 +21,17 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+class SingletonModel(models.Model):
+    """Zone-wide settings kept in one row, created with its defaults on first use."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get(cls):
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to restrict itself to what a user may see or change.
 

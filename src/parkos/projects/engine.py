@@ -125,7 +125,6 @@ def clocks(
 
 # ---- lights (specs/approvals.md §8.3) ---------------------------------------------------------------------
 GREEN, YELLOW, RED, GREY, DONE = "green", "yellow", "red", "grey", "done"
-LIGHT_RANK = {DONE: 0, GREEN: 1, GREY: 2, YELLOW: 3, RED: 4}
 
 
 def yellow_threshold(limit, *, ratio: float = 0.2, minimum: int = 2):
@@ -214,7 +213,6 @@ def item_next(state: str, action: str, *, mode: str = "normal") -> str:
 
 # Project lifecycle: 入库 → 签约 → 供地 → 开工 → 竣工 → 投产 → 达产, with 暂停 and 终止.
 LIFECYCLE = ["registered", "signed", "land", "started", "completed", "production", "capacity"]
-MILESTONES = LIFECYCLE[1:]
 
 
 def project_next(state: str, target: str, *, land_optional: bool = False) -> str:
@@ -264,14 +262,6 @@ def milestone_rate(planned_on, actual_on, period_start, period_end) -> Milestone
     achieved = planned & done
     unplanned = ~planned & ~np.isnat(actual_on) & (actual_on >= ps) & (actual_on <= pe)
     return MilestoneRate(planned, achieved, unplanned)
-
-
-def group_sums(keys: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Sum each column by key; returns (unique keys, sums per column)."""
-    uniq, inv = np.unique(keys, return_inverse=True)
-    return uniq, [
-        np.bincount(inv, weights=np.asarray(c, dtype=np.float64), minlength=uniq.size) for c in columns
-    ]
 
 
 def elapsed_share(period_end: dt.date, today: dt.date) -> Decimal:

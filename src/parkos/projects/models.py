@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
 from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -444,7 +444,7 @@ class FlowTemplate(VersionedModel):
         }
 
 
-class ApprovalConfig(models.Model):
+class ApprovalConfig(SingletonModel):
     """Zone-wide approval and reporting settings (one row), editable by administrators."""
 
     class AcceptOnNonWorking(models.TextChoices):
@@ -483,11 +483,6 @@ class ApprovalConfig(models.Model):
 
     def __str__(self) -> str:
         return str(_("approval settings"))
-
-    @classmethod
-    def get(cls) -> ApprovalConfig:
-        obj = cls.objects.order_by("pk").first()
-        return obj or cls.objects.create()
 
 
 class StageInstance(ProjectChild, models.Model):

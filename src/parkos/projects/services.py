@@ -971,12 +971,12 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
             done = np.array([p[0] in all_done for p in prow])
             light = engine.lights(limit - elapsed, limit, np.full(len(prow), "NaT", dtype="datetime64[D]"), today,
                                   done=done, ratio=ratio, minimum=minimum)  # fmt: skip
+            moved = []
             for i, p in enumerate(prow):
                 if (p[2], p[6]) != (str(light[i]), int(elapsed[i])):
-                    Project.objects.filter(pk=p[0]).update(
-                        approval_light=str(light[i]), approval_elapsed_wd=int(elapsed[i])
+                    moved.append(
+                        Project(pk=p[0], approval_light=str(light[i]), approval_elapsed_wd=int(elapsed[i]))
                     )
-                    counts["projects"] += 1
                 if p[2] != str(light[i]) and str(light[i]) in {engine.YELLOW, engine.RED}:
                     _alert(
                         alerts,
@@ -987,6 +987,9 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
                         on=today,
                         message=f"{p[5]}: {_('whole approval')} {_light_text(str(light[i]))}",
                     )
+
+            Project.objects.bulk_update(moved, ["approval_light", "approval_elapsed_wd"], 500)
+            counts["projects"] = len(moved)
 
     # 5. problems past their due date go to the leaders, once
     overdue = list(

@@ -65,6 +65,21 @@ TITLE_END = re.compile(r"[。；;：:！!？?]")
 MAX_TITLE = 60
 
 
+class ParseWarning(str):
+    """A warning as English text (the CLI's JSON), with its parts kept so pages can say it in Chinese."""
+
+    TEXT = {
+        "repeat": "line {line}: “{label}” repeats the previous number",
+        "gap": "line {line}: “{label}” where {expected} was expected",
+        "no_items": "no numbered items found",
+    }
+
+    def __new__(cls, kind: str, **parts):
+        obj = super().__new__(cls, cls.TEXT[kind].format(**parts))
+        obj.kind, obj.parts = kind, parts
+        return obj
+
+
 @dataclass
 class Node:
     label: str
@@ -289,9 +304,9 @@ def parse(text: str) -> ParseResult:
             expected = 1 if carried is None else carried + 1
         if not ok:
             if same and ordinal == same[-1].ordinal:
-                warnings.append(f"line {n}: “{label}” repeats the previous number")
+                warnings.append(ParseWarning("repeat", line=n, label=label))
             else:
-                warnings.append(f"line {n}: “{label}” where {expected} was expected")
+                warnings.append(ParseWarning("gap", line=n, label=label, expected=expected))
         title_text, rest = _split_title(body)
         node = Node(
             label=label,
@@ -326,7 +341,7 @@ def parse(text: str) -> ParseResult:
     for node in result.nodes():
         node.tasks = split_tasks(node.text)
     if not items:
-        result.warnings.append("no numbered items found")
+        result.warnings.append(ParseWarning("no_items"))
     return result
 
 

@@ -15,7 +15,7 @@ from parkos.core.excel import CellError, Column, ParsedSheet, RowError, Schema, 
 from parkos.core.imports import Importer, register
 from parkos.core.models import Department
 
-from .models import Plan, Status, Task
+from .models import Plan, Task
 
 _SEP = re.compile(r"[、，,；;/\s]+")
 _MONTH_END = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(?:底|末|份)?$")
@@ -150,4 +150,3 @@ class LedgerImporter(Importer):
 
 
 register(LedgerImporter())
-STATUS_LABELS = dict(Status.choices)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
 
 
-class WorkplanConfig(models.Model):
+class WorkplanConfig(SingletonModel):
     """Zone-wide supervision settings (one row)."""
 
     lag_margin = models.PositiveSmallIntegerField(
@@ -38,10 +38,6 @@ class WorkplanConfig(models.Model):
 
     def __str__(self) -> str:
         return str(_("supervision settings"))
-
-    @classmethod
-    def get(cls) -> WorkplanConfig:
-        return cls.objects.order_by("pk").first() or cls.objects.create()
 
 
 def is_supervisor(user) -> bool:

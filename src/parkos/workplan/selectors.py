@@ -132,13 +132,6 @@ def ranking(*, user, plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
-def chapter_counts(*, user, plan: Plan) -> list[dict[str, Any]]:
-    data = board(user=user, plan=plan)
-    return [
-        {"label": f"{n['point'].label}{n['point'].title[:12]}", "counts": n["counts"]} for n in data["tree"]
-    ]
-
-
 def task_detail(*, user, pk: int) -> dict[str, Any]:
     task = task_get(user=user, pk=pk)
     return {

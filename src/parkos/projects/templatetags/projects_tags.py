@@ -42,8 +42,3 @@ def light_badge(light: str, remaining=None):
         css = "bg-orange-lt"
     fg = " text-white" if light in {"green", "red", "grey"} else (" text-dark" if light == "yellow" else "")
     return format_html('<span class="badge {}{} light" data-light="{}">{}</span>', css, fg, light, text)
-
-
-@register.filter
-def light_label(light: str) -> str:
-    return _label(light)
