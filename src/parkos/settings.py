@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "parkos.efficiency",
     "parkos.projects",
     "parkos.workplan",
+    "parkos.chains",
+    "parkos.investment",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,175 @@
+"""Every write to chains: chains and nodes, enterprises on nodes (链主 flags), supply relations, target companies
+and the gap thresholds. The chain's department (or a zone-wide user) edits it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from parkos.core.exceptions import Conflict, Forbidden, Invalid
+from parkos.enterprises.models import Enterprise
+
+from .models import Chain, ChainConfig, Node, Placement, SupplyRelation, Target
+
+CHAIN_FIELDS = ["name", "code", "description", "department", "order"]
+NODE_FIELDS = ["name", "parent", "segment", "is_key", "min_enterprises", "min_output", "order"]
+TARGET_FIELDS = ["name", "uscc", "region", "top500_list", "is_foreign", "is_headquarters", "notes"]
+
+
+def _save(obj, *, user) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        raise Invalid(_("Please correct the errors below."), fields=fields) from None
+    obj._history_user = user
+    obj.save()
+
+
+def _may_edit(user, chain: Chain | None) -> None:
+    if not user.may("change") or user.is_enterprise_user:
+        raise Forbidden(_("You may not change industry chains."))
+    if user.is_zone_wide:
+        return
+    if chain is None:
+        if user.role != "dept_admin":
+            raise Forbidden(_("Only department administrators create industry chains."))
+    elif chain.department_id not in (None, user.department_id):
+        raise Forbidden(_("Only the chain's department changes it."))
+
+
+def _version(obj, version: int | None) -> None:
+    if version is not None and int(version) != obj.version:
+        raise Conflict(
+            _("Someone else changed this record (now version %(current)s, you edited version %(yours)s). "
+              "Reload the page to see their change, then edit again.") % {"current": obj.version, "yours": version}
+        )  # fmt: skip
+
+
+@transaction.atomic
+def chain_save(*, user, data: dict[str, Any], pk: int | None = None, version: int | None = None) -> Chain:
+    chain = Chain.objects.select_for_update().get(pk=pk) if pk else Chain()
+    _may_edit(user, chain if pk else None)
+    if pk:
+        _version(chain, version)
+        chain.version += 1
+    for k in CHAIN_FIELDS:
+        if k in data:
+            setattr(chain, k, data[k])
+    if not pk and chain.department_id is None and not user.is_zone_wide:
+        chain.department_id = user.department_id
+    _save(chain, user=user)
+    return chain
+
+
+@transaction.atomic
+def node_save(
+    *, user, chain_id: int, data: dict[str, Any], pk: int | None = None, version: int | None = None
+) -> Node:
+    chain = Chain.objects.get(pk=chain_id)
+    _may_edit(user, chain)
+    node = Node.objects.select_for_update().get(pk=pk, chain=chain) if pk else Node(chain=chain)
+    if pk:
+        _version(node, version)
+        node.version += 1
+    for k in NODE_FIELDS:
+        if k in data:
+            setattr(node, k, data[k])
+    parent = node.parent
+    while parent is not None:  # a node may not sit under itself or another chain
+        if parent.chain_id != chain.pk or (pk and parent.pk == pk):
+            raise Invalid(_("The parent must be another node of the same chain, not below this one."),
+                          fields={"parent": [_("not allowed")]})  # fmt: skip
+        parent = parent.parent
+    _save(node, user=user)
+    return node
+
+
+@transaction.atomic
+def node_delete(*, user, pk: int) -> None:
+    node = Node.objects.select_related("chain").get(pk=pk)
+    _may_edit(user, node.chain)
+    if node.children.exists():
+        raise Invalid(_("Remove or move the node's sub-nodes first."))
+    node._history_user = user
+    node.delete()
+
+
+@transaction.atomic
+def placement_set(*, user, node_id: int, enterprise_id: int, is_leader: bool = False) -> Placement:
+    node = Node.objects.select_related("chain").get(pk=node_id)
+    _may_edit(user, node.chain)
+    if not Enterprise.objects.filter(pk=enterprise_id).exists():
+        raise Invalid(_("No such enterprise in the registry."), fields={"enterprise": [_("unknown")]})
+    p, _created = Placement.objects.get_or_create(node=node, enterprise_id=enterprise_id)
+    if p.is_leader != is_leader:
+        p.is_leader = is_leader
+        p._history_user = user
+        p.save()
+    return p
+
+
+@transaction.atomic
+def placement_remove(*, user, pk: int) -> None:
+    p = Placement.objects.select_related("node__chain").get(pk=pk)
+    _may_edit(user, p.node.chain)
+    p._history_user = user
+    p.delete()
+
+
+@transaction.atomic
+def supply_add(
+    *, user, node_id: int, buyer_id: int, year: int, amount: Decimal, supplier_id: int | None = None,
+    supplier_name: str = "", supplier_region: str = "",
+) -> SupplyRelation:  # fmt: skip
+    node = Node.objects.select_related("chain").get(pk=node_id)
+    _may_edit(user, node.chain)
+    if supplier_id is None and not supplier_name.strip():
+        raise Invalid(_("Name the supplier."), fields={"supplier_name": [_("required")]})
+    rel = SupplyRelation(
+        node=node, buyer_id=buyer_id, supplier_id=supplier_id, supplier_name=supplier_name.strip(),
+        supplier_region=supplier_region.strip(), year=year, amount=amount,
+    )  # fmt: skip
+    _save(rel, user=user)
+    return rel
+
+
+@transaction.atomic
+def supply_delete(*, user, pk: int) -> None:
+    rel = SupplyRelation.objects.select_related("node__chain").get(pk=pk)
+    _may_edit(user, rel.node.chain)
+    rel._history_user = user
+    rel.delete()
+
+
+@transaction.atomic
+def target_add(*, user, node_id: int, data: dict[str, Any]) -> Target:
+    node = Node.objects.select_related("chain").get(pk=node_id)
+    if not user.may("change") or user.is_enterprise_user:
+        raise Forbidden(_("You may not change industry chains."))
+    t = Target(node=node, created_by=user, **{k: v for k, v in data.items() if k in TARGET_FIELDS})
+    t.uscc = (t.uscc or "").strip().upper()
+    try:
+        with transaction.atomic():
+            _save(t, user=user)
+    except IntegrityError:
+        raise Invalid(
+            _("This company is already a target of the node."), fields={"name": [_("already listed")]}
+        ) from None
+    return t
+
+
+@transaction.atomic
+def config_update(*, user, data: dict[str, Any]) -> ChainConfig:
+    if not user.may("configure"):
+        raise Forbidden(_("You may not change the settings."))
+    cfg = ChainConfig.get()
+    for k in ("min_enterprises", "min_output", "min_local_rate", "key_weight"):
+        if k in data and data[k] is not None:
+            setattr(cfg, k, data[k])
+    _save(cfg, user=user)
+    return cfg

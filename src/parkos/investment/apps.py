@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InvestmentAppConfig(AppConfig):
+    name = "parkos.investment"
+    verbose_name = _("Investment promotion")
+
+    def ready(self) -> None:
+        from . import imports  # noqa: F401  (registers the leads importer)

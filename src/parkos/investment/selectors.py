@@ -1,0 +1,332 @@
+"""Reads of investment promotion, scoped to the user: lead list and board, lead page, conflict queue, joint
+meetings, neglected leads, funnel counts and the scores of teams and officers for a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from parkos.core.models import User
+
+from . import engine
+from .models import (
+    STAGE_ORDER,
+    Conflict,
+    Funds,
+    InvestmentConfig,
+    JointMeeting,
+    Lead,
+    LostReason,
+    ScoringScheme,
+    Share,
+    Stage,
+    State,
+    Team,
+)
+
+SORTS = {"entered_on", "investor_name", "amount", "stage", "last_activity_on", "next_step_on", "team__code"}
+
+
+@dataclass
+class LeadFilters:
+    q: str = ""
+    stage: str = ""
+    state: str = State.OPEN
+    team: int | None = None
+    source: str = ""
+    chain: int | None = None
+    kind: str = ""  # top500, foreign, hq, soe, leader
+    neglected: bool = False
+    sort: str = "-entered_on"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, g) -> LeadFilters:
+        def num(k: str) -> int | None:
+            v = g.get(k, "")
+            return int(v) if str(v).isdigit() else None
+
+        sort = g.get("sort", "-entered_on")
+        return cls(
+            q=g.get("q", "").strip(),
+            stage=g.get("stage", "") if g.get("stage", "") in STAGE_ORDER else "",
+            state=g.get("state", State.OPEN)
+            if g.get("state", State.OPEN) in {*State.values, "all"}
+            else State.OPEN,
+            team=num("team"),
+            source=g.get("source", ""),
+            chain=num("chain"),
+            kind=g.get("kind", ""),
+            neglected=g.get("neglected") == "1",
+            sort=sort if sort.lstrip("-") in SORTS else "-entered_on",
+        )
+
+
+def lead_list(*, user, filters: LeadFilters | None = None):
+    f = filters or LeadFilters()
+    qs = Lead.objects.restrict(user, "view").select_related("team", "officer", "node", "node__chain")
+    if f.q:
+        qs = qs.filter(Q(investor_name__icontains=f.q) | Q(title__icontains=f.q) | Q(uscc__icontains=f.q))
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.state != "all":
+        qs = qs.filter(state=f.state)
+    if f.team:
+        qs = qs.filter(team_id=f.team)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.chain:
+        qs = qs.filter(node__chain_id=f.chain)
+    kinds = {
+        "top500": ~Q(top500_list=""), "foreign": ~Q(foreign_country=""), "hq": ~Q(hq_level=""),
+        "soe": Q(is_central_soe=True), "leader": Q(is_industry_leader=True), "gap": Q(fills_gap=True),
+    }  # fmt: skip
+    if f.kind in kinds:
+        qs = qs.filter(kinds[f.kind])
+    if f.neglected:
+        qs = qs.filter(neglected_q())
+    return qs.order_by(f.sort, "-pk")
+
+
+def neglected_q(today: dt.date | None = None) -> Q:
+    days = InvestmentConfig.get().neglect_days
+    cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
+    return Q(
+        state=State.OPEN,
+        stage__in=[Stage.CLUE, Stage.CONTACT, Stage.VISIT, Stage.NEGOTIATION],
+        last_activity_on__lt=cutoff,
+    )
+
+
+def lead_get(*, user, pk: int, action: str = "view") -> Lead:
+    try:
+        return (
+            Lead.objects.restrict(user, action)
+            .select_related(
+                "team",
+                "officer",
+                "node",
+                "node__chain",
+                "referrer",
+                "event",
+                "project",
+                "enterprise",
+                "target",
+                "merged_into",
+            )
+            .get(pk=pk)
+        )
+    except Lead.DoesNotExist:
+        raise Http404 from None
+
+
+def lead_detail(*, user, pk: int) -> dict[str, Any]:
+    lead = lead_get(user=user, pk=pk)
+    conflicts = Conflict.objects.filter(Q(claim=lead) | Q(other=lead)).select_related(
+        "claim__team", "other__team", "meeting", "owner_team"
+    )
+    return {
+        "lead": lead,
+        "activities": lead.activities.select_related("by"),
+        "changes": lead.stage_changes.select_related("by"),
+        "funds": lead.funds.all(),
+        "funds_total": lead.funds.aggregate(s=Sum("amount"))["s"] or Decimal(0),
+        "shares": lead.shares.select_related("team", "officer"),
+        "conflicts": conflicts,
+        "can_change": Lead.objects.restrict(user, "change").filter(pk=pk).exists(),
+        "history": lead.history.select_related("history_user")[:30],
+    }
+
+
+def board(*, user, filters: LeadFilters | None = None, per_stage: int = 30) -> list[dict[str, Any]]:
+    """The funnel board: per stage its count and amount and its first cards (a bounded number of queries)."""
+    f = filters or LeadFilters()
+    qs = lead_list(user=user, filters=LeadFilters(**{**f.__dict__, "stage": "", "state": State.OPEN}))
+    totals = {
+        r["stage"]: r for r in qs.order_by().values("stage").annotate(n=Count("pk"), amount=Sum("amount"))
+    }
+    contested = set(
+        Conflict.objects.filter(status=Conflict.Status.OPEN).values_list("claim_id", flat=True)
+    ) | set(Conflict.objects.filter(status=Conflict.Status.OPEN).values_list("other_id", flat=True))
+    out = []
+    for s in Stage:
+        cards = list(qs.filter(stage=s.value).order_by("next_step_on", "-last_activity_on", "pk")[:per_stage])
+        for c in cards:
+            c.contested = c.pk in contested
+        t = totals.get(s.value, {})
+        out.append(
+            {
+                "stage": s.value,
+                "label": s.label,
+                "n": t.get("n", 0),
+                "amount": t.get("amount") or 0,
+                "cards": cards,
+            }
+        )
+    return out
+
+
+def funnel_counts(*, user, year: int) -> list[dict[str, Any]]:
+    """How many of the year's leads reached each stage (from the stage log), for the funnel chart."""
+    from .models import StageChange
+
+    leads = Lead.objects.restrict(user, "view").filter(entered_on__year=year).values("pk")
+    reached = dict(
+        StageChange.objects.filter(lead_id__in=leads, to_stage__in=STAGE_ORDER)
+        .values("to_stage").annotate(n=Count("lead_id", distinct=True)).values_list("to_stage", "n")
+    )  # fmt: skip
+    counts = []
+    for i, _s in enumerate(STAGE_ORDER):  # a lead that reached a later stage passed the earlier ones
+        counts.append(max([reached.get(x, 0) for x in STAGE_ORDER[i:]] + [0]))
+    return [{"stage": s, "label": Stage(s).label, "n": n} for s, n in zip(STAGE_ORDER, counts, strict=True)]
+
+
+def conflict_queue(*, user, status: str = Conflict.Status.OPEN):
+    qs = Conflict.objects.restrict(user, "view").select_related(
+        "claim__team", "claim__officer", "other__team", "other__officer", "meeting", "owner_team"
+    )
+    return qs.filter(status=status) if status in Conflict.Status.values else qs
+
+
+def meetings(*, user):
+    from .models import is_coordinator
+
+    if not is_coordinator(user) and not Team.objects.filter(members=user).exists():
+        return JointMeeting.objects.none()
+    return JointMeeting.objects.annotate(n=Count("conflicts"))
+
+
+def meeting_get(*, user, pk: int) -> JointMeeting:
+    try:
+        return meetings(user=user).get(pk=pk)
+    except JointMeeting.DoesNotExist:
+        raise Http404 from None
+
+
+# ---- scores ------------------------------------------------------------------------------------------------
+def scheme_for(year: int) -> ScoringScheme:
+    from .services import default_scheme
+
+    return ScoringScheme.objects.filter(year=year).first() or default_scheme(year)
+
+
+def engine_scheme(s: ScoringScheme) -> engine.Scheme:
+    grades = tuple((str(g), float("-inf") if m is None else float(m)) for g, m in s.grades)
+    return engine.Scheme(
+        bands=tuple((float(lo), float(p)) for lo, p in s.bands), per_10k_funds=float(s.per_10k_funds),
+        top500=float(s.top500), foreign=float(s.foreign), headquarters=float(s.headquarters),
+        gap_filled=float(s.gap_filled), neglect=float(s.neglect), grades=grades or engine.Scheme.grades,
+    )  # fmt: skip
+
+
+@dataclass
+class Scores:
+    year: int
+    by: str
+    holders: list[Any]  # teams or users
+    months: np.ndarray  # holders × 12 points
+    scheme: engine.Scheme
+
+    @property
+    def totals(self) -> np.ndarray:
+        return self.months.sum(axis=1)
+
+    def ranking(self, month: int | None = None) -> list[dict[str, Any]]:
+        pts = self.months[:, month - 1] if month else self.totals
+        order = np.lexsort((np.arange(len(self.holders)), -pts))
+        out = []
+        for rank, i in enumerate(order, start=1):
+            out.append({
+                "rank": rank, "holder": self.holders[i], "points": round(float(pts[i]), 2),
+                "months": [round(float(x), 2) for x in self.months[i]],
+                "grade": self.scheme.grade(float(self.totals[i])) if month is None else "",
+            })  # fmt: skip
+        return out
+
+
+def scores(*, user, year: int, by: str = "team") -> Scores:
+    """Points of the year per team (or officer) and month: signed projects by amount band plus bonuses, funds in
+    place, deductions for leads lost by neglect; each lead's points split by its credit shares."""
+    from .models import is_coordinator
+
+    scheme = engine_scheme(scheme_for(year))
+    visible = Lead.objects.all() if is_coordinator(user) else Lead.objects.restrict(user, "view")
+    signed = list(
+        visible.filter(signed_on__year=year)
+        .exclude(state=State.MERGED)
+        .values_list(
+            "pk", "signed_on", "signed_amount", "top500_list", "foreign_country", "hq_level", "fills_gap"
+        )
+    )
+    funds = list(
+        Funds.objects.filter(lead__in=visible.values("pk"), on__year=year).values_list(
+            "lead_id", "on", "amount"
+        )
+    )
+    lost = list(
+        visible.filter(state=State.LOST, lost_reason=LostReason.NEGLECT, closed_on__year=year).values_list(
+            "pk", "closed_on"
+        )
+    )
+    n = len(signed) + len(funds) + len(lost)
+    ev = engine.Events(
+        lead=np.array([r[0] for r in signed] + [r[0] for r in funds] + [r[0] for r in lost], dtype=np.int64),
+        kind=np.array(["signed"] * len(signed) + ["funds"] * len(funds) + ["lost"] * len(lost), dtype=object),
+        month=np.array(
+            [r[1].month for r in signed] + [r[1].month for r in funds] + [r[1].month for r in lost],
+            dtype=np.int64,
+        ),
+        amount=np.array(
+            [float(r[2] or 0) for r in signed] + [float(r[2]) for r in funds] + [0.0] * len(lost)
+        ),
+        top500=np.array([bool(r[3]) for r in signed] + [False] * (len(funds) + len(lost)), dtype=bool),
+        foreign=np.array([bool(r[4]) for r in signed] + [False] * (len(funds) + len(lost)), dtype=bool),
+        headquarters=np.array([bool(r[5]) for r in signed] + [False] * (len(funds) + len(lost)), dtype=bool),
+        gap=np.array([bool(r[6]) for r in signed] + [False] * (len(funds) + len(lost)), dtype=bool),
+    )
+    points = engine.event_points(scheme, ev) if n else np.zeros(0)
+    shares = list(
+        Share.objects.filter(lead_id__in=set(ev.lead.tolist())).values_list(
+            "lead_id", "team_id", "officer_id", "pct"
+        )
+    )
+    if by == "officer":
+        ids = sorted({o for _l, _t, o, _p in shares if o})
+        holders = list(User.objects.filter(pk__in=ids).order_by("pk"))
+        key = 2
+    else:
+        ids = list(Team.objects.order_by("code").values_list("pk", flat=True))
+        holders = list(Team.objects.order_by("code"))
+        key = 1
+    pos = {h: i for i, h in enumerate(ids)}
+    rows = [s for s in shares if s[key] in pos]
+    matrix = engine.credit(
+        points, ev.lead, ev.month,
+        np.array([r[0] for r in rows], dtype=np.int64), np.array([pos[r[key]] for r in rows], dtype=np.int64),
+        np.array([float(r[3]) for r in rows]), len(holders),
+    )  # fmt: skip
+    return Scores(year=year, by=by, holders=holders, months=matrix, scheme=scheme)
+
+
+def summary(*, user, year: int) -> dict[str, Any]:
+    qs = Lead.objects.restrict(user, "view")
+    open_qs = qs.filter(state=State.OPEN).exclude(stage=Stage.LANDED)
+    return {
+        "open": open_qs.count(),
+        "signed": qs.filter(signed_on__year=year).exclude(state=State.MERGED).count(),
+        "signed_amount": qs.filter(signed_on__year=year)
+        .exclude(state=State.MERGED)
+        .aggregate(s=Sum("signed_amount"))["s"]
+        or 0,
+        "funds": Funds.objects.filter(lead__in=qs.values("pk"), on__year=year).aggregate(s=Sum("amount"))["s"]
+        or 0,
+        "conflicts": conflict_queue(user=user).count(),
+        "neglected": open_qs.filter(neglected_q()).count(),
+    }

@@ -1,0 +1,194 @@
+"""Leads: the duplicate check at entry, conflicts and the joint meeting's decision, the funnel's stage rules,
+signing into the key-project library, funds and loss, and the scope of who sees what."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from parkos.core.exceptions import Forbidden, Invalid
+from parkos.investment import selectors, services
+from parkos.investment.models import Activity, Conflict, JointMeeting, Lead, Share, Stage, State
+from parkos.projects.models import Project
+from parkos.projects.models import Status as ProjectStatus
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+def new_lead(user, team, name="三一重工股份有限公司", decision="", **kw):
+    data = {"investor_name": name, "title": kw.pop("title", "智能工厂项目"), "team": team, **kw}
+    return services.lead_create(user=user, data=data, decision=decision)
+
+
+def test_lead_entry_records_share_and_first_stage(u1, team1):
+    lead = new_lead(u1, team1, amount=Decimal(50000))
+    assert (lead.stage, lead.state, lead.officer, lead.name_key) == (Stage.CLUE, State.OPEN, u1, "三一重工")
+    assert list(lead.shares.values_list("team_id", "officer_id", "pct")) == [(team1.pk, u1.pk, Decimal(100))]
+    assert list(lead.stage_changes.values_list("from_stage", "to_stage")) == [("", "clue")]
+
+
+def test_possible_duplicate_is_shown_with_its_score_and_entry_waits_for_a_decision(u1, team1):
+    first = new_lead(u1, team1)
+    with pytest.raises(services.DuplicateFound) as exc:
+        new_lead(u1, team1, name="三一重工（北京）有限公司", title="另一个项目")
+    (m,) = exc.value.extra["matches"]
+    assert (m["id"], m["score"], m["by"], m["own"], m["title"]) == (
+        first.pk,
+        100.0,
+        "name",
+        True,
+        "智能工厂项目",
+    )
+    assert Lead.objects.count() == 1
+    with pytest.raises(Invalid, match="本队已跟进"):
+        new_lead(u1, team1, name="三一重工（北京）有限公司", decision="conflict")
+    other = new_lead(u1, team1, name="三一重机有限公司", decision="separate")  # an honest "not the same"
+    assert "不同投资方" in other.stage_changes.get().note or other.stage_changes.get().note
+
+
+def test_same_uscc_cannot_be_entered_as_a_different_investor(u1, team1):
+    new_lead(u1, team1, name="甲公司", uscc="91430100MA4L0X1234")
+    with pytest.raises(Invalid):
+        new_lead(u1, team1, name="完全不同的名字", uscc="91430100ma4l0x1234", decision="separate")
+
+
+def test_another_teams_claim_becomes_a_conflict_on_the_next_meeting_and_shows_only_who(
+    u1, u2, team1, team2, head
+):
+    early = new_lead(u1, team1, amount=Decimal(80000), description="机密的谈判条件")
+    meeting = services.meeting_save(
+        user=head, data={"title": "第3次联席会议", "held_on": TODAY + dt.timedelta(days=7)}
+    )
+    with pytest.raises(services.DuplicateFound) as exc:
+        new_lead(u2, team2, name="湖南三一重工有限公司")
+    (m,) = exc.value.extra["matches"]
+    assert (m["own"], m["team"], m["title"], m["uscc"]) == (False, "一分队", "", "")
+    claim = new_lead(u2, team2, name="湖南三一重工有限公司", decision="conflict")
+    c = Conflict.objects.get()
+    assert (c.claim, c.other, c.meeting, c.status) == (claim, early, meeting, Conflict.Status.OPEN)
+    # team 2 still cannot open team 1's lead
+    assert not selectors.lead_list(user=u2).filter(pk=early.pk).exists()
+    with pytest.raises(Invalid, match="联席会议"):
+        services.lead_move(user=u2, pk=claim.pk, stage=Stage.CONTACT)
+
+
+def test_joint_meeting_decision_merges_the_other_lead_and_splits_credit(u1, u2, team1, team2, head):
+    early = new_lead(u1, team1)
+    claim = new_lead(u2, team2, name="三一重工集团", decision="conflict")
+    c = Conflict.objects.get()
+    with pytest.raises(Forbidden):
+        services.conflict_decide(user=u1, pk=c.pk, owner_team_id=team1.pk)
+    with pytest.raises(Invalid):
+        services.conflict_decide(
+            user=head, pk=c.pk, owner_team_id=team2.pk, shares={team2.pk: 70, team1.pk: 20}
+        )
+    services.conflict_decide(user=head, pk=c.pk, owner_team_id=team2.pk, shares={team2.pk: 60, team1.pk: 40},
+                             decision="二分队先行接洽，一分队协助")  # fmt: skip
+    early.refresh_from_db()
+    claim.refresh_from_db()
+    assert (early.state, early.merged_into) == (State.MERGED, claim)
+    assert sorted(Share.objects.filter(lead=claim).values_list("team_id", "officer_id", "pct")) == sorted(
+        [(team2.pk, u2.pk, Decimal(60)), (team1.pk, u1.pk, Decimal(40))]
+    )
+    # the shared lead is now visible (read-only) to team 1
+    assert (
+        selectors.lead_list(user=u1, filters=selectors.LeadFilters(state="all")).filter(pk=claim.pk).exists()
+    )
+    with pytest.raises(Exception):  # noqa: B017,PT011 — not theirs to change: 404
+        services.lead_move(user=u1, pk=claim.pk, stage=Stage.CONTACT)
+    assert Conflict.objects.get().status == Conflict.Status.DECIDED
+
+
+def test_meeting_closed_without_decision_carries_its_conflicts_to_the_next(u1, u2, team1, team2, head):
+    m1 = services.meeting_save(user=head, data={"title": "一", "held_on": TODAY})
+    new_lead(u1, team1)
+    new_lead(u2, team2, name="三一重工集团", decision="conflict")
+    assert Conflict.objects.get().meeting == m1
+    services.meeting_close(user=head, pk=m1.pk, minutes="未议")
+    assert Conflict.objects.get().meeting is None
+    m2 = services.meeting_save(user=head, data={"title": "二", "held_on": TODAY + dt.timedelta(days=14)})
+    assert Conflict.objects.get().meeting == m2
+    assert JointMeeting.objects.get(pk=m1.pk).status == JointMeeting.Status.HELD
+
+
+def _walk_to_negotiation(user, lead):
+    services.activity_add(user=user, pk=lead.pk, on=TODAY, kind=Activity.Kind.CALL, summary="首次电话")
+    services.lead_move(user=user, pk=lead.pk, stage=Stage.CONTACT)
+    services.activity_add(user=user, pk=lead.pk, on=TODAY, kind=Activity.Kind.INSPECTION, summary="来园考察")
+    services.lead_move(user=user, pk=lead.pk, stage=Stage.VISIT)
+    services.lead_move(user=user, pk=lead.pk, stage=Stage.NEGOTIATION)
+
+
+def test_stage_rules(u1, team1):
+    lead = new_lead(u1, team1)
+    with pytest.raises(Invalid, match="首次接触"):
+        services.lead_move(user=u1, pk=lead.pk, stage=Stage.CONTACT)
+    with pytest.raises(Invalid, match="一次推进一个阶段"):
+        services.lead_move(user=u1, pk=lead.pk, stage=Stage.VISIT)
+    services.activity_add(user=u1, pk=lead.pk, on=TODAY, kind=Activity.Kind.CALL, summary="电话")
+    services.lead_move(user=u1, pk=lead.pk, stage=Stage.CONTACT)
+    with pytest.raises(Invalid, match="考察"):
+        services.lead_move(user=u1, pk=lead.pk, stage=Stage.VISIT)
+    services.activity_add(user=u1, pk=lead.pk, on=TODAY, kind=Activity.Kind.INSPECTION, summary="考察")
+    services.lead_move(user=u1, pk=lead.pk, stage=Stage.VISIT)
+    with pytest.raises(Invalid, match="计划投资"):
+        services.lead_move(user=u1, pk=lead.pk, stage=Stage.NEGOTIATION)
+    with pytest.raises(Invalid, match="原因"):
+        services.lead_move(user=u1, pk=lead.pk, stage=Stage.CLUE)
+    services.lead_move(user=u1, pk=lead.pk, stage=Stage.CONTACT, note="投资方换了对接人")
+    assert Lead.objects.get(pk=lead.pk).stage == Stage.CONTACT
+
+
+def test_signing_enters_the_key_project_and_landing_needs_funds(u1, team1):
+    lead = new_lead(u1, team1, amount=Decimal(60000), top500_list="china")
+    _walk_to_negotiation(u1, lead)
+    with pytest.raises(Invalid, match="签约表"):
+        services.lead_move(user=u1, pk=lead.pk, stage=Stage.SIGNED)
+    with pytest.raises(Invalid, match="统一社会信用代码"):
+        services.lead_sign(user=u1, pk=lead.pk, signed_on=TODAY, amount=Decimal(60000), uscc="")
+    services.lead_sign(user=u1, pk=lead.pk, signed_on=TODAY, amount=Decimal(60000), uscc="91430100MA4L0X1234",
+                       company_name="三一智能制造（长沙）有限公司")  # fmt: skip
+    lead.refresh_from_db()
+    p = Project.objects.get()
+    assert (lead.stage, lead.project, p.status, p.total_investment, p.lead_department) == (
+        Stage.SIGNED,
+        p,
+        ProjectStatus.SIGNED,
+        Decimal(60000),
+        team1.department,
+    )
+    assert (p.investor.uscc, p.investor.name, p.top500_list) == (
+        "91430100MA4L0X1234",
+        "三一智能制造（长沙）有限公司",
+        "china",
+    )
+    with pytest.raises(Invalid, match="到位资金"):
+        services.lead_move(user=u1, pk=lead.pk, stage=Stage.LANDED)
+    services.funds_add(user=u1, pk=lead.pk, on=TODAY, amount=Decimal(5000))
+    services.lead_move(user=u1, pk=lead.pk, stage=Stage.LANDED)
+    assert Lead.objects.get(pk=lead.pk).landed_on == TODAY
+
+
+def test_lost_lead_and_neglected_list(u1, team1):
+    lead = new_lead(u1, team1)
+    Lead.objects.filter(pk=lead.pk).update(last_activity_on=TODAY - dt.timedelta(days=61))
+    assert list(selectors.lead_list(user=u1, filters=selectors.LeadFilters(neglected=True))) == [lead]
+    services.lead_lose(user=u1, pk=lead.pk, reason="neglect", note="半年未联系")
+    assert Lead.objects.get(pk=lead.pk).state == State.LOST
+    assert not selectors.lead_list(user=u1, filters=selectors.LeadFilters(neglected=True)).exists()
+
+
+def test_scope_team_sees_own_and_shared_leaders_all_others_nothing(
+    u1, u2, team1, team2, leader, staff_a, ent_user_a, head
+):
+    a = new_lead(u1, team1)
+    b = new_lead(u2, team2, name="中联重科")
+    assert set(selectors.lead_list(user=u1)) == {a}
+    assert set(selectors.lead_list(user=u2)) == {b}
+    assert set(selectors.lead_list(user=leader)) == {a, b}
+    assert set(selectors.lead_list(user=head)) == {a, b}
+    assert not selectors.lead_list(user=staff_a).exists()
+    assert not selectors.lead_list(user=ent_user_a).exists()
+    with pytest.raises(Forbidden):
+        new_lead(u1, team2, name="别队的线索")
