@@ -568,6 +568,9 @@ PLURALS = {
 
 
 def main() -> int:
+    from zh_investment import CONTEXT as CONTEXT_INVESTMENT
+    from zh_investment import PLURALS as PLURALS_INVESTMENT
+    from zh_investment import ZH as ZH_INVESTMENT
     from zh_projects import CONTEXT as CONTEXT_PROJECTS
     from zh_projects import PLURALS as PLURALS_PROJECTS
     from zh_projects import ZH as ZH_PROJECTS
@@ -578,6 +581,7 @@ def main() -> int:
     for extra_zh, extra_context, extra_plurals in [
         (ZH_PROJECTS, CONTEXT_PROJECTS, PLURALS_PROJECTS),
         (ZH_WORKPLAN, CONTEXT_WORKPLAN, PLURALS_WORKPLAN),
+        (ZH_INVESTMENT, CONTEXT_INVESTMENT, PLURALS_INVESTMENT),
     ]:
         ZH.update(extra_zh)
         CONTEXT.update(extra_context)

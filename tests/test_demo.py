@@ -45,11 +45,12 @@ def test_demo_command_reuses_existing_data(db, capsys):
     out = capsys.readouterr().out
     assert "20 enterprises" in out
     assert "ParkOS@2026" in out
+    n = Enterprise.objects.count()  # the 20 and the project companies registered by the demo's signed leads
     call_command("demo", "--enterprises", "20")
     out = capsys.readouterr().out
     assert "reusing" in out
     assert "jfj_staff" in out
-    assert Enterprise.objects.count() == 20
+    assert Enterprise.objects.count() == n
 
 
 def test_demo_has_three_evaluated_years_with_vetoes_downgrades_and_both_cohorts(db):
@@ -101,3 +102,27 @@ def test_demo_supervises_the_seed_as_the_2020_plan(db):
     assert "done" in statuses
     assert ProgressReport.objects.filter(task__plan=plan).exists()
     assert Instruction.objects.exists()
+
+
+def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conflict(db):
+    from parkos.chains.models import Chain, SupplyRelation, Target
+    from parkos.chains.selectors import compute
+    from parkos.investment.models import Conflict, JointMeeting, Lead
+
+    result = demo_build(enterprises=600, seed=7, months=0, investment=True)
+    assert result.leads >= 80
+    assert list(Chain.objects.values_list("name", flat=True)) == ["工程机械", "汽车及新能源汽车", "集成电路", "轨道交通装备"]
+    for chain in Chain.objects.all():
+        cf = compute(chain, 2025)
+        assert cf.enterprises > 0 and cf.gaps(), chain.name
+        assert cf.rate is not None and 0 < cf.rate < 100, chain.name
+        assert cf.leader_rates, chain.name
+    assert SupplyRelation.objects.filter(supplier__isnull=False).exists()
+    assert Target.objects.filter(lead__isnull=False).exists()
+    stages = set(Lead.objects.filter(state="open").values_list("stage", flat=True))
+    assert stages == {"clue", "contact", "visit", "negotiation", "signed", "landed"}
+    assert Lead.objects.filter(state="lost").exists() and Lead.objects.filter(state="merged").count() == 1
+    assert not Lead.objects.filter(stage__in=["signed", "landed"], project__isnull=True).exists()
+    decided = Conflict.objects.get(status="decided")
+    assert decided.meeting.status == JointMeeting.Status.HELD and decided.shares
+    assert Conflict.objects.filter(status="open", meeting__status="planned").count() == 1

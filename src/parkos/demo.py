@@ -43,6 +43,10 @@ DEMO_USERS = [
     ("daiban", Role.DEPT_STAFF, "SPJ", "帮代办专员李娟", False),
     ("daiban2", Role.DEPT_STAFF, "SPJ", "帮代办专员周洋", False),
     ("duchashi", Role.DEPT_STAFF, "DZB", "督查室工作人员", False),
+    ("tcj_admin", Role.DEPT_ADMIN, "TCJ", "投资促进局局长", False),
+    ("zhaoshang1", Role.DEPT_STAFF, "TCJ", "招商一分队王磊", False),
+    ("zhaoshang2", Role.DEPT_STAFF, "TCJ", "招商二分队刘洋", False),
+    ("zhaoshang3", Role.DEPT_STAFF, "TCJ", "产业链招商组陈静", False),
 ]
 
 PARKS = [
@@ -133,6 +137,7 @@ class DemoResult:
     runs: int = 0
     projects: int = 0
     plans: int = 0
+    leads: int = 0
 
 
 def _org_code(body: str) -> str:
@@ -164,6 +169,7 @@ def demo_build(
     evaluate: bool = False,
     projects: int = 0,
     workplan: bool = False,
+    investment: bool = False,
 ) -> DemoResult:
     """Build the demo zone into an empty database (raises if enterprises already exist)."""
     if Enterprise.objects.exists():
@@ -215,7 +221,13 @@ def demo_build(
 
         plans = build_workplan(rng=np.random.default_rng(seed + 2), today=projects_today,
                                admin=User.objects.get(username="admin"))  # fmt: skip
-    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs, n_projects, plans)
+    leads = 0
+    if investment:
+        from parkos.investment.demo import build_investment
+
+        leads = build_investment(rng=np.random.default_rng(seed + 3), today=projects_today,
+                                 admin=User.objects.get(username="admin"))["leads"]  # fmt: skip
+    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs, n_projects, plans, leads)
 
 
 def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("efficiency/", include("parkos.efficiency.urls")),
     path("projects/", include("parkos.projects.urls")),
     path("workplan/", include("parkos.workplan.urls")),
+    path("investment/", include("parkos.investment.urls")),
+    path("chains/", include("parkos.chains.urls")),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),
     path("imports/<int:pk>/", core.import_run_detail, name="import_run"),

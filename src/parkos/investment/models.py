@@ -456,6 +456,10 @@ class Conflict(VersionedModel):
     def __str__(self) -> str:
         return f"{self.claim_id} × {self.other_id}"
 
+    @property
+    def sides(self) -> list[Lead]:
+        return [self.claim, self.other]
+
     @classmethod
     def scope_q(cls, user, action: str) -> Q | None:
         """Coordinators see every conflict; each side's team sees the conflicts of its leads."""

@@ -200,7 +200,7 @@ def meetings(*, user):
 
     if not is_coordinator(user) and not Team.objects.filter(members=user).exists():
         return JointMeeting.objects.none()
-    return JointMeeting.objects.annotate(n=Count("conflicts"))
+    return JointMeeting.objects.annotate(n=Count("conflicts")).order_by("-held_on", "-pk")
 
 
 def meeting_get(*, user, pk: int) -> JointMeeting:

@@ -1,0 +1,51 @@
+from django import forms
+
+from parkos.core.forms import style_widgets
+
+from .models import Chain, ChainConfig, Node, Target
+
+
+class ChainForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Chain
+        fields = ["name", "code", "department", "order", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class NodeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Node
+        fields = ["name", "parent", "segment", "is_key", "min_enterprises", "min_output", "order"]
+
+    def __init__(self, *args, chain=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Node.objects.filter(chain=chain) if chain else Node.objects.none()
+        style_widgets(self)
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["name", "uscc", "region", "is_foreign", "is_headquarters", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ChainConfigForm(forms.ModelForm):
+    class Meta:
+        model = ChainConfig
+        fields = ["min_enterprises", "min_output", "min_local_rate", "key_weight"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -1,0 +1,168 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.forms import style_widgets
+from parkos.core.models import Department, Park, Role, User
+from parkos.projects.models import Category, Level
+
+from .models import (
+    LEAD_FIELDS,
+    Activity,
+    Event,
+    InvestmentConfig,
+    JointMeeting,
+    Lead,
+    LostReason,
+    Stage,
+    Team,
+    is_coordinator,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LeadForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Lead
+        fields = LEAD_FIELDS
+        widgets = {"next_step_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parkos.chains.selectors import node_choices
+
+        self.fields["node"].choices = [("", "---------"), *node_choices()]
+        self.fields["officer"].queryset = (
+            User.objects.filter(is_active=True, investment_teams__isnull=False)
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["referrer"].widget = forms.HiddenInput()
+        if user is not None and not is_coordinator(user):
+            self.fields["team"].queryset = Team.objects.filter(members=user)
+        style_widgets(self)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["on", "kind", "participants", "summary"]
+        widgets = {"on": DATE, "summary": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(label=_("signed on"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("contracted investment (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    uscc = forms.CharField(label=_("Project company's USCC"), max_length=18,
+                           help_text=_("found in the registry, or registered there now"))  # fmt: skip
+    company_name = forms.CharField(label=_("Project company's name"), max_length=200, required=False)
+    project_name = forms.CharField(label=_("Project name"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("category"), choices=Category.choices, initial=Category.INDUSTRY)
+    level = forms.ChoiceField(label=_("level"), choices=Level.choices, initial=Level.DISTRICT)
+    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.all(), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class LoseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason lost"), choices=LostReason.choices)
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class FundsForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("funds in place (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    amount_usd = forms.DecimalField(
+        label=_("of which foreign (10k US$)"), max_digits=16, decimal_places=2, required=False
+    )
+    evidence = forms.CharField(label=_("evidence"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class MeetingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = JointMeeting
+        fields = ["title", "held_on", "place", "chair", "attendees", "minutes"]
+        widgets = {
+            "held_on": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["name", "kind", "start_on", "place", "attendees", "notes"]
+        widgets = {
+            "start_on": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ConfigForm(forms.ModelForm):
+    class Meta:
+        model = InvestmentConfig
+        fields = ["duplicate_threshold", "neglect_days", "coordinator", "region_names"]
+        widgets = {"region_names": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = Department.objects.all()
+        style_widgets(self)
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "code", "department", "leader", "members"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True, role__in=[Role.DEPT_STAFF, Role.DEPT_ADMIN]).order_by(
+            "department__code", "username"
+        )
+        self.fields["leader"].queryset = staff
+        self.fields["members"].queryset = staff
+        style_widgets(self)

@@ -1,0 +1,517 @@
+"""Investment pages: funnel board, lead list/page/forms, conflict queue, joint meetings, events, rankings,
+settings. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parkos.core import charts
+from parkos.core.excel import Column, Schema, text
+from parkos.core.exceptions import ParkOSError
+from parkos.core.views import is_htmx, page_of, schema_export_response, service_errors, sort_columns
+
+from . import selectors, services
+from .forms import (
+    ActivityForm,
+    ConfigForm,
+    EventForm,
+    FundsForm,
+    LeadForm,
+    LoseForm,
+    MeetingForm,
+    MoveForm,
+    SignForm,
+)
+from .imports import LEADS_SCHEMA, lead_records
+from .models import (
+    STAGE_ORDER,
+    Conflict,
+    Event,
+    HqLevel,
+    InvestmentConfig,
+    Source,
+    Stage,
+    State,
+    Team,
+    is_coordinator,
+)
+
+COLUMNS = [
+    ("investor_name", gettext_lazy("Investor")),
+    ("", gettext_lazy("Project idea")),
+    ("amount", gettext_lazy("Planned (10k yuan)")),
+    ("stage", gettext_lazy("Stage")),
+    ("team__code", gettext_lazy("Team")),
+    ("", gettext_lazy("Officer")),
+    ("last_activity_on", gettext_lazy("Last activity")),
+    ("next_step_on", gettext_lazy("Next step")),
+]
+KINDS = [
+    ("top500", gettext_lazy("Top-500")), ("foreign", gettext_lazy("Foreign")), ("hq", gettext_lazy("Headquarters")),
+    ("soe", gettext_lazy("Central SOE")), ("leader", gettext_lazy("Industry leader")), ("gap", gettext_lazy("Fills a chain gap")),
+]  # fmt: skip
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if request.user.is_enterprise_user:
+        raise Http404
+
+
+def _filter_ctx(request, filters) -> dict:
+    from parkos.chains.models import Chain
+
+    return {
+        "filters": filters, "stages": Stage.choices, "states": [*State.choices, ("all", _("All"))],
+        "teams": Team.objects.all(), "sources": Source.choices, "chains": Chain.objects.all(), "kinds": KINDS,
+        "can_change": request.user.may("change") and bool(services.user_teams(request.user) or is_coordinator(request.user)),
+        "is_coordinator": is_coordinator(request.user),
+    }  # fmt: skip
+
+
+# ---- board and list ------------------------------------------------------------------------------------------
+@login_required
+def board_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    filters = selectors.LeadFilters.from_query(request.GET)
+    year = _today().year
+    columns = selectors.board(user=request.user, filters=filters)
+    funnel = selectors.funnel_counts(user=request.user, year=year)
+    ctx = {
+        **_filter_ctx(request, filters),
+        "columns": columns,
+        "stage_order": json.dumps(STAGE_ORDER),
+        "summary": selectors.summary(user=request.user, year=year),
+        "year": year,
+        "funnel_chart": {
+            "tooltip": {"trigger": "item"},
+            "series": [
+                {
+                    "type": "funnel",
+                    "sort": "none",
+                    "left": "10%",
+                    "width": "80%",
+                    "label": {"formatter": "{b}: {c}"},
+                    "data": [{"name": str(f["label"]), "value": f["n"]} for f in funnel],
+                }
+            ],
+        },  # fmt: skip
+    }
+    return render(request, "investment/_board.html" if is_htmx(request) else "investment/board.html", ctx)
+
+
+@login_required
+@require_POST
+def lead_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board's drop (htmx) and the lead page's move form: the service enforces the stage rules."""
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.lead_move(user=request.user, pk=pk, stage=form.cleaned_data["stage"], note=form.cleaned_data["note"],
+                           version=form.cleaned_data.get("version"))  # fmt: skip
+    except ParkOSError as exc:
+        if getattr(exc, "code", "") == "needs_signing":
+            if is_htmx(request):
+                resp = HttpResponse(status=204)
+                resp["HX-Redirect"] = reverse("investment:sign", args=[pk])
+                return resp
+            return redirect("investment:sign", pk=pk)
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("Lead moved to “%(stage)s”.") % {"stage": Stage(form.cleaned_data["stage"]).label}
+        )
+    if is_htmx(request):
+        return board_view(request)
+    return redirect("investment:lead", pk=pk)
+
+
+@login_required
+def lead_list_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    filters = selectors.LeadFilters.from_query(request.GET)
+    qs = selectors.lead_list(user=request.user, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return schema_export_response(LEADS_SCHEMA, lead_records(qs), "investment-leads.xlsx")
+    ctx = {
+        **_filter_ctx(request, filters),
+        "page": page_of(request, qs),
+        "headers": sort_columns(COLUMNS, filters.sort),
+    }
+    return render(request, "investment/_leads.html" if is_htmx(request) else "investment/leads.html", ctx)
+
+
+def _lead_data(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+
+@login_required
+def lead_create_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    if not request.user.may("change"):
+        raise Http404
+    initial = {"team": (services.user_teams(request.user) or [None])[0], "node": request.GET.get("node")}
+    form = LeadForm(request.POST or None, user=request.user, initial=initial)
+    matches = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = services.lead_create(
+                user=request.user, data=_lead_data(form), decision=request.POST.get("decision", "")
+            )
+        except services.DuplicateFound as exc:
+            matches = exc.extra["matches"]
+            messages.warning(request, str(exc.message))
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            if request.POST.get("decision") == "conflict":
+                messages.warning(request, _("Lead entered; the conflict goes before the next joint meeting."))
+            else:
+                messages.success(request, _("Lead entered."))
+            return redirect("investment:lead", pk=lead.pk)
+    team = form.cleaned_data.get("team") if form.is_bound and form.is_valid() else None
+    other_team = any(m["team_id"] != getattr(team, "pk", None) for m in matches or [])
+    return render(request, "investment/lead_form.html", {
+        "form": form, "creating": True, "matches": matches, "other_team": other_team,
+        "same_uscc": any(m["by"] == "uscc" for m in matches or []),
+    })  # fmt: skip
+
+
+@login_required
+def lead_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    lead = selectors.lead_get(user=request.user, pk=pk, action="change")
+    form = LeadForm(request.POST or None, instance=lead, user=request.user, initial={"version": lead.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lead_update(
+                user=request.user, pk=pk, version=form.cleaned_data.get("version"), data=_lead_data(form)
+            )
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("investment:lead", pk=pk)
+    return render(request, "investment/lead_form.html", {"form": form, "lead": lead})
+
+
+@login_required
+def lead_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    ctx = selectors.lead_detail(user=request.user, pk=pk)
+    lead = ctx["lead"]
+    cur = STAGE_ORDER.index(lead.stage)
+    ctx.update(
+        activity_form=ActivityForm(initial={"on": _today()}),
+        move_form=MoveForm(
+            initial={"stage": STAGE_ORDER[min(cur + 1, len(STAGE_ORDER) - 1)], "version": lead.version}
+        ),
+        lose_form=LoseForm(),
+        funds_form=FundsForm(initial={"on": _today()}),
+        stages=Stage.choices,
+        stage_index=cur,
+    )
+    return render(request, "investment/lead.html", ctx)
+
+
+def _post_action(request, pk: int, form_class, action, ok: str) -> HttpResponse:
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ParkOSError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, ok)
+    else:
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}"
+                for k, v in form.errors.items()
+            ),
+        )
+    return redirect("investment:lead", pk=pk)
+
+
+@login_required
+@require_POST
+def activity_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        ActivityForm,
+        lambda d: services.activity_add(user=request.user, pk=pk, **d),
+        _("Activity logged."),
+    )
+
+
+@login_required
+@require_POST
+def lose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        LoseForm,
+        lambda d: services.lead_lose(user=request.user, pk=pk, **d),
+        _("Lead closed as lost."),
+    )
+
+
+@login_required
+@require_POST
+def funds_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        FundsForm,
+        lambda d: services.funds_add(user=request.user, pk=pk, **d),
+        _("Funds in place recorded."),
+    )
+
+
+@login_required
+def sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    lead = selectors.lead_get(user=request.user, pk=pk, action="change")
+    initial = {"signed_on": _today(), "amount": lead.amount, "uscc": lead.uscc, "company_name": lead.investor_name,
+               "project_name": lead.title, "version": lead.version}  # fmt: skip
+    form = SignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.lead_sign(
+                user=request.user, pk=pk, signed_on=d["signed_on"], amount=d["amount"], uscc=d["uscc"],
+                company_name=d["company_name"], version=d.get("version"),
+                project={"name": d["project_name"], "category": d["category"], "level": d["level"], "park": d["park"]},
+            )  # fmt: skip
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Signed: the project is in the key-project library."))
+            return redirect("investment:lead", pk=pk)
+    return render(request, "investment/sign.html", {"form": form, "lead": lead})
+
+
+# ---- conflicts and meetings ------------------------------------------------------------------------------------
+@login_required
+def conflicts_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    status = request.GET.get("status", Conflict.Status.OPEN)
+    qs = selectors.conflict_queue(user=request.user, status=status)
+    return render(request, "investment/conflicts.html", {
+        "page": page_of(request, qs), "status": status, "statuses": [*Conflict.Status.choices, ("all", _("All"))],
+        "is_coordinator": is_coordinator(request.user), "next_meeting": services.next_meeting(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def conflict_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        owner = int(request.POST.get("owner_team", ""))
+        shares = {}
+        for key, value in request.POST.items():
+            if key.startswith("share_") and value.strip():
+                shares[int(key[6:])] = Decimal(value)
+    except (ValueError, InvalidOperation):
+        messages.error(request, _("Choose the owner team and give the shares as numbers."))
+    else:
+        try:
+            services.conflict_decide(user=request.user, pk=pk, owner_team_id=owner, shares=shares or None,
+                                     decision=request.POST.get("decision", ""))  # fmt: skip
+        except ParkOSError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Decision recorded; the leads follow it."))
+    return redirect(request.POST.get("next") or reverse("investment:conflicts"))
+
+
+@login_required
+def meetings_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = MeetingForm(
+        request.POST or None,
+        initial={
+            "held_on": _today() + dt.timedelta(days=7),
+            "title": _("Joint meeting on investment promotion"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = services.meeting_save(user=request.user, data=form.cleaned_data)
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Meeting planned; open conflicts are on its agenda."))
+            return redirect("investment:meeting", pk=m.pk)
+    return render(request, "investment/meetings.html", {
+        "page": page_of(request, selectors.meetings(user=request.user)), "form": form, "is_coordinator": is_coordinator(request.user),
+    })  # fmt: skip
+
+
+@login_required
+def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    m = selectors.meeting_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.meeting_close(user=request.user, pk=pk, minutes=request.POST.get("minutes", ""))
+        except ParkOSError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Meeting recorded as held."))
+        return redirect("investment:meeting", pk=pk)
+    agenda = selectors.conflict_queue(user=request.user, status="all").filter(meeting=m)
+    return render(
+        request,
+        "investment/meeting.html",
+        {"meeting": m, "agenda": agenda, "is_coordinator": is_coordinator(request.user)},
+    )
+
+
+# ---- events, rankings, settings ---------------------------------------------------------------------------------
+EVENT_SCHEMA = Schema(
+    kind="investment-events", title="招商活动",
+    columns=[Column("name", "活动名称", text, width=30), Column("kind", "类型", text), Column("start_on", "日期", text),
+             Column("place", "地点", text), Column("attendees", "参加人员", text, width=30), Column("leads", "产生线索数", text)],
+)  # fmt: skip
+
+
+@login_required
+def events_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    from django.db.models import Count, Q
+
+    form = EventForm(request.POST or None, initial={"start_on": _today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_save(user=request.user, data=form.cleaned_data)
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Event recorded."))
+            return redirect("investment:events")
+    q = request.GET.get("q", "").strip()
+    qs = Event.objects.annotate(n=Count("leads")).order_by("-start_on", "pk")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(place__icontains=q) | Q(attendees__icontains=q))
+    if request.GET.get("export") == "xlsx":
+        rows = ({"name": e.name, "kind": e.get_kind_display(), "start_on": e.start_on.isoformat(), "place": e.place,
+                 "attendees": e.attendees, "leads": e.n} for e in qs)  # fmt: skip
+        return schema_export_response(EVENT_SCHEMA, rows, "investment-events.xlsx")
+    return render(request, "investment/events.html", {"page": page_of(request, qs), "form": form, "q": q})
+
+
+RANK_SCHEMA = Schema(
+    kind="investment-scores", title="招商绩效得分",
+    columns=[Column("rank", "名次", text), Column("holder", "小分队/人员", text, width=20),
+             *[Column(f"m{i}", f"{i}月", text) for i in range(1, 13)], Column("points", "全年得分", text),
+             Column("grade", "档次", text)],
+)  # fmt: skip
+
+
+@login_required
+def rankings_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    today = _today()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    by = "officer" if request.GET.get("by") == "officer" else "team"
+    month = (
+        int(request.GET["month"])
+        if request.GET.get("month", "").isdigit() and 1 <= int(request.GET["month"]) <= 12
+        else None
+    )
+    s = selectors.scores(user=request.user, year=year, by=by)
+    rows = s.ranking(month)
+    if request.GET.get("export") == "xlsx":
+        recs = ({"rank": r["rank"], "holder": str(r["holder"]), **{f"m{i + 1}": v for i, v in enumerate(r["months"])},
+                 "points": r["points"], "grade": r["grade"]} for r in s.ranking())  # fmt: skip
+        return schema_export_response(RANK_SCHEMA, recs, f"investment-scores-{year}.xlsx")
+    chart = charts.bar([str(r["holder"]) for r in rows], {_("Points"): [r["points"] for r in rows]})
+    return render(request, "investment/rankings.html", {
+        "rows": rows, "year": year, "by": by, "month": month, "chart": chart, "months": range(1, 13),
+        "years": range(today.year - 3, today.year + 1), "scheme": selectors.scheme_for(year),
+    })  # fmt: skip
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("configure"):
+        raise Http404
+    form = ConfigForm(request.POST or None, instance=InvestmentConfig.get())
+    year = _today().year
+    scheme = selectors.scheme_for(year)
+    if request.method == "POST":
+        if "scheme" in request.POST:
+            try:
+                data = {
+                    k: request.POST[k]
+                    for k in ("per_10k_funds", "top500", "foreign", "headquarters", "gap_filled", "neglect")
+                }
+                data["bands"] = json.loads(request.POST.get("bands") or "[]")
+                data["grades"] = json.loads(request.POST.get("grades") or "[]")
+                services.scheme_save(user=request.user, year=int(request.POST.get("year", year)), data=data)
+            except (ValueError, ParkOSError) as exc:
+                messages.error(request, str(getattr(exc, "message", exc)))
+            else:
+                messages.success(request, _("Scoring scheme saved."))
+                return redirect("investment:settings")
+        elif form.is_valid():
+            try:
+                services.config_update(user=request.user, data=form.cleaned_data)
+            except ParkOSError as exc:
+                service_errors(request, exc, form)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("investment:settings")
+    return render(request, "investment/settings.html", {
+        "form": form, "scheme": scheme, "year": year, "bands": json.dumps(scheme.bands), "grades": json.dumps(scheme.grades),
+        "teams": Team.objects.prefetch_related("members").select_related("department", "leader"),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def from_targets_view(request: HttpRequest) -> HttpResponse:
+    """The chain gap page's “make leads”: each chosen target becomes a lead of the user's team (or the chosen
+    one); targets whose investor is already in open leads are reported, not entered."""
+    from parkos.chains.models import Target
+
+    ids = [int(x) for x in request.POST.getlist("target") if x.isdigit()]
+    team_id = request.POST.get("team") or next((t.pk for t in services.user_teams(request.user)), None)
+    made, held = 0, []
+    for t in Target.objects.filter(pk__in=ids, lead__isnull=True).select_related("node"):
+        data = {"investor_name": t.name, "uscc": t.uscc, "title": _("%(node)s project") % {"node": t.node.name},
+                "node": t.node, "team_id": int(team_id) if team_id else None, "target": t,
+                "top500_list": t.top500_list, "foreign_country": t.region if t.is_foreign else "",
+                "hq_level": HqLevel.REGIONAL if t.is_headquarters else ""}  # fmt: skip
+        try:
+            services.lead_create(user=request.user, data=data)
+            made += 1
+        except services.DuplicateFound as exc:
+            held.append(_("%(name)s: already in open leads (%(who)s)") % {
+                "name": t.name, "who": "、".join(f"{m['team']} #{m['id']}" for m in exc.extra["matches"])})  # fmt: skip
+        except ParkOSError as exc:
+            held.append(f"{t.name}: {exc.message}")
+    if made:
+        messages.success(request, _("%(n)s lead(s) entered from the targets.") % {"n": made})
+    for h in held:
+        messages.warning(request, h)
+    return redirect(request.POST.get("next") or reverse("investment:leads"))

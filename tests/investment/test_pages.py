@@ -1,0 +1,164 @@
+"""Investment and chain pages: each renders for the people who use it, lists are bounded in queries, Excel goes out
+and back in, and the forbidden paths answer 404."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parkos.chains.models import Chain, Node, Target
+from parkos.core.imports import import_file
+from parkos.investment import services
+from parkos.investment.models import Conflict, Lead
+from tests.xlsx import read_xlsx, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def lead(user, team, name, **kw):
+    decision = kw.pop("decision", "separate")
+    return services.lead_create(
+        user=user, data={"investor_name": name, "title": "项目", "team": team, **kw}, decision=decision
+    )
+
+
+@pytest.fixture
+def many(u1, team1):
+    for i in range(30):
+        lead(u1, team1, f"测试{i:03d}号投资有限公司", amount=Decimal(1000 + i))
+    return team1
+
+
+def test_every_page_renders_for_a_team_member(client, u1, u2, team1, team2, head):
+    a = lead(u1, team1, "三一重工股份有限公司")
+    lead(u2, team2, "三一重工集团", decision="conflict")
+    m = services.meeting_save(user=head, data={"title": "联席会议", "held_on": dt.date.today()})
+    client.force_login(u1)
+    for url in [reverse("investment:board"), reverse("investment:leads"), reverse("investment:create"),
+                reverse("investment:lead", args=[a.pk]), reverse("investment:edit", args=[a.pk]),
+                reverse("investment:conflicts"), reverse("investment:meetings"), reverse("investment:meeting", args=[m.pk]),
+                reverse("investment:events"), reverse("investment:rankings"), reverse("chains:list")]:  # fmt: skip
+        r = client.get(url)
+        assert r.status_code == 200, url
+    r = client.get(reverse("investment:conflicts"))
+    assert (
+        "三一重工集团" in r.content.decode()
+    )  # the other team's investor name, as far as the conflict needs
+
+
+def test_lists_do_a_bounded_number_of_queries(client, u1, many):
+    client.force_login(u1)
+    for url in [reverse("investment:leads"), reverse("investment:board")]:
+        with CaptureQueriesContext(connection) as few:
+            client.get(url, {"page": 1})
+        for i in range(30, 60):
+            lead(u1, many, f"追加{i:03d}号实业有限公司")
+        with CaptureQueriesContext(connection) as more:
+            client.get(url, {"page": 1})
+        assert len(more) == len(few), url
+
+
+def test_another_teams_lead_and_enterprise_users_get_404(client, u1, u2, team1, team2, ent_user_a):
+    a = lead(u1, team1, "甲方")
+    client.force_login(u2)
+    for name in ["investment:lead", "investment:edit", "investment:sign"]:
+        assert client.get(reverse(name, args=[a.pk])).status_code == 404
+    r = client.post(reverse("investment:move", args=[a.pk]), {"stage": "contact"})
+    assert r.status_code in (302, 404)
+    assert Lead.objects.get(pk=a.pk).stage == "clue"
+    client.force_login(ent_user_a)
+    for url in [
+        reverse("investment:board"),
+        reverse("investment:leads"),
+        reverse("chains:list"),
+        reverse("investment:lead", args=[a.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_export_then_import_changes_nothing_and_new_rows_are_checked(client, u1, team1, many, tmp_path):
+    client.force_login(u1)
+    r = client.get(reverse("investment:leads"), {"export": "xlsx"})
+    rows = read_xlsx(io.BytesIO(r.content))
+    assert rows[0][:3] == ["线索编号", "企业名称", "统一社会信用代码"]
+    assert len(rows) == 31
+    path = tmp_path / "back.xlsx"
+    path.write_bytes(r.content)
+    report = import_file(kind="investment-leads", source=str(path), user=u1)
+    assert (report.ok, report.created, report.updated) == (True, 0, 0), report.errors
+    new = write_xlsx(tmp_path / "new.xlsx", ["企业名称", "项目名称", "招商小分队", "计划投资(万元)"], [
+        ["新来的甲投资有限公司", "甲项目", "T1", 100], ["新来的甲投资股份有限公司", "甲二期", "T1", 50],
+        ["测试001号投资有限公司", "重复", "T1", 1], ["好的乙科技有限公司", "乙", "T9", 1],
+    ])  # fmt: skip
+    report = import_file(kind="investment-leads", source=str(new), user=u1)
+    msgs = {(e["row"], e["message"]) for e in report.errors}
+    assert not report.ok
+    assert any(row == 3 and "第 2 行" in m or row == 3 and "2" in m for row, m in msgs)
+    assert any(row == 4 and "#" in m for row, m in msgs)
+    assert any(row == 5 and "T9" in m for row, m in msgs)
+    assert Lead.objects.count() == 30
+
+
+def test_import_of_another_teams_investor_opens_a_conflict(u1, u2, team1, team2, tmp_path):
+    lead(u1, team1, "华为技术有限公司")
+    f = write_xlsx(
+        tmp_path / "t2.xlsx",
+        ["企业名称", "项目名称", "招商小分队"],
+        [["华为技术（湖南）有限公司", "鲲鹏", "二分队"]],
+    )
+    report = import_file(kind="investment-leads", source=str(f), user=u2)
+    assert (report.ok, report.created) == (True, 1), report.errors
+    c = Conflict.objects.get()
+    assert (c.claim.team, c.other.team) == (team2, team1)
+
+
+def test_board_drop_moves_through_the_service(client, u1, team1):
+    a = lead(u1, team1, "甲方")
+    client.force_login(u1)
+    r = client.post(
+        reverse("investment:move", args=[a.pk]),
+        {"stage": "contact", "version": a.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 200
+    assert "首次接触" in r.content.decode()  # refused: no contact logged yet, said on the board
+    services.activity_add(user=u1, pk=a.pk, on=dt.date.today(), kind="call", summary="电话")
+    a.refresh_from_db()
+    r = client.post(
+        reverse("investment:move", args=[a.pk]),
+        {"stage": "contact", "version": a.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert Lead.objects.get(pk=a.pk).stage == "contact"
+    assert f'id="card-{a.pk}"' in r.content.decode()
+
+
+def test_targets_become_leads_in_one_click(client, u1, team1, admin):
+    c = Chain.objects.create(name="集成电路", code="JCDL")
+    n = Node.objects.create(chain=c, name="功率半导体")
+    t1 = Target.objects.create(node=n, name="英飞凌科技（中国）有限公司", is_foreign=True, region="德国")
+    lead(u1, team1, "英飞凌科技股份公司")  # already followed
+    t2 = Target.objects.create(node=n, name="斯达半导体股份有限公司")
+    client.force_login(u1)
+    r = client.post(reverse("investment:from_targets"), {"target": [t1.pk, t2.pk]}, follow=True)
+    assert r.status_code == 200
+    made = Lead.objects.get(target=t2)
+    assert (made.node, made.team, made.investor_name) == (n, team1, "斯达半导体股份有限公司")
+    assert not Lead.objects.filter(target=t1).exists()
+    assert "英飞凌" in r.content.decode()
+
+
+def test_chain_pages(client, u1, admin):
+    c = Chain.objects.create(name="工程机械", code="GCJX")
+    root = Node.objects.create(chain=c, name="整机")
+    Node.objects.create(chain=c, parent=root, name="液压件")
+    client.force_login(u1)
+    for url in [reverse("chains:detail", args=[c.pk]), reverse("chains:node", args=[root.pk])]:
+        assert client.get(url).status_code == 200
+    r = client.get(reverse("chains:detail", args=[c.pk]), {"export": "xlsx"})
+    rows = read_xlsx(io.BytesIO(r.content))
+    assert [x[0] for x in rows[1:]] == ["工程机械/整机", "工程机械/液压件"]
