@@ -111,7 +111,12 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
 
     result = demo_build(enterprises=600, seed=7, months=0, investment=True)
     assert result.leads >= 80
-    assert list(Chain.objects.values_list("name", flat=True)) == ["工程机械", "汽车及新能源汽车", "集成电路", "轨道交通装备"]
+    assert list(Chain.objects.values_list("name", flat=True)) == [
+        "工程机械",
+        "汽车及新能源汽车",
+        "集成电路",
+        "轨道交通装备",
+    ]
     for chain in Chain.objects.all():
         cf = compute(chain, 2025)
         assert cf.enterprises > 0 and cf.gaps(), chain.name

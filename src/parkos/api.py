@@ -46,3 +46,9 @@ api.add_router("/enterprises", enterprises_router)
 from parkos.projects.api import router as projects_router  # noqa: E402
 
 api.add_router("/projects", projects_router)
+from parkos.investment.api import router as investment_router  # noqa: E402
+
+api.add_router("/investment", investment_router)
+from parkos.chains.api import router as chains_router  # noqa: E402
+
+api.add_router("/chains", chains_router)

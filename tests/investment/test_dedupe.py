@@ -36,6 +36,9 @@ norm = engine.normalise
         ("Robert Bosch GmbH", "robertbosch"),
         ("华为技术（长沙研究所）有限公司", "华为技术长沙研究所"),  # not a place: kept
         ("【湖南】山河智能装备股份有限公司", "山河智能装备"),
+        ("潍柴动力（潍坊）有限公司", "潍柴动力"),  # any prefecture or county from the division table
+        ("浏阳河酒业（浏阳）有限公司", "浏阳河酒业"),  # a county name inside the 字号 stays
+        ("湘西土家族苗族自治州金湘矿业有限公司", "金湘矿业"),
     ],
 )
 def test_normalised_key(name, key):
@@ -56,6 +59,9 @@ def test_zone_regions_from_settings_are_left_out():
         ("长沙华联火炬电子有限公司", "湖南华联瓷业股份有限公司"),
         ("中国铁建重工集团股份有限公司", "中国中铁股份有限公司"),
         ("蓝思科技股份有限公司", "蓝海华腾技术股份有限公司"),
+        ("长沙银行股份有限公司", "上海银行股份有限公司"),  # a place is the 字号 when only an industry follows
+        ("湘潭电机股份有限公司", "南京电机有限公司"),
+        ("长安汽车股份有限公司", "东风汽车集团有限公司"),
     ],
 )
 def test_different_investors_stay_apart(a, b):

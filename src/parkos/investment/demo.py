@@ -13,7 +13,7 @@ import numpy as np
 from django.db import transaction
 
 from parkos.chains import services as chain_services
-from parkos.chains.models import Chain, Node, Segment, Target
+from parkos.chains.models import Node, Segment, Target
 from parkos.core.models import Department, User
 from parkos.enterprises.models import AnnualIndicator, Enterprise
 
@@ -112,18 +112,32 @@ def _chains(rng, admin, year) -> tuple[dict[str, list[Node]], list[Node]]:
                 "name": name, "segment": seg, "is_key": key, "parent": made.get(parent), "order": i,
                 "min_enterprises": 2 if key and parent else None,
             })  # fmt: skip
-        ents = list(Enterprise.objects.filter(industry_code__in=codes, status="operating").values_list("pk", "name"))
-        output = dict(AnnualIndicator.objects.filter(year=year, enterprise_id__in=[e for e, _n in ents]).values_list("enterprise_id", "gross_output"))
+        ents = list(
+            Enterprise.objects.filter(industry_code__in=codes, status="operating").values_list("pk", "name")
+        )
+        output = dict(
+            AnnualIndicator.objects.filter(year=year, enterprise_id__in=[e for e, _n in ents]).values_list(
+                "enterprise_id", "gross_output"
+            )
+        )
         leaves = [made[n] for n, *_r in nodes if not any(p == n for *_x, p, _w in nodes)]
-        empty = {made[n] for n, _s, key, parent, words in nodes if key and parent and not words}  # the demo's gaps
+        empty = {
+            made[n] for n, _s, key, parent, words in nodes if key and parent and not words
+        }  # the demo's gaps
         fillable = [n for n in leaves if n not in empty]
         placed: dict[int, list[int]] = {}
         for pk, name in ents[: min(len(ents), 60)]:
-            node = next((made[n] for n, _s, _k, _p, words in nodes if words and any(w in name for w in words)), None)
+            node = next(
+                (made[n] for n, _s, _k, _p, words in nodes if words and any(w in name for w in words)), None
+            )
             node = node if node in fillable else fillable[int(rng.integers(len(fillable)))]
             chain_services.placement_set(user=admin, node_id=node.pk, enterprise_id=pk)
             placed.setdefault(node.pk, []).append(pk)
-        mid = [made[n] for n, seg, *_r in nodes if seg == Segment.MIDSTREAM and made[n] in fillable and placed.get(made[n].pk)]
+        mid = [
+            made[n]
+            for n, seg, *_r in nodes
+            if seg == Segment.MIDSTREAM and made[n] in fillable and placed.get(made[n].pk)
+        ]
         leader = None
         if mid:
             cands = [e for m in mid for e in placed[m.pk]]
@@ -162,8 +176,16 @@ def _events(admin, today) -> list[Event]:
              ("粤港澳大湾区新能源汽车产业链对接会", Event.Kind.GBA, 180, "深圳"), ("京津冀轨道交通装备央企对接会", Event.Kind.JJJ, 120, "北京"),
              ("长沙国际工程机械展览会", Event.Kind.FAIR, 60, "长沙")]  # fmt: skip
     return [
-        services.event_save(user=admin, data={"name": n, "kind": k, "start_on": today - dt.timedelta(days=d), "place": p,
-                                              "attendees": "投资促进局、经济发展局及各招商分队"})  # fmt: skip
+        services.event_save(
+            user=admin,
+            data={
+                "name": n,
+                "kind": k,
+                "start_on": today - dt.timedelta(days=d),
+                "place": p,
+                "attendees": "投资促进局、经济发展局及各招商分队",
+            },
+        )  # fmt: skip
         for n, k, d, p in specs
     ]
 
@@ -184,7 +206,11 @@ def _leads(rng, today, teams, chains, events, gaps, head) -> int:
             entered = today - dt.timedelta(days=int(rng.integers(20, 360)))
             foreign = rng.random() < 0.2
             country, form = FOREIGN[int(rng.integers(len(FOREIGN)))]
-            name = (f"{country}{''.join(rng.choice(ZIHAO, size=2))}{rng.choice(WORDS[code])}{form}" if foreign else _name(rng, WORDS[code]))
+            name = (
+                f"{country}{''.join(rng.choice(ZIHAO, size=2))}{rng.choice(WORDS[code])}{form}"
+                if foreign
+                else _name(rng, WORDS[code])
+            )
             source = str(rng.choice(["own", "referral", "agency", "event"], p=[0.4, 0.25, 0.15, 0.2]))
             data = {
                 "investor_name": name, "title": f"{node.name}{rng.choice(['生产基地', '研发中心', '区域总部', '扩产'])}项目",
@@ -218,14 +244,18 @@ def _leads(rng, today, teams, chains, events, gaps, head) -> int:
                                      decision="一分队先行接洽并主谈，产业链招商组协助，业绩七三分成")  # fmt: skip
         services.meeting_close(user=head, pk=held.pk, minutes="议定争议线索1件。")
         count += 2
-        services.activity_add(user=t1.leader, pk=lead_a.pk, on=today, kind=Activity.Kind.MEETING, summary="联席会议后首次会谈")
+        services.activity_add(
+            user=t1.leader, pk=lead_a.pk, on=today, kind=Activity.Kind.MEETING, summary="联席会议后首次会谈"
+        )
     if len(gap_targets) > 3:  # an open conflict for the next meeting
         t = gap_targets[3]
         services.lead_create(user=teams[1].leader, data={"investor_name": t.name, "title": "配套项目", "team": teams[1]},
                              decision="separate", on=today - dt.timedelta(days=20))  # fmt: skip
         services.lead_create(user=t3.leader, data={"investor_name": f"湖南{t.name}", "title": "配套项目", "team": t3},
                              decision="conflict", on=today - dt.timedelta(days=5))  # fmt: skip
-        services.meeting_save(user=head, data={"title": "2026年第4次招商引资联席会议", "held_on": today + dt.timedelta(days=10)})
+        services.meeting_save(
+            user=head, data={"title": "2026年第4次招商引资联席会议", "held_on": today + dt.timedelta(days=10)}
+        )
         count += 2
     return count
 
@@ -240,18 +270,47 @@ def _advance(rng, lead: Lead, officer, entered: dt.date, today: dt.date, make_us
         services.lead_lose(user=officer, pk=lead.pk, reason=str(rng.choice(["neglect", "declined", "elsewhere"])),
                            note="长期未回应" if fate < 0.05 else "", on=day(0.5))  # fmt: skip
         return
-    target = Stage.CLUE if fate < 0.3 else Stage.CONTACT if fate < 0.5 else Stage.VISIT if fate < 0.7 else Stage.NEGOTIATION if fate < 0.88 else Stage.SIGNED
+    target = (
+        Stage.CLUE
+        if fate < 0.3
+        else Stage.CONTACT
+        if fate < 0.5
+        else Stage.VISIT
+        if fate < 0.7
+        else Stage.NEGOTIATION
+        if fate < 0.88
+        else Stage.SIGNED
+    )
     if target == Stage.CLUE:
         return
-    services.activity_add(user=officer, pk=lead.pk, on=day(0.15), kind=Activity.Kind.CALL, summary="电话联系，介绍园区产业政策", participants=str(officer))
+    services.activity_add(
+        user=officer,
+        pk=lead.pk,
+        on=day(0.15),
+        kind=Activity.Kind.CALL,
+        summary="电话联系，介绍园区产业政策",
+        participants=str(officer),
+    )
     services.lead_move(user=officer, pk=lead.pk, stage=Stage.CONTACT, on=day(0.15))
     if target == Stage.CONTACT:
         return
-    services.activity_add(user=officer, pk=lead.pk, on=day(0.35), kind=Activity.Kind.INSPECTION, summary="客商来园考察，参观标准厂房和链主企业")
+    services.activity_add(
+        user=officer,
+        pk=lead.pk,
+        on=day(0.35),
+        kind=Activity.Kind.INSPECTION,
+        summary="客商来园考察，参观标准厂房和链主企业",
+    )
     services.lead_move(user=officer, pk=lead.pk, stage=Stage.VISIT, on=day(0.35))
     if target == Stage.VISIT:
         return
-    services.activity_add(user=officer, pk=lead.pk, on=day(0.55), kind=Activity.Kind.NEGOTIATION, summary="就用地、投资强度和奖补政策谈判")
+    services.activity_add(
+        user=officer,
+        pk=lead.pk,
+        on=day(0.55),
+        kind=Activity.Kind.NEGOTIATION,
+        summary="就用地、投资强度和奖补政策谈判",
+    )
     services.lead_move(user=officer, pk=lead.pk, stage=Stage.NEGOTIATION, on=day(0.55))
     if target == Stage.NEGOTIATION:
         return
@@ -259,6 +318,12 @@ def _advance(rng, lead: Lead, officer, entered: dt.date, today: dt.date, make_us
     signed_on = day(0.75)
     services.lead_sign(user=officer, pk=lead.pk, signed_on=signed_on, amount=lead.amount or Decimal(10000),
                        uscc=make_uscc("430121", 90_000_000 + lead.pk), company_name=lead.investor_name.replace("有限公司", "（长沙）有限公司"))  # fmt: skip
-    services.funds_add(user=officer, pk=lead.pk, on=day(0.9), amount=((lead.amount or Decimal(10000)) * Decimal("0.3")).quantize(Decimal("0.01")), evidence="银行进账单")
+    services.funds_add(
+        user=officer,
+        pk=lead.pk,
+        on=day(0.9),
+        amount=((lead.amount or Decimal(10000)) * Decimal("0.3")).quantize(Decimal("0.01")),
+        evidence="银行进账单",
+    )
     if k % 3 == 0:
         services.lead_move(user=officer, pk=lead.pk, stage=Stage.LANDED, on=day(0.95))

@@ -34,7 +34,7 @@ CITIES = [
     "温州", "嘉兴", "绍兴", "合肥", "芜湖", "福州", "厦门", "泉州", "南昌", "济南", "青岛", "烟台", "郑州", "洛阳",
     "武汉", "宜昌", "襄阳", "成都", "绵阳", "贵阳", "昆明", "西安", "兰州", "西宁", "银川", "乌鲁木齐", "拉萨",
     "南宁", "柳州", "桂林", "海口", "三亚", "石家庄", "唐山", "保定", "太原", "大同", "呼和浩特", "包头", "沈阳",
-    "大连", "长春", "哈尔滨", "雄安", "浦东", "滨海", "宁乡", "浏阳",
+    "大连", "长春", "哈尔滨", "雄安", "浦东", "滨海",
 ]  # fmt: skip
 COUNTRIES = [
     "中国", "中华", "美国", "日本", "德国", "韩国", "英国", "法国", "意大利", "瑞士", "瑞典", "荷兰", "比利时",
@@ -68,6 +68,8 @@ INDUSTRY_WORDS = [
     "能源", "材料", "化工", "化学", "食品", "物流", "供应链", "建设", "建筑", "工程", "置业", "地产", "房地产",
     "商贸", "文化", "传媒", "农业", "钢铁", "金属", "纺织", "服装", "轨道交通", "交通", "航空", "仪器", "仪表",
     "自动化", "机器人", "精工", "五金", "塑胶", "塑料", "包装", "印刷", "家居", "家具", "陶瓷", "玻璃",
+    "银行", "农商银行", "证券", "保险", "信托", "电机", "电缆", "钢铁", "电信", "燃气", "水务", "城投", "建工", "路桥",
+    "百货", "酒业", "药业", "制药", "矿业", "机床", "轴承", "科技", "技术", "实业", "发展", "投资", "国际", "贸易",
 ]  # fmt: skip
 BRACKET_WORDS = {"集团", "控股", "有限合伙", "普通合伙", "特殊普通合伙", "中国", "股份", "有限"}
 
@@ -94,6 +96,41 @@ def _traditional_to_simplified() -> dict[int, str]:
     return table
 
 
+_ADMIN_SUFFIX = re.compile(
+    r"^(.{2,}?)(?:(?:[\u4e00-\u9fff]{1,5}族)+自治[州县旗区]|自治[州县旗区]|特别行政区|地区|林区|新区|省|市|县|区|盟|旗)$"
+)
+
+
+@functools.cache
+def _divisions() -> tuple[frozenset[str], frozenset[str]]:
+    """China's administrative divisions from python-stdnum's table (行政区划代码, all years): (provinces and
+    prefecture-level cities in full and short form, with counties in full form; county short forms). Company
+    names start with the first kind (湖南、长沙市、长沙县); a bracket may hold either (（潍坊）, （浏阳）)."""
+    import stdnum.cn
+
+    path = Path(stdnum.cn.__file__).parent / "loc.dat"
+    major: set[str] = set()
+    minor: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r'^(\s*)(\d+) \w+="(.*)"', line)
+        if not m:
+            continue
+        indent, code, value = m.groups()
+        for name in re.sub(r"\[[^\]]*\]", "", value).split(","):
+            name = name.strip()
+            if len(name) < 2 or name.startswith("市辖") or name in {"县", "郊区", "矿区", "城区"}:
+                continue
+            short = _ADMIN_SUFFIX.match(name)
+            short_name = short.group(1) if short else name
+            if not indent or code.endswith("00"):  # province or prefecture-level city
+                major.update({name, short_name})
+            else:
+                major.add(name)
+                if len(short_name) >= 2:
+                    minor.add(short_name)
+    return frozenset(major), frozenset(minor - major)
+
+
 @dataclass(frozen=True)
 class Normaliser:
     """Turns investor names into comparison keys; `regions` are the zone's extra place names."""
@@ -101,12 +138,11 @@ class Normaliser:
     regions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        places = {p.lower() for p in [*PROVINCES, *CITIES, *COUNTRIES, *ZONE_REGIONS, *self.regions] if p}
-        object.__setattr__(self, "_places", places)
-        alt = "|".join(sorted((re.escape(p) for p in places), key=len, reverse=True))
-        suffix = "(?:省|市|县|区|自治区|特别行政区)?"
-        object.__setattr__(self, "_lead", re.compile(rf"^(?:{alt}){suffix}"))
-        object.__setattr__(self, "_tail", re.compile(rf"(?:{alt}){suffix}$"))
+        major, minor = _divisions()
+        extra = {p.lower() for p in [*PROVINCES, *CITIES, *COUNTRIES, *ZONE_REGIONS, *self.regions] if p}
+        object.__setattr__(self, "_places", frozenset(major | extra))
+        object.__setattr__(self, "_bracket_places", frozenset(major | minor | extra))
+        object.__setattr__(self, "_longest", max(map(len, major | minor | extra)))
         forms = "|".join(sorted(map(re.escape, LEGAL_FORMS_ZH), key=len, reverse=True))
         object.__setattr__(self, "_forms_zh", re.compile(rf"(?:{forms})$"))
         en = "|".join(sorted(map(re.escape, LEGAL_FORMS_EN), key=len, reverse=True))
@@ -115,18 +151,33 @@ class Normaliser:
             self, "_forms_en", re.compile(rf"(?<=[a-z0-9])(?:[\s,.&/-]+(?:{en})\b\.?)+[\s,.]*$")
         )
 
+    def _lead(self, s: str, places) -> int:
+        """Length of the longest place (with 省/市/县/区 after it) that `s` starts with; 0 if none."""
+        for n in range(min(self._longest, len(s)), 1, -1):
+            if s[:n] in places:
+                return n + (1 if n < len(s) and s[n] in "省市县区" else 0)
+        return 0
+
+    def _tail(self, s: str) -> int:
+        """Length of the longest place `s` ends with (a branch's place: …有限公司长沙); 0 if none."""
+        for n in range(min(self._longest + 1, len(s)), 1, -1):
+            t = s[-n:]
+            if t in self._places or (t[-1] in "省市县区" and t[:-1] in self._places):
+                return n
+        return 0
+
     def is_place(self, text: str) -> bool:
         t = _DROP.sub("", text.lower())
         if not t:
             return True
-        if t in self._places or _PLACE_SUFFIX.match(t):
+        if t in self._bracket_places or _PLACE_SUFFIX.match(t):
             return True
         rest = t
         while rest:  # 湖南长沙, 中国香港, 长沙市星沙: places one after another
-            m = self._lead.match(rest)
-            if not m or not m.group(0):
+            n = self._lead(rest, self._bracket_places)
+            if not n:
                 return False
-            rest = rest[m.end() :]
+            rest = rest[n:]
         return True
 
     def _bracket(self, m: re.Match) -> str:
@@ -151,13 +202,15 @@ class Normaliser:
         changed = True
         while changed:
             changed = False
-            for pattern in (self._forms_zh, self._tail):
-                m = pattern.search(s)
-                if m and m.start() >= 2:  # always keep at least two characters of the name
-                    s, changed = s[: m.start()], True
-            m = self._lead.match(s)
-            if m and m.end() and len(s) - m.end() >= 2:
-                s, changed = s[m.end() :], True
+            m = self._forms_zh.search(s)
+            if m and m.start() >= 2:  # always keep at least two characters of the name
+                s, changed = s[: m.start()], True
+            n = self._tail(s)
+            if n and len(s) - n >= 2:
+                s, changed = s[:-n], True
+            n = self._lead(s, self._places)
+            if n and len(s) - n >= 2 and not is_generic(s[n:]):  # 长沙银行 stays apart from 上海银行
+                s, changed = s[n:], True
         return s
 
 
@@ -171,6 +224,13 @@ def core(key: str) -> str:
     while (m := _INDUSTRY.search(key)) and m.start() >= 2:
         key = key[: m.start()]
     return key
+
+
+def is_generic(text: str) -> bool:
+    """Whether `text` is only industry words (银行, 工程机械, 电机): no 字号 of its own."""
+    while text and (m := _INDUSTRY.search(text)):
+        text = text[: m.start()]
+    return not text
 
 
 def similarity(a: str, b: str) -> float:

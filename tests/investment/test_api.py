@@ -1,0 +1,70 @@
+"""The investment and chains API: the same rules as the pages, the duplicate answer as data, and scope."""
+
+import pytest
+
+from parkos.chains.models import Chain, Node
+from parkos.investment import services
+from parkos.investment.models import Conflict, Lead
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def test_enter_lead_duplicate_answer_and_conflict(client, u1, u2, team1, team2):
+    client.force_login(u1)
+    r = post(
+        client,
+        "/api/v1/investment/leads",
+        {"investor_name": "蓝思科技股份有限公司", "title": "玻璃盖板", "team": team1.pk},
+    )
+    assert r.status_code == 201
+    first = r.json()["id"]
+    client.force_login(u2)
+    r = post(
+        client,
+        "/api/v1/investment/leads",
+        {"investor_name": "蓝思科技（长沙）有限公司", "title": "扩产", "team": team2.pk},
+    )
+    assert r.status_code == 422
+    body = r.json()
+    assert body["code"] == "duplicate"
+    (m,) = body["extra"]["matches"]
+    assert (m["id"], m["score"], m["own"], m["title"]) == (first, 100.0, False, "")
+    r = post(client, "/api/v1/investment/leads",
+             {"investor_name": "蓝思科技（长沙）有限公司", "title": "扩产", "team": team2.pk, "decision": "conflict"})  # fmt: skip
+    assert r.status_code == 201
+    assert Conflict.objects.get().other_id == first
+    assert client.get(f"/api/v1/investment/leads/{first}").status_code == 404
+    r = post(client, "/api/v1/investment/check", {"names": ["蓝思科技", "别的公司"]})
+    assert [len(x) for x in r.json()] == [2, 0]
+
+
+def test_move_follows_the_stage_rules_and_lists_are_scoped(client, u1, u2, team1, team2):
+    a = services.lead_create(user=u1, data={"investor_name": "甲", "title": "x", "team": team1})
+    services.lead_create(user=u2, data={"investor_name": "乙方投资", "title": "y", "team": team2})
+    client.force_login(u1)
+    r = post(client, f"/api/v1/investment/leads/{a.pk}/move", {"stage": "negotiation"})
+    assert r.status_code == 422
+    assert "一次推进一个阶段" in r.json()["message"]
+    assert [x["id"] for x in client.get("/api/v1/investment/leads").json()["items"]] == [a.pk]
+    assert Lead.objects.get(pk=a.pk).stage == "clue"
+    assert client.get("/api/v1/investment/scores", {"year": 2026}).status_code == 200
+
+
+def test_chain_figures_api_and_schema(client, u1, ent_user_a):
+    c = Chain.objects.create(name="工程机械", code="GCJX")
+    Node.objects.create(chain=c, name="液压件", is_key=True)
+    client.force_login(u1)
+    body = client.get(f"/api/v1/chains/{c.pk}", {"year": 2025}).json()
+    assert (body["chain"]["name"], body["nodes"][0]["name"], body["gaps"]) == (
+        "工程机械",
+        "液压件",
+        [body["nodes"][0]["id"]],
+    )
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/investment/leads", "/api/v1/investment/check", "/api/v1/chains/{pk}"} <= set(paths)
+    client.force_login(ent_user_a)
+    assert client.get(f"/api/v1/chains/{c.pk}").status_code == 404
