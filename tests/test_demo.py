@@ -126,8 +126,10 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
     assert Target.objects.filter(lead__isnull=False).exists()
     stages = set(Lead.objects.filter(state="open").values_list("stage", flat=True))
     assert stages == {"clue", "contact", "visit", "negotiation", "signed", "landed"}
-    assert Lead.objects.filter(state="lost").exists() and Lead.objects.filter(state="merged").count() == 1
+    assert Lead.objects.filter(state="lost").exists()
+    assert Lead.objects.filter(state="merged").count() == 1
     assert not Lead.objects.filter(stage__in=["signed", "landed"], project__isnull=True).exists()
     decided = Conflict.objects.get(status="decided")
-    assert decided.meeting.status == JointMeeting.Status.HELD and decided.shares
+    assert decided.meeting.status == JointMeeting.Status.HELD
+    assert decided.shares
     assert Conflict.objects.filter(status="open", meeting__status="planned").count() == 1
