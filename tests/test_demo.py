@@ -119,8 +119,9 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
     ]
     for chain in Chain.objects.all():
         cf = compute(chain, 2025)
-        assert cf.enterprises > 0 and cf.gaps(), chain.name
-        assert cf.rate is not None and 0 < cf.rate < 100, chain.name
+        assert cf.enterprises > 0, chain.name
+        assert cf.gaps(), chain.name
+        assert 0 < (cf.rate or 0) < 100, chain.name
         assert cf.leader_rates, chain.name
     assert SupplyRelation.objects.filter(supplier__isnull=False).exists()
     assert Target.objects.filter(lead__isnull=False).exists()
