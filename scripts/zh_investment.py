@@ -258,6 +258,7 @@ ZH = {
     "invalid": "无效",
     # pages
     "Contested": "有争议",
+    "meeting title": "会议名称",
     "all %(n)s…": "全部 %(n)s 条…",
     "New claim": "新申报",
     "Earlier lead": "在先线索",
@@ -362,6 +363,7 @@ ZH = {
     "%(n)s lead(s) entered from the targets.": "已由招商目标生成 %(n)s 条线索。",
 }
 CONTEXT = {
+    ("score", "Points"): "得分",
     ("lead", "Signed"): "签约",
     ("lead", "Open"): "跟进中",
 }

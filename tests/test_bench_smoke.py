@@ -18,6 +18,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         ["efficiency.py", "--enterprises", "300", "--target", "120", "--speedup", "0"],
         ["approvals.py", "--items", "2000", "--check", "50", "--repeat", "1"],
         ["workplan_parse.py", "--repeat", "20"],
+        ["dedupe.py", "--new", "500", "--open", "5000"],
     ],
 )
 def test_bench_script_runs(args):

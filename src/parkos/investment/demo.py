@@ -130,7 +130,8 @@ def _chains(rng, admin, year) -> tuple[dict[str, list[Node]], list[Node]]:
             node = next(
                 (made[n] for n, _s, _k, _p, words in nodes if words and any(w in name for w in words)), None
             )
-            node = node if node in fillable else fillable[int(rng.integers(len(fillable)))]
+            if node not in fillable or rng.random() < 0.4:  # names say where most firms belong, not all
+                node = fillable[int(rng.integers(len(fillable)))]
             chain_services.placement_set(user=admin, node_id=node.pk, enterprise_id=pk)
             placed.setdefault(node.pk, []).append(pk)
         mid = [

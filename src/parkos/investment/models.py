@@ -399,7 +399,7 @@ class JointMeeting(VersionedModel):
         PLANNED = "planned", _("Planned")
         HELD = "held", _("Held")
 
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("meeting title"), max_length=120)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=100, blank=True)
     chair = models.CharField(_("chair"), max_length=60, blank=True)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from parkos.core import charts
@@ -444,7 +444,12 @@ def rankings_view(request: HttpRequest) -> HttpResponse:
         recs = ({"rank": r["rank"], "holder": str(r["holder"]), **{f"m{i + 1}": v for i, v in enumerate(r["months"])},
                  "points": r["points"], "grade": r["grade"]} for r in s.ranking())  # fmt: skip
         return schema_export_response(RANK_SCHEMA, recs, f"investment-scores-{year}.xlsx")
-    chart = charts.bar([str(r["holder"]) for r in rows], {_("Points"): [r["points"] for r in rows]})
+    top_down = rows[::-1]  # a horizontal bar chart draws its first category at the bottom
+    chart = charts.bar(
+        [str(r["holder"]) for r in top_down],
+        {pgettext("score", "Points"): [r["points"] for r in top_down]},
+        horizontal=True,
+    )
     return render(request, "investment/rankings.html", {
         "rows": rows, "year": year, "by": by, "month": month, "chart": chart, "months": range(1, 13),
         "years": range(today.year - 3, today.year + 1), "scheme": selectors.scheme_for(year),
