@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from parkos.core.exceptions import Conflict, Forbidden, Invalid
+from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.services import check_version
+from parkos.core.services import clean_and_save as _save
 from parkos.enterprises.models import Enterprise
 
 from .models import Chain, ChainConfig, Node, Placement, SupplyRelation, Target
@@ -18,16 +19,6 @@ from .models import Chain, ChainConfig, Node, Placement, SupplyRelation, Target
 CHAIN_FIELDS = ["name", "code", "description", "department", "order"]
 NODE_FIELDS = ["name", "parent", "segment", "is_key", "min_enterprises", "min_output", "order"]
 TARGET_FIELDS = ["name", "uscc", "region", "top500_list", "is_foreign", "is_headquarters", "notes"]
-
-
-def _save(obj, *, user) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        raise Invalid(_("Please correct the errors below."), fields=fields) from None
-    obj._history_user = user
-    obj.save()
 
 
 def _may_edit(user, chain: Chain | None) -> None:
@@ -42,20 +33,13 @@ def _may_edit(user, chain: Chain | None) -> None:
         raise Forbidden(_("Only the chain's department changes it."))
 
 
-def _version(obj, version: int | None) -> None:
-    if version is not None and int(version) != obj.version:
-        raise Conflict(
-            _("Someone else changed this record (now version %(current)s, you edited version %(yours)s). "
-              "Reload the page to see their change, then edit again.") % {"current": obj.version, "yours": version}
-        )  # fmt: skip
-
-
 @transaction.atomic
 def chain_save(*, user, data: dict[str, Any], pk: int | None = None, version: int | None = None) -> Chain:
     chain = Chain.objects.select_for_update().get(pk=pk) if pk else Chain()
     _may_edit(user, chain if pk else None)
     if pk:
-        _version(chain, version)
+        if version is not None:
+            check_version(chain, version)
         chain.version += 1
     for k in CHAIN_FIELDS:
         if k in data:
@@ -74,7 +58,8 @@ def node_save(
     _may_edit(user, chain)
     node = Node.objects.select_for_update().get(pk=pk, chain=chain) if pk else Node(chain=chain)
     if pk:
-        _version(node, version)
+        if version is not None:
+            check_version(node, version)
         node.version += 1
     for k in NODE_FIELDS:
         if k in data:

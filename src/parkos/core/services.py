@@ -7,17 +7,43 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .exceptions import Forbidden, Invalid
+from .exceptions import Conflict, Forbidden, Invalid
 from .imports import ImportReport, import_file, importer_for
 from .models import ApiToken, CalendarDay, ImportRun, User
 from .progress import Progress
 
 TOKEN_PREFIX = "pk_"
+
+
+# ---- helpers for every app's services ---------------------------------------------------------------------
+def clean_and_save(obj, *, user) -> None:
+    """Validate a record (fields and constraints) into a translated `Invalid`, record who changes it, save it."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        raise Invalid(_("Please correct the errors below."), fields=fields) from None
+    obj._history_user = user
+    obj.save()
+
+
+def check_version(obj, version: int | None) -> None:
+    """Refuse an edit made on another version of the record (optimistic locking)."""
+    if version is None or int(version) != obj.version:
+        raise Conflict(
+            _(
+                "Someone else changed this record (now version %(current)s, you edited version %(yours)s). "
+                "Reload the page to see their change, then edit again."
+            )
+            % {"current": obj.version, "yours": version},
+            extra={"current": obj.version},
+        )
 
 
 def token_digest(raw: str) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from parkos.core.exceptions import Conflict, Forbidden, Invalid
+from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.services import check_version as _check_version
+from parkos.core.services import clean_and_save
 
 from .models import (
     ENTERPRISE_FIELDS,
@@ -25,26 +26,8 @@ ENTERPRISE_EDITABLE = {*ENTERPRISE_FIELDS, "park_id", "owner_id"}
 
 
 def _clean_and_save(obj, *, user) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        raise Invalid(_("Please correct the errors below."), fields=fields) from None
-    obj._history_user = user
-    obj.save()
+    clean_and_save(obj, user=user)
     obj.refresh_from_db()  # return what the database holds (decimals at their scale)
-
-
-def _check_version(obj, version: int | None) -> None:
-    if version is None or int(version) != obj.version:
-        raise Conflict(
-            _(
-                "Someone else changed this record (now version %(current)s, you edited version %(yours)s). "
-                "Reload the page to see their change, then edit again."
-            )
-            % {"current": obj.version, "yours": version},
-            extra={"current": obj.version},
-        )
 
 
 def _owner_allowed(user, owner_id: int | None) -> None:

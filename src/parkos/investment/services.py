@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.exceptions import Conflict as VersionConflict
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.services import check_version
+from parkos.core.services import clean_and_save as _save
 
 from . import engine
 from .models import (
@@ -54,16 +55,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _save(obj, *, user) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        raise Invalid(_("Please correct the errors below."), fields=fields) from None
-    obj._history_user = user
-    obj.save()
-
-
 def _staff(user) -> None:
     if not user.may("change") or user.is_enterprise_user:
         raise Forbidden(_("You may not change investment leads."))
@@ -77,11 +68,8 @@ def _coordinator(user) -> None:
 def _lead_for_change(user, pk: int, version: int | None = None) -> Lead:
     _staff(user)
     lead = get_object_or_404(Lead.objects.restrict(user, "change").select_for_update(), pk=pk)
-    if version is not None and int(version) != lead.version:
-        raise VersionConflict(
-            _("Someone else changed this record (now version %(current)s, you edited version %(yours)s). "
-              "Reload the page to see their change, then edit again.") % {"current": lead.version, "yours": version}
-        )  # fmt: skip
+    if version is not None:
+        check_version(lead, version)
     return lead
 
 
@@ -436,8 +424,8 @@ def meeting_save(
     _coordinator(user)
     m = JointMeeting.objects.select_for_update().get(pk=pk) if pk else JointMeeting()
     if pk:
-        if version is not None and int(version) != m.version:
-            raise VersionConflict(_("Someone else changed this meeting; reload the page."))
+        if version is not None:
+            check_version(m, version)
         m.version += 1
     for k in ("title", "held_on", "place", "chair", "attendees", "minutes"):
         if k in data:

@@ -12,16 +12,17 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.exceptions import Conflict, Forbidden, Invalid
+from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role, User
 from parkos.core.selectors import working_calendar
+from parkos.core.services import check_version as _check_version
+from parkos.core.services import clean_and_save as _clean_and_save
 
 from . import engine
 from .models import (
@@ -57,28 +58,6 @@ MAX_EXTENSION_WD = 15  # 行政许可法 Art. 42: +10, or +15 for joint handling
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _clean_and_save(obj, *, user) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        raise Invalid(_("Please correct the errors below."), fields=fields) from None
-    obj._history_user = user
-    obj.save()
-
-
-def _check_version(obj, version: int | None) -> None:
-    if version is None or int(version) != obj.version:
-        raise Conflict(
-            _(
-                "Someone else changed this record (now version %(current)s, you edited version %(yours)s). "
-                "Reload the page to see their change, then edit again."
-            )
-            % {"current": obj.version, "yours": version},
-            extra={"current": obj.version},
-        )
 
 
 def _staff(user) -> None:

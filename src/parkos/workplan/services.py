@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.models import Department, Role, User
 from parkos.core.selectors import working_calendar
+from parkos.core.services import clean_and_save as _save
 
 from . import engine
 from .models import (
@@ -50,16 +50,6 @@ def _today() -> dt.date:
 def _supervisor(user) -> None:
     if not is_supervisor(user) or not user.may("change"):
         raise Forbidden(_("Only the supervision office assigns and configures work plans."))
-
-
-def _save(obj, *, user) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        raise Invalid(_("Please correct the errors below."), fields=fields) from None
-    obj._history_user = user
-    obj.save()
 
 
 def _rules() -> list[tuple[str, int]]:
