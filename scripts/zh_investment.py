@@ -258,6 +258,8 @@ ZH = {
     "invalid": "无效",
     # pages
     "Contested": "有争议",
+    "Referring enterprise (USCC)": "推荐企业（统一社会信用代码）",
+    "for referrals by an enterprise": "以商招商时填写",
     "meeting title": "会议名称",
     "all %(n)s…": "全部 %(n)s 条…",
     "New claim": "新申报",

@@ -162,3 +162,24 @@ def test_chain_pages(client, u1, admin):
     r = client.get(reverse("chains:detail", args=[c.pk]), {"export": "xlsx"})
     rows = read_xlsx(io.BytesIO(r.content))
     assert [x[0] for x in rows[1:]] == ["工程机械/整机", "工程机械/液压件"]
+
+
+def test_new_lead_form_with_referral_and_duplicate_warning(client, u1, team1, ent_a):
+    client.force_login(u1)
+    url = reverse("investment:create")
+    data = {"investor_name": "博世力士乐（常州）有限公司", "title": "液压件基地", "team": team1.pk, "source": "referral",
+            "referrer_uscc": "91430100MA4L0X0000"}  # fmt: skip
+    r = client.post(url, data)
+    assert "企业库中没有该统一社会信用代码的企业" in r.content.decode()
+    r = client.post(url, {**data, "referrer_uscc": ent_a.uscc})
+    lead = Lead.objects.get()
+    assert r.status_code == 302
+    assert (lead.referrer, lead.source, lead.officer) == (ent_a, "referral", u1)
+    r = client.post(url, {**data, "investor_name": "博世力士乐有限公司", "referrer_uscc": ""})
+    page = r.content.decode()
+    assert 'id="duplicate-table"' in page
+    assert 'id="to-meeting"' not in page  # the same team: nothing to take to the joint meeting
+    r = client.post(
+        url, {**data, "investor_name": "博世力士乐有限公司", "referrer_uscc": "", "decision": "separate"}
+    )
+    assert Lead.objects.count() == 2

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import style_widgets
 from parkos.core.models import Department, Park, Role, User
+from parkos.enterprises.models import Enterprise
 from parkos.projects.models import Category, Level
 
 from .models import (
@@ -23,11 +24,26 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class LeadForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    referrer_uscc = forms.CharField(
+        label=_("Referring enterprise (USCC)"),
+        max_length=18,
+        required=False,
+        help_text=_("for referrals by an enterprise"),
+    )
 
     class Meta:
         model = Lead
-        fields = LEAD_FIELDS
+        fields = [f for f in LEAD_FIELDS if f != "referrer"]
         widgets = {"next_step_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_referrer_uscc(self):
+        code = self.cleaned_data.get("referrer_uscc", "").strip().upper()
+        if not code:
+            return None
+        ent = Enterprise.objects.filter(uscc=code).first()
+        if ent is None:
+            raise forms.ValidationError(_("No enterprise with this USCC in the registry."))
+        return ent
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +55,8 @@ class LeadForm(forms.ModelForm):
             .distinct()
             .order_by("username")
         )
-        self.fields["referrer"].widget = forms.HiddenInput()
+        if self.instance.pk and self.instance.referrer_id:
+            self.fields["referrer_uscc"].initial = self.instance.referrer.uscc
         if user is not None and not is_coordinator(user):
             self.fields["team"].queryset = Team.objects.filter(members=user)
         style_widgets(self)

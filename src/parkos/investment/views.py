@@ -158,7 +158,9 @@ def lead_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _lead_data(form) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "referrer_uscc"}}
+    data["referrer"] = form.cleaned_data.get("referrer_uscc")
+    return data
 
 
 @login_required
