@@ -183,3 +183,16 @@ def test_new_lead_form_with_referral_and_duplicate_warning(client, u1, team1, en
         url, {**data, "investor_name": "博世力士乐有限公司", "referrer_uscc": "", "decision": "separate"}
     )
     assert Lead.objects.count() == 2
+
+
+def test_events_list_the_leads_they_produced(client, u1, team1):
+    ev = services.event_save(
+        user=u1, data={"name": "长三角集成电路对接会", "kind": "yrd", "start_on": dt.date(2026, 6, 1)}
+    )
+    lead(u1, team1, "活动来的芯片公司", source="event", event=ev)
+    lead(u1, team1, "自己找的公司")
+    client.force_login(u1)
+    page = client.get(reverse("investment:events")).content.decode()
+    assert f"event={ev.pk}" in page
+    r = client.get(reverse("investment:leads"), {"state": "all", "event": ev.pk})
+    assert [x.investor_name for x in r.context["page"]] == ["活动来的芯片公司"]

@@ -22,6 +22,7 @@ class LeadFilterIn(FilterSchema):
     team: int | None = None
     source: str = ""
     chain: int | None = None
+    event: int | None = None
     kind: str = ""
     neglected: bool = False
     sort: str = "-entered_on"

@@ -42,6 +42,7 @@ class LeadFilters:
     team: int | None = None
     source: str = ""
     chain: int | None = None
+    event: int | None = None
     kind: str = ""  # top500, foreign, hq, soe, leader
     neglected: bool = False
     sort: str = "-entered_on"
@@ -63,6 +64,7 @@ class LeadFilters:
             team=num("team"),
             source=g.get("source", ""),
             chain=num("chain"),
+            event=num("event"),
             kind=g.get("kind", ""),
             neglected=g.get("neglected") == "1",
             sort=sort if sort.lstrip("-") in SORTS else "-entered_on",
@@ -84,6 +86,8 @@ def lead_list(*, user, filters: LeadFilters | None = None):
         qs = qs.filter(source=f.source)
     if f.chain:
         qs = qs.filter(node__chain_id=f.chain)
+    if f.event:
+        qs = qs.filter(event_id=f.event)
     kinds = {
         "top500": ~Q(top500_list=""), "foreign": ~Q(foreign_country=""), "hq": ~Q(hq_level=""),
         "soe": Q(is_central_soe=True), "leader": Q(is_industry_leader=True), "gap": Q(fills_gap=True),
