@@ -196,3 +196,78 @@ def test_events_list_the_leads_they_produced(client, u1, team1):
     assert f"event={ev.pk}" in page
     r = client.get(reverse("investment:leads"), {"state": "all", "event": ev.pk})
     assert [x.investor_name for x in r.context["page"]] == ["活动来的芯片公司"]
+
+
+def test_drop_on_signed_opens_the_signing_form(client, u1, team1):
+    a = lead(u1, team1, "甲方", amount=Decimal(5000))
+    Lead.objects.filter(pk=a.pk).update(stage="negotiation")
+    client.force_login(u1)
+    r = client.post(reverse("investment:move", args=[a.pk]), {"stage": "signed"}, HTTP_HX_REQUEST="true")
+    assert r["HX-Redirect"] == reverse("investment:sign", args=[a.pk])
+
+
+def test_rankings_export_scores_and_grades(client, leader, u1, team1):
+    a = lead(u1, team1, "甲方")
+    Lead.objects.filter(pk=a.pk).update(
+        stage="signed", signed_on=dt.date(2026, 4, 2), signed_amount=Decimal(120000)
+    )
+    client.force_login(leader)
+    r = client.get(reverse("investment:rankings"), {"year": 2026, "export": "xlsx"})
+    rows = read_xlsx(io.BytesIO(r.content))
+    assert rows[0][:2] == ["名次", "小分队/人员"]
+    assert rows[0][-2:] == ["全年得分", "档次"]
+    t1 = next(x for x in rows[1:] if x[1] == team1.name)
+    assert (t1[5], t1[-2], t1[-1]) == (20, 20, "D")  # ≥ 10 亿 band in April; default grades: D below 30
+
+
+def test_settings_change_threshold_and_scheme(client, admin, u1, team1):
+    client.force_login(admin)
+    r = client.post(
+        reverse("investment:settings"),
+        {"duplicate_threshold": 70, "neglect_days": 30, "region_names": "松雅湖"},
+    )
+    assert r.status_code == 302
+    lead(u1, team1, "松雅湖蓝思科技有限公司")
+    with pytest.raises(services.DuplicateFound):  # the zone's own place name is left out now
+        services.lead_create(
+            user=u1, data={"investor_name": "蓝思科技股份有限公司", "title": "x", "team": team1}
+        )
+    r = client.post(reverse("investment:settings"), {
+        "scheme": "1", "year": "2026", "bands": "[[0, 1], [50000, 7]]", "grades": '[["A", 10], ["B", null]]',
+        "per_10k_funds": "0.002", "top500": "3", "foreign": "2", "headquarters": "2", "gap_filled": "1", "neglect": "4",
+    })  # fmt: skip
+    assert r.status_code == 302
+    from parkos.investment.models import ScoringScheme
+
+    s = ScoringScheme.objects.get(year=2026)
+    assert (s.bands, s.grades, s.neglect) == (
+        [[0.0, 1.0], [50000.0, 7.0]],
+        [["A", 10.0], ["B", None]],
+        Decimal(4),
+    )
+    client.force_login(u1)
+    assert client.get(reverse("investment:settings")).status_code == 404
+
+
+def test_chain_editing_pages(client, admin, ent_a):
+    client.force_login(admin)
+    r = client.post(reverse("chains:create"), {"name": "新能源汽车", "code": "XNY", "order": 1})
+    chain = Chain.objects.get(code="XNY")
+    r = client.post(
+        reverse("chains:node_create", args=[chain.pk]),
+        {"name": "动力电池", "segment": "component", "is_key": "on", "order": 0},
+    )
+    node = Node.objects.get(chain=chain)
+    assert r.status_code == 302
+    client.post(reverse("chains:placement", args=[node.pk]), {"uscc": ent_a.uscc, "is_leader": "on"})
+    assert node.placements.get().is_leader
+    client.post(
+        reverse("chains:target_add", args=[node.pk]),
+        {"name": "宁德时代新能源科技股份有限公司", "region": "福建宁德"},
+    )
+    assert node.targets.get().region == "福建宁德"
+    r = client.post(
+        reverse("chains:node_edit", args=[node.pk]),
+        {"name": "动力电池", "segment": "component", "parent": node.pk, "order": 0},
+    )
+    assert "上级节点须为同一产业链中" in r.content.decode()
