@@ -571,6 +571,9 @@ def main() -> int:
     from zh_investment import CONTEXT as CONTEXT_INVESTMENT
     from zh_investment import PLURALS as PLURALS_INVESTMENT
     from zh_investment import ZH as ZH_INVESTMENT
+    from zh_services import CONTEXT as CONTEXT_SERVICES
+    from zh_services import PLURALS as PLURALS_SERVICES
+    from zh_services import ZH as ZH_SERVICES
     from zh_projects import CONTEXT as CONTEXT_PROJECTS
     from zh_projects import PLURALS as PLURALS_PROJECTS
     from zh_projects import ZH as ZH_PROJECTS
@@ -582,6 +585,7 @@ def main() -> int:
         (ZH_PROJECTS, CONTEXT_PROJECTS, PLURALS_PROJECTS),
         (ZH_WORKPLAN, CONTEXT_WORKPLAN, PLURALS_WORKPLAN),
         (ZH_INVESTMENT, CONTEXT_INVESTMENT, PLURALS_INVESTMENT),
+        (ZH_SERVICES, CONTEXT_SERVICES, PLURALS_SERVICES),
     ]:
         ZH.update(extra_zh)
         CONTEXT.update(extra_context)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "parkos.workplan",
     "parkos.chains",
     "parkos.investment",
+    "parkos.services",
+    "parkos.policies",
 ]
 
 MIDDLEWARE = [

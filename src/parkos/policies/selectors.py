@@ -1,0 +1,197 @@
+"""Reads of policies: the columns the rules read (one query per source over all enterprises, as numpy arrays),
+the library, an enterprise's eligible clauses with the explanation, and per-policy figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from parkos.enterprises.models import AnnualIndicator, Enterprise
+
+from . import engine
+from .models import Application, Clause, Eligibility, Grant, Policy
+
+FLAG_FIELDS = ["is_above_scale", "is_high_tech", "srdi_level", "top500_kind", "is_foreign_funded", "is_listing_reserve",
+               "is_headquarters", "industry_code"]  # fmt: skip
+INDICATORS = ["revenue", "gross_output", "value_added", "tax_paid", "total_profit", "rd_expense", "employees"]
+
+
+def latest_year() -> int:
+    y = AnnualIndicator.objects.order_by("-year").values_list("year", flat=True).first()
+    return int(y) if y else timezone.localdate().year - 1
+
+
+def build_table(
+    year: int,
+    need: set[tuple[str, int]],
+    enterprise_ids: list[int] | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[int], engine.Table]:
+    """Columns for the operating enterprises (or the given ones): flags, park, age, the needed indicators of the
+    needed years, derived ratios and the 亩均 class. Missing data is masked, never guessed."""
+    today = today or timezone.localdate()
+    qs = Enterprise.objects.filter(status__in=["operating", "suspended"])
+    if enterprise_ids is not None:
+        qs = qs.filter(pk__in=enterprise_ids)
+    rows = list(qs.order_by("pk").values_list("pk", "established_on", "park__code", *FLAG_FIELDS))
+    ids = [r[0] for r in rows]
+    n = len(ids)
+    pos = {e: i for i, e in enumerate(ids)}
+    values: dict[tuple[str, int], np.ndarray] = {}
+    missing: dict[tuple[str, int], np.ndarray] = {}
+    fields = {f for f, _o in need}
+    for j, name in enumerate(FLAG_FIELDS):
+        col = np.array([r[3 + j] for r in rows], dtype=object)
+        if engine.FIELDS[name].kind == "bool":
+            col = col.astype(bool)
+        values[(name, 0)], missing[(name, 0)] = col, np.zeros(n, dtype=bool)
+    values[("park", 0)] = np.array([r[2] or "" for r in rows], dtype=object)
+    missing[("park", 0)] = np.array([r[2] is None for r in rows], dtype=bool)
+    est = np.array([r[1] or dt.date(1900, 1, 1) for r in rows], dtype="datetime64[D]")
+    values[("age_years", 0)] = (np.datetime64(today, "D") - est).astype(int) / 365.25
+    missing[("age_years", 0)] = np.array([r[1] is None for r in rows], dtype=bool)
+    years_needed = {year + off for f, off in need if engine.FIELDS[f].yearly}
+    if fields & {"revenue_growth"}:
+        years_needed |= {year + off - 1 for f, off in need if f == "revenue_growth"}
+    ind: dict[int, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    for y in sorted(years_needed):
+        cols = {k: np.full(n, np.nan) for k in INDICATORS}
+        for rec in AnnualIndicator.objects.filter(
+            year=y,
+            enterprise_id__in=ids
+            if enterprise_ids is not None
+            else Enterprise.objects.filter(pk__in=qs.values("pk")).values("pk"),
+        ).values_list("enterprise_id", *INDICATORS):
+            i = pos.get(rec[0])
+            if i is None:
+                continue
+            for k, v in zip(INDICATORS, rec[1:], strict=True):
+                cols[k][i] = np.nan if v is None else float(v)
+        ind[y] = {k: (np.nan_to_num(c), np.isnan(c)) for k, c in cols.items()}
+        ind[y]["_raw"] = cols  # type: ignore[assignment]
+    for f, off in need:
+        if not engine.FIELDS[f].yearly:
+            continue
+        y = year + off
+        raw = ind.get(y, {}).get("_raw", {k: np.full(n, np.nan) for k in INDICATORS})
+        if f in INDICATORS:
+            col = raw[f]
+        elif f == "rd_intensity":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                col = np.where(raw["revenue"] > 0, raw["rd_expense"] / raw["revenue"] * 100, np.nan)
+        elif f == "revenue_growth":
+            prev = ind.get(y - 1, {}).get("_raw", {"revenue": np.full(n, np.nan)})["revenue"]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                col = np.where(prev > 0, (raw["revenue"] - prev) / prev * 100, np.nan)
+        elif f == "efficiency_class":
+            values[(f, off)], missing[(f, off)] = _efficiency_class(y, pos, n)
+            continue
+        else:
+            continue
+        values[(f, off)], missing[(f, off)] = np.nan_to_num(col), np.isnan(col)
+    return ids, engine.Table(n=n, values=values, missing=missing)
+
+
+def _efficiency_class(year: int, pos: dict[int, int], n: int) -> tuple[np.ndarray, np.ndarray]:
+    from parkos.efficiency.models import EvaluationResult, EvaluationRun
+
+    col = np.array([""] * n, dtype=object)
+    miss = np.ones(n, dtype=bool)
+    run = EvaluationRun.objects.filter(year=year, state=EvaluationRun.State.PUBLISHED).order_by("-pk").first()
+    run = run or EvaluationRun.objects.filter(year=year).order_by("-pk").first()
+    if run is None:
+        return col, miss
+    for e, c in (
+        EvaluationResult.objects.filter(run=run)
+        .exclude(final_class="")
+        .values_list("enterprise_id", "final_class")
+    ):
+        i = pos.get(e)
+        if i is not None:
+            col[i], miss[i] = c, False
+    return col, miss
+
+
+# ---- pages ---------------------------------------------------------------------------------------------------
+def policy_list(*, user, q: str = "", level: str = "", active: bool | None = None):
+    if not user.is_authenticated:
+        return Policy.objects.none()
+    qs = Policy.objects.select_related("department").annotate(
+        n_clauses=Count("clauses", distinct=True),
+    )
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(doc_number__icontains=q) | Q(issuer__icontains=q))
+    if level:
+        qs = qs.filter(level=level)
+    if active:
+        today = timezone.localdate()
+        qs = qs.filter(valid_from__lte=today).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    return qs.order_by("-valid_from", "pk")
+
+
+def policy_get(*, pk: int) -> Policy:
+    try:
+        return Policy.objects.select_related("department").get(pk=pk)
+    except Policy.DoesNotExist:
+        raise Http404 from None
+
+
+def policy_figures(policy_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per policy: eligible enterprises, applications, grants approved and amount disbursed (one query each)."""
+    out: dict[int, dict[str, Any]] = {
+        p: {"eligible": 0, "applied": 0, "granted": 0, "disbursed": Decimal(0)} for p in policy_ids
+    }
+    for p, n in (
+        Eligibility.objects.filter(clause__policy_id__in=policy_ids, status="eligible")
+        .values("clause__policy_id")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("clause__policy_id", "n")
+    ):
+        out[p]["eligible"] = n
+    for p, n in (
+        Application.objects.filter(clause__policy_id__in=policy_ids)
+        .exclude(state="withdrawn")
+        .values("clause__policy_id")
+        .annotate(n=Count("pk"))
+        .values_list("clause__policy_id", "n")
+    ):
+        out[p]["applied"] = n
+    for p, n, s in (
+        Grant.objects.filter(clause__policy_id__in=policy_ids, state__in=["approved", "disbursed"])
+        .values("clause__policy_id").annotate(n=Count("pk"), s=Sum("amount", filter=Q(state="disbursed")))
+        .values_list("clause__policy_id", "n", "s")
+    ):  # fmt: skip
+        out[p]["granted"], out[p]["disbursed"] = n, s or Decimal(0)
+    return out
+
+
+def explain_for(*, clause: Clause, enterprise_id: int, year: int | None = None) -> dict[str, Any]:
+    """One clause for one enterprise: overall status, each condition with the enterprise's value, the support."""
+    year = year or latest_year()
+    need = engine.columns_needed([clause.rule], [clause.support] if clause.support else [])
+    ids, t = build_table(year, need, [enterprise_id])
+    if not ids:
+        raise Http404
+    status = int(engine.evaluate(clause.rule, t)[0])
+    amount = float(engine.support_amount(clause.support, t)[0]) if clause.support else float("nan")
+    return {
+        "clause": clause, "year": year,
+        "status": {engine.MET: "eligible", engine.NOT_MET: "not_eligible", engine.UNKNOWN: "unknown"}[status],
+        "conditions": engine.explain(clause.rule, t, 0, year), "rule_text": engine.describe(clause.rule, year),
+        "support_text": engine.describe_support(clause.support, year), "amount": None if np.isnan(amount) else amount,
+    }  # fmt: skip
+
+
+def enterprise_matches(*, user, enterprise_id: int, year: int | None = None) -> list[dict[str, Any]]:
+    """The stored eligible and to-check clauses of an enterprise the user may see, each explained."""
+    rows = list(
+        Eligibility.objects.restrict(user, "view").filter(enterprise_id=enterprise_id).select_related("clause__policy")
+        .order_by("status", "clause__policy__title", "clause__number")
+    )  # fmt: skip
+    return [explain_for(clause=e.clause, enterprise_id=enterprise_id, year=year or e.year) for e in rows]

@@ -1,0 +1,484 @@
+"""The enterprise service desk: requests (诉求) with their categories and time limits, dispatch to departments,
+visits (走访), the 企业服务卡 and its officer; 好差评 ratings of closed requests and approval items, and the 差评
+case of every bad rating with its steps, appeal and follow-up rating."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
+
+
+class ServiceConfig(SingletonModel):
+    """Zone-wide service settings (spec ratings.md §3, §4.2, §6 defaults)."""
+
+    service_centre = models.ForeignKey(
+        "core.Department", verbose_name=_("service centre"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    first_response_wd = models.PositiveSmallIntegerField(_("first response within (working days)"), default=1)
+    send_back_wd = models.PositiveSmallIntegerField(
+        _("a wrong assignment is sent back within (working days)"), default=2
+    )
+    revisit_wd = models.PositiveSmallIntegerField(_("revisit within (working days after closing)"), default=3)
+    rating_window_days = models.PositiveSmallIntegerField(
+        _("rating window (calendar days after closing)"), default=7
+    )
+    case_contact_wd = models.PositiveSmallIntegerField(
+        _("差评: contact the rater within (working days)"), default=1
+    )
+    case_verify_wd = models.PositiveSmallIntegerField(_("差评: verify within (working days)"), default=3)
+    case_rectify_simple_wd = models.PositiveSmallIntegerField(
+        _("差评: rectify a simple case within (working days)"), default=5
+    )
+    case_rectify_complex_wd = models.PositiveSmallIntegerField(
+        _("差评: rectify a complex case within (working days)"), default=15
+    )
+    case_feedback_wd = models.PositiveSmallIntegerField(
+        _("差评: feedback after rectification within (working days)"), default=1
+    )
+    appeal_window_wd = models.PositiveSmallIntegerField(_("差评: appeal within (working days)"), default=5)
+    appeal_review_wd = models.PositiveSmallIntegerField(
+        _("差评: appeal decided within (working days)"), default=5
+    )
+    followup_window_days = models.PositiveSmallIntegerField(
+        _("follow-up rating window (calendar days)"), default=7
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service settings")
+        verbose_name_plural = _("service settings")
+
+    def __str__(self) -> str:
+        return str(_("service settings"))
+
+
+def is_service_centre(user) -> bool:
+    if user.is_zone_wide:
+        return True
+    if user.is_enterprise_user or user.department_id is None:
+        return False
+    return ServiceConfig.get().service_centre_id == user.department_id
+
+
+class Category(models.Model):
+    """A kind of request with its time limits in working days (card holders have their own, shorter ones)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    close_wd = models.PositiveSmallIntegerField(_("close within (working days)"))
+    card_close_wd = models.PositiveSmallIntegerField(_("card holders: close within (working days)"))
+    department = models.ForeignKey(
+        "core.Department", verbose_name=_("default department"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("request category")
+        verbose_name_plural = _("request categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceCard(VersionedModel):
+    """The 企业服务卡 of a key enterprise for a year, with its named service officer."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="service_cards",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.CharField(_("card number"), max_length=20)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service officer"),
+        on_delete=models.PROTECT,
+        related_name="service_cards",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "number"]
+        verbose_name = _("service card")
+        verbose_name_plural = _("service cards")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="card_one_per_year"),
+            models.UniqueConstraint(fields=["year", "number"], name="card_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.number}"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Enterprise portal")
+    VISIT = "visit", _("Officer's visit")
+    HOTLINE = "hotline", _("12345 hotline")
+    CARD = "card", _("Service card")
+
+
+class RequestState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ACCEPTED = "accepted", _("Being handled")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", pgettext_lazy("request", "Closed")
+    REVISITED = "revisited", _("Revisited")
+
+
+def _request_scope(user, action: str, prefix: str = "") -> Q | None:
+    """The service centre and leaders see every request; a department what is dispatched to it (lead or co);
+    an officer their card holders'; an enterprise user their own enterprise's."""
+    if is_service_centre(user):
+        return None
+    if user.is_enterprise_user:
+        return Q(**{f"{prefix}enterprise__accounts__user": user})
+    if user.department_id is None:
+        return Q(pk__in=[])
+    q = Q(**{f"{prefix}department_id": user.department_id}) | Q(**{f"{prefix}officer": user})
+    if action in {"view", "export"}:
+        q |= Q(
+            **{
+                f"{prefix}pk__in": Request.co_departments.through.objects.filter(
+                    department_id=user.department_id
+                ).values("request_id")
+            }
+        )
+    return q
+
+
+class Request(VersionedModel):
+    """An enterprise's request (诉求), from intake to the service centre's revisit."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="requests"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("request"))
+    contact = models.CharField(_("contact"), max_length=60, blank=True)
+    card = models.ForeignKey(
+        ServiceCard,
+        verbose_name=_("service card"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+    )
+    visit = models.ForeignKey(
+        "Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+    )
+    department = models.ForeignKey(
+        "core.Department", verbose_name=_("lead department"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="service_requests",
+    )  # fmt: skip
+    co_departments = models.ManyToManyField(
+        "core.Department", verbose_name=_("co-departments"), blank=True, related_name="co_service_requests"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("service officer"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="service_requests",
+    )  # fmt: skip
+    state = models.CharField(
+        _("state"), max_length=12, choices=RequestState.choices, default=RequestState.RECEIVED, db_index=True
+    )
+    received_on = models.DateField(_("received on"))
+    limit_wd = models.PositiveSmallIntegerField(_("time limit (working days)"))
+    due_on = models.DateField(_("due on"))
+    first_response_due = models.DateField(_("first response due"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    revisit_note = models.TextField(_("revisit"), blank=True)
+    reopened = models.PositiveSmallIntegerField(_("times re-opened"), default=0)
+    escalated = models.BooleanField(_("escalated to leaders"), default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        indexes = [models.Index(fields=["state", "due_on"]), models.Index(fields=["department", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        return _request_scope(user, action)
+
+
+class RequestEvent(models.Model):
+    """Append-only timeline of a request."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "at", "pk"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.action}"
+
+
+class Visit(VersionedModel):
+    """A visit to an enterprise (走访): who went, what was discussed, which requests it raised."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="visits",
+    )
+    on = models.DateField(_("date"))
+    officials = models.CharField(_("officials"), max_length=200)
+    topics = models.TextField(_("topics"))
+    department = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("department"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.enterprise_id}"
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        if is_service_centre(user):
+            return None
+        if user.is_enterprise_user:
+            return Q(enterprise__accounts__user=user)
+        return Q(department_id=user.department_id) | Q(enterprise__owner_id=user.department_id)
+
+
+class Level(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    BASIC = 3, _("Basically satisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+BAD_REASONS = [
+    "整体满意度",
+    "办事效率",
+    "服务水平",
+    "服务态度",
+    "办事指南精确度",
+    "办事便捷度",
+]  # spec §2, offline + online
+
+
+class Rating(models.Model):
+    """One real-name rating of a closed request or an approval item; a follow-up rating after a 差评 case points at
+    the case."""
+
+    request = models.ForeignKey(
+        Request, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings"
+    )
+    item = models.ForeignKey(
+        "projects.ItemInstance", verbose_name=_("approval item"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="ratings",
+    )  # fmt: skip
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="ratings")
+    department = models.ForeignKey(
+        "core.Department", null=True, on_delete=models.SET_NULL, related_name="ratings"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ratings_received",
+    )
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings_given"
+    )
+    level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    text = models.TextField(_("comment"), blank=True)
+    content_version = models.CharField(max_length=10, default="2020")
+    on = models.DateField(_("date"))
+    followup_of = models.OneToOneField(
+        "BadRatingCase", null=True, blank=True, on_delete=models.CASCADE, related_name="followup"
+    )
+    excluded = models.BooleanField(_("left out of the statistics"), default=False)
+    exclusion_reason = models.CharField(_("why left out"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=5), name="rating_level_range"),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(followup_of__isnull=True) & Q(request__isnull=False),
+                name="rating_one_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(followup_of__isnull=True) & Q(item__isnull=False),
+                name="rating_one_per_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.on}"
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        if is_service_centre(user):
+            return None
+        if user.is_enterprise_user:
+            return Q(enterprise__accounts__user=user)
+        return Q(department_id=user.department_id) | Q(officer=user)
+
+
+class CaseState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ASSIGNED = "assigned", _("Assigned")
+    VERIFYING = "verifying", _("Verifying")
+    RECTIFYING = "rectifying", _("Rectifying")
+    EXPLAINED = "explained", _("Explained")
+    APPEALED = "appealed", _("Appealed")
+    UPHELD = "upheld", _("Appeal upheld")
+    FEEDBACK = "feedback", _("Feedback sent")
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
+
+
+class BadRatingCase(VersionedModel):
+    """The handling of one 差评 (spec §4.3) with each step's deadline in working days."""
+
+    class Kind(models.TextChoices):
+        SIMPLE = "simple", _("Fix at once (立行立改)")
+        COMPLEX = "complex", _("Rectify by a deadline (限期整改)")
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="case")
+    department = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="rating_cases",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=CaseState.choices, default=CaseState.RECEIVED, db_index=True
+    )
+    received_on = models.DateField(_("received on"))
+    contact_due = models.DateField(_("contact due"))
+    contact_on = models.DateField(_("contacted on"), null=True, blank=True)
+    contact_method = models.CharField(_("contact method"), max_length=40, blank=True)
+    verify_due = models.DateField(_("verification due"), null=True, blank=True)
+    kind = models.CharField(_("classification"), max_length=10, choices=Kind.choices, blank=True)
+    rectify_due = models.DateField(_("rectification due"), null=True, blank=True)
+    measures = models.TextField(_("rectification measures"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="rating-cases/%Y/", blank=True)
+    done_on = models.DateField(_("rectified on"), null=True, blank=True)
+    feedback_due = models.DateField(_("feedback due"), null=True, blank=True)
+    feedback_on = models.DateField(_("feedback sent on"), null=True, blank=True)
+    feedback = models.TextField(_("feedback to the rater"), blank=True)
+    followup_due = models.DateField(_("follow-up rating due"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    appeal_grounds = models.TextField(_("appeal grounds"), blank=True)
+    appeal_on = models.DateField(_("appealed on"), null=True, blank=True)
+    appeal_due = models.DateField(_("appeal decision due"), null=True, blank=True)
+    appeal_decision = models.TextField(_("appeal decision"), blank=True)
+    appeal_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appeal_decided_on = models.DateField(_("appeal decided on"), null=True, blank=True)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("bad-rating case")
+        verbose_name_plural = _("bad-rating cases")
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.state}"
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        if is_service_centre(user):
+            return None
+        if user.is_enterprise_user:
+            return (
+                Q(rating__enterprise__accounts__user=user) if action in {"view", "export"} else Q(pk__in=[])
+            )
+        return Q(department_id=user.department_id)
+
+
+class CaseEvent(models.Model):
+    case = models.ForeignKey(BadRatingCase, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    on = models.DateField()
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"

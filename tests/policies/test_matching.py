@@ -1,0 +1,122 @@
+"""Matching stored clauses against the registry: eligible / data missing / not eligible with the explanation,
+a rule refused before it is stored, applications and their review, the 免申即享 list approved in bulk and
+disbursed, and each policy's figures."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from parkos.core.exceptions import Forbidden, Invalid
+from parkos.policies import selectors, services
+from parkos.policies.models import Application, Eligibility, Grant
+from tests.factories import AnnualIndicatorFactory, EnterpriseFactory, enterprise_user
+
+pytestmark = pytest.mark.django_db
+
+RULE = {
+    "all": [
+        {"field": "is_high_tech", "op": "eq", "value": True},
+        {"field": "rd_expense", "op": "gte", "value": 500},
+    ]
+}
+
+
+@pytest.fixture
+def zone(admin, dept_a):
+    a = EnterpriseFactory(name="甲高新", is_high_tech=True, owner=dept_a)
+    b = EnterpriseFactory(name="乙高新", is_high_tech=True, owner=dept_a)
+    c = EnterpriseFactory(name="丙普通", is_high_tech=False, owner=dept_a)
+    d = EnterpriseFactory(name="丁缺数", is_high_tech=True, owner=dept_a)
+    AnnualIndicatorFactory(enterprise=a, year=2025, rd_expense=Decimal(800), revenue=Decimal(10000))
+    AnnualIndicatorFactory(enterprise=b, year=2025, rd_expense=Decimal(300), revenue=Decimal(9000))
+    AnnualIndicatorFactory(enterprise=c, year=2025, rd_expense=Decimal(900), revenue=Decimal(5000))
+    AnnualIndicatorFactory(enterprise=d, year=2025, rd_expense=None, revenue=Decimal(5000))
+    policy = services.policy_save(user=admin, data={
+        "title": "长沙经开区研发投入奖补办法", "issuer": "长沙经开区管委会", "level": "zone", "doc_number": "长经开管发〔2026〕3号",
+        "valid_from": dt.date(2026, 1, 1), "department": dept_a,
+    })  # fmt: skip
+    clause = services.clause_save(user=admin, policy_id=policy.pk, data={
+        "number": "第三条", "title": "研发投入奖补", "rule": RULE, "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50},
+    })  # fmt: skip
+    return {"a": a, "b": b, "c": c, "d": d, "policy": policy, "clause": clause}
+
+
+def test_match_stores_eligible_and_missing_with_amounts(zone):
+    counts = services.match_all(year=2025)
+    assert (counts["eligible"], counts["unknown"], counts["new"]) == (1, 1, 1)
+    rows = {e.enterprise.name: (e.status, e.amount) for e in Eligibility.objects.select_related("enterprise")}
+    assert rows == {"甲高新": ("eligible", Decimal("50.00")), "丁缺数": ("unknown", None)}
+    assert services.match_all(year=2025)["new"] == 0  # nothing newly eligible the second time
+
+
+def test_explanations_met_not_met_missing(zone):
+    c = zone["clause"]
+    ok = selectors.explain_for(clause=c, enterprise_id=zone["a"].pk, year=2025)
+    assert (ok["status"], ok["amount"], ok["support_text"]) == (
+        "eligible",
+        50.0,
+        "按2025年研发经费的10%给予支持，最高50万元",
+    )
+    assert [(x["status"], x["actual"]) for x in ok["conditions"]] == [("met", "是"), ("met", "800万元")]
+    no = selectors.explain_for(clause=c, enterprise_id=zone["b"].pk, year=2025)
+    assert (no["status"], no["conditions"][1]["status"], no["conditions"][1]["actual"]) == (
+        "not_eligible",
+        "not_met",
+        "300万元",
+    )
+    miss = selectors.explain_for(clause=c, enterprise_id=zone["d"].pk, year=2025)
+    assert (miss["status"], miss["conditions"][1]["missing"]) == ("unknown", "2025年研发经费")
+
+
+def test_a_rule_outside_the_format_is_refused(zone, admin):
+    with pytest.raises(Invalid, match="未知字段"):
+        services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
+            "number": "第四条", "title": "x", "rule": {"field": "__import__('os')", "op": "eq", "value": 1}})  # fmt: skip
+
+
+def test_apply_review_and_grant(zone, dept_a):
+    services.match_all(year=2025)
+    qiye = enterprise_user(zone["a"], "qiye_a2")
+    app = services.apply(
+        user=qiye, clause_id=zone["clause"].pk, enterprise_id=zone["a"].pk, amount=Decimal(50)
+    )
+    with pytest.raises(Invalid):
+        services.apply(user=qiye, clause_id=zone["clause"].pk, enterprise_id=zone["a"].pk, amount=Decimal(50))
+    with pytest.raises(Forbidden):
+        services.apply(user=qiye, clause_id=zone["clause"].pk, enterprise_id=zone["b"].pk, amount=Decimal(50))
+    from tests.factories import UserFactory
+
+    staff = UserFactory(username="keji", department=dept_a)
+    services.review(user=staff, pk=app.pk, approve=True, amount=Decimal(45))
+    g = Grant.objects.get()
+    assert (Application.objects.get().state, g.amount, g.state) == ("approved", Decimal(45), "approved")
+    services.disburse(user=staff, pk=g.pk, on=dt.date(2026, 6, 30), voucher="CZ2026-0618")
+    figures = selectors.policy_figures([zone["policy"].pk])[zone["policy"].pk]
+    assert figures == {"eligible": 1, "applied": 1, "granted": 1, "disbursed": Decimal(45)}
+
+
+def test_auto_grant_list_approved_in_bulk(zone, admin):
+    auto = services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
+        "number": "第五条", "title": "高企认定奖励（免申即享）", "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+        "support": {"type": "fixed", "amount": 20}, "auto_grant": True,
+    })  # fmt: skip
+    assert services.grant_list(user=admin, clause_id=auto.pk, year=2025) == 3
+    assert services.grant_list(user=admin, clause_id=auto.pk, year=2025) == 0
+    ids = list(Grant.objects.filter(clause=auto).values_list("pk", flat=True))
+    assert services.grants_approve(user=admin, ids=ids) == 3
+    assert set(Grant.objects.filter(clause=auto).values_list("amount", "state")) == {
+        (Decimal(20), "approved")
+    }
+    qiye = enterprise_user(zone["a"], "qiye_a3")
+    with pytest.raises(Invalid, match="免申即享"):
+        services.apply(user=qiye, clause_id=auto.pk, enterprise_id=zone["a"].pk, amount=Decimal(20))
+
+
+def test_enterprise_user_sees_only_their_matches(zone):
+    services.match_all(year=2025)
+    qa, qd = enterprise_user(zone["a"], "qa"), enterprise_user(zone["d"], "qd")
+    assert [m["status"] for m in selectors.enterprise_matches(user=qa, enterprise_id=zone["a"].pk)] == [
+        "eligible"
+    ]
+    assert selectors.enterprise_matches(user=qd, enterprise_id=zone["a"].pk) == []
