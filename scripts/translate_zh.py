@@ -571,12 +571,12 @@ def main() -> int:
     from zh_investment import CONTEXT as CONTEXT_INVESTMENT
     from zh_investment import PLURALS as PLURALS_INVESTMENT
     from zh_investment import ZH as ZH_INVESTMENT
-    from zh_services import CONTEXT as CONTEXT_SERVICES
-    from zh_services import PLURALS as PLURALS_SERVICES
-    from zh_services import ZH as ZH_SERVICES
     from zh_projects import CONTEXT as CONTEXT_PROJECTS
     from zh_projects import PLURALS as PLURALS_PROJECTS
     from zh_projects import ZH as ZH_PROJECTS
+    from zh_services import CONTEXT as CONTEXT_SERVICES
+    from zh_services import PLURALS as PLURALS_SERVICES
+    from zh_services import ZH as ZH_SERVICES
     from zh_workplan import CONTEXT as CONTEXT_WORKPLAN
     from zh_workplan import PLURALS as PLURALS_WORKPLAN
     from zh_workplan import ZH as ZH_WORKPLAN
