@@ -472,7 +472,9 @@ def _users(depts, first_enterprise) -> list[tuple[str, str, str]]:
         user.save()
         note = ""
         if role == Role.ENTERPRISE and first_enterprise is not None:
-            EnterpriseAccount.objects.update_or_create(user=user, defaults={"enterprise": first_enterprise})
+            EnterpriseAccount.objects.update_or_create(
+                user=user, defaults={"enterprise": first_enterprise, "is_manager": True}
+            )
             note = first_enterprise.name
         out.append((username, str(role.label), note or (by_code[dept].name if dept else "")))
     return out

@@ -20,6 +20,8 @@ urlpatterns = [
     path("workplan/", include("parkos.workplan.urls")),
     path("investment/", include("parkos.investment.urls")),
     path("chains/", include("parkos.chains.urls")),
+    path("services/", include("parkos.services.urls")),
+    path("policies/", include("parkos.policies.urls")),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),
     path("imports/<int:pk>/", core.import_run_detail, name="import_run"),

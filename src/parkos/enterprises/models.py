@@ -175,6 +175,11 @@ class EnterpriseAccount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_account"
     )
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="accounts")
+    # the enterprise's verified contact, set by the administration; invites the enterprise's other users
+    is_manager = models.BooleanField(_("verified contact (invites colleagues)"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("enterprise account")

@@ -22,7 +22,7 @@ class Policy(VersionedModel):
         CITY = "city", _("Municipal")
         ZONE = "zone", _("Zone")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("policy title"), max_length=200)
     issuer = models.CharField(_("issuer"), max_length=120)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.ZONE)
     doc_number = models.CharField(_("document number"), max_length=80, blank=True)
@@ -51,7 +51,7 @@ class Clause(VersionedModel):
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="clauses")
     number = models.CharField(_("article"), max_length=20)
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("clause title"), max_length=120)
     text = models.TextField(_("text"), blank=True)
     rule = models.JSONField(_("eligibility rule"))
     support = models.JSONField(_("support"), null=True, blank=True)

@@ -162,7 +162,7 @@ def _request_scope(user, action: str, prefix: str = "") -> Q | None:
 class Request(VersionedModel):
     """An enterprise's request (诉求), from intake to the service centre's revisit."""
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(_("request number"), max_length=20, unique=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),
@@ -173,7 +173,7 @@ class Request(VersionedModel):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="requests"
     )
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("request title"), max_length=120)
     text = models.TextField(_("request"))
     contact = models.CharField(_("contact"), max_length=60, blank=True)
     card = models.ForeignKey(
@@ -353,6 +353,7 @@ class Rating(models.Model):
     excluded = models.BooleanField(_("left out of the statistics"), default=False)
     exclusion_reason = models.CharField(_("why left out"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-on", "-pk"]

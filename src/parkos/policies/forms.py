@@ -1,0 +1,83 @@
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.forms import style_widgets
+
+from .models import Clause, Policy
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PolicyForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Policy
+        fields = ["title", "issuer", "level", "doc_number", "valid_from", "valid_to", "department", "summary"]
+        widgets = {"valid_from": DATE, "valid_to": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class JSONText(forms.CharField):
+    """JSON typed as text: parsed here, checked against the rule format by the service (never executed)."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "class": "form-control font-monospace"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("Not valid JSON: %(err)s") % {"err": exc}) from None
+
+    def prepare_value(self, value):
+        return (
+            value
+            if isinstance(value, str)
+            else json.dumps(value, ensure_ascii=False, indent=1)
+            if value
+            else ""
+        )
+
+
+class ClauseForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    rule = JSONText(
+        label=_("eligibility rule"),
+        help_text=_('e.g. {"all": [{"field": "is_high_tech", "op": "eq", "value": true}]}'),
+    )
+    support = JSONText(
+        label=_("support"),
+        required=False,
+        help_text=_(
+            '{"type": "fixed", "amount": 20} or {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50}'
+        ),
+    )
+
+    class Meta:
+        model = Clause
+        fields = ["number", "title", "text", "rule", "support", "auto_grant", "active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ApplyForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("amount applied for (10k yuan)"), max_digits=14, decimal_places=2, min_value=0
+    )
+    materials = forms.FileField(label=_("materials"), required=False)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

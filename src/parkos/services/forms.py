@@ -1,0 +1,137 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.forms import style_widgets
+from parkos.core.models import Department, Role, User
+from parkos.enterprises.models import Enterprise
+
+from .models import BAD_REASONS, BadRatingCase, Category, Channel, Level
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class Styled(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+def staff_users():
+    return User.objects.filter(is_active=True, role__in=[Role.DEPT_STAFF, Role.DEPT_ADMIN]).order_by(
+        "department__code", "username"
+    )
+
+
+class RequestForm(Styled):
+    enterprise_uscc = forms.CharField(label=_("Enterprise (USCC)"), max_length=18, required=False)
+    channel = forms.ChoiceField(
+        label=_("channel"),
+        choices=[c for c in Channel.choices if c[0] != Channel.CARD],
+        initial=Channel.VISIT,
+        required=False,
+    )
+    category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.all())
+    title = forms.CharField(label=_("request title"), max_length=120)
+    text = forms.CharField(label=_("request"), widget=forms.Textarea(attrs={"rows": 4}))
+    contact = forms.CharField(label=_("contact"), max_length=60, required=False)
+
+    def __init__(self, *args, enterprise_user: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if enterprise_user:
+            del self.fields["enterprise_uscc"]
+            del self.fields["channel"]
+
+    def clean_enterprise_uscc(self):
+        code = self.cleaned_data.get("enterprise_uscc", "").strip().upper()
+        ent = Enterprise.objects.filter(uscc=code).first() if code else None
+        if ent is None:
+            raise forms.ValidationError(_("No enterprise with this USCC in the registry."))
+        return ent
+
+
+class DispatchForm(Styled):
+    department = forms.ModelChoiceField(label=_("lead department"), queryset=Department.objects.all())
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("co-departments"), queryset=Department.objects.all(), required=False
+    )
+    officer = forms.ModelChoiceField(label=_("service officer"), queryset=User.objects.none(), required=False)
+    note = forms.CharField(label=_("note"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = staff_users()
+
+
+class NoteForm(Styled):
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RevisitForm(Styled):
+    satisfied = forms.TypedChoiceField(
+        label=_("the enterprise is"),
+        choices=[("1", _("Satisfied")), ("0", _("Dissatisfied"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("revisit"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RateForm(Styled):
+    level = forms.TypedChoiceField(
+        label=_("rating"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
+    )
+    reasons = forms.MultipleChoiceField(
+        label=_("reasons (for a bad rating)"),
+        choices=[(r, r) for r in BAD_REASONS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    text = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class VisitForm(Styled):
+    enterprise_uscc = forms.CharField(label=_("Enterprise (USCC)"), max_length=18)
+    on = forms.DateField(label=_("date"), widget=DATE)
+    officials = forms.CharField(label=_("officials"), max_length=200)
+    topics = forms.CharField(label=_("topics"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    clean_enterprise_uscc = RequestForm.clean_enterprise_uscc
+
+
+class CardForm(Styled):
+    enterprise_uscc = forms.CharField(label=_("Enterprise (USCC)"), max_length=18)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    officer = forms.ModelChoiceField(label=_("service officer"), queryset=User.objects.none())
+    number = forms.CharField(
+        label=_("card number"), max_length=20, required=False, help_text=_("empty: the next number")
+    )
+
+    clean_enterprise_uscc = RequestForm.clean_enterprise_uscc
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = staff_users()
+
+
+class CaseActionForm(Styled):
+    action = forms.CharField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("date"), widget=DATE, required=False)
+    method = forms.CharField(label=_("contact method"), max_length=40, required=False)
+    kind = forms.ChoiceField(
+        label=_("classification"), choices=[("", "—"), *BadRatingCase.Kind.choices], required=False
+    )
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evidence = forms.FileField(label=_("evidence"), required=False)
+    level = forms.TypedChoiceField(
+        label=_("follow-up rating"),
+        choices=[("", "—"), *Level.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class InviteForm(Styled):
+    username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]+$", max_length=150)
+    display_name = forms.CharField(label=_("display name"), max_length=60)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
