@@ -84,7 +84,9 @@ def test_another_enterprises_request_is_404(client, desk):
     other = enterprise_user(EnterpriseFactory(name="别家"), "qiye2")
     client.force_login(other)
     assert client.get(reverse("services:request", args=[r.pk])).status_code == 404
-    assert client.post(reverse("services:act", args=[r.pk]), {"action": "rate", "level": 5}).status_code == 404
+    assert (
+        client.post(reverse("services:act", args=[r.pk]), {"action": "rate", "level": 5}).status_code == 404
+    )
     page = client.get(reverse("services:requests")).content.decode()
     assert r.number not in page
     assert client.get(f"/api/v1/services/requests/{r.pk}").status_code == 404
@@ -93,34 +95,58 @@ def test_another_enterprises_request_is_404(client, desk):
 def test_enterprise_submits_on_the_portal_and_invites_a_colleague(client, desk):
     client.force_login(desk["qiye"])
     cat = Category.objects.get(code="consult")
-    r = client.post(reverse("services:create"), {"category": cat.pk, "title": "政策咨询", "text": "高企认定的条件"})
+    r = client.post(
+        reverse("services:create"), {"category": cat.pk, "title": "政策咨询", "text": "高企认定的条件"}
+    )
     req = Request.objects.get()
     assert r.status_code == 302
     assert (req.enterprise, req.channel, req.submitted_by) == (desk["ent"], "portal", desk["qiye"])
     from parkos.enterprises.models import EnterpriseAccount
 
     EnterpriseAccount.objects.filter(user=desk["qiye"]).update(is_manager=True)
-    client.post(reverse("services:colleagues"), {"username": "caiwu", "display_name": "财务张", "password": "Caiwu-2026-pass"})
+    client.post(
+        reverse("services:colleagues"),
+        {"username": "caiwu", "display_name": "财务张", "password": "Caiwu-2026-pass"},
+    )
     acc = EnterpriseAccount.objects.get(user__username="caiwu")
     assert (acc.enterprise, acc.invited_by, acc.is_manager) == (desk["ent"], desk["qiye"], False)
     client.force_login(acc.user)
-    assert client.get(reverse("services:request", args=[req.pk])).status_code == 200  # a colleague sees the enterprise's requests
-    r = client.post(reverse("services:colleagues"), {"username": "x2", "display_name": "x", "password": "Caiwu-2026-pass"})
+    assert (
+        client.get(reverse("services:request", args=[req.pk])).status_code == 200
+    )  # a colleague sees the enterprise's requests
+    r = client.post(
+        reverse("services:colleagues"), {"username": "x2", "display_name": "x", "password": "Caiwu-2026-pass"}
+    )
     assert r.status_code == 200  # refused: only the verified contact invites
     assert not EnterpriseAccount.objects.filter(user__username="x2").exists()
 
 
 def test_policy_pages_and_the_enterprise_sees_why(client, desk, admin):
-    p = policy_services.policy_save(user=admin, data={"title": "研发奖补", "issuer": "管委会", "valid_from": dt.date(2026, 1, 1), "department": desk["dept"]})
+    p = policy_services.policy_save(
+        user=admin,
+        data={
+            "title": "研发奖补",
+            "issuer": "管委会",
+            "valid_from": dt.date(2026, 1, 1),
+            "department": desk["dept"],
+        },
+    )
     c = policy_services.clause_save(user=admin, policy_id=p.pk, data={
         "number": "第一条", "title": "研发投入奖补", "rule": {"all": [{"field": "is_high_tech", "op": "eq", "value": True},
                                                                  {"field": "rd_expense", "op": "gte", "value": 500}]},
         "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50}})  # fmt: skip
     client.force_login(admin)
     client.post(reverse("policies:match"))
-    for url in [reverse("policies:detail", args=[p.pk]), reverse("policies:clause", args=[c.pk]), reverse("policies:clause_edit", args=[c.pk])]:
+    for url in [
+        reverse("policies:detail", args=[p.pk]),
+        reverse("policies:clause", args=[c.pk]),
+        reverse("policies:clause_edit", args=[c.pk]),
+    ]:
         assert client.get(url).status_code == 200, url
-    r = client.post(reverse("policies:clause_edit", args=[c.pk]), {"number": "第一条", "title": "x", "rule": "not json", "active": "on"})
+    r = client.post(
+        reverse("policies:clause_edit", args=[c.pk]),
+        {"number": "第一条", "title": "x", "rule": "not json", "active": "on"},
+    )
     assert "JSON" in r.content.decode()
     client.force_login(desk["qiye"])
     page = client.get(reverse("policies:mine")).content.decode()

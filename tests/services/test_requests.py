@@ -185,3 +185,23 @@ def test_rating_window_and_scope(desk):
             title="x",
             text="y",
         )
+
+
+def test_hotline_export_import_is_checked_whole_and_not_repeated(desk, tmp_path):
+    from parkos.core.imports import import_file
+    from tests.xlsx import write_xlsx
+
+    head = ["工单编号", "来电日期", "企业名称", "统一社会信用代码", "诉求类别", "诉求标题", "诉求内容"]
+    good = ["HX001", D("2026-09-30"), desk["ent"].name, "", "办事求助", "道路积水", "厂区门口积水"]
+    f = write_xlsx(tmp_path / "h.xlsx", head, [good, ["HX002", D("2026-09-30"), "不存在的公司", "", "办事求助", "x", "y"],
+                                               ["HX003", D("2026-09-30"), desk["ent"].name, "", "闲聊", "x", "y"]])  # fmt: skip
+    rep = import_file(kind="hotline-requests", source=str(f), user=desk["centre"])
+    assert not rep.ok
+    assert {(e["row"], e["column"]) for e in rep.errors} == {(3, "企业名称"), (4, "诉求类别")}
+    assert not Request.objects.exists()
+    f = write_xlsx(tmp_path / "h2.xlsx", head, [good])
+    assert import_file(kind="hotline-requests", source=str(f), user=desk["centre"]).created == 1
+    r = Request.objects.get()
+    assert (r.channel, r.due_on) == ("hotline", D("2026-10-27"))
+    rep = import_file(kind="hotline-requests", source=str(f), user=desk["centre"])
+    assert rep.errors[0]["message"] == "该工单已导入过"

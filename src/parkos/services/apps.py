@@ -6,3 +6,6 @@ class ServicesConfig(AppConfig):
     name = "parkos.services"
     label = "services"
     verbose_name = _("Enterprise services")
+
+    def ready(self) -> None:
+        from . import imports  # noqa: F401  (registers the hotline importer)
