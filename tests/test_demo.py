@@ -134,3 +134,29 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
     assert decided.meeting.status == JointMeeting.Status.HELD
     assert decided.shares
     assert Conflict.objects.filter(status="open", meeting__status="planned").count() == 1
+
+
+def test_demo_services_have_requests_cases_in_every_state_and_twenty_policies(db):
+    from parkos.policies.models import Application, Eligibility, Grant, Policy
+    from parkos.services.models import BadRatingCase, Rating, Request, ServiceCard
+
+    result = demo_build(enterprises=500, seed=7, months=0, services=True)
+    assert result.requests >= 200
+    assert Policy.objects.count() == result.policies == 20
+    assert {"received", "accepted", "revisited"} <= set(Request.objects.values_list("state", flat=True))
+    assert set(BadRatingCase.objects.values_list("state", flat=True)) == {
+        "assigned",
+        "verifying",
+        "rectifying",
+        "explained",
+        "feedback",
+        "appealed",
+        "upheld",
+        "closed",
+    }
+    assert Rating.objects.filter(excluded=True).exists()
+    assert ServiceCard.objects.count() == 30
+    assert Request.objects.filter(channel="card").exists()
+    assert Eligibility.objects.filter(status="eligible").exists()
+    assert {"approved", "disbursed", "proposed"} <= set(Grant.objects.values_list("state", flat=True))
+    assert {"approved", "rejected", "submitted"} <= set(Application.objects.values_list("state", flat=True))

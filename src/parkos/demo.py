@@ -138,6 +138,8 @@ class DemoResult:
     projects: int = 0
     plans: int = 0
     leads: int = 0
+    requests: int = 0
+    policies: int = 0
 
 
 def _org_code(body: str) -> str:
@@ -170,6 +172,7 @@ def demo_build(
     projects: int = 0,
     workplan: bool = False,
     investment: bool = False,
+    services: bool = False,
 ) -> DemoResult:
     """Build the demo zone into an empty database (raises if enterprises already exist)."""
     if Enterprise.objects.exists():
@@ -227,7 +230,30 @@ def demo_build(
 
         leads = build_investment(rng=np.random.default_rng(seed + 3), today=projects_today,
                                  admin=User.objects.get(username="admin"))["leads"]  # fmt: skip
-    return DemoResult(len(ents), len(land), len(annual), len(monthly), users, runs, n_projects, plans, leads)
+    requests = policies = 0
+    if services:
+        from parkos.services.demo import build_policies, build_services
+
+        admin = User.objects.get(username="admin")
+        requests = build_services(rng=np.random.default_rng(seed + 4), today=projects_today, admin=admin)[
+            "requests"
+        ]
+        policies = build_policies(rng=np.random.default_rng(seed + 5), today=projects_today, admin=admin)[
+            "policies"
+        ]
+    return DemoResult(
+        len(ents),
+        len(land),
+        len(annual),
+        len(monthly),
+        users,
+        runs,
+        n_projects,
+        plans,
+        leads,
+        requests,
+        policies,
+    )
 
 
 def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:

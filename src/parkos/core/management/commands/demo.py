@@ -48,12 +48,14 @@ class Command(BaseCommand):
             projects=opts["projects"],
             workplan=True,
             investment=True,
+            services=True,
         )
         self.stdout.write(
             f"Demo zone built in {time.perf_counter() - t0:.1f}s: {result.enterprises} enterprises, "
             f"{result.land} land parcels, {result.annual} annual and {result.monthly} monthly indicator rows, "
             f"{result.runs} evaluated years, {result.projects} key projects, {result.plans} supervised work plans, "
-            f"{result.leads} investment leads on 4 industry chains."
+            f"{result.leads} investment leads on 4 industry chains, {result.requests} enterprise requests, "
+            f"{result.policies} support policies."
         )
         self._logins(result.users)
 
