@@ -315,6 +315,10 @@ ZH = {
     "Service card issued.": "服务卡已发放。",
     "Account opened; give your colleague the user name and password.": "账号已开通，请将用户名和密码告知同事。",
     "Not yet closed": "未办结",
+    "Approvals to rate": "待评价的审批事项",
+    "Service desk settings": "企业服务设置",
+    "Request categories and time limits (working days)": "诉求类别与办理时限（工作日）",
+    "Time limits and windows": "时限与评价期限",
     "Only the service centre imports hotline tickets.": "只有企业服务中心可以导入热线工单。",
     "no such enterprise in the registry (by USCC or exact name)": "企业库中没有该企业（按信用代码或全称查找）",
     "no request category “%(v)s”": "没有诉求类别“%(v)s”",
@@ -331,4 +335,7 @@ CONTEXT = {
     ("request", "Closed"): "已办结",
     ("case", "Closed"): "已办结",
 }
-PLURALS: dict[str, str] = {}
+PLURALS: dict[str, str] = {
+    "%(n)s enterprise has newly become eligible and not yet opened its policies page.": "有 %(n)s 家企业新符合条件，尚未查看政策页面。",
+    "%(n)s request": "共 %(n)s 条诉求",
+}

@@ -157,3 +157,81 @@ def test_policy_pages_and_the_enterprise_sees_why(client, desk, admin):
     from parkos.policies.models import Application
 
     assert Application.objects.get().enterprise == desk["ent"]
+
+
+def test_portal_rates_a_decided_approval_item_and_a_bad_one_opens_a_case(client, desk, catalogue_items):
+    item = catalogue_items
+    client.force_login(desk["qiye"])
+    page = client.get(reverse("services:requests")).content.decode()
+    assert 'id="items-to-rate"' in page
+    client.post(
+        reverse("services:rate_item", args=[item.pk]), {"level": 2, "reasons": "办事效率", "text": "等太久"}
+    )
+    from parkos.services.models import Rating
+
+    r = Rating.objects.get(item=item)
+    assert (r.level, r.department, r.case.state) == (2, item.department, "assigned")
+    assert 'id="items-to-rate"' not in client.get(reverse("services:requests")).content.decode()
+
+
+@pytest.fixture
+def catalogue_items(desk, admin):
+    from parkos.projects.catalogue import install_defaults
+    from parkos.projects.models import ItemInstance
+    from parkos.projects.services import approvals_start
+    from tests.factories import ProjectFactory
+
+    install_defaults()
+    p = ProjectFactory(investor=desk["ent"], lead_department=desk["dept"], registered_on=dt.date(2026, 1, 5))
+    approvals_start(user=admin, pk=p.pk)
+    it = ItemInstance.objects.filter(project=p).first()
+    ItemInstance.objects.filter(pk=it.pk).update(completed_on=dt.date.today(), state="granted")
+    return ItemInstance.objects.get(pk=it.pk)
+
+
+def test_settings_exports_and_the_daily_escalation(client, desk, admin):
+    from django.core.management import call_command
+
+    client.force_login(admin)
+    cat = Category.objects.get(code="consult")
+    client.post(
+        reverse("services:settings"),
+        {
+            "category": cat.pk,
+            "code": "consult",
+            "name": "政策咨询",
+            "close_wd": 4,
+            "card_close_wd": 2,
+            "order": 0,
+        },
+    )
+    assert Category.objects.get(pk=cat.pk).close_wd == 4
+    services.visit_log(
+        user=desk["centre"],
+        enterprise_id=desk["ent"].pk,
+        on=dt.date(2026, 3, 2),
+        officials="王局",
+        topics="用工",
+    )
+    services.card_issue(
+        user=desk["centre"], enterprise_id=desk["ent"].pk, year=2026, officer_id=desk["jfj"].pk
+    )
+    for url, first in [
+        (reverse("services:visits"), "日期"),
+        (reverse("services:cards") + "?year=2026", "卡号"),
+        (reverse("policies:list"), "政策名称"),
+    ]:
+        rows = read_xlsx(io.BytesIO(client.get(url + ("&" if "?" in url else "?") + "export=xlsx").content))
+        assert rows[0][0] == first, url
+    services.request_submit(
+        user=desk["qiye"],
+        enterprise_id=desk["ent"].pk,
+        category_id=cat.pk,
+        title="x",
+        text="y",
+        on=dt.date(2026, 9, 30),
+    )
+    out = io.StringIO()
+    call_command("services", "refresh", "--today", "2026-11-02", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert Request.objects.get().escalated

@@ -28,6 +28,15 @@ MATCH_SCHEMA = Schema(
 )  # fmt: skip
 
 
+POLICY_SCHEMA = Schema(
+    kind="policies", title="惠企政策库",
+    columns=[Column("title", "政策名称", text, width=36), Column("issuer", "发文单位", text, width=20), Column("doc_number", "文号", text, width=22),
+             Column("level", "层级", text), Column("valid_from", "生效日期", text), Column("clauses", "条款数", text),
+             Column("eligible", "符合条件企业", text), Column("applied", "申报数", text), Column("granted", "兑现数", text),
+             Column("disbursed", "已拨付(万元)", text)],
+)  # fmt: skip
+
+
 def _staff(request) -> None:
     if request.user.is_enterprise_user:
         raise Http404
@@ -43,7 +52,16 @@ def library_view(request: HttpRequest) -> HttpResponse:
     figures = selectors.policy_figures([p.pk for p in page])
     for p in page:
         p.figures = figures[p.pk]
-    return render(request, "policies/list.html", {"page": page, "q": q, "level": level, "levels": Policy.Level.choices,
+    if request.GET.get("export") == "xlsx":
+        figs = selectors.policy_figures(list(qs.values_list("pk", flat=True)))
+        recs = ({"title": p.title, "issuer": p.issuer, "doc_number": p.doc_number, "level": p.get_level_display(),
+                 "valid_from": p.valid_from.isoformat(), "clauses": p.n_clauses, **{k: (float(v) if k == "disbursed" else v) for k, v in figs[p.pk].items()}}
+                for p in qs)  # fmt: skip
+        return schema_export_response(POLICY_SCHEMA, recs, "policies.xlsx")
+    waiting = (
+        Eligibility.objects.filter(status="eligible", notified=False).values("enterprise").distinct().count()
+    )
+    return render(request, "policies/list.html", {"page": page, "q": q, "level": level, "levels": Policy.Level.choices, "waiting": waiting,
                                                   "can_edit": request.user.may("change")})  # fmt: skip
 
 
@@ -58,6 +76,9 @@ def mine_view(request: HttpRequest) -> HttpResponse:
     if ent is None:
         raise Http404
     matches = selectors.enterprise_matches(user=request.user, enterprise_id=ent.pk)
+    Eligibility.objects.filter(enterprise=ent, notified=False).update(
+        notified=True
+    )  # the portal is the notice
     applied = dict(
         Application.objects.filter(enterprise=ent)
         .exclude(state="withdrawn")

@@ -47,7 +47,9 @@ def build_services(*, rng: np.random.Generator, today: dt.date, admin: User) -> 
     cfg.service_centre = depts.get("QFZX")
     cfg.save()
     services.install_default_categories()
-    for cat in Category.objects.all():  # complaints and complex matters are dispatched by the service centre itself
+    for (
+        cat
+    ) in Category.objects.all():  # complaints and complex matters are dispatched by the service centre itself
         cat.department = depts.get(DEPTS[cat.code]) if cat.code in {"consult", "help", "suggestion"} else None
         cat.save()
     centre = User.objects.filter(username="qfzx_staff").first() or admin

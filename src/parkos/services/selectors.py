@@ -123,6 +123,22 @@ def request_detail(*, user, pk: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def items_to_rate(*, user) -> list:
+    """The enterprise's decided approval items still inside the rating window and not rated yet."""
+    from parkos.projects.models import ItemInstance
+
+    from .models import ServiceConfig
+
+    if not user.is_enterprise_user:
+        return []
+    since = timezone.localdate() - dt.timedelta(days=ServiceConfig.get().rating_window_days)
+    rated = Rating.objects.filter(item__isnull=False, followup_of__isnull=True).values("item_id")
+    return list(
+        ItemInstance.objects.restrict(user, "view").filter(completed_on__gte=since).exclude(pk__in=rated)
+        .select_related("item", "project", "department").order_by("-completed_on")[:50]
+    )  # fmt: skip
+
+
 def visit_list(*, user, q: str = ""):
     qs = (
         Visit.objects.restrict(user, "view")

@@ -382,6 +382,9 @@ def rate_item(
     if item.completed_on is None:
         raise Invalid(_("An approval item is rated once it is decided."))
     on = on or _today()
+    window = ServiceConfig.get().rating_window_days
+    if (on - item.completed_on).days > window:
+        raise Invalid(_("The rating window closed %(n)s days after the request was closed.") % {"n": window})
     if Rating.objects.filter(item=item, followup_of__isnull=True).exists():
         raise Invalid(_("This approval item has been rated."))
     return _rate(

@@ -15,4 +15,6 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_view, name="case"),
     path("public/", views.public_view, name="public"),
     path("colleagues/", views.colleagues_view, name="colleagues"),
+    path("settings/", views.settings_view, name="settings"),
+    path("items/<int:pk>/rate/", views.rate_item_view, name="rate_item"),
 ]

@@ -47,6 +47,12 @@ EXPORT = Schema(
              Column("state", "状态", text), Column("received_on", "受理日期", text), Column("due_on", "办结期限", text),
              Column("closed_on", "办结日期", text), Column("light", "亮灯", text)],
 )  # fmt: skip
+VISIT_SCHEMA = Schema(kind="visits", title="走访台账", columns=[
+    Column("on", "日期", text), Column("enterprise", "企业", text, width=30), Column("officials", "走访人员", text, width=24),
+    Column("topics", "走访内容", text, width=40), Column("requests", "收集诉求", text, width=24)])  # fmt: skip
+CARD_SCHEMA = Schema(kind="service-cards", title="企业服务卡", columns=[
+    Column("number", "卡号", text), Column("enterprise", "企业", text, width=30), Column("officer", "服务专员", text),
+    Column("department", "所在部门", text)])  # fmt: skip
 LIGHT_LABELS = {
     "green": gettext_lazy("on time"),
     "yellow": gettext_lazy("due soon"),
@@ -85,6 +91,7 @@ def request_list_view(request: HttpRequest) -> HttpResponse:
         "states": [("open", _("Not yet closed")), *RequestState.choices], "categories": Category.objects.all(),
         "departments": Department.objects.all(), "channels": Channel.choices, "light_labels": LIGHT_LABELS,
         "is_enterprise": request.user.is_enterprise_user, "is_centre": is_service_centre(request.user),
+        "items_to_rate": selectors.items_to_rate(user=request.user), "rate_form": RateForm(),
     }  # fmt: skip
     return render(request, "services/_requests.html" if is_htmx(request) else "services/requests.html", ctx)
 
@@ -177,6 +184,24 @@ def request_act_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("services:request", pk=pk)
 
 
+@login_required
+@require_POST
+def rate_item_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ParkOSError(_("Choose a rating from 1 to 5."))
+        d = form.cleaned_data
+        services.rate_item(
+            user=request.user, item_id=pk, level=d["level"], reasons=d["reasons"], text=d["text"]
+        )
+    except ParkOSError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("services:requests")
+
+
 # ---- visits and cards ------------------------------------------------------------------------------------------------
 @login_required
 def visits_view(request: HttpRequest) -> HttpResponse:
@@ -199,6 +224,10 @@ def visits_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Visit logged."))
             return redirect("services:visits")
     q = request.GET.get("q", "").strip()
+    if request.GET.get("export") == "xlsx":
+        recs = ({"on": v.on.isoformat(), "enterprise": v.enterprise.name, "officials": v.officials, "topics": v.topics,
+                 "requests": "、".join(r.number for r in v.requests.all())} for v in selectors.visit_list(user=request.user, q=q))  # fmt: skip
+        return schema_export_response(VISIT_SCHEMA, recs, "visits.xlsx")
     return render(
         request,
         "services/visits.html",
@@ -229,6 +258,10 @@ def cards_view(request: HttpRequest) -> HttpResponse:
             return redirect("services:cards")
     q = request.GET.get("q", "").strip()
     cards = selectors.card_list(user=request.user, year=year, q=q)
+    if request.GET.get("export") == "xlsx":
+        recs = ({"number": f"{c.year}-{c.number}", "enterprise": c.enterprise.name, "officer": str(c.officer),
+                 "department": c.officer.department.name if c.officer.department else ""} for c in cards)  # fmt: skip
+        return schema_export_response(CARD_SCHEMA, recs, f"service-cards-{year}.xlsx")
     return render(request, "services/cards.html", {"page": page_of(request, cards), "form": form, "year": year, "q": q,
                                                    "is_centre": is_service_centre(request.user)})  # fmt: skip
 
@@ -290,6 +323,48 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case, "actions": actions, "events": case.events.select_related("by"), "form": CaseActionForm(initial={"on": _today(), "version": case.version}),
         "due": selectors.step_due(case),
     })  # fmt: skip
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """Request categories with their time limits, and the desk's settings (service centre, 差评 limits, windows)."""
+    from django.forms import modelform_factory
+
+    from parkos.core.forms import style_widgets
+
+    from .models import ServiceConfig
+
+    if not request.user.may("configure"):
+        raise Http404
+    config_form = modelform_factory(ServiceConfig, exclude=[])
+    form = config_form(request.POST or None, instance=ServiceConfig.get())
+    if request.method == "POST":
+        try:
+            if "category" in request.POST:
+                data = {
+                    k: request.POST[k]
+                    for k in ("code", "name", "close_wd", "card_close_wd", "order")
+                    if k in request.POST
+                }
+                for k in ("close_wd", "card_close_wd", "order"):
+                    if k in data:
+                        data[k] = int(data[k])
+                dept = request.POST.get("department")
+                data["department"] = Department.objects.filter(pk=dept).first() if dept else None
+                pk = int(request.POST["category"]) if request.POST["category"].isdigit() else None
+                services.category_save(user=request.user, data=data, pk=pk)
+            elif form.is_valid():
+                services.config_update(user=request.user, data=form.cleaned_data)
+            else:
+                raise ParkOSError(_("Please correct the errors below."))
+        except (ParkOSError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("services:settings")
+    style_widgets(form)
+    return render(request, "services/settings.html", {"form": form, "categories": Category.objects.select_related("department"),
+                                                      "departments": Department.objects.all()})  # fmt: skip
 
 
 # ---- the enterprise's colleagues ---------------------------------------------------------------------------------------
