@@ -87,6 +87,9 @@ def test_request_rated_very_dissatisfied_rectified_and_followed_up(page, live_se
     page.locator("#submit").click()
     expect(page.locator("#request-state")).to_contain_text("已受理")
     req = Request.objects.get(title="厂区用电增容")
+    page.get_by_role(
+        "button", name="菜单"
+    ).click()  # the phone's menu holds the navigation and the log-out button
     logout(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 

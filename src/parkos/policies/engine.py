@@ -128,7 +128,7 @@ def _value_text(f: Field, v: Any) -> str:
     if f.kind == "choice":
         return f.choices.get(v, str(v))
     if f.kind == "number":
-        return f"{v:g}{f.unit}"
+        return f"{round(float(v), 2):g}{f.unit}"
     return str(v)
 
 

@@ -73,10 +73,16 @@ class ClauseForm(forms.ModelForm):
 
 class ApplyForm(forms.Form):
     amount = forms.DecimalField(
-        label=_("amount applied for (10k yuan)"), max_digits=14, decimal_places=2, min_value=0
+        label=_("amount applied for (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"placeholder": _("amount applied for (10k yuan)")}),
     )
     materials = forms.FileField(label=_("materials"), required=False)
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("note")})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
