@@ -235,3 +235,17 @@ def test_settings_exports_and_the_daily_escalation(client, desk, admin):
     call_command("services", "refresh", "--today", "2026-11-02", stdout=out)
     assert out.getvalue().startswith("1 ")
     assert Request.objects.get().escalated
+
+
+def test_the_first_enterprise_account_made_by_an_administrator_is_the_verified_contact(admin, desk):
+    from parkos.core.users import user_create
+    from parkos.enterprises.models import EnterpriseAccount
+
+    ent = EnterpriseFactory(name="新企业")
+    u1 = user_create(
+        actor=admin, data={"username": "new1", "role": "enterprise"}, password="Xin-qiye-2026", enterprise=ent
+    )
+    u2 = user_create(
+        actor=admin, data={"username": "new2", "role": "enterprise"}, password="Xin-qiye-2026", enterprise=ent
+    )
+    assert [EnterpriseAccount.objects.get(user=u).is_manager for u in (u1, u2)] == [True, False]

@@ -78,23 +78,30 @@ def _check(actor: User, user: User, enterprise) -> None:
         user.department = None
 
 
-def _link_enterprise(user: User, enterprise) -> None:
+def link_enterprise(user: User, enterprise, invited_by: User | None = None) -> None:
+    """An enterprise user's link to their enterprise; the enterprise's first account is its verified contact."""
     from parkos.enterprises.models import EnterpriseAccount
 
     if user.role == Role.ENTERPRISE:
-        EnterpriseAccount.objects.update_or_create(user=user, defaults={"enterprise": enterprise})
+        first = not EnterpriseAccount.objects.filter(enterprise=enterprise).exclude(user=user).exists()
+        EnterpriseAccount.objects.update_or_create(
+            user=user,
+            defaults={
+                "enterprise": enterprise,
+                "is_manager": first and invited_by is None,
+                "invited_by": invited_by,
+            },
+        )
     else:
         EnterpriseAccount.objects.filter(user=user).delete()
 
 
-@transaction.atomic
-def user_create(*, actor: User, data: dict[str, Any], password: str, enterprise=None) -> User:
-    if not actor.may("manage_users"):
-        raise Forbidden(_("You may not manage users."))
-    if User.objects.filter(username=data.get("username", "")).exists():
+def save_new_user(
+    *, actor: User, user: User, password: str, enterprise=None, invited_by: User | None = None
+) -> User:
+    """Validate and store a new login (password rules, fields), link an enterprise user to their enterprise."""
+    if User.objects.filter(username=user.username).exists():
         raise Invalid(_("This user name is taken."), fields={"username": [_("already taken")]})
-    user = User(**{k: v for k, v in data.items() if k in {"username", "display_name", "role", "department"}})
-    _check(actor, user, enterprise)
     try:
         validate_password(password, user)
         user.full_clean(exclude=["password"])
@@ -104,8 +111,17 @@ def user_create(*, actor: User, data: dict[str, Any], password: str, enterprise=
     user.set_password(password)
     user._history_user = actor
     user.save()
-    _link_enterprise(user, enterprise)
+    link_enterprise(user, enterprise, invited_by)
     return user
+
+
+@transaction.atomic
+def user_create(*, actor: User, data: dict[str, Any], password: str, enterprise=None) -> User:
+    if not actor.may("manage_users"):
+        raise Forbidden(_("You may not manage users."))
+    user = User(**{k: v for k, v in data.items() if k in {"username", "display_name", "role", "department"}})
+    _check(actor, user, enterprise)
+    return save_new_user(actor=actor, user=user, password=password, enterprise=enterprise)
 
 
 @transaction.atomic
@@ -124,5 +140,5 @@ def user_update(*, actor: User, pk: int, data: dict[str, Any], enterprise=None, 
         user.set_password(password)
     user._history_user = actor
     user.save()
-    _link_enterprise(user, enterprise)
+    link_enterprise(user, enterprise)
     return user

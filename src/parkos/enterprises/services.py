@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -70,38 +69,16 @@ def enterprise_update(*, user, pk: int, version: int | None, data: dict[str, Any
 
 
 @transaction.atomic
-def enterprise_account_link(*, user, enterprise: Enterprise, account_user) -> EnterpriseAccount:
-    if not user.may("manage_users"):
-        raise Forbidden(_("You may not manage users."))
-    first = not EnterpriseAccount.objects.filter(enterprise=enterprise).exclude(user=account_user).exists()
-    link, _created = EnterpriseAccount.objects.update_or_create(
-        user=account_user, defaults={"enterprise": enterprise, "is_manager": first}
-    )
-    return link
-
-
-@transaction.atomic
 def colleague_invite(*, user, username: str, display_name: str, password: str):
     """The enterprise's verified contact opens an account for a colleague of the same enterprise."""
-    from django.contrib.auth.password_validation import validate_password
-
     from parkos.core.models import Role, User
+    from parkos.core.users import save_new_user
 
     link = EnterpriseAccount.objects.filter(user=user, is_manager=True).select_related("enterprise").first()
     if not user.is_enterprise_user or link is None:
         raise Forbidden(_("Only your enterprise's verified contact invites colleagues."))
-    if User.objects.filter(username=username).exists():
-        raise Invalid(_("This user name is taken."), fields={"username": [_("taken")]})
     new = User(username=username, display_name=display_name.strip(), role=Role.ENTERPRISE)
-    try:
-        validate_password(password, new)
-    except ValidationError as exc:
-        raise Invalid(_("Please correct the errors below."), fields={"password": exc.messages}) from None
-    new.set_password(password)
-    new._history_user = user
-    new.save()
-    EnterpriseAccount.objects.create(user=new, enterprise=link.enterprise, invited_by=user)
-    return new
+    return save_new_user(actor=user, user=new, password=password, enterprise=link.enterprise, invited_by=user)
 
 
 def _enterprise_for_change(user, enterprise_id: int) -> Enterprise:
