@@ -205,3 +205,30 @@ def test_hotline_export_import_is_checked_whole_and_not_repeated(desk, tmp_path)
     assert (r.channel, r.due_on) == ("hotline", D("2026-10-27"))
     rep = import_file(kind="hotline-requests", source=str(f), user=desk["centre"])
     assert rep.errors[0]["message"] == "该工单已导入过"
+
+
+def test_metrics_by_department_hand_worked(desk):
+    """经济发展局, 2026: three requests closed 30 Apr, two rated (5 and 1), the 1 contacted on 6 May and rectified on
+    time: 主动评价率 2/3 = 66.67 %, 好评率 50 %, 差评率 50 %, 满意度 (5+1)/10 = 60 %, 回访率 100 %, 整改率 0 % (not closed),
+    按期整改率: due 7 May (5 WD after 30 Apr: 6 7 8 9 11 May → 11 May), feedback 8 May → 1/1 = 100 %."""
+    from parkos.services import selectors
+
+    reqs = [closed_request(desk) for _ in range(3)]
+    services.rate_request(user=desk["qiye"], pk=reqs[0].pk, level=5, on=D("2026-04-30"))
+    bad = services.rate_request(
+        user=desk["qiye"], pk=reqs[1].pk, level=1, reasons=["服务态度"], on=D("2026-04-30")
+    )
+    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="contact", method="上门", on=D("2026-05-06"))
+    c = services.case_act(
+        user=desk["jfj"], pk=bad.case.pk, action="rectify", kind="simple", note="整改", on=D("2026-04-30")
+    )
+    assert c.rectify_due == D("2026-05-11")
+    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="done", note="已整改", on=D("2026-05-08"))
+    (row,) = selectors.rating_metrics(user=desk["centre"], year=2026, by="department")
+    assert (row["key"], row["closed"], row["participation"]) == (desk["dept"].name, 3, 66.67)
+    assert (row["m"].good_rate, row["m"].bad_rate, row["m"].satisfaction) == (50.0, 50.0, 60.0)
+    assert (row["cases"].contact_rate, row["cases"].close_rate, row["cases"].on_time_rate) == (
+        100.0,
+        0.0,
+        100.0,
+    )

@@ -79,6 +79,7 @@ class RatingOut(ModelSchema):
 class MetricsOut(Schema):
     key: str
     ratings: int
+    participation: float | None
     good_rate: float | None
     bad_rate: float | None
     satisfaction: float | None
@@ -151,7 +152,7 @@ def rate(request, pk: int, body: RateIn):
 )
 def metrics(request, year: int, by: str = "department"):
     rows = selectors.rating_metrics(user=request.user, year=year, by=by)
-    return [{"key": str(r["key"]), "ratings": r["m"].n, "good_rate": r["m"].good_rate, "bad_rate": r["m"].bad_rate,
+    return [{"key": str(r["key"]), "ratings": r["m"].n, "participation": r["participation"], "good_rate": r["m"].good_rate, "bad_rate": r["m"].bad_rate,
              "satisfaction": r["m"].satisfaction, "bad_ratings": r["cases"].cases, "contact_rate": r["cases"].contact_rate,
              "close_rate": r["cases"].close_rate, "on_time_rate": r["cases"].on_time_rate, "followup_rate": r["cases"].followup_rate}
             for r in rows]  # fmt: skip

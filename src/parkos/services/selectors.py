@@ -239,6 +239,22 @@ def rating_metrics(*, user, year: int, by: str = "department", public: bool = Fa
         )
     )
     period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    # 主动评价率: rated requests ÷ requests closed in the year, by the same groups
+    closed_qs = Request.objects.filter(closed_on__year=year)
+    if not public:
+        closed_qs = closed_qs.filter(pk__in=Request.objects.restrict(user, "view").values("pk"))
+    rated_ids = set(
+        Rating.objects.filter(request__in=closed_qs.values("pk"), followup_of__isnull=True).values_list(
+            "request_id", flat=True
+        )
+    )
+    rfield = {"month": "closed_on"}.get(by, field)
+    closed_n: dict[object, int] = {}
+    rated_n: dict[object, int] = {}
+    for k, pk in closed_qs.values_list(rfield, "pk"):
+        key = k.strftime("%Y-%m") if by == "month" else (k or "—")
+        closed_n[key] = closed_n.get(key, 0) + 1
+        rated_n[key] = rated_n.get(key, 0) + (pk in rated_ids)
     out = []
     for key, m in sorted(grouped.items(), key=lambda kv: str(kv[0])):
         mine = [
@@ -253,5 +269,6 @@ def rating_metrics(*, user, year: int, by: str = "department", public: bool = Fa
             followup_level=np.array([c[6] or 0 for c in mine], int),
             period=period,
         )
-        out.append({"key": key, "m": m, "cases": cm})
+        out.append({"key": key, "m": m, "cases": cm, "closed": closed_n.get(key, 0),
+                    "participation": engine.rate(rated_n.get(key, 0), closed_n.get(key, 0))})  # fmt: skip
     return out
