@@ -315,7 +315,7 @@ ZH = {
     "Service card issued.": "服务卡已发放。",
     "Account opened; give your colleague the user name and password.": "账号已开通，请将用户名和密码告知同事。",
     "Not yet closed": "未办结",
-    "Rated of closed (%)": "主动评价率（%）",
+    "Rated of closed (%%)": "主动评价率（%%）",
     "Menu": "菜单",
     "Approvals to rate": "待评价的审批事项",
     "Service desk settings": "企业服务设置",
