@@ -249,3 +249,27 @@ def test_the_first_enterprise_account_made_by_an_administrator_is_the_verified_c
         actor=admin, data={"username": "new2", "role": "enterprise"}, password="Xin-qiye-2026", enterprise=ent
     )
     assert [EnterpriseAccount.objects.get(user=u).is_manager for u in (u1, u2)] == [True, False]
+
+
+def test_a_request_raised_in_a_visit_keeps_its_visit_and_date(client, desk):
+    v = services.visit_log(
+        user=desk["centre"],
+        enterprise_id=desk["ent"].pk,
+        on=dt.date(2026, 9, 30),
+        officials="王局",
+        topics="用电",
+    )
+    client.force_login(desk["centre"])
+    page = client.get(reverse("services:create"), {"visit": v.pk}).content.decode()
+    assert desk["ent"].uscc in page
+    cat = Category.objects.get(code="help")
+    client.post(reverse("services:create"), {"visit": v.pk, "enterprise_uscc": desk["ent"].uscc, "channel": "visit",
+                                             "category": cat.pk, "title": "用电增容", "text": "走访时企业提出"})  # fmt: skip
+    r = Request.objects.get()
+    assert (r.visit, r.channel, r.received_on, r.due_on) == (
+        v,
+        "visit",
+        dt.date(2026, 9, 30),
+        dt.date(2026, 10, 27),
+    )
+    assert "SQ2026090001" in client.get(reverse("services:visits")).content.decode()

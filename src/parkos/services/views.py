@@ -101,7 +101,17 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
     ent_user = request.user.is_enterprise_user
     if not ent_user and (not request.user.may("change")):
         raise Http404
-    form = RequestForm(request.POST or None, enterprise_user=ent_user)
+    visit = None
+    if (
+        not ent_user and (request.GET.get("visit") or request.POST.get("visit", "")).isdigit()
+    ):  # a request raised in a visit
+        visit = (
+            selectors.visit_list(user=request.user)
+            .filter(pk=int(request.GET.get("visit") or request.POST["visit"]))
+            .first()
+        )
+    initial = {"enterprise_uscc": visit.enterprise.uscc, "channel": Channel.VISIT} if visit else {}
+    form = RequestForm(request.POST or None, enterprise_user=ent_user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ent = _enterprise_of(request.user) if ent_user else d["enterprise_uscc"]
@@ -109,7 +119,9 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
             raise Http404
         try:
             r = services.request_submit(user=request.user, enterprise_id=ent.pk, category_id=d["category"].pk, title=d["title"],
-                                        text=d["text"], contact=d.get("contact", ""), channel=d.get("channel") or Channel.PORTAL)  # fmt: skip
+                                        text=d["text"], contact=d.get("contact", ""), channel=d.get("channel") or Channel.PORTAL,
+                                        visit_id=visit.pk if visit and visit.enterprise_id == ent.pk else None,
+                                        on=visit.on if visit and visit.enterprise_id == ent.pk else None)  # fmt: skip
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:
@@ -119,7 +131,7 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
                 % {"number": r.number, "due": r.due_on},
             )
             return redirect("services:request", pk=r.pk)
-    return render(request, "services/request_form.html", {"form": form})
+    return render(request, "services/request_form.html", {"form": form, "visit": visit})
 
 
 @login_required
