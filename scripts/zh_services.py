@@ -315,6 +315,8 @@ ZH = {
     "Service card issued.": "服务卡已发放。",
     "Account opened; give your colleague the user name and password.": "账号已开通，请将用户名和密码告知同事。",
     "Not yet closed": "未办结",
+    "Grants made": "已兑现",
+    "Number of ratings": "评价数",
     "a request raised": "登记收集的诉求",
     "Raised in the visit to %(name)s on %(on)s.": "%(on)s 走访 %(name)s 时收集。",
     "Rated of closed (%%)": "主动评价率（%%）",

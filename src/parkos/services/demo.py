@@ -128,7 +128,7 @@ def build_services(*, rng: np.random.Generator, today: dt.date, admin: User) -> 
                 on=min(today, closed + dt.timedelta(days=3)),
             )
         rater = _rater(r.enterprise_id)
-        if rater is None:
+        if rater is None or rng.random() < 0.12:  # not every enterprise rates (主动评价率 below 100 %)
             continue
         level = int(rng.choice([5, 5, 5, 4, 4, 3, 2, 1], p=[0.3, 0.15, 0.1, 0.15, 0.1, 0.08, 0.07, 0.05]))
         reasons = [str(rng.choice(BAD_REASONS))] if level <= 2 else []
@@ -313,9 +313,15 @@ def build_policies(*, rng: np.random.Generator, today: dt.date, admin: User) -> 
                 voucher=f"CZ{today.year}-{g.pk:05d}",
             )
     applied = 0
-    for e in Eligibility.objects.filter(status="eligible", clause__auto_grant=False).select_related("clause")[
-        :60
-    ]:
+    picks = []
+    for clause in Clause.objects.filter(auto_grant=False, support__isnull=False).order_by(
+        "pk"
+    ):  # a few per clause
+        eligible = Eligibility.objects.filter(status="eligible", clause=clause).select_related(
+            "clause__policy"
+        )
+        picks += list(eligible.order_by("enterprise_id")[:5])
+    for e in picks:
         user = _rater(e.enterprise_id)
         amount = e.amount if e.amount is not None else Decimal(10)
         a = policy_services.apply(
