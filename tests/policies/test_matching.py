@@ -120,3 +120,23 @@ def test_enterprise_user_sees_only_their_matches(zone):
         "eligible"
     ]
     assert selectors.enterprise_matches(user=qd, enterprise_id=zone["a"].pk) == []
+
+
+def test_the_enterprise_policy_page_is_bounded_in_queries(client, zone, admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    services.match_all(year=2025)
+    qa = enterprise_user(zone["a"], "qa_q")
+    client.force_login(qa)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("policies:mine"))
+    for k in range(4):
+        services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
+            "number": f"第{k + 10}条", "title": f"附加{k}", "rule": {"field": "rd_expense", "op": "gte", "value": k}, "support": {"type": "fixed", "amount": 1}})  # fmt: skip
+    services.match_all(year=2025)
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(reverse("policies:mine")).content.decode()
+    assert page.count("policy-match") == 5
+    assert len(more) == len(few)

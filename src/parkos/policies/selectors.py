@@ -173,25 +173,40 @@ def policy_figures(policy_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 def explain_for(*, clause: Clause, enterprise_id: int, year: int | None = None) -> dict[str, Any]:
     """One clause for one enterprise: overall status, each condition with the enterprise's value, the support."""
+    return explain_many(clauses=[clause], enterprise_id=enterprise_id, year=year)[0]
+
+
+def explain_many(
+    *, clauses: list[Clause], enterprise_id: int, year: int | None = None
+) -> list[dict[str, Any]]:
+    """Several clauses for one enterprise over one table of the columns they need (a bounded number of queries)."""
     year = year or latest_year()
-    need = engine.columns_needed([clause.rule], [clause.support] if clause.support else [])
+    need = engine.columns_needed([c.rule for c in clauses], [c.support for c in clauses if c.support])
     ids, t = build_table(year, need, [enterprise_id])
     if not ids:
         raise Http404
-    status = int(engine.evaluate(clause.rule, t)[0])
-    amount = float(engine.support_amount(clause.support, t)[0]) if clause.support else float("nan")
-    return {
-        "clause": clause, "year": year,
-        "status": {engine.MET: "eligible", engine.NOT_MET: "not_eligible", engine.UNKNOWN: "unknown"}[status],
-        "conditions": engine.explain(clause.rule, t, 0, year), "rule_text": engine.describe(clause.rule, year),
-        "support_text": engine.describe_support(clause.support, year), "amount": None if np.isnan(amount) else amount,
-    }  # fmt: skip
+    out = []
+    for clause in clauses:
+        status = int(engine.evaluate(clause.rule, t)[0])
+        amount = float(engine.support_amount(clause.support, t)[0]) if clause.support else float("nan")
+        out.append({
+            "clause": clause, "year": year,
+            "status": {engine.MET: "eligible", engine.NOT_MET: "not_eligible", engine.UNKNOWN: "unknown"}[status],
+            "conditions": engine.explain(clause.rule, t, 0, year), "rule_text": engine.describe(clause.rule, year),
+            "support_text": engine.describe_support(clause.support, year), "amount": None if np.isnan(amount) else amount,
+        })  # fmt: skip
+    return out
 
 
 def enterprise_matches(*, user, enterprise_id: int, year: int | None = None) -> list[dict[str, Any]]:
-    """The stored eligible and to-check clauses of an enterprise the user may see, each explained."""
+    """The stored eligible and to-check clauses of an enterprise the user may see, each explained (on the data
+    year of the match)."""
     rows = list(
         Eligibility.objects.restrict(user, "view").filter(enterprise_id=enterprise_id).select_related("clause__policy")
         .order_by("status", "clause__policy__title", "clause__number")
     )  # fmt: skip
-    return [explain_for(clause=e.clause, enterprise_id=enterprise_id, year=year or e.year) for e in rows]
+    if not rows:
+        return []
+    return explain_many(
+        clauses=[e.clause for e in rows], enterprise_id=enterprise_id, year=year or rows[0].year
+    )
