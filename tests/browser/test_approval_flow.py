@@ -12,7 +12,8 @@ from parkos.core.models import Department, Role
 from parkos.core.workdays import WorkingCalendar
 from parkos.projects import services
 from parkos.projects.catalogue import install_defaults
-from tests.factories import PASSWORD, EnterpriseFactory, ProjectFactory, UserFactory, enterprise_user
+from tests.browser.session import login
+from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory, enterprise_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +32,6 @@ def zone():
     for p in (mine, other):
         services.approvals_start(user=admin, pk=p.pk)
     return mine, other
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def act(page, row, button, on: dt.date, note: str = ""):

@@ -14,8 +14,8 @@ from parkos.core.models import Role
 from parkos.demo import make_uscc
 from parkos.investment.models import InvestmentConfig, Lead, Share, Team
 from parkos.projects.models import Project
+from tests.browser.session import login, logout
 from tests.factories import (
-    PASSWORD,
     AnnualIndicatorFactory,
     DepartmentFactory,
     EnterpriseFactory,
@@ -44,18 +44,6 @@ def zone():
     AnnualIndicatorFactory(enterprise=leader, year=2025, gross_output=Decimal(500000))
     Placement.objects.create(node=whole, enterprise=leader, is_leader=True)
     return t1, t2
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-
-
-def logout(page):
-    page.get_by_role("button", name="退出").click()
 
 
 def test_gap_target_lead_duplicate_meeting_signed(page, live_server, zone):

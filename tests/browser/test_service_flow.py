@@ -13,8 +13,8 @@ from parkos.core.models import Role
 from parkos.policies import services as policy_services
 from parkos.services import services
 from parkos.services.models import BadRatingCase, Category, Request, ServiceConfig
+from tests.browser.session import login, logout
 from tests.factories import (
-    PASSWORD,
     AnnualIndicatorFactory,
     DepartmentFactory,
     EnterpriseFactory,
@@ -57,18 +57,6 @@ def zone():
         "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50}})  # fmt: skip
     policy_services.match_all(year=2025)
     return other_req
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-
-
-def logout(page):
-    page.get_by_role("button", name="退出").click()
 
 
 def act(page, button_name):

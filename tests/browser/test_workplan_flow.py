@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from parkos.core.models import Role
 from parkos.workplan.models import WorkplanConfig
-from tests.factories import PASSWORD, DepartmentFactory, UserFactory
+from tests.browser.session import login
+from tests.factories import DepartmentFactory, UserFactory
 from tests.xlsx import read_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,14 +34,6 @@ def zone():
     cfg.save()
     UserFactory(username="duchashi", role=Role.DEPT_STAFF, department=office)
     UserFactory(username="jfj_staff", role=Role.DEPT_STAFF, department=jfj)
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def test_import_assign_report_and_export_the_ledger(page, live_server, zone, tmp_path):
