@@ -227,11 +227,6 @@ def node_detail(*, user, pk: int, year: int | None = None) -> dict[str, Any]:
     return {"node": node, "year": year, "placements": placements, "supplies": supplies, "targets": targets}
 
 
-def targets_of(*, user, node_id: int):
-    node_get(user=user, pk=node_id)
-    return Target.objects.filter(node_id=node_id)
-
-
 def node_choices() -> list[tuple[int, str]]:
     return [
         (n.pk, f"{n.chain.name} · {n.name}")

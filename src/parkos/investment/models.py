@@ -268,14 +268,6 @@ class Lead(VersionedModel):
     def scope_q(cls, user, action: str) -> Q | None:
         return _lead_scope(user, action)
 
-    @property
-    def is_open(self) -> bool:
-        return self.state == State.OPEN and self.stage != Stage.LANDED
-
-    @property
-    def is_foreign(self) -> bool:
-        return bool(self.foreign_country)
-
 
 LEAD_FIELDS = [
     "investor_name", "uscc", "top500_list", "is_central_soe", "foreign_country", "hq_level", "is_industry_leader",

@@ -204,7 +204,7 @@ class Table:
 
 def leaf_status(leaf: dict, t: Table) -> np.ndarray:
     """MET / NOT_MET / UNKNOWN per enterprise."""
-    f, op, v = FIELDS[leaf["field"]], leaf["op"], leaf["value"]
+    op, v = leaf["op"], leaf["value"]
     col, miss = t.column(leaf["field"], leaf.get("year", 0))
     if op == "eq":
         ok = col == v
@@ -225,7 +225,6 @@ def leaf_status(leaf: dict, t: Table) -> np.ndarray:
         ok = np.char.startswith(col.astype(str), v)
     else:  # validate() refuses anything else
         raise RuleError(f"未知运算“{op}”")
-    del f
     return np.where(miss, UNKNOWN, np.where(np.asarray(ok, dtype=bool), MET, NOT_MET)).astype(np.int8)
 
 

@@ -59,34 +59,31 @@ def build_table(
     years_needed = {year + off for f, off in need if engine.FIELDS[f].yearly}
     if fields & {"revenue_growth"}:
         years_needed |= {year + off - 1 for f, off in need if f == "revenue_growth"}
-    ind: dict[int, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    ind: dict[int, dict[str, np.ndarray]] = {}  # year → indicator → column, NaN where missing
     for y in sorted(years_needed):
         cols = {k: np.full(n, np.nan) for k in INDICATORS}
-        for rec in AnnualIndicator.objects.filter(
-            year=y,
-            enterprise_id__in=ids
-            if enterprise_ids is not None
-            else Enterprise.objects.filter(pk__in=qs.values("pk")).values("pk"),
-        ).values_list("enterprise_id", *INDICATORS):
-            i = pos.get(rec[0])
+        rows_y = AnnualIndicator.objects.filter(year=y)
+        if enterprise_ids is not None:
+            rows_y = rows_y.filter(enterprise_id__in=ids)
+        for rec in rows_y.values_list("enterprise_id", *INDICATORS):
+            i = pos.get(rec[0])  # enterprises no longer operating drop out here
             if i is None:
                 continue
             for k, v in zip(INDICATORS, rec[1:], strict=True):
                 cols[k][i] = np.nan if v is None else float(v)
-        ind[y] = {k: (np.nan_to_num(c), np.isnan(c)) for k, c in cols.items()}
-        ind[y]["_raw"] = cols  # type: ignore[assignment]
+        ind[y] = cols
     for f, off in need:
         if not engine.FIELDS[f].yearly:
             continue
         y = year + off
-        raw = ind.get(y, {}).get("_raw", {k: np.full(n, np.nan) for k in INDICATORS})
+        raw = ind.get(y) or {k: np.full(n, np.nan) for k in INDICATORS}
         if f in INDICATORS:
             col = raw[f]
         elif f == "rd_intensity":
             with np.errstate(invalid="ignore", divide="ignore"):
                 col = np.where(raw["revenue"] > 0, raw["rd_expense"] / raw["revenue"] * 100, np.nan)
         elif f == "revenue_growth":
-            prev = ind.get(y - 1, {}).get("_raw", {"revenue": np.full(n, np.nan)})["revenue"]
+            prev = ind[y - 1]["revenue"] if y - 1 in ind else np.full(n, np.nan)
             with np.errstate(invalid="ignore", divide="ignore"):
                 col = np.where(prev > 0, (raw["revenue"] - prev) / prev * 100, np.nan)
         elif f == "efficiency_class":

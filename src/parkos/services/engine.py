@@ -53,9 +53,6 @@ def next_state(table: dict[str, dict[str, str]], state: str, action: str) -> str
 
 
 # ---- ratings ---------------------------------------------------------------------------------------------------
-LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-
-
 def is_bad(level: int) -> bool:
     """差评 = 不满意 and 非常不满意 (spec §2)."""
     return level <= 2
