@@ -258,6 +258,7 @@ ZH = {
     "invalid": "无效",
     # pages
     "Contested": "有争议",
+    "New team": "新建招商小分队",
     "Referring enterprise (USCC)": "推荐企业（统一社会信用代码）",
     "for referrals by an enterprise": "以商招商时填写",
     "meeting title": "会议名称",

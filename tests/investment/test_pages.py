@@ -271,3 +271,18 @@ def test_chain_editing_pages(client, admin, ent_a):
         {"name": "动力电池", "segment": "component", "parent": node.pk, "order": 0},
     )
     assert "上级节点须为同一产业链中" in r.content.decode()
+
+
+def test_teams_are_managed_on_the_settings_page(client, admin, tcj, u1):
+    from parkos.investment.models import Team
+
+    client.force_login(admin)
+    r = client.post(reverse("investment:settings"), {"team_form": "1", "name": "招商三分队", "code": "T3", "department": tcj.pk,
+                                                     "leader": u1.pk, "members": [u1.pk]})  # fmt: skip
+    assert r.status_code == 302
+    t = Team.objects.get(code="T3")
+    assert (t.leader, list(t.members.all())) == (u1, [u1])
+    client.post(reverse("investment:settings"), {"team_form": "1", "team_pk": t.pk, "name": "招商三分队（新材料）", "code": "T3",
+                                                 "department": tcj.pk, "members": []})  # fmt: skip
+    t.refresh_from_db()
+    assert (t.name, t.members.count()) == ("招商三分队（新材料）", 0)

@@ -19,6 +19,7 @@ from . import engine
 from .models import (
     STAGE_ORDER,
     Conflict,
+    Event,
     Funds,
     InvestmentConfig,
     JointMeeting,
@@ -190,6 +191,16 @@ def funnel_counts(*, user, year: int) -> list[dict[str, Any]]:
     for i, _s in enumerate(STAGE_ORDER):  # a lead that reached a later stage passed the earlier ones
         counts.append(max([reached.get(x, 0) for x in STAGE_ORDER[i:]] + [0]))
     return [{"stage": s, "label": Stage(s).label, "n": n} for s, n in zip(STAGE_ORDER, counts, strict=True)]
+
+
+def event_list(*, user, q: str = ""):
+    """Promotion events with the number of leads each produced (administration staff only)."""
+    if user.is_enterprise_user or not user.may("view"):
+        return Event.objects.none()
+    qs = Event.objects.annotate(n=Count("leads")).order_by("-start_on", "pk")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(place__icontains=q) | Q(attendees__icontains=q))
+    return qs
 
 
 def conflict_queue(*, user, status: str = Conflict.Status.OPEN):

@@ -30,6 +30,7 @@ from .models import (
     Conflict,
     Event,
     Funds,
+    HqLevel,
     InvestmentConfig,
     JointMeeting,
     Lead,
@@ -203,6 +204,28 @@ def lead_create(*, user, data: dict[str, Any], decision: str = "", on: dt.date |
         for other, score, by in others:
             conflict_open(claim=lead, other=other, score=score, by=by, user=user)
     return lead
+
+
+def leads_from_targets(*, user, target_ids: list[int], team_id: int | None = None) -> tuple[int, list[str]]:
+    """Each chosen target of a chain gap becomes a lead of the user's team (or the given one), each on its own
+    (a target whose investor is already in open leads is reported, not entered); returns (entered, held back)."""
+    from parkos.chains.models import Target
+
+    team_id = team_id or next((t.pk for t in user_teams(user)), None)
+    made, held = 0, []
+    for t in Target.objects.filter(pk__in=target_ids, lead__isnull=True).select_related("node"):
+        data = {"investor_name": t.name, "uscc": t.uscc, "title": _("%(node)s project") % {"node": t.node.name},
+                "node": t.node, "team_id": team_id, "target": t, "top500_list": t.top500_list,
+                "foreign_country": t.region if t.is_foreign else "", "hq_level": HqLevel.REGIONAL if t.is_headquarters else ""}  # fmt: skip
+        try:
+            lead_create(user=user, data=data)
+            made += 1
+        except DuplicateFound as exc:
+            held.append(_("%(name)s: already in open leads (%(who)s)") % {
+                "name": t.name, "who": "、".join(f"{m['team']} #{m['id']}" for m in exc.extra["matches"])})  # fmt: skip
+        except Invalid as exc:
+            held.append(f"{t.name}: {exc.message}")
+    return made, held
 
 
 @transaction.atomic

@@ -33,13 +33,12 @@ from .forms import (
     MeetingForm,
     MoveForm,
     SignForm,
+    TeamForm,
 )
 from .imports import LEADS_SCHEMA, lead_records
 from .models import (
     STAGE_ORDER,
     Conflict,
-    Event,
-    HqLevel,
     InvestmentConfig,
     Source,
     Stage,
@@ -399,8 +398,6 @@ EVENT_SCHEMA = Schema(
 @login_required
 def events_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    from django.db.models import Count, Q
-
     form = EventForm(request.POST or None, initial={"start_on": _today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -411,9 +408,7 @@ def events_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Event recorded."))
             return redirect("investment:events")
     q = request.GET.get("q", "").strip()
-    qs = Event.objects.annotate(n=Count("leads")).order_by("-start_on", "pk")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(place__icontains=q) | Q(attendees__icontains=q))
+    qs = selectors.event_list(user=request.user, q=q)
     if request.GET.get("export") == "xlsx":
         rows = ({"name": e.name, "kind": e.get_kind_display(), "start_on": e.start_on.isoformat(), "place": e.place,
                  "attendees": e.attendees, "leads": e.n} for e in qs)  # fmt: skip
@@ -465,8 +460,26 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     form = ConfigForm(request.POST or None, instance=InvestmentConfig.get())
     year = _today().year
     scheme = selectors.scheme_for(year)
+    team_pk = request.POST.get("team_pk") or request.GET.get("team") or ""
+    team = Team.objects.filter(pk=int(team_pk)).first() if team_pk.isdigit() else None
+    team_form = TeamForm(request.POST if "team_form" in request.POST else None, instance=team)
     if request.method == "POST":
-        if "scheme" in request.POST:
+        if "team_form" in request.POST:
+            if team_form.is_valid():
+                d = team_form.cleaned_data
+                try:
+                    services.team_save(
+                        user=request.user,
+                        data=d,
+                        members=[u.pk for u in d["members"]],
+                        pk=team.pk if team else None,
+                    )
+                except ParkOSError as exc:
+                    service_errors(request, exc, team_form)
+                else:
+                    messages.success(request, _("Settings saved."))
+                    return redirect("investment:settings")
+        elif "scheme" in request.POST:
             try:
                 data = {
                     k: request.POST[k]
@@ -491,6 +504,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(request, "investment/settings.html", {
         "form": form, "scheme": scheme, "year": year, "bands": json.dumps(scheme.bands), "grades": json.dumps(scheme.grades),
         "teams": Team.objects.prefetch_related("members").select_related("department", "leader"),
+        "team_form": team_form, "team": team,
     })  # fmt: skip
 
 
@@ -499,24 +513,11 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 def from_targets_view(request: HttpRequest) -> HttpResponse:
     """The chain gap page's “make leads”: each chosen target becomes a lead of the user's team (or the chosen
     one); targets whose investor is already in open leads are reported, not entered."""
-    from parkos.chains.models import Target
-
     ids = [int(x) for x in request.POST.getlist("target") if x.isdigit()]
-    team_id = request.POST.get("team") or next((t.pk for t in services.user_teams(request.user)), None)
-    made, held = 0, []
-    for t in Target.objects.filter(pk__in=ids, lead__isnull=True).select_related("node"):
-        data = {"investor_name": t.name, "uscc": t.uscc, "title": _("%(node)s project") % {"node": t.node.name},
-                "node": t.node, "team_id": int(team_id) if team_id else None, "target": t,
-                "top500_list": t.top500_list, "foreign_country": t.region if t.is_foreign else "",
-                "hq_level": HqLevel.REGIONAL if t.is_headquarters else ""}  # fmt: skip
-        try:
-            services.lead_create(user=request.user, data=data)
-            made += 1
-        except services.DuplicateFound as exc:
-            held.append(_("%(name)s: already in open leads (%(who)s)") % {
-                "name": t.name, "who": "、".join(f"{m['team']} #{m['id']}" for m in exc.extra["matches"])})  # fmt: skip
-        except ParkOSError as exc:
-            held.append(f"{t.name}: {exc.message}")
+    team = request.POST.get("team", "")
+    made, held = services.leads_from_targets(
+        user=request.user, target_ids=ids, team_id=int(team) if team.isdigit() else None
+    )
     if made:
         messages.success(request, _("%(n)s lead(s) entered from the targets.") % {"n": made})
     for h in held:

@@ -125,6 +125,16 @@ def match_all(
     return counts
 
 
+def matches_seen(*, user, enterprise_id: int) -> int:
+    """The enterprise's own user has seen its policies page, which is the notice of newly eligible clauses."""
+    if (
+        not user.is_enterprise_user
+        or not Enterprise.objects.filter(pk=enterprise_id, accounts__user=user).exists()
+    ):
+        raise Forbidden(_("Only the enterprise's own users apply."))
+    return Eligibility.objects.filter(enterprise_id=enterprise_id, notified=False).update(notified=True)
+
+
 # ---- applications and grants -----------------------------------------------------------------------------------
 @transaction.atomic
 def apply(

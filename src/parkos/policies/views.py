@@ -76,9 +76,7 @@ def mine_view(request: HttpRequest) -> HttpResponse:
     if ent is None:
         raise Http404
     matches = selectors.enterprise_matches(user=request.user, enterprise_id=ent.pk)
-    Eligibility.objects.filter(enterprise=ent, notified=False).update(
-        notified=True
-    )  # the portal is the notice
+    services.matches_seen(user=request.user, enterprise_id=ent.pk)  # the portal page is the notice
     applied = dict(
         Application.objects.filter(enterprise=ent)
         .exclude(state="withdrawn")
