@@ -315,6 +315,7 @@ ZH = {
     "Service card issued.": "服务卡已发放。",
     "Account opened; give your colleague the user name and password.": "账号已开通，请将用户名和密码告知同事。",
     "Not yet closed": "未办结",
+    "hotline ticket": "热线工单编号",
     "Grants made": "已兑现",
     "Number of ratings": "评价数",
     "a request raised": "登记收集的诉求",

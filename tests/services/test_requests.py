@@ -202,7 +202,12 @@ def test_hotline_export_import_is_checked_whole_and_not_repeated(desk, tmp_path)
     f = write_xlsx(tmp_path / "h2.xlsx", head, [good])
     assert import_file(kind="hotline-requests", source=str(f), user=desk["centre"]).created == 1
     r = Request.objects.get()
-    assert (r.channel, r.due_on) == ("hotline", D("2026-10-27"))
+    assert (r.channel, r.due_on, r.external_ref, r.text) == (
+        "hotline",
+        D("2026-10-27"),
+        "HX001",
+        "厂区门口积水",
+    )
     rep = import_file(kind="hotline-requests", source=str(f), user=desk["centre"])
     assert rep.errors[0]["message"] == "该工单已导入过"
 

@@ -1,4 +1,5 @@
-"""12345 hotline exports in: one request per row (工单编号 keeps re-imports from entering a ticket twice), the
+"""12345 hotline exports in: one request per row (工单编号, kept as the request's ticket, keeps re-imports from
+entering a ticket twice), the
 enterprise found by USCC or exact name, the category by name; validated as a whole before anything is written."""
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ class HotlineImporter(Importer):
         names = {r.get("enterprise") for r in sheet.rows}
         by_uscc = dict(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "pk"))
         by_name = dict(Enterprise.objects.filter(name__in=names).values_list("name", "pk"))
-        seen = set(Request.objects.filter(text__startswith="[12345-").values_list("text", flat=True))
-        seen_tickets = {t.split("]", 1)[0][7:] for t in seen}
+        tickets = {r.get("ticket") for r in sheet.rows}
+        seen_tickets = set(
+            Request.objects.filter(external_ref__in=tickets).values_list("external_ref", flat=True)
+        )
         for r in sheet.rows:
             row = r["_row"]
             r["enterprise_id"] = by_uscc.get(r.get("uscc") or "") or by_name.get(r.get("enterprise"))
@@ -72,7 +75,7 @@ class HotlineImporter(Importer):
         for i, r in enumerate(rows):
             request_submit(
                 user=user, enterprise_id=r["enterprise_id"], category_id=r["category_obj"].pk, title=r["title"],
-                text=f"[12345-{r['ticket']}] {r['text']}", channel=Channel.HOTLINE, contact=r.get("contact") or "", on=r["received_on"],
+                text=r["text"], external_ref=r["ticket"], channel=Channel.HOTLINE, contact=r.get("contact") or "", on=r["received_on"],
             )  # fmt: skip
             progress("write", i + 1, len(rows))
         return len(rows), 0

@@ -170,6 +170,7 @@ class Request(VersionedModel):
         related_name="requests",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    external_ref = models.CharField(_("hotline ticket"), max_length=40, blank=True, db_index=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="requests"
     )

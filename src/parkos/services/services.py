@@ -81,7 +81,7 @@ def deadlines(received: dt.date, limit_wd: int, first_wd: int) -> tuple[dt.date,
 @transaction.atomic
 def request_submit(
     *, user, enterprise_id: int, category_id: int, title: str, text: str, channel: str = Channel.PORTAL,
-    contact: str = "", visit_id: int | None = None, on: dt.date | None = None,
+    contact: str = "", visit_id: int | None = None, external_ref: str = "", on: dt.date | None = None,
 ) -> Request:  # fmt: skip
     """A request enters: from the enterprise's own user (portal), or an officer after a visit or from the hotline.
     A card holder's request goes straight to its service officer with the card's shorter limit."""
@@ -105,7 +105,7 @@ def request_submit(
     first_due, due = deadlines(on, limit, cfg.first_response_wd)
     req = Request(
         number=_next_number(on), enterprise_id=enterprise_id, channel=Channel.CARD if card and channel == Channel.PORTAL else channel,
-        category=category, title=title.strip(), text=text.strip(), contact=contact.strip(), card=card, visit_id=visit_id,
+        category=category, title=title.strip(), text=text.strip(), contact=contact.strip(), card=card, visit_id=visit_id, external_ref=external_ref,
         received_on=on, limit_wd=limit, due_on=due, first_response_due=first_due, submitted_by=user,
     )  # fmt: skip
     if card:  # straight to the named officer, in their department
