@@ -17,49 +17,62 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import pgettext_lazy
 
 MET, NOT_MET, UNKNOWN = 1, 0, -1
 
 
 class RuleError(ValueError):
-    """A rule that does not follow the format; the message says where, in Chinese."""
+    """A rule that does not follow the format; the message says where, in the user's language."""
+
+
+def _t(msg: Any, **kw: Any) -> str:
+    """A rule-vocabulary message (marked with context "rule", so that short words never collide with other apps'),
+    formatted."""
+    text = str(msg)
+    return text % {k: str(v) for k, v in kw.items()} if kw else text
 
 
 @dataclass(frozen=True)
 class Field:
-    label: str
+    label: Any  # lazily translated
     kind: str  # bool, number, choice, text
-    unit: str = ""
+    unit: Any = ""
     yearly: bool = False  # indicator of a year (the match year plus the leaf's "year" offset)
-    choices: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, Any] = field(default_factory=dict)
 
 
+_WAN, _YEARS, _PEOPLE = (
+    pgettext_lazy("rule", "10k yuan"),
+    pgettext_lazy("rule", "years"),
+    pgettext_lazy("rule", "persons"),
+)
 FIELDS: dict[str, Field] = {
-    "is_above_scale": Field("规上企业", "bool"),
-    "is_high_tech": Field("高新技术企业", "bool"),
-    "srdi_level": Field("专精特新", "choice", choices={"": "无", "province": "省级专精特新", "little_giant": "国家级专精特新“小巨人”"}),
-    "top500_kind": Field("三类500强", "choice", choices={"": "否", "fortune_global": "世界500强", "china": "中国500强", "china_private": "中国民营500强"}),
-    "is_foreign_funded": Field("外资企业", "bool"),
-    "is_listing_reserve": Field("上市后备企业", "bool"),
-    "is_headquarters": Field("总部企业", "bool"),
-    "industry_code": Field("行业代码", "text"),
-    "park": Field("所在片区", "text"),
-    "age_years": Field("成立年限", "number", "年"),
-    "revenue": Field("营业收入", "number", "万元", yearly=True),
-    "gross_output": Field("工业总产值", "number", "万元", yearly=True),
-    "value_added": Field("工业增加值", "number", "万元", yearly=True),
-    "tax_paid": Field("实缴税金", "number", "万元", yearly=True),
-    "total_profit": Field("利润总额", "number", "万元", yearly=True),
-    "rd_expense": Field("研发经费", "number", "万元", yearly=True),
-    "employees": Field("职工人数", "number", "人", yearly=True),
-    "rd_intensity": Field("研发投入强度", "number", "%", yearly=True),
-    "revenue_growth": Field("营业收入增长率", "number", "%", yearly=True),
-    "efficiency_class": Field("亩均效益评价类别", "choice", yearly=True, choices={"A": "A类", "B": "B类", "C": "C类", "D": "D类"}),
+    "is_above_scale": Field(pgettext_lazy("rule", "above-scale enterprise"), "bool"),
+    "is_high_tech": Field(pgettext_lazy("rule", "high-tech enterprise"), "bool"),
+    "srdi_level": Field(pgettext_lazy("rule", "SRDI"), "choice", choices={"": pgettext_lazy("rule", "none"), "province": pgettext_lazy("rule", "provincial SRDI"), "little_giant": pgettext_lazy("rule", "national SRDI little giant")}),
+    "top500_kind": Field(pgettext_lazy("rule", "top-500"), "choice", choices={"": pgettext_lazy("rule", "no"), "fortune_global": pgettext_lazy("rule", "Fortune Global 500"), "china": pgettext_lazy("rule", "China top 500"), "china_private": pgettext_lazy("rule", "China private top 500")}),
+    "is_foreign_funded": Field(pgettext_lazy("rule", "foreign-funded enterprise"), "bool"),
+    "is_listing_reserve": Field(pgettext_lazy("rule", "listing reserve enterprise"), "bool"),
+    "is_headquarters": Field(pgettext_lazy("rule", "headquarters enterprise"), "bool"),
+    "industry_code": Field(pgettext_lazy("rule", "industry code"), "text"),
+    "park": Field(pgettext_lazy("rule", "park"), "text"),
+    "age_years": Field(pgettext_lazy("rule", "age"), "number", _YEARS),
+    "revenue": Field(pgettext_lazy("rule", "operating revenue"), "number", _WAN, yearly=True),
+    "gross_output": Field(pgettext_lazy("rule", "gross industrial output"), "number", _WAN, yearly=True),
+    "value_added": Field(pgettext_lazy("rule", "industrial value added"), "number", _WAN, yearly=True),
+    "tax_paid": Field(pgettext_lazy("rule", "taxes paid"), "number", _WAN, yearly=True),
+    "total_profit": Field(pgettext_lazy("rule", "total profit"), "number", _WAN, yearly=True),
+    "rd_expense": Field(pgettext_lazy("rule", "R&D expenditure"), "number", _WAN, yearly=True),
+    "employees": Field(pgettext_lazy("rule", "employees"), "number", _PEOPLE, yearly=True),
+    "rd_intensity": Field(pgettext_lazy("rule", "R&D intensity"), "number", "%", yearly=True),
+    "revenue_growth": Field(pgettext_lazy("rule", "revenue growth"), "number", "%", yearly=True),
+    "efficiency_class": Field(pgettext_lazy("rule", "per-mu evaluation class"), "choice", yearly=True, choices={"A": pgettext_lazy("rule", "class A"), "B": pgettext_lazy("rule", "class B"), "C": pgettext_lazy("rule", "class C"), "D": pgettext_lazy("rule", "class D")}),
 }  # fmt: skip
 
 OPS = {
-    "eq": "为", "ne": "不为", "gt": "大于", "gte": "不低于", "lt": "小于", "lte": "不高于", "in": "属于", "not_in": "不属于",
-    "between": "介于", "prefix": "以…开头",
+    "eq": pgettext_lazy("rule", "is"), "ne": pgettext_lazy("rule", "is not"), "gt": pgettext_lazy("rule", "above"), "gte": pgettext_lazy("rule", "at least"), "lt": pgettext_lazy("rule", "below"), "lte": pgettext_lazy("rule", "at most"),
+    "in": pgettext_lazy("rule", "among"), "not_in": pgettext_lazy("rule", "not among"), "between": pgettext_lazy("rule", "between"), "prefix": pgettext_lazy("rule", "starts with"),
 }  # fmt: skip
 OPS_BY_KIND = {
     "bool": {"eq", "ne"},
@@ -70,31 +83,60 @@ OPS_BY_KIND = {
 
 
 # ---- validation and description -----------------------------------------------------------------------------
-def validate(rule: Any, path: str = "规则") -> None:
+def validate(rule: Any, path: str | None = None) -> None:
     """Raise RuleError unless `rule` follows the format exactly (unknown keys are errors too)."""
+    path = path or _t(pgettext_lazy("rule", "the rule"))
     if not isinstance(rule, dict) or not rule:
-        raise RuleError(f"{path}：应为一个条件对象")
+        raise RuleError(_t(pgettext_lazy("rule", "%(path)s: should be a condition object"), path=path))
     if "all" in rule or "any" in rule:
         key = "all" if "all" in rule else "any"
         if set(rule) != {key} or not isinstance(rule[key], list) or not rule[key]:
-            raise RuleError(f"{path}：“{key}”应为非空的条件列表，且不能有其他键")
+            raise RuleError(
+                _t(
+                    pgettext_lazy(
+                        "rule",
+                        "%(path)s: “%(key)s” should be a non-empty list of conditions, with no other keys",
+                    ),
+                    path=path,
+                    key=key,
+                )
+            )
         for i, part in enumerate(rule[key], start=1):
-            validate(part, f"{path}第{i}项")
+            validate(part, _t(pgettext_lazy("rule", "%(path)s, item %(n)s"), path=path, n=i))
         return
     if "not" in rule:
         if set(rule) != {"not"}:
-            raise RuleError(f"{path}：“not”不能有其他键")
-        validate(rule["not"], f"{path}（否定）")
+            raise RuleError(_t(pgettext_lazy("rule", "%(path)s: “not” takes no other keys"), path=path))
+        validate(rule["not"], _t(pgettext_lazy("rule", "%(path)s (negated)"), path=path))
         return
     extra = set(rule) - {"field", "op", "value", "year"}
     if extra:
-        raise RuleError(f"{path}：未知的键 {', '.join(sorted(extra))}")
+        raise RuleError(
+            _t(
+                pgettext_lazy("rule", "%(path)s: unknown keys %(keys)s"),
+                path=path,
+                keys=", ".join(sorted(extra)),
+            )
+        )
     f = FIELDS.get(rule.get("field"))
     if f is None:
-        raise RuleError(f"{path}：未知字段“{rule.get('field')}”")
+        raise RuleError(
+            _t(
+                pgettext_lazy("rule", "%(path)s: unknown field “%(field)s”"),
+                path=path,
+                field=rule.get("field"),
+            )
+        )
     op = rule.get("op")
     if op not in OPS_BY_KIND[f.kind]:
-        raise RuleError(f"{path}：{f.label}不支持运算“{op}”")
+        raise RuleError(
+            _t(
+                pgettext_lazy("rule", "%(path)s: %(label)s does not take the operator “%(op)s”"),
+                path=path,
+                label=f.label,
+                op=op,
+            )
+        )
     v = rule.get("value")
     if op in {"in", "not_in"}:
         ok = isinstance(v, list) and v and all(isinstance(x, str) for x in v)
@@ -107,13 +149,35 @@ def validate(rule: Any, path: str = "规则") -> None:
     else:
         ok = isinstance(v, str)
     if not ok:
-        raise RuleError(f"{path}：{f.label}的取值“{v}”不符合运算“{OPS[op]}”")
+        raise RuleError(
+            _t(
+                pgettext_lazy(
+                    "rule", "%(path)s: the value “%(value)s” of %(label)s does not fit the operator “%(op)s”"
+                ),
+                path=path,
+                value=v,
+                label=f.label,
+                op=OPS[op],
+            )
+        )
     if f.kind == "choice":
         for x in v if isinstance(v, list) else [v]:
             if x not in f.choices:
-                raise RuleError(f"{path}：{f.label}没有取值“{x}”")
+                raise RuleError(
+                    _t(
+                        pgettext_lazy("rule", "%(path)s: %(label)s has no value “%(value)s”"),
+                        path=path,
+                        label=f.label,
+                        value=x,
+                    )
+                )
     if "year" in rule and (not f.yearly or not isinstance(rule["year"], int) or not -5 <= rule["year"] <= 0):
-        raise RuleError(f"{path}：只有年度指标可以指定年份偏移（0 到 -5）")
+        raise RuleError(
+            _t(
+                pgettext_lazy("rule", "%(path)s: only yearly indicators take a year offset (0 to -5)"),
+                path=path,
+            )
+        )
 
 
 def _is_num(x: Any) -> bool:
@@ -122,51 +186,68 @@ def _is_num(x: Any) -> bool:
 
 def _value_text(f: Field, v: Any) -> str:
     if isinstance(v, list):
-        return "、".join(_value_text(f, x) for x in v)
+        return _t(pgettext_lazy("rule", ", ")).join(_value_text(f, x) for x in v)
     if f.kind == "bool":
-        return "是" if v else "否"
+        return _t(pgettext_lazy("rule", "yes")) if v else _t(pgettext_lazy("rule", "no"))
     if f.kind == "choice":
-        return f.choices.get(v, str(v))
+        return str(f.choices.get(v, v))
     if f.kind == "number":
-        return f"{round(float(v), 2):g}{f.unit}"
+        return _t(
+            pgettext_lazy("rule", "%(number)s %(unit)s"), number=f"{round(float(v), 2):g}", unit=f.unit
+        ).strip()
     return str(v)
 
 
 def field_label(leaf: dict, year: int | None = None) -> str:
     f = FIELDS[leaf["field"]]
     if not f.yearly:
-        return f.label
+        return str(f.label)
     off = leaf.get("year", 0)
     if year is not None:
-        return f"{year + off}年{f.label}"
-    return f.label if not off else f"{-off}年前的{f.label}"
+        return _t(pgettext_lazy("rule", "%(label)s of %(year)s"), year=year + off, label=f.label)
+    return (
+        str(f.label)
+        if not off
+        else _t(pgettext_lazy("rule", "%(label)s %(n)s years earlier"), n=-off, label=f.label)
+    )
 
 
 def describe_leaf(leaf: dict, year: int | None = None) -> str:
     f, op, v = FIELDS[leaf["field"]], leaf["op"], leaf["value"]
     label = field_label(leaf, year)
     if op == "between":
-        return f"{label}介于{_value_text(f, v[0])}与{_value_text(f, v[1])}之间"
+        return _t(
+            pgettext_lazy("rule", "%(label)s between %(low)s and %(high)s"),
+            label=label,
+            low=_value_text(f, v[0]),
+            high=_value_text(f, v[1]),
+        )
     if op == "prefix":
-        return f"{label}以“{v}”开头"
+        return _t(pgettext_lazy("rule", "%(label)s starts with “%(value)s”"), label=label, value=v)
     if f.kind == "bool" and op == "eq":
-        return f"是{f.label}" if v else f"不是{f.label}"
-    return f"{label}{OPS[op]}{_value_text(f, v)}"
+        return (
+            _t(pgettext_lazy("rule", "is a %(label)s"), label=f.label)
+            if v
+            else _t(pgettext_lazy("rule", "is not a %(label)s"), label=f.label)
+        )
+    return _t(
+        pgettext_lazy("rule", "%(label)s %(op)s %(value)s"), label=label, op=OPS[op], value=_value_text(f, v)
+    )
 
 
 def describe(rule: dict, year: int | None = None) -> str:
-    """The rule in plain Chinese."""
+    """The rule in plain language (Chinese by default)."""
     if "all" in rule:
-        return "，且".join(_wrap(describe(p, year), p) for p in rule["all"])
+        return _t(pgettext_lazy("rule", ", and ")).join(_wrap(describe(p, year), p) for p in rule["all"])
     if "any" in rule:
-        return "，或".join(_wrap(describe(p, year), p) for p in rule["any"])
+        return _t(pgettext_lazy("rule", ", or ")).join(_wrap(describe(p, year), p) for p in rule["any"])
     if "not" in rule:
-        return f"并非（{describe(rule['not'], year)}）"
+        return _t(pgettext_lazy("rule", "not (%(rule)s)"), rule=describe(rule["not"], year))
     return describe_leaf(rule, year)
 
 
 def _wrap(text: str, part: dict) -> str:
-    return f"（{text}）" if "all" in part or "any" in part else text
+    return _t(pgettext_lazy("rule", "(%(text)s)"), text=text) if "all" in part or "any" in part else text
 
 
 def leaves(rule: dict) -> list[dict]:
@@ -257,34 +338,47 @@ def support_amount(support: dict | None, t: Table) -> np.ndarray:
         if support.get("cap") is not None:
             amount = np.minimum(amount, float(support["cap"]))
         return np.where(miss, np.nan, np.round(amount, 2))
-    raise RuleError("扶持方式应为 fixed 或 rate")
+    raise RuleError(_t(pgettext_lazy("rule", "the support type is fixed or rate")))
 
 
 def validate_support(support: Any) -> None:
     if support in (None, {}):
         return
     if not isinstance(support, dict) or support.get("type") not in {"fixed", "rate"}:
-        raise RuleError('扶持方式：应为 {"type": "fixed", "amount": 金额} 或 {"type": "rate", ...}')
+        raise RuleError(
+            _t(pgettext_lazy("rule", 'support: {"type": "fixed", "amount": A} or {"type": "rate", …}'))
+        )
     if support["type"] == "fixed":
         if set(support) != {"type", "amount"} or not _is_num(support["amount"]) or support["amount"] < 0:
-            raise RuleError("固定金额扶持：amount 应为不小于 0 的数")
+            raise RuleError(_t(pgettext_lazy("rule", "fixed support: amount is a number not below 0")))
         return
     extra = set(support) - {"type", "field", "rate", "cap", "year"}
     f = FIELDS.get(support.get("field"))
     if extra or f is None or f.kind != "number" or not _is_num(support.get("rate")) or support["rate"] <= 0:
-        raise RuleError("按比例扶持：需要数值字段 field、比例 rate（大于 0），可选上限 cap")
+        raise RuleError(
+            _t(pgettext_lazy("rule", "rate support: a numeric field, a rate above 0 and optionally a cap"))
+        )
     if support.get("cap") is not None and (not _is_num(support["cap"]) or support["cap"] < 0):
-        raise RuleError("按比例扶持：上限 cap 应为不小于 0 的数")
+        raise RuleError(_t(pgettext_lazy("rule", "rate support: the cap is a number not below 0")))
 
 
 def describe_support(support: dict | None, year: int | None = None) -> str:
     if not support:
-        return "按申报审核确定"
+        return _t(pgettext_lazy("rule", "set on review of the application"))
     if support["type"] == "fixed":
-        return f"奖励{support['amount']:g}万元"
+        return _t(pgettext_lazy("rule", "a grant of %(amount)s × 10k yuan"), amount=f"{support['amount']:g}")
     label = field_label({"field": support["field"], "year": support.get("year", 0)}, year)
-    cap = f"，最高{support['cap']:g}万元" if support.get("cap") is not None else ""
-    return f"按{label}的{support['rate'] * 100:g}%给予支持{cap}"
+    cap = (
+        _t(pgettext_lazy("rule", ", at most %(cap)s × 10k yuan"), cap=f"{support['cap']:g}")
+        if support.get("cap") is not None
+        else ""
+    )
+    return _t(
+        pgettext_lazy("rule", "%(rate)s%% of %(label)s%(cap)s"),
+        rate=f"{support['rate'] * 100:g}",
+        label=label,
+        cap=cap,
+    )
 
 
 # ---- explanation --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import numpy as np
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.selectors import working_calendar
 
@@ -206,10 +207,10 @@ def case_get(*, user, pk: int) -> BadRatingCase:
 
 # ---- metrics -----------------------------------------------------------------------------------------------------
 GROUPS = {
-    "department": ("department__name", "部门"),
-    "officer": ("officer__display_name", "服务专员"),
-    "category": ("category__name", "诉求类别"),
-    "month": ("on", "月份"),
+    "department": ("department__name", pgettext_lazy("group", "Department")),
+    "officer": ("officer__display_name", pgettext_lazy("group", "Service officer")),
+    "category": ("category__name", pgettext_lazy("group", "Request category")),
+    "month": ("on", pgettext_lazy("group", "Month")),
 }
 
 
