@@ -273,3 +273,11 @@ def test_a_request_raised_in_a_visit_keeps_its_visit_and_date(client, desk):
         dt.date(2026, 10, 27),
     )
     assert "SQ2026090001" in client.get(reverse("services:visits")).content.decode()
+
+
+def test_case_application_grant_and_conflict_lists_export(client, desk, admin):
+    client.force_login(admin)
+    for url, first in [(reverse("services:cases"), "收到日期"), (reverse("policies:applications"), "申报日期"),
+                       (reverse("policies:grants"), "企业"), (reverse("investment:conflicts"), "提出日期")]:  # fmt: skip
+        rows = read_xlsx(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
+        assert rows[0][0] == first, url

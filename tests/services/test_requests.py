@@ -237,3 +237,28 @@ def test_metrics_by_department_hand_worked(desk):
         0.0,
         100.0,
     )
+
+
+def test_cases_export_lists_the_follow_up(client, desk):
+    import io
+
+    from django.urls import reverse
+
+    from tests.xlsx import read_xlsx
+
+    r = closed_request(desk)
+    rating = services.rate_request(
+        user=desk["qiye"], pk=r.pk, level=1, reasons=["办事效率"], on=D("2026-04-30")
+    )
+    for action, kw in [
+        ("contact", {"method": "电话"}),
+        ("rectify", {"kind": "simple", "note": "整改"}),
+        ("done", {"note": "完成"}),
+    ]:
+        services.case_act(user=desk["jfj"], pk=rating.case.pk, action=action, on=D("2026-05-06"), **kw)
+    services.case_act(user=desk["qiye"], pk=rating.case.pk, action="followup", level=4, on=D("2026-05-07"))
+    client.force_login(desk["centre"])
+    rows = read_xlsx(io.BytesIO(client.get(reverse("services:cases"), {"export": "xlsx"}).content))
+    assert rows[1][0] == "2026-04-30"
+    assert rows[1][2] == "非常不满意"
+    assert rows[1][-1] == "满意"

@@ -316,6 +316,12 @@ def conflicts_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     status = request.GET.get("status", Conflict.Status.OPEN)
     qs = selectors.conflict_queue(user=request.user, status=status)
+    if request.GET.get("export") == "xlsx":
+        recs = ({"created": c.created_at.date().isoformat(), "claim_team": c.claim.team.name, "claim": c.claim.investor_name,
+                 "other_team": c.other.team.name, "other": c.other.investor_name, "score": float(c.score), "status": c.get_status_display(),
+                 "meeting": str(c.meeting) if c.meeting else "", "owner": c.owner_team.name if c.owner_team else "", "decision": c.decision}
+                for c in qs)  # fmt: skip
+        return schema_export_response(CONFLICT_SCHEMA, recs, "investment-conflicts.xlsx")
     return render(request, "investment/conflicts.html", {
         "page": page_of(request, qs), "status": status, "statuses": [*Conflict.Status.choices, ("all", _("All"))],
         "is_coordinator": is_coordinator(request.user), "next_meeting": services.next_meeting(),
@@ -416,6 +422,13 @@ def events_view(request: HttpRequest) -> HttpResponse:
     return render(request, "investment/events.html", {"page": page_of(request, qs), "form": form, "q": q})
 
 
+CONFLICT_SCHEMA = Schema(
+    kind="investment-conflicts", title="招商争议台账",
+    columns=[Column("created", "提出日期", text), Column("claim_team", "新申报小分队", text), Column("claim", "新申报投资方", text, width=28),
+             Column("other_team", "在先小分队", text), Column("other", "在先投资方", text, width=28), Column("score", "相似度", text),
+             Column("status", "状态", text), Column("meeting", "联席会议", text, width=28), Column("owner", "归属", text),
+             Column("decision", "裁定意见", text, width=30)],
+)  # fmt: skip
 RANK_SCHEMA = Schema(
     kind="investment-scores", title="招商绩效得分",
     columns=[Column("rank", "名次", text), Column("holder", "小分队/人员", text, width=20),

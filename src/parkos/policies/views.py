@@ -37,6 +37,20 @@ POLICY_SCHEMA = Schema(
 )  # fmt: skip
 
 
+APPLICATION_SCHEMA = Schema(
+    kind="policy-applications", title="政策申报台账",
+    columns=[Column("submitted_on", "申报日期", text), Column("enterprise", "企业", text, width=30), Column("uscc", "统一社会信用代码", text, width=22),
+             Column("policy", "政策", text, width=30), Column("clause", "条款", text, width=24), Column("amount", "申请金额(万元)", text),
+             Column("state", "状态", text), Column("review", "审核意见", text, width=30)],
+)  # fmt: skip
+GRANT_SCHEMA = Schema(
+    kind="policy-grants", title="政策兑现台账",
+    columns=[Column("enterprise", "企业", text, width=30), Column("uscc", "统一社会信用代码", text, width=22), Column("policy", "政策", text, width=30),
+             Column("clause", "条款", text, width=24), Column("year", "数据年度", text), Column("amount", "金额(万元)", text),
+             Column("state", "状态", text), Column("disbursed_on", "拨付日期", text), Column("voucher", "拨付凭证号", text)],
+)  # fmt: skip
+
+
 def _staff(request) -> None:
     if request.user.is_enterprise_user:
         raise Http404
@@ -238,6 +252,11 @@ def applications_view(request: HttpRequest) -> HttpResponse:
     qs = Application.objects.restrict(request.user, "view").select_related("clause__policy", "enterprise")
     if state in Application.State.values:
         qs = qs.filter(state=state)
+    if request.GET.get("export") == "xlsx":
+        recs = ({"submitted_on": a.submitted_on.isoformat(), "enterprise": a.enterprise.name, "uscc": a.enterprise.uscc,
+                 "policy": a.clause.policy.title, "clause": f"{a.clause.number} {a.clause.title}", "amount": float(a.amount),
+                 "state": a.get_state_display(), "review": a.review_note} for a in qs.order_by("-submitted_on", "-pk"))  # fmt: skip
+        return schema_export_response(APPLICATION_SCHEMA, recs, "policy-applications.xlsx")
     return render(
         request,
         "policies/applications.html",
@@ -274,6 +293,12 @@ def grants_view(request: HttpRequest) -> HttpResponse:
     qs = Grant.objects.restrict(request.user, "view").select_related("clause__policy", "enterprise")
     if state in Grant.State.values:
         qs = qs.filter(state=state)
+    if request.GET.get("export") == "xlsx":
+        recs = ({"enterprise": g.enterprise.name, "uscc": g.enterprise.uscc, "policy": g.clause.policy.title,
+                 "clause": f"{g.clause.number} {g.clause.title}", "year": g.year, "amount": float(g.amount), "state": g.get_state_display(),
+                 "disbursed_on": g.disbursed_on.isoformat() if g.disbursed_on else "", "voucher": g.voucher}
+                for g in qs.order_by("clause", "enterprise__name"))  # fmt: skip
+        return schema_export_response(GRANT_SCHEMA, recs, "policy-grants.xlsx")
     return render(
         request,
         "policies/grants.html",

@@ -53,6 +53,11 @@ VISIT_SCHEMA = Schema(kind="visits", title="走访台账", columns=[
 CARD_SCHEMA = Schema(kind="service-cards", title="企业服务卡", columns=[
     Column("number", "卡号", text), Column("enterprise", "企业", text, width=30), Column("officer", "服务专员", text),
     Column("department", "所在部门", text)])  # fmt: skip
+CASE_SCHEMA = Schema(kind="bad-rating-cases", title="差评整改台账", columns=[
+    Column("received_on", "收到日期", text), Column("enterprise", "企业", text, width=30), Column("level", "评价", text),
+    Column("reasons", "差评原因", text, width=20), Column("department", "责任部门", text), Column("state", "状态", text),
+    Column("kind", "处置类型", text), Column("rectify_due", "整改期限", text), Column("feedback_on", "反馈日期", text),
+    Column("followup", "追评", text)])  # fmt: skip
 LIGHT_LABELS = {
     "green": gettext_lazy("on time"),
     "yellow": gettext_lazy("due soon"),
@@ -303,6 +308,13 @@ def public_view(request: HttpRequest) -> HttpResponse:
 def cases_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
+    if request.GET.get("export") == "xlsx":
+        recs = ({"received_on": c.received_on.isoformat(), "enterprise": c.rating.enterprise.name, "level": c.rating.get_level_display(),
+                 "reasons": "、".join(c.rating.reasons), "department": c.department.name, "state": c.get_state_display(),
+                 "kind": c.get_kind_display(), "rectify_due": c.rectify_due.isoformat() if c.rectify_due else "",
+                 "feedback_on": c.feedback_on.isoformat() if c.feedback_on else "", "followup": c.followup.get_level_display() if hasattr(c, "followup") else ""}
+                for c in selectors.case_list(user=request.user).select_related("followup").order_by("received_on", "pk"))  # fmt: skip
+        return schema_export_response(CASE_SCHEMA, recs, "bad-rating-cases.xlsx")
     return render(request, "services/cases.html", {"columns": selectors.case_board(user=request.user)})
 
 
