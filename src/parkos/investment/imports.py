@@ -138,11 +138,16 @@ class LeadImporter(Importer):
                         _("your team already follows this investor in lead #%(id)s (similarity %(score)s)") % {"id": pk, "score": score}))  # fmt: skip
                 else:
                     conflicts.setdefault(r["_row"], []).append((pk, score, by))
-        return {"conflicts": conflicts, "keys": dict(zip([r["_row"] for r in new], keys, strict=True))}
+        return {
+            "conflicts": conflicts,
+            "keys": dict(zip([r["_row"] for r in new], keys, strict=True)),
+            "mine": mine,
+        }
 
     def write(self, rows, *, user, progress, ctx) -> tuple[int, int]:
         today = timezone.localdate()
         creates, updated = [], 0
+        existing = Lead.objects.select_for_update().in_bulk([r["id"] for r in rows if r.get("id")])
         for r in rows:
             data = {k: r.get(k) if r.get(k) is not None else "" for k in FIELDS}
             for k in ("amount", "amount_usd", "next_step_on"):
@@ -150,11 +155,9 @@ class LeadImporter(Importer):
             data["is_central_soe"] = bool(r.get("is_central_soe"))
             data["is_industry_leader"] = bool(r.get("is_industry_leader"))
             data["source"] = r.get("source") or Source.OWN
-            officer = r.get("officer") or (
-                user if r["team"] and user.investment_teams.filter(pk=r["team"].pk).exists() else None
-            )
+            officer = r.get("officer") or (user if r["team"] and r["team"].pk in ctx["mine"] else None)
             if r.get("id"):
-                lead = Lead.objects.select_for_update().get(pk=r["id"])
+                lead = existing[r["id"]]
                 new_values = {**data, "team_id": r["team"].pk, "node_id": r["node"].pk if r.get("node") else None,
                               "officer_id": officer.pk if officer else lead.officer_id}  # fmt: skip
                 if any(getattr(lead, k) != v for k, v in new_values.items()):
