@@ -43,6 +43,7 @@ system-deps:
 lint: install
 	$(VENV)/bin/ruff check src tests bench scripts
 	$(VENV)/bin/ruff format --check src tests bench scripts
+	cd src && ../$(VENV)/bin/lint-imports --config ../pyproject.toml --no-cache
 
 test: install system-deps lint
 	PARKOS_ENV=test $(VENV)/bin/pytest

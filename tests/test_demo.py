@@ -107,7 +107,7 @@ def test_demo_supervises_the_seed_as_the_2020_plan(db):
 def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conflict(db):
     from parkos.chains.models import Chain, SupplyRelation, Target
     from parkos.chains.selectors import compute
-    from parkos.investment.models import Conflict, JointMeeting, Lead
+    from parkos.investment.models import JointMeeting, Lead, LeadConflict
 
     result = demo_build(enterprises=600, seed=7, months=0, investment=True)
     assert result.leads >= 80
@@ -130,15 +130,15 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
     assert Lead.objects.filter(state="lost").exists()
     assert Lead.objects.filter(state="merged").count() == 1
     assert not Lead.objects.filter(stage__in=["signed", "landed"], project__isnull=True).exists()
-    decided = Conflict.objects.get(status="decided")
+    decided = LeadConflict.objects.get(status="decided")
     assert decided.meeting.status == JointMeeting.Status.HELD
     assert decided.shares
-    assert Conflict.objects.filter(status="open", meeting__status="planned").count() == 1
+    assert LeadConflict.objects.filter(status="open", meeting__status="planned").count() == 1
 
 
 def test_demo_services_have_requests_cases_in_every_state_and_twenty_policies(db):
     from parkos.policies.models import Application, Eligibility, Grant, Policy
-    from parkos.services.models import BadRatingCase, Rating, Request, ServiceCard
+    from parkos.servicedesk.models import BadRatingCase, Rating, Request, ServiceCard
 
     result = demo_build(enterprises=500, seed=7, months=0, services=True)
     assert result.requests >= 200

@@ -52,7 +52,7 @@ api.add_router("/investment", investment_router)
 from parkos.chains.api import router as chains_router  # noqa: E402
 
 api.add_router("/chains", chains_router)
-from parkos.services.api import router as services_router  # noqa: E402
+from parkos.servicedesk.api import router as services_router  # noqa: E402
 
 api.add_router("/services", services_router)
 from parkos.policies.api import router as policies_router  # noqa: E402

@@ -78,8 +78,9 @@ INSTALLED_APPS = [
     "parkos.workplan",
     "parkos.chains",
     "parkos.investment",
-    "parkos.services",
+    "parkos.servicedesk",
     "parkos.policies",
+    "parkos.demo",  # the `parkos demo` command only (no models)
 ]
 
 MIDDLEWARE = [

@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from parkos.api import api
 from parkos.core import views as core
+from parkos.enterprises.views import home_view
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", home_view, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
@@ -20,7 +21,7 @@ urlpatterns = [
     path("workplan/", include("parkos.workplan.urls")),
     path("investment/", include("parkos.investment.urls")),
     path("chains/", include("parkos.chains.urls")),
-    path("services/", include("parkos.services.urls")),
+    path("services/", include("parkos.servicedesk.urls")),
     path("policies/", include("parkos.policies.urls")),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),

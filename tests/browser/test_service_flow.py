@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from parkos.core.models import Role
 from parkos.policies import services as policy_services
-from parkos.services import services
-from parkos.services.models import BadRatingCase, Category, Request, ServiceConfig
+from parkos.servicedesk import services
+from parkos.servicedesk.models import BadRatingCase, Category, Request, ServiceConfig
 from tests.browser.session import login, logout
 from tests.factories import (
     AnnualIndicatorFactory,

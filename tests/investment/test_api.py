@@ -4,7 +4,7 @@ import pytest
 
 from parkos.chains.models import Chain, Node
 from parkos.investment import services
-from parkos.investment.models import Conflict, Lead
+from parkos.investment.models import Lead, LeadConflict
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_enter_lead_duplicate_answer_and_conflict(client, u1, u2, team1, team2):
     r = post(client, "/api/v1/investment/leads",
              {"investor_name": "蓝思科技（长沙）有限公司", "title": "扩产", "team": team2.pk, "decision": "conflict"})  # fmt: skip
     assert r.status_code == 201
-    assert Conflict.objects.get().other_id == first
+    assert LeadConflict.objects.get().other_id == first
     assert client.get(f"/api/v1/investment/leads/{first}").status_code == 404
     r = post(client, "/api/v1/investment/check", {"names": ["蓝思科技", "别的公司"]})
     assert [len(x) for x in r.json()] == [2, 0]

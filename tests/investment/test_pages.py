@@ -13,7 +13,7 @@ from django.urls import reverse
 from parkos.chains.models import Chain, Node, Target
 from parkos.core.imports import import_file
 from parkos.investment import services
-from parkos.investment.models import Conflict, Lead
+from parkos.investment.models import Lead, LeadConflict
 from tests.xlsx import read_xlsx, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_import_of_another_teams_investor_opens_a_conflict(u1, u2, team1, team2,
     )
     report = import_file(kind="investment-leads", source=str(f), user=u2)
     assert (report.ok, report.created) == (True, 1), report.errors
-    c = Conflict.objects.get()
+    c = LeadConflict.objects.get()
     assert (c.claim.team, c.other.team) == (team2, team1)
 
 

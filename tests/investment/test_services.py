@@ -9,7 +9,7 @@ import pytest
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.demo import make_uscc
 from parkos.investment import selectors, services
-from parkos.investment.models import Activity, Conflict, JointMeeting, Lead, Share, Stage, State
+from parkos.investment.models import Activity, JointMeeting, Lead, LeadConflict, Share, Stage, State
 from parkos.projects.models import Project
 from parkos.projects.models import Status as ProjectStatus
 
@@ -69,8 +69,8 @@ def test_another_teams_claim_becomes_a_conflict_on_the_next_meeting_and_shows_on
     (m,) = exc.value.extra["matches"]
     assert (m["own"], m["team"], m["title"], m["uscc"]) == (False, "一分队", "", "")
     claim = new_lead(u2, team2, name="湖南三一重工有限公司", decision="conflict")
-    c = Conflict.objects.get()
-    assert (c.claim, c.other, c.meeting, c.status) == (claim, early, meeting, Conflict.Status.OPEN)
+    c = LeadConflict.objects.get()
+    assert (c.claim, c.other, c.meeting, c.status) == (claim, early, meeting, LeadConflict.Status.OPEN)
     # team 2 still cannot open team 1's lead
     assert not selectors.lead_list(user=u2).filter(pk=early.pk).exists()
     with pytest.raises(Invalid, match="联席会议"):
@@ -80,7 +80,7 @@ def test_another_teams_claim_becomes_a_conflict_on_the_next_meeting_and_shows_on
 def test_joint_meeting_decision_merges_the_other_lead_and_splits_credit(u1, u2, team1, team2, head):
     early = new_lead(u1, team1)
     claim = new_lead(u2, team2, name="三一重工集团", decision="conflict")
-    c = Conflict.objects.get()
+    c = LeadConflict.objects.get()
     with pytest.raises(Forbidden):
         services.conflict_decide(user=u1, pk=c.pk, owner_team_id=team1.pk)
     with pytest.raises(Invalid):
@@ -101,18 +101,18 @@ def test_joint_meeting_decision_merges_the_other_lead_and_splits_credit(u1, u2, 
     )
     with pytest.raises(Exception):  # noqa: B017,PT011 — not theirs to change: 404
         services.lead_move(user=u1, pk=claim.pk, stage=Stage.CONTACT)
-    assert Conflict.objects.get().status == Conflict.Status.DECIDED
+    assert LeadConflict.objects.get().status == LeadConflict.Status.DECIDED
 
 
 def test_meeting_closed_without_decision_carries_its_conflicts_to_the_next(u1, u2, team1, team2, head):
     m1 = services.meeting_save(user=head, data={"title": "一", "held_on": TODAY})
     new_lead(u1, team1)
     new_lead(u2, team2, name="三一重工集团", decision="conflict")
-    assert Conflict.objects.get().meeting == m1
+    assert LeadConflict.objects.get().meeting == m1
     services.meeting_close(user=head, pk=m1.pk, minutes="未议")
-    assert Conflict.objects.get().meeting is None
+    assert LeadConflict.objects.get().meeting is None
     m2 = services.meeting_save(user=head, data={"title": "二", "held_on": TODAY + dt.timedelta(days=14)})
-    assert Conflict.objects.get().meeting == m2
+    assert LeadConflict.objects.get().meeting == m2
     assert JointMeeting.objects.get(pk=m1.pk).status == JointMeeting.Status.HELD
 
 

@@ -174,3 +174,24 @@ def test_column_evaluation_equals_the_row_by_row_reference(rule, rows):
     got = engine.evaluate(rule, t).tolist()
     want = [{True: engine.MET, False: engine.NOT_MET, None: engine.UNKNOWN}[reference(rule, r)] for r in rows]
     assert got == want
+
+
+def test_rate_support_of_a_loss_is_zero_not_negative():
+    """10 % of a profit of −300 万元 is no support (0.00), not −30; 10 % of 800 is 80, capped at 50; missing stays
+    missing."""
+    t = table(total_profit=[-300, 800, None, 0])
+    got = engine.support_amount({"type": "rate", "field": "total_profit", "rate": 0.1, "cap": 50}, t)
+    assert got[:2].tolist() == [0.0, 50.0]
+    assert np.isnan(got[2])
+    assert got[3] == 0.0
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(-1e7, 1e7)), min_size=1, max_size=40))
+@settings(max_examples=60, deadline=None)
+def test_rate_support_is_never_negative_and_never_above_the_cap(values):
+    t = table(total_profit=values)
+    got = engine.support_amount({"type": "rate", "field": "total_profit", "rate": 0.25, "cap": 100}, t)
+    known = got[~np.isnan(got)]
+    assert (known >= 0).all()
+    assert (known <= 100).all()
+    assert np.isnan(got).tolist() == [v is None for v in values]

@@ -140,3 +140,73 @@ def test_the_enterprise_policy_page_is_bounded_in_queries(client, zone, admin):
         page = client.get(reverse("policies:mine")).content.decode()
     assert page.count("policy-match") == 5
     assert len(more) == len(few)
+
+
+def test_efficiency_class_reaches_rules_through_the_rule_field_registry(admin, dept_a):
+    """The 亩均 class is a rule field `efficiency` registers in the kernel (policies imports nothing of it): a
+    published 2025 run gives 甲 class A and 乙 class C; 丙 has no result (data missing)."""
+    from parkos.core import registries
+    from parkos.efficiency.models import EvaluationResult, EvaluationRun
+
+    assert registries.rule_fields["efficiency_class"].kind == "choice"
+    a, b, c = (EnterpriseFactory(name=n, owner=dept_a) for n in ("甲", "乙", "丙"))
+    draft = EvaluationRun.objects.create(year=2025, scheme={}, created_by=admin)
+    run = EvaluationRun.objects.create(
+        year=2025, scheme={}, created_by=admin, state=EvaluationRun.State.PUBLISHED
+    )
+    for run_, ent, klass in ((run, a, "A"), (run, b, "C"), (draft, c, "A")):  # the later draft does not count
+        EvaluationResult.objects.create(run=run_, enterprise=ent, cohort="above", status="rated", final_class=klass,
+                                        detail_json="[]")  # fmt: skip
+    policy = services.policy_save(user=admin, data={
+        "title": "亩均A类企业奖励", "issuer": "长沙经开区管委会", "level": "zone", "valid_from": dt.date(2026, 1, 1),
+        "department": dept_a,
+    })  # fmt: skip
+    clause = services.clause_save(user=admin, policy_id=policy.pk, data={
+        "number": "第一条", "title": "A类奖励", "rule": {"field": "efficiency_class", "op": "eq", "value": "A"},
+        "support": {"type": "fixed", "amount": 30},
+    })  # fmt: skip
+    services.match_all(year=2025)
+    got = {
+        e.enterprise.name: e.status
+        for e in Eligibility.objects.filter(clause=clause).select_related("enterprise")
+    }
+    assert got == {"甲": "eligible", "丙": "unknown"}  # 乙 (class C) is not eligible and not stored
+
+
+def test_auto_grant_with_its_base_figure_missing_stays_data_missing(zone, admin):
+    """The 免申即享 clause pays 10 % of R&D spending to high-tech enterprises: 甲 (800) → 50 (cap), 乙 (300) → 30,
+    丁 has no R&D figure: listed without an amount (data missing), not as a 0.00 grant, and not approved in bulk."""
+    auto = services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
+        "number": "第六条", "title": "研发奖补（免申即享）", "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+        "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50}, "auto_grant": True,
+    })  # fmt: skip
+    assert services.grant_list(user=admin, clause_id=auto.pk, year=2025) == 3
+    got = {
+        g.enterprise.name: g.amount for g in Grant.objects.filter(clause=auto).select_related("enterprise")
+    }
+    assert got == {"甲高新": Decimal("50.00"), "乙高新": Decimal("30.00"), "丁缺数": None}
+    ids = list(Grant.objects.filter(clause=auto).values_list("pk", flat=True))
+    assert services.grants_approve(user=admin, ids=ids) == 2
+    missing = Grant.objects.get(clause=auto, enterprise=zone["d"])
+    assert (missing.state, missing.is_data_missing) == ("proposed", True)
+
+
+def test_bulk_grant_writes_record_history_and_bump_versions(zone, admin):
+    auto = services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
+        "number": "第五条", "title": "高企认定奖励（免申即享）", "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+        "support": {"type": "fixed", "amount": 20}, "auto_grant": True,
+    })  # fmt: skip
+    services.grant_list(user=admin, clause_id=auto.pk, year=2025)
+    g = Grant.objects.filter(clause=auto).first()
+    assert (g.version, g.history.count(), g.history.first().history_user) == (1, 1, admin)
+    services.grants_approve(user=admin, ids=[g.pk])
+    g.refresh_from_db()
+    assert (g.version, g.history.count(), g.history.first().state) == (2, 2, "approved")
+
+
+def test_a_negative_grant_amount_is_refused_by_the_database(zone, admin):
+    from django.db import IntegrityError, transaction
+
+    clause = zone["clause"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Grant.objects.create(clause=clause, enterprise=zone["a"], year=2025, amount=Decimal("-1"))

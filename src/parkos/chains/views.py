@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
+from parkos.core.registries import render_slot
 from parkos.core.views import schema_export_response, service_errors
 from parkos.enterprises.models import Enterprise
 
@@ -93,12 +94,9 @@ def chain_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "label": {"position": "left", "verticalAlign": "middle", "align": "right"},
                     "leaves": {"label": {"position": "right", "align": "left"}}}],
     }  # fmt: skip
-    from parkos.investment.models import Team
-
     return render(request, "chains/detail.html", {
         "cf": cf, "rows": cf.rows(), "gaps": cf.gaps(), "chart": chart, "chain": cf.chain,
         "can_edit": request.user.may("change"), "years": range(cf.year - 3, cf.year + 2),
-        "teams": Team.objects.all(),
     })  # fmt: skip
 
 
@@ -115,13 +113,12 @@ def node_view(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = selectors.node_detail(user=request.user, pk=pk, year=_year(request))
     node = ctx["node"]
     cf = selectors.compute(node.chain, ctx["year"])
-    from parkos.investment.models import Team
-    from parkos.investment.services import user_teams
-
     ctx.update(
-        figures=cf.row(node), target_form=TargetForm(), can_edit=request.user.may("change"),
-        my_teams=user_teams(request.user), teams=Team.objects.all(),
-    )  # fmt: skip
+        figures=cf.row(node),
+        target_form=TargetForm(),
+        can_edit=request.user.may("change"),
+        targets_actions=render_slot("chains.node.targets", request, node),
+    )
     return render(request, "chains/node.html", ctx)
 
 

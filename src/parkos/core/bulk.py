@@ -170,3 +170,55 @@ def _analyze(conn, model: type[models.Model], n: int) -> None:
     if conn.vendor == "postgresql" and n >= ANALYZE_AFTER:
         with conn.cursor() as cur:  # fresh planner statistics: autovacuum would get there only later
             cur.execute(f"ANALYZE {conn.ops.quote_name(model._meta.db_table)}")
+
+
+# ---- helpers for every app's importers ----------------------------------------------------------------------
+IMPORT_BATCH = 2000
+
+
+def changed_fields(obj, data: dict[str, Any], fields: list[str]) -> list[str]:
+    """The fields whose value in `data` differs from the record's (an import updates only those)."""
+    return [f for f in fields if f in data and getattr(obj, f) != data[f]]
+
+
+def in_chunks(qs, field: str, values, size: int = 5000) -> list:
+    """`qs.filter(field__in=values)` in chunks, to stay under SQLite's limit on query parameters."""
+    items = list(values)
+    out: list = []
+    for i in range(0, len(items), size):
+        out.extend(qs.filter(**{f"{field}__in": items[i : i + size]}))
+    return out
+
+
+def ids_by_key(keys: set[str], qs, field: str = "uscc") -> dict[str, int]:
+    """key → id for the rows of `qs` whose `field` is one of `keys` (chunked for SQLite)."""
+    out: dict[str, int] = {}
+    items = list(keys)
+    for i in range(0, len(items), 5000):
+        out.update(qs.filter(**{f"{field}__in": items[i : i + 5000]}).values_list(field, "pk"))
+    return out
+
+
+def bulk_write(model, creates: list, updates: list, fields: list[str], *, user, progress) -> None:
+    """An import's writes: new rows inserted with their history, changed rows updated (version and time
+    stamped, history recorded) in batches, with progress."""
+    from django.utils import timezone
+    from simple_history.utils import bulk_update_with_history
+
+    total = len(creates) + len(updates)
+    done = 0
+    for i in range(0, len(creates), IMPORT_BATCH * 5):
+        chunk = creates[i : i + IMPORT_BATCH * 5]
+        bulk_insert(model, chunk, user=user)
+        done += len(chunk)
+        progress("write", done, total)
+    if updates and fields:
+        fields = [*fields, "version", "updated_at"]
+        now = timezone.now()
+        for i in range(0, len(updates), IMPORT_BATCH):
+            chunk = updates[i : i + IMPORT_BATCH]
+            for o in chunk:
+                o.updated_at = now
+            bulk_update_with_history(chunk, model, fields, batch_size=IMPORT_BATCH, default_user=user)
+            done += len(chunk)
+            progress("write", done, total)

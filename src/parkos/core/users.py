@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from . import registries
 from .exceptions import Forbidden, Invalid
 from .models import Role, User
 
@@ -68,32 +69,17 @@ def _check(actor: User, user: User, enterprise) -> None:
             raise Invalid(
                 _("An enterprise user needs an enterprise."), fields={"enterprise": [_("required")]}
             )
-        from parkos.enterprises.models import Enterprise
-
-        if (
-            not Enterprise.objects.restrict(actor, "change").filter(pk=enterprise.pk).exists()
-            and not actor.is_zone_wide
-        ):
+        if not actor.is_zone_wide and not registries.directory().may_manage(actor, enterprise):
             raise Forbidden(_("You may only add users for enterprises your department looks after."))
         user.department = None
 
 
 def link_enterprise(user: User, enterprise, invited_by: User | None = None) -> None:
-    """An enterprise user's link to their enterprise; the enterprise's first account is its verified contact."""
-    from parkos.enterprises.models import EnterpriseAccount
-
+    """An enterprise user's link to their enterprise (kept by the registry); other roles have none."""
     if user.role == Role.ENTERPRISE:
-        first = not EnterpriseAccount.objects.filter(enterprise=enterprise).exclude(user=user).exists()
-        EnterpriseAccount.objects.update_or_create(
-            user=user,
-            defaults={
-                "enterprise": enterprise,
-                "is_manager": first and invited_by is None,
-                "invited_by": invited_by,
-            },
-        )
+        registries.directory().link(user, enterprise, invited_by)
     else:
-        EnterpriseAccount.objects.filter(user=user).delete()
+        registries.directory().unlink(user)
 
 
 def save_new_user(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import charts, users
+from . import registries, users
 from .excel import Column, Schema, error_report_bytes
 from .exceptions import ParkOSError
 from .forms import UserForm
@@ -104,37 +104,6 @@ def nav_context(request: HttpRequest) -> dict[str, Any]:
 
 
 # ---- pages ---------------------------------------------------------------------------------------------
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_enterprise_user:
-        from parkos.enterprises.selectors import enterprise_of_user
-
-        ent = enterprise_of_user(user=request.user)
-        if ent is None:
-            return render(request, "core/no_enterprise.html")
-        return redirect("enterprises:detail", pk=ent.pk)
-    from parkos.enterprises.selectors import registry_summary
-
-    summary = registry_summary(user=request.user)
-    parks = [(r["park__name"] or _("(no park)"), r["n"]) for r in summary["by_park"]]
-    years = summary["years"]
-    return render(
-        request,
-        "core/home.html",
-        {
-            "summary": summary,
-            "chart_parks": charts.bar(
-                [p for p, _n in parks], {_("Enterprises"): [n for _p, n in parks]}, horizontal=True
-            ),
-            "chart_years": charts.line(
-                [str(y["year"]) for y in years],
-                {_("Revenue"): [y["revenue"] for y in years], _("Tax"): [y["tax"] for y in years]},
-                bars=(_("Revenue"),),
-            ),
-        },
-    )
-
-
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
     if not request.user.may("import"):
@@ -306,8 +275,6 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _user_form(request: HttpRequest, *, instance=None) -> HttpResponse:
-    from parkos.enterprises.models import Enterprise
-
     actor = request.user
     departments = (
         Department.objects.all() if actor.is_zone_wide else Department.objects.filter(pk=actor.department_id)
@@ -319,9 +286,7 @@ def _user_form(request: HttpRequest, *, instance=None) -> HttpResponse:
             data = dict(form.cleaned_data)
             uscc = data.pop("enterprise_uscc", "").strip().upper()
             password = data.pop("password")
-            enterprise = (
-                Enterprise.objects.restrict(actor, "view").filter(uscc=uscc).first() if uscc else None
-            )
+            enterprise = registries.directory().find(actor, uscc) if uscc else None
             if uscc and enterprise is None:
                 form.add_error("enterprise_uscc", _("No enterprise with this USCC that you may see."))
             else:

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EfficiencyConfig(AppConfig):
@@ -8,4 +9,25 @@ class EfficiencyConfig(AppConfig):
     verbose_name = _("Per-mu evaluation")
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401  (registers the evaluation-data importer)
+        from parkos.core import registries
+
+        from . import (
+            imports,  # noqa: F401  (registers the evaluation-data importer)
+            selectors,
+        )
+
+        registries.rule_fields.register(
+            registries.RuleField(
+                key="efficiency_class",
+                label=pgettext_lazy("rule", "per-mu evaluation class"),
+                kind="choice",
+                yearly=True,
+                choices={
+                    "A": pgettext_lazy("rule", "class A"),
+                    "B": pgettext_lazy("rule", "class B"),
+                    "C": pgettext_lazy("rule", "class C"),
+                    "D": pgettext_lazy("rule", "class D"),
+                },
+                column=selectors.class_column,
+            )
+        )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from parkos.core.bulk import bulk_insert
+from parkos.core.bulk import bulk_insert, bulk_write, changed_fields, ids_by_key, in_chunks
 from parkos.core.excel import (
     CellError,
     Column,
@@ -28,7 +28,7 @@ from parkos.core.excel import (
     year_cell,
 )
 from parkos.core.imports import Importer, register
-from parkos.enterprises.imports import _bulk_write, _changed, _ids_by_uscc, in_chunks, industry_cell
+from parkos.enterprises.imports import industry_cell
 from parkos.enterprises.models import AnnualIndicator, Enterprise
 
 from .engine import DOWNGRADE_EVENTS, VETO_EVENTS
@@ -103,8 +103,8 @@ class EvaluationDataImporter(Importer):
         h = sheet.headers
         self.duplicates(sheet, ("uscc", "year"), h["year"])
         usccs = {r["uscc"] for r in sheet.rows if r.get("uscc")}
-        found = _ids_by_uscc(usccs, Enterprise.objects.all())
-        allowed = _ids_by_uscc(set(found), Enterprise.objects.restrict(user, "change"))
+        found = ids_by_key(usccs, Enterprise.objects.all())
+        allowed = ids_by_key(set(found), Enterprise.objects.restrict(user, "change"))
         for r in sheet.rows:
             u = r.get("uscc")
             if u and u in found and u not in allowed:
@@ -146,14 +146,14 @@ class EvaluationDataImporter(Importer):
             if r["name"] != ent.name:
                 data["name"] = r["name"]
                 data["former_names"] = "；".join(x for x in [ent.former_names, ent.name] if x)
-            diff = _changed(ent, data, list(data))
+            diff = changed_fields(ent, data, list(data))
             if diff:
                 for f in diff:
                     setattr(ent, f, data[f])
                 ent.version += 1
                 changed.update(diff)
                 updates.append(ent)
-        _bulk_write(Enterprise, [], updates, sorted(changed), user=user, progress=progress)
+        bulk_write(Enterprise, [], updates, sorted(changed), user=user, progress=progress)
 
         # 2. that year's indicators and evaluation input, upserted by (enterprise, year)
         for r in rows:
@@ -179,14 +179,14 @@ class EvaluationDataImporter(Importer):
                         }
                     )
                     continue
-                diff = _changed(obj, {f: r.get(f) for f in fields}, fields)
+                diff = changed_fields(obj, {f: r.get(f) for f in fields}, fields)
                 if diff:
                     for f in diff:
                         setattr(obj, f, r.get(f))
                     obj.version += 1
                     ch.update(diff)
                     ups.append(obj)
-            _bulk_write(model, creates, ups, sorted(ch), user=user, progress=progress)
+            bulk_write(model, creates, ups, sorted(ch), user=user, progress=progress)
             if model is AnnualIndicator:
                 created, updated = len(creates), len(ups)
         return created, updated

@@ -313,3 +313,25 @@ def report_rows(*, run: EvaluationRun, result: EvaluationResult) -> list[dict[st
             }
         )
     return rows
+
+
+def class_column(year: int, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The 亩均 class of each enterprise in `ids` for a year (the published run, else the latest), as a rule
+    field's column: (classes, missing)."""
+    n = len(ids)
+    col = np.array([""] * n, dtype=object)
+    miss = np.ones(n, dtype=bool)
+    run = EvaluationRun.objects.filter(year=year, state=EvaluationRun.State.PUBLISHED).order_by("-pk").first()
+    run = run or EvaluationRun.objects.filter(year=year).order_by("-pk").first()
+    if run is None:
+        return col, miss
+    pos = {e: i for i, e in enumerate(ids)}
+    for e, c in (
+        EvaluationResult.objects.filter(run=run)
+        .exclude(final_class="")
+        .values_list("enterprise_id", "final_class")
+    ):
+        i = pos.get(e)
+        if i is not None:
+            col[i], miss[i] = c, False
+    return col, miss

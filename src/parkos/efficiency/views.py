@@ -368,7 +368,7 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
 def policies_view(request: HttpRequest, year: int) -> HttpResponse:
     from parkos.core.excel import Column, Schema
 
-    from . import policies
+    from . import levers
 
     if request.user.is_enterprise_user:
         raise Http404
@@ -388,14 +388,14 @@ def policies_view(request: HttpRequest, year: int) -> HttpResponse:
             data["consecutive_years"] = int(request.POST.get("consecutive_years", "3") or 3)
             data["land_supply_priority"] = bool(request.POST.get("land_supply_priority"))
             data["subsidy_eligible"] = bool(request.POST.get("subsidy_eligible"))
-            policies.policy_set(user=request.user, year=year, klass=klass, version=version, data=data)
+            levers.policy_set(user=request.user, year=year, klass=klass, version=version, data=data)
             messages.success(request, _("Saved."))
         except ParkOSError as exc:
             service_errors(request, exc)
         except ValueError:
             messages.error(request, _("Enter numbers."))
         return redirect("efficiency:policies", year=year)
-    run, rows = policies.surcharge_list(user=request.user, year=year)
+    run, rows = levers.surcharge_list(user=request.user, year=year)
     if request.GET.get("export") == "xlsx":
         schema = Schema(
             kind="surcharges",
@@ -428,7 +428,7 @@ def policies_view(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "run": run,
             "rows": page_of(request, rows),
-            "levers": policies.policies_for(year).values(),
+            "levers": levers.policies_for(year).values(),
             "can_edit": request.user.may("evaluate"),
         },
     )
@@ -440,7 +440,7 @@ def lowland_view(request: HttpRequest, year: int) -> HttpResponse:
 
     from parkos.core.excel import Column, Schema
 
-    from . import policies
+    from . import levers
 
     if request.user.is_enterprise_user:
         raise Http404
@@ -448,11 +448,11 @@ def lowland_view(request: HttpRequest, year: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "complete":
                 version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
-                policies.plan_complete(
+                levers.plan_complete(
                     user=request.user, plan_id=int(request.POST.get("plan", "0")), version=version
                 )
             else:
-                policies.plan_create(
+                levers.plan_create(
                     user=request.user,
                     enterprise_id=int(request.POST.get("enterprise", "0")),
                     year=year,
@@ -466,7 +466,7 @@ def lowland_view(request: HttpRequest, year: int) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Enter a date as YYYY-MM-DD."))
         return redirect("efficiency:lowland", year=year)
-    run, rows = policies.low_efficiency_list(user=request.user, year=year)
+    run, rows = levers.low_efficiency_list(user=request.user, year=year)
     if request.GET.get("export") == "xlsx":
         schema = Schema(
             kind="lowland",

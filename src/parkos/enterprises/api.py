@@ -5,24 +5,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from parkos.core.api import Pages
 from parkos.core.exceptions import Invalid
 
 from . import selectors, services
 from .models import ENTERPRISE_FIELDS, AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
 
 router = Router(tags=["enterprises"])
-
-
-class Pages(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1)
-        page_size: int = Field(50, ge=1, le=500)
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        self.page_size = pagination.page_size
-        return super().paginate_queryset(queryset, PageNumberPagination.Input(page=pagination.page), **params)
 
 
 class EnterpriseFilterIn(FilterSchema):

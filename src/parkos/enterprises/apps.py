@@ -8,4 +8,20 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401  (registers the Excel importers)
+        from parkos.core import registries
+
+        from . import (
+            imports,  # noqa: F401  (registers the Excel importers)
+            selectors,
+            services,
+        )
+
+        registries.enterprise_directory.register(
+            registries.EnterpriseDirectory(
+                key="enterprises",
+                find=lambda actor, uscc: selectors.enterprise_by_uscc(user=actor, uscc=uscc),
+                may_manage=lambda actor, ent: selectors.enterprise_is_managed_by(user=actor, enterprise=ent),
+                link=services.account_link,
+                unlink=services.account_unlink,
+            )
+        )

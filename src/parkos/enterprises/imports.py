@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_update_with_history
 
-from parkos.core.bulk import bulk_insert
+from parkos.core.bulk import bulk_write, changed_fields, ids_by_key, in_chunks
 from parkos.core.excel import (
     CellError,
     Column,
@@ -227,18 +225,14 @@ MONTHLY_SCHEMA = Schema(
 )
 
 
-def _changed(obj: Model, data: dict[str, Any], fields: list[str]) -> list[str]:
-    return [f for f in fields if f in data and getattr(obj, f) != data[f]]
-
-
 class _RegistryImporter(Importer):
     """Shared behaviour: enterprise lookup by USCC within the user's scope."""
 
     def enterprise_ids(self, sheet: ParsedSheet, *, user, column: str) -> dict[str, int]:
         """USCC -> id for the file's enterprises the user may change; errors for the others."""
         usccs = {r["uscc"] for r in sheet.rows if r.get("uscc")}
-        found = _ids_by_uscc(usccs, Enterprise.objects.all())
-        allowed = _ids_by_uscc(set(found), Enterprise.objects.restrict(user, "change"))
+        found = ids_by_key(usccs, Enterprise.objects.all())
+        allowed = ids_by_key(set(found), Enterprise.objects.restrict(user, "change"))
         for r in sheet.rows:
             u = r.get("uscc")
             if not u:
@@ -256,65 +250,24 @@ class _RegistryImporter(Importer):
     ) -> tuple[int, int]:
         """Create or update `model` rows keyed by (enterprise_id, key[1]); only changed rows are updated."""
         existing = {(getattr(o, key[0]), getattr(o, key[1])): o for o in existing_qs}
-        creates, updates, changed_fields = [], [], set()
+        creates, updates, touched = [], [], set()
         total = len(rows)
         for i, data in enumerate(rows, start=1):
             obj = existing.get((data[key[0]], data[key[1]]))
             if obj is None:
                 creates.append({k: data[k] for k in (*key, *fields) if k in data})
             else:
-                diff = _changed(obj, data, fields)
+                diff = changed_fields(obj, data, fields)
                 if diff:
                     for f in diff:
                         setattr(obj, f, data[f])
                     obj.version += 1
-                    changed_fields.update(diff)
+                    touched.update(diff)
                     updates.append(obj)
             if i % BATCH == 0:
                 progress("prepare", i, total)
-        _bulk_write(model, creates, updates, sorted(changed_fields), user=user, progress=progress)
+        bulk_write(model, creates, updates, sorted(touched), user=user, progress=progress)
         return len(creates), len(updates)
-
-
-def in_chunks(qs, field: str, values, size: int = 5000) -> list:
-    """`qs.filter(field__in=values)` in chunks, to stay under SQLite's limit on query parameters."""
-    items = list(values)
-    out: list = []
-    for i in range(0, len(items), size):
-        out.extend(qs.filter(**{f"{field}__in": items[i : i + size]}))
-    return out
-
-
-def _ids_by_uscc(usccs: set[str], qs) -> dict[str, int]:
-    out: dict[str, int] = {}
-    items = list(usccs)
-    for i in range(0, len(items), 5000):  # stay under SQLite's variable limit
-        out.update(qs.filter(uscc__in=items[i : i + 5000]).values_list("uscc", "pk"))
-    return out
-
-
-def _bulk_write(
-    model, creates: list, updates: list, fields: list[str], *, user, progress: ProgressFn
-) -> None:
-    total = len(creates) + len(updates)
-    done = 0
-    for i in range(0, len(creates), BATCH * 5):
-        chunk = creates[i : i + BATCH * 5]
-        bulk_insert(model, chunk, user=user)
-        done += len(chunk)
-        progress("write", done, total)
-    if updates and fields:
-        fields = [*fields, "version", "updated_at"]
-        from django.utils import timezone
-
-        now = timezone.now()
-        for i in range(0, len(updates), BATCH):
-            chunk = updates[i : i + BATCH]
-            for o in chunk:
-                o.updated_at = now
-            bulk_update_with_history(chunk, model, fields, batch_size=BATCH, default_user=user)
-            done += len(chunk)
-            progress("write", done, total)
 
 
 class EnterpriseImporter(_RegistryImporter):
@@ -327,8 +280,8 @@ class EnterpriseImporter(_RegistryImporter):
         parks = {p.name: p.pk for p in Park.objects.all()}
         depts = {d.name: d.pk for d in Department.objects.all()}
         usccs = {r["uscc"] for r in sheet.rows if r.get("uscc")}
-        found = _ids_by_uscc(usccs, Enterprise.objects.all())
-        allowed = _ids_by_uscc(set(found), Enterprise.objects.restrict(user, "change"))
+        found = ids_by_key(usccs, Enterprise.objects.all())
+        allowed = ids_by_key(set(found), Enterprise.objects.restrict(user, "change"))
         for r in sheet.rows:
             if r.get("park") and r["park"] not in parks:
                 sheet.errors.append(
@@ -398,7 +351,7 @@ class EnterpriseImporter(_RegistryImporter):
                 data["uscc"] = r["uscc"]
                 creates.append(data)
             else:
-                diff = _changed(obj, r, fields)
+                diff = changed_fields(obj, r, fields)
                 if diff:
                     for f in diff:
                         setattr(obj, f, r[f])
@@ -407,7 +360,7 @@ class EnterpriseImporter(_RegistryImporter):
                     updates.append(obj)
             if i % BATCH == 0:
                 progress("prepare", i, len(rows))
-        _bulk_write(Enterprise, creates, updates, sorted(changed), user=user, progress=progress)
+        bulk_write(Enterprise, creates, updates, sorted(changed), user=user, progress=progress)
         return len(creates), len(updates)
 
     def records(self, *, user):

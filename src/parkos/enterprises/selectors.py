@@ -210,3 +210,13 @@ def registry_summary(*, user) -> dict[str, Any]:
         .order_by("year")
     )
     return {"by_park": by_park, "flags": flags, "years": years, "today": timezone.localdate()}
+
+
+def enterprise_by_uscc(*, user, uscc: str) -> Enterprise | None:
+    """The enterprise with this USCC if the user may see it."""
+    return Enterprise.objects.restrict(user, "view").filter(uscc=uscc).first()
+
+
+def enterprise_is_managed_by(*, user, enterprise) -> bool:
+    """Whether the user looks after (may change) this enterprise."""
+    return Enterprise.objects.restrict(user, "change").filter(pk=enterprise.pk).exists()

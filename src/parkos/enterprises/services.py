@@ -189,3 +189,21 @@ def contact_delete(*, user, pk: int) -> None:
     contact = get_object_or_404(Contact.objects.restrict(user, "change"), pk=pk)
     contact._history_user = user
     contact.delete()
+
+
+# ---- enterprise accounts, as the kernel's user management reaches them -------------------------------------
+def account_link(user, enterprise, invited_by=None) -> None:
+    """Link an enterprise user to their enterprise; the enterprise's first account is its verified contact."""
+    first = not EnterpriseAccount.objects.filter(enterprise=enterprise).exclude(user=user).exists()
+    EnterpriseAccount.objects.update_or_create(
+        user=user,
+        defaults={
+            "enterprise": enterprise,
+            "is_manager": first and invited_by is None,
+            "invited_by": invited_by,
+        },
+    )
+
+
+def account_unlink(user) -> None:
+    EnterpriseAccount.objects.filter(user=user).delete()

@@ -231,3 +231,31 @@ def contact_delete_view(request: HttpRequest, pk: int, contact_id: int) -> HttpR
     services.contact_delete(user=request.user, pk=contact_id)
     messages.success(request, _("Removed."))
     return redirect("enterprises:detail", pk=pk)
+
+
+# ---- the home page (the registry's summary until the cockpit takes over) ----------------------------------
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        ent = selectors.enterprise_of_user(user=request.user)
+        if ent is None:
+            return render(request, "core/no_enterprise.html")
+        return redirect("enterprises:detail", pk=ent.pk)
+    summary = selectors.registry_summary(user=request.user)
+    parks = [(r["park__name"] or _("(no park)"), r["n"]) for r in summary["by_park"]]
+    years = summary["years"]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "summary": summary,
+            "chart_parks": charts.bar(
+                [p for p, _n in parks], {_("Enterprises"): [n for _p, n in parks]}, horizontal=True
+            ),
+            "chart_years": charts.line(
+                [str(y["year"]) for y in years],
+                {_("Revenue"): [y["revenue"] for y in years], _("Tax"): [y["tax"] for y in years]},
+                bars=(_("Revenue"),),
+            ),
+        },
+    )

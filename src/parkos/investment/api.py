@@ -7,10 +7,10 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.enterprises.api import Pages
+from parkos.core.api import Pages
 
 from . import selectors, services
-from .models import Conflict, Lead
+from .models import Lead, LeadConflict
 
 router = Router(tags=["investment"])
 
@@ -96,7 +96,7 @@ class MatchOut(Schema):
 
 class ConflictOut(ModelSchema):
     class Meta:
-        model = Conflict
+        model = LeadConflict
         fields = [
             "id",
             "claim",

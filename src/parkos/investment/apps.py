@@ -7,4 +7,13 @@ class InvestmentAppConfig(AppConfig):
     verbose_name = _("Investment promotion")
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401  (registers the leads importer)
+        from parkos.core import registries
+
+        from . import (
+            imports,  # noqa: F401  (registers the leads importer)
+            views,
+        )
+
+        registries.slot_panels.register(
+            registries.SlotPanel("investment.node_targets", "chains.node.targets", views.node_targets_actions)
+        )

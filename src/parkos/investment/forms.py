@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core.forms import style_widgets
 from parkos.core.models import Department, Park, Role, User
 from parkos.enterprises.models import Enterprise
-from parkos.projects.models import Category, Level
+from parkos.projects.public import Category, Level
 
 from .models import (
     LEAD_FIELDS,
@@ -47,7 +47,7 @@ class LeadForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from parkos.chains.selectors import node_choices
+        from parkos.chains.public import node_choices
 
         self.fields["node"].choices = [("", "---------"), *node_choices()]
         self.fields["officer"].queryset = (

@@ -84,7 +84,7 @@ class LeadImporter(Importer):
     permission = "change"
 
     def check(self, sheet: ParsedSheet, *, user) -> dict[str, Any]:
-        from parkos.chains.models import Node
+        from parkos.chains import public as chains
 
         h = sheet.headers
         coordinator = is_coordinator(user)
@@ -92,7 +92,7 @@ class LeadImporter(Importer):
         mine = set(Team.objects.filter(members=user).values_list("pk", flat=True))
         users = {u.username: u for u in User.objects.filter(is_active=True)}
         users |= {u.display_name: u for u in users.values() if u.display_name}
-        nodes = {_node_label(n): n for n in Node.objects.select_related("chain")}
+        nodes = chains.nodes_by_label(_node_label)
         nodes |= {k.replace("/", " · "): n for k, n in nodes.items()}
         ids = [r["id"] for r in sheet.rows if r.get("id")]
         changeable = set(

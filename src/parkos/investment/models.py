@@ -409,7 +409,7 @@ class JointMeeting(VersionedModel):
         return f"{self.title} ({self.held_on})"
 
 
-class Conflict(VersionedModel):
+class LeadConflict(VersionedModel):
     """Two teams claiming the same investor: `claim` is the newer lead, `other` the one it matched."""
 
     class Status(models.TextChoices):

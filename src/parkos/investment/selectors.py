@@ -18,12 +18,12 @@ from parkos.core.models import User
 from . import engine
 from .models import (
     STAGE_ORDER,
-    Conflict,
     Event,
     Funds,
     InvestmentConfig,
     JointMeeting,
     Lead,
+    LeadConflict,
     LostReason,
     ScoringScheme,
     Share,
@@ -134,7 +134,7 @@ def lead_get(*, user, pk: int, action: str = "view") -> Lead:
 
 def lead_detail(*, user, pk: int) -> dict[str, Any]:
     lead = lead_get(user=user, pk=pk)
-    conflicts = Conflict.objects.filter(Q(claim=lead) | Q(other=lead)).select_related(
+    conflicts = LeadConflict.objects.filter(Q(claim=lead) | Q(other=lead)).select_related(
         "claim__team", "other__team", "meeting", "owner_team"
     )
     return {
@@ -158,8 +158,8 @@ def board(*, user, filters: LeadFilters | None = None, per_stage: int = 30) -> l
         r["stage"]: r for r in qs.order_by().values("stage").annotate(n=Count("pk"), amount=Sum("amount"))
     }
     contested = set(
-        Conflict.objects.filter(status=Conflict.Status.OPEN).values_list("claim_id", flat=True)
-    ) | set(Conflict.objects.filter(status=Conflict.Status.OPEN).values_list("other_id", flat=True))
+        LeadConflict.objects.filter(status=LeadConflict.Status.OPEN).values_list("claim_id", flat=True)
+    ) | set(LeadConflict.objects.filter(status=LeadConflict.Status.OPEN).values_list("other_id", flat=True))
     out = []
     for s in Stage:
         cards = list(qs.filter(stage=s.value).order_by("next_step_on", "-last_activity_on", "pk")[:per_stage])
@@ -203,11 +203,11 @@ def event_list(*, user, q: str = ""):
     return qs
 
 
-def conflict_queue(*, user, status: str = Conflict.Status.OPEN):
-    qs = Conflict.objects.restrict(user, "view").select_related(
+def conflict_queue(*, user, status: str = LeadConflict.Status.OPEN):
+    qs = LeadConflict.objects.restrict(user, "view").select_related(
         "claim__team", "claim__officer", "other__team", "other__officer", "meeting", "owner_team"
     )
-    return qs.filter(status=status) if status in Conflict.Status.values else qs
+    return qs.filter(status=status) if status in LeadConflict.Status.values else qs
 
 
 def meetings(*, user):
@@ -345,3 +345,8 @@ def summary(*, user, year: int) -> dict[str, Any]:
         "conflicts": conflict_queue(user=user).count(),
         "neglected": open_qs.filter(neglected_q()).count(),
     }
+
+
+def team_list() -> list[Team]:
+    """The investment teams (names are not confidential: any staff member may pick a team)."""
+    return list(Team.objects.order_by("code"))

@@ -16,9 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.chains import public as chains
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
+from parkos.projects import public as projects
 
 from . import engine
 from .models import (
@@ -27,13 +29,13 @@ from .models import (
     LEAD_FIELDS,
     STAGE_ORDER,
     Activity,
-    Conflict,
     Event,
     Funds,
     HqLevel,
     InvestmentConfig,
     JointMeeting,
     Lead,
+    LeadConflict,
     LostReason,
     ScoringScheme,
     Share,
@@ -209,11 +211,9 @@ def lead_create(*, user, data: dict[str, Any], decision: str = "", on: dt.date |
 def leads_from_targets(*, user, target_ids: list[int], team_id: int | None = None) -> tuple[int, list[str]]:
     """Each chosen target of a chain gap becomes a lead of the user's team (or the given one), each on its own
     (a target whose investor is already in open leads is reported, not entered); returns (entered, held back)."""
-    from parkos.chains.models import Target
-
     team_id = team_id or next((t.pk for t in user_teams(user)), None)
     made, held = 0, []
-    for t in Target.objects.filter(pk__in=target_ids, lead__isnull=True).select_related("node"):
+    for t in chains.targets_open(target_ids):
         data = {"investor_name": t.name, "uscc": t.uscc, "title": _("%(node)s project") % {"node": t.node.name},
                 "node": t.node, "team_id": team_id, "target": t, "top500_list": t.top500_list,
                 "foreign_country": t.region if t.is_foreign else "", "hq_level": HqLevel.REGIONAL if t.is_headquarters else ""}  # fmt: skip
@@ -244,7 +244,9 @@ def lead_update(*, user, pk: int, version: int | None, data: dict[str, Any]) -> 
 
 
 def is_contested(lead: Lead) -> bool:
-    return Conflict.objects.filter(Q(claim=lead) | Q(other=lead), status=Conflict.Status.OPEN).exists()
+    return LeadConflict.objects.filter(
+        Q(claim=lead) | Q(other=lead), status=LeadConflict.Status.OPEN
+    ).exists()
 
 
 @transaction.atomic
@@ -321,11 +323,8 @@ def lead_sign(
 ) -> Lead:
     """Sign a lead in negotiation: the project company (found in the registry by its USCC, or registered now)
     enters the key-project library as signed, and the lead records whether it fills a chain gap."""
-    from parkos.chains.selectors import gap_node_ids
     from parkos.enterprises.models import Enterprise
     from parkos.enterprises.services import enterprise_create
-    from parkos.projects import services as project_services
-    from parkos.projects.models import Category, Level
 
     lead = _lead_for_change(user, pk, version)
     if lead.state != State.OPEN or lead.stage != Stage.NEGOTIATION:
@@ -352,8 +351,8 @@ def lead_sign(
     data = {
         "name": p.get("name") or lead.title,
         "investor": company,
-        "category": p.get("category") or Category.INDUSTRY,
-        "level": p.get("level") or Level.DISTRICT,
+        "category": p.get("category") or projects.Category.INDUSTRY,
+        "level": p.get("level") or projects.Level.DISTRICT,
         "top500_list": lead.top500_list,
         "total_investment": amount,
         "contracted_investment": amount,
@@ -362,12 +361,12 @@ def lead_sign(
         "registered_on": signed_on,
         "description": lead.description,
     }
-    created = project_services.project_create(user=user, data=data)
-    project_services.project_transition(user=user, pk=created.pk, target="signed", on=signed_on)
+    created = projects.project_create(user=user, data=data)
+    projects.project_transition(user=user, pk=created.pk, target="signed", on=signed_on)
     _log(lead, user=user, to=Stage.SIGNED, on=signed_on)
     lead.enterprise = company
     lead.uscc = lead.uscc or uscc
-    lead.fills_gap = lead.node_id is not None and lead.node_id in gap_node_ids()
+    lead.fills_gap = lead.node_id is not None and lead.node_id in chains.gap_node_ids()
     lead.stage, lead.signed_on, lead.signed_amount, lead.project = Stage.SIGNED, signed_on, amount, created
     lead.last_activity_on = max(lead.last_activity_on, signed_on)
     lead.version += 1
@@ -429,9 +428,9 @@ def next_meeting(today: dt.date | None = None) -> JointMeeting | None:
     )
 
 
-def conflict_open(*, claim: Lead, other: Lead, score: float, by: str, user) -> Conflict:
+def conflict_open(*, claim: Lead, other: Lead, score: float, by: str, user) -> LeadConflict:
     """Put two teams' claims to the same investor on the next joint meeting's agenda."""
-    c = Conflict(
+    c = LeadConflict(
         claim=claim, other=other, score=Decimal(str(round(score, 1))), matched_by=by, meeting=next_meeting()
     )
     c._history_user = user
@@ -461,7 +460,7 @@ def meeting_save(
 def _reschedule() -> None:
     """Every open conflict sits on the earliest planned meeting from today on (or waits for one)."""
     nxt = next_meeting()
-    stale = Conflict.objects.filter(status=Conflict.Status.OPEN).filter(
+    stale = LeadConflict.objects.filter(status=LeadConflict.Status.OPEN).filter(
         Q(meeting__isnull=True)
         | Q(meeting__status=JointMeeting.Status.HELD)
         | Q(meeting__held_on__lt=_today())
@@ -480,7 +479,7 @@ def meeting_close(*, user, pk: int, minutes: str = "") -> JointMeeting:
         m.minutes = minutes.strip()
     m.version += 1
     _save(m, user=user)
-    Conflict.objects.filter(meeting=m, status=Conflict.Status.OPEN).update(meeting=None)
+    LeadConflict.objects.filter(meeting=m, status=LeadConflict.Status.OPEN).update(meeting=None)
     _reschedule()
     return m
 
@@ -489,12 +488,12 @@ def meeting_close(*, user, pk: int, minutes: str = "") -> JointMeeting:
 def conflict_decide(
     *, user, pk: int, owner_team_id: int, shares: dict[int, Decimal] | None = None, decision: str = "",
     on: dt.date | None = None,
-) -> Conflict:  # fmt: skip
+) -> LeadConflict:  # fmt: skip
     """The joint meeting's decision: the owner team's lead goes on; the other is merged into it; the credit is
     split as decided (percent per team, summing to 100; by default all to the owner)."""
     _coordinator(user)
-    c = Conflict.objects.select_for_update().select_related("claim", "other").get(pk=pk)
-    if c.status != Conflict.Status.OPEN:
+    c = LeadConflict.objects.select_for_update().select_related("claim", "other").get(pk=pk)
+    if c.status != LeadConflict.Status.OPEN:
         raise Invalid(_("This conflict is already decided."))
     teams = {c.claim.team_id: c.claim, c.other.team_id: c.other}
     if owner_team_id not in teams:
@@ -538,7 +537,7 @@ def conflict_decide(
         on=on,
     )
     c.status, c.owner_team_id, c.decided_on, c.decision = (
-        Conflict.Status.DECIDED,
+        LeadConflict.Status.DECIDED,
         owner_team_id,
         on,
         decision.strip(),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,8 +39,8 @@ from .forms import (
 from .imports import LEADS_SCHEMA, lead_records
 from .models import (
     STAGE_ORDER,
-    Conflict,
     InvestmentConfig,
+    LeadConflict,
     Source,
     Stage,
     State,
@@ -73,11 +74,11 @@ def _staff_only(request: HttpRequest) -> None:
 
 
 def _filter_ctx(request, filters) -> dict:
-    from parkos.chains.models import Chain
+    from parkos.chains.public import chain_options
 
     return {
         "filters": filters, "stages": Stage.choices, "states": [*State.choices, ("all", _("All"))],
-        "teams": Team.objects.all(), "sources": Source.choices, "chains": Chain.objects.all(), "kinds": KINDS,
+        "teams": Team.objects.all(), "sources": Source.choices, "chains": chain_options(), "kinds": KINDS,
         "can_change": request.user.may("change") and bool(services.user_teams(request.user) or is_coordinator(request.user)),
         "is_coordinator": is_coordinator(request.user),
     }  # fmt: skip
@@ -314,7 +315,7 @@ def sign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def conflicts_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    status = request.GET.get("status", Conflict.Status.OPEN)
+    status = request.GET.get("status", LeadConflict.Status.OPEN)
     qs = selectors.conflict_queue(user=request.user, status=status)
     if request.GET.get("export") == "xlsx":
         recs = ({"created": c.created_at.date().isoformat(), "claim_team": c.claim.team.name, "claim": c.claim.investor_name,
@@ -323,7 +324,7 @@ def conflicts_view(request: HttpRequest) -> HttpResponse:
                 for c in qs)  # fmt: skip
         return schema_export_response(CONFLICT_SCHEMA, recs, "investment-conflicts.xlsx")
     return render(request, "investment/conflicts.html", {
-        "page": page_of(request, qs), "status": status, "statuses": [*Conflict.Status.choices, ("all", _("All"))],
+        "page": page_of(request, qs), "status": status, "statuses": [*LeadConflict.Status.choices, ("all", _("All"))],
         "is_coordinator": is_coordinator(request.user), "next_meeting": services.next_meeting(),
     })  # fmt: skip
 
@@ -536,3 +537,14 @@ def from_targets_view(request: HttpRequest) -> HttpResponse:
     for h in held:
         messages.warning(request, h)
     return redirect(request.POST.get("next") or reverse("investment:leads"))
+
+
+def node_targets_actions(request: HttpRequest, node) -> str:
+    """The chain node page's "make leads of the chosen targets" footer (a panel in the chains app's slot)."""
+    if not request.user.may("change"):
+        return ""
+    return render_to_string(
+        "investment/_node_targets_actions.html",
+        {"my_teams": services.user_teams(request.user), "teams": selectors.team_list()},
+        request=request,
+    )

@@ -13,11 +13,14 @@ Support: {"type": "fixed", "amount": A} or {"type": "rate", "field": F, "rate": 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.utils.translation import pgettext_lazy
+
+from parkos.core import registries
 
 MET, NOT_MET, UNKNOWN = 1, 0, -1
 
@@ -47,7 +50,7 @@ _WAN, _YEARS, _PEOPLE = (
     pgettext_lazy("rule", "years"),
     pgettext_lazy("rule", "persons"),
 )
-FIELDS: dict[str, Field] = {
+_BUILTIN: dict[str, Field] = {
     "is_above_scale": Field(pgettext_lazy("rule", "above-scale enterprise"), "bool"),
     "is_high_tech": Field(pgettext_lazy("rule", "high-tech enterprise"), "bool"),
     "srdi_level": Field(pgettext_lazy("rule", "SRDI"), "choice", choices={"": pgettext_lazy("rule", "none"), "province": pgettext_lazy("rule", "provincial SRDI"), "little_giant": pgettext_lazy("rule", "national SRDI little giant")}),
@@ -67,8 +70,36 @@ FIELDS: dict[str, Field] = {
     "employees": Field(pgettext_lazy("rule", "employees"), "number", _PEOPLE, yearly=True),
     "rd_intensity": Field(pgettext_lazy("rule", "R&D intensity"), "number", "%", yearly=True),
     "revenue_growth": Field(pgettext_lazy("rule", "revenue growth"), "number", "%", yearly=True),
-    "efficiency_class": Field(pgettext_lazy("rule", "per-mu evaluation class"), "choice", yearly=True, choices={"A": pgettext_lazy("rule", "class A"), "B": pgettext_lazy("rule", "class B"), "C": pgettext_lazy("rule", "class C"), "D": pgettext_lazy("rule", "class D")}),
 }  # fmt: skip
+BUILTIN_FIELDS = frozenset(_BUILTIN)
+
+
+class _Fields(Mapping):
+    """The registry's own fields plus those other apps register as rule fields (亩均 class, credit class, …)."""
+
+    def _registered(self) -> dict[str, Field]:
+        return {
+            f.key: Field(f.label, f.kind, f.unit, f.yearly, dict(f.choices))
+            for f in registries.rule_fields
+            if f.key not in _BUILTIN
+        }
+
+    def __getitem__(self, key: str) -> Field:
+        if key in _BUILTIN:
+            return _BUILTIN[key]
+        f = registries.rule_fields.get(key)
+        if f is None:
+            raise KeyError(key)
+        return Field(f.label, f.kind, f.unit, f.yearly, dict(f.choices))
+
+    def __iter__(self):
+        return iter({**_BUILTIN, **self._registered()})
+
+    def __len__(self) -> int:
+        return len(_BUILTIN) + len(self._registered())
+
+
+FIELDS: Mapping[str, Field] = _Fields()
 
 OPS = {
     "eq": pgettext_lazy("rule", "is"), "ne": pgettext_lazy("rule", "is not"), "gt": pgettext_lazy("rule", "above"), "gte": pgettext_lazy("rule", "at least"), "lt": pgettext_lazy("rule", "below"), "lte": pgettext_lazy("rule", "at most"),
@@ -334,7 +365,8 @@ def support_amount(support: dict | None, t: Table) -> np.ndarray:
         return np.full(t.n, float(support["amount"]))
     if support.get("type") == "rate":
         col, miss = t.column(support["field"], support.get("year", 0))
-        amount = col.astype(float) * float(support["rate"])
+        # a rate of a negative base (a loss on a profit-based clause) supports nothing, never a negative sum
+        amount = np.maximum(col.astype(float) * float(support["rate"]), 0.0)
         if support.get("cap") is not None:
             amount = np.minimum(amount, float(support["cap"]))
         return np.where(miss, np.nan, np.round(amount, 2))

@@ -173,7 +173,8 @@ class Grant(VersionedModel):
         Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="grant"
     )
     year = models.PositiveSmallIntegerField(_("data year"))
-    amount = models.DecimalField(_("amount (10k yuan)"), **MONEY)
+    # empty while the figure the support is computed from is missing (a 免申即享 list entry to complete)
+    amount = models.DecimalField(_("amount (10k yuan)"), null=True, blank=True, **MONEY)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True
     )
@@ -191,8 +192,18 @@ class Grant(VersionedModel):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         constraints = [
-            models.UniqueConstraint(fields=["clause", "enterprise", "year"], name="grant_one_per_year")
+            models.UniqueConstraint(fields=["clause", "enterprise", "year"], name="grant_one_per_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_nonneg"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=False) | Q(state="proposed"),
+                name="grant_amount_known_once_approved",
+            ),
         ]
+
+    @property
+    def is_data_missing(self) -> bool:
+        """A proposed grant whose base figure is missing: it cannot be approved until the figure is in."""
+        return self.amount is None
 
     def __str__(self) -> str:
         return f"{self.clause_id} {self.enterprise_id} {self.amount}"

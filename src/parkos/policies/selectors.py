@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from parkos.core import registries
 from parkos.enterprises.models import AnnualIndicator, Enterprise
 
 from . import engine
@@ -86,33 +87,13 @@ def build_table(
             prev = ind[y - 1]["revenue"] if y - 1 in ind else np.full(n, np.nan)
             with np.errstate(invalid="ignore", divide="ignore"):
                 col = np.where(prev > 0, (raw["revenue"] - prev) / prev * 100, np.nan)
-        elif f == "efficiency_class":
-            values[(f, off)], missing[(f, off)] = _efficiency_class(y, pos, n)
+        elif f not in engine.BUILTIN_FIELDS:  # a field another app registered (亩均 class, …)
+            values[(f, off)], missing[(f, off)] = registries.rule_fields[f].column(y, ids)
             continue
         else:
             continue
         values[(f, off)], missing[(f, off)] = np.nan_to_num(col), np.isnan(col)
     return ids, engine.Table(n=n, values=values, missing=missing)
-
-
-def _efficiency_class(year: int, pos: dict[int, int], n: int) -> tuple[np.ndarray, np.ndarray]:
-    from parkos.efficiency.models import EvaluationResult, EvaluationRun
-
-    col = np.array([""] * n, dtype=object)
-    miss = np.ones(n, dtype=bool)
-    run = EvaluationRun.objects.filter(year=year, state=EvaluationRun.State.PUBLISHED).order_by("-pk").first()
-    run = run or EvaluationRun.objects.filter(year=year).order_by("-pk").first()
-    if run is None:
-        return col, miss
-    for e, c in (
-        EvaluationResult.objects.filter(run=run)
-        .exclude(final_class="")
-        .values_list("enterprise_id", "final_class")
-    ):
-        i = pos.get(e)
-        if i is not None:
-            col[i], miss[i] = c, False
-    return col, miss
 
 
 # ---- pages ---------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.exceptions import Forbidden, Invalid
@@ -195,11 +196,11 @@ def grant_list(*, user, clause_id: int, year: int | None = None) -> int:
     year = year or selectors.latest_year()
     match_all(year=year, clause_ids=[clause.pk])
     have = set(Grant.objects.filter(clause=clause, year=year).values_list("enterprise_id", flat=True))
-    rows = [
-        Grant(clause=clause, enterprise_id=e.enterprise_id, year=year, amount=e.amount or Decimal(0))
+    rows = [  # an eligible enterprise whose base figure is missing is listed without an amount (data missing)
+        Grant(clause=clause, enterprise_id=e.enterprise_id, year=year, amount=e.amount)
         for e in Eligibility.objects.filter(clause=clause, status="eligible").exclude(enterprise_id__in=have)
     ]
-    Grant.objects.bulk_create(rows)
+    bulk_create_with_history(rows, Grant, default_user=user)
     return len(rows)
 
 
@@ -212,9 +213,15 @@ def grants_approve(*, user, ids: list[int]) -> int:
     )
     for g in grants:
         _editor(user, g.clause.policy.department_id)
-    return Grant.objects.filter(pk__in=[g.pk for g in grants]).update(
-        state=Grant.State.APPROVED, approved_by=user, approved_on=_today()
+    ready = [g for g in grants if g.amount is not None]  # data missing: stays proposed until the figure is in
+    today, now = _today(), timezone.now()
+    for g in ready:
+        g.state, g.approved_by, g.approved_on, g.version = Grant.State.APPROVED, user, today, g.version + 1
+        g.updated_at = now
+    bulk_update_with_history(
+        ready, Grant, ["state", "approved_by", "approved_on", "version", "updated_at"], default_user=user
     )
+    return len(ready)
 
 
 @transaction.atomic

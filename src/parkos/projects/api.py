@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.enterprises.api import Pages
+from parkos.core.api import Pages
 
 from . import selectors, services
 from .models import ItemAction, ItemInstance, MonthlyReport, Project, StageInstance

@@ -7,9 +7,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core.bulk import bulk_write, changed_fields
 from parkos.core.excel import Column, ParsedSheet, RowError, Schema, decimal_parser, month_cell, text
 from parkos.core.imports import Importer, register
-from parkos.enterprises.imports import _bulk_write, _changed
 
 from .models import MonthlyReport, Project
 
@@ -74,12 +74,12 @@ class MonthlyReportImporter(Importer):
                     {"project_id": pid, "month": month, **data, "submitted_by_id": user.pk, "created_at": now,
                      "updated_at": now, "version": 1}
                 )  # fmt: skip
-            elif changed := _changed(obj, data, FIELDS):
+            elif changed := changed_fields(obj, data, FIELDS):
                 for k in changed:
                     setattr(obj, k, data[k])
                 obj.version += 1
                 updates.append(obj)
-        _bulk_write(MonthlyReport, creates, updates, FIELDS, user=user, progress=progress)
+        bulk_write(MonthlyReport, creates, updates, FIELDS, user=user, progress=progress)
         return len(creates), len(updates)
 
     def records(self, *, user):

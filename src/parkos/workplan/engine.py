@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from parkos.core.numbers import percent
 
 CN_DIGITS = {
     "零": 0,
@@ -414,9 +416,8 @@ def task_status(
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """A rate in % with one decimal, half up (the kernel's one helper)."""
+    return percent(numerator, denominator, 1)
 
 
 __all__ = ["parse", "split_tasks", "cn_to_int", "task_status", "suggest", "rate"]

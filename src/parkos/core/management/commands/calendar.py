@@ -32,7 +32,7 @@ def _pause(s: str) -> tuple[dt.date, dt.date]:
 def _deadline_with_pauses(cal, start: dt.date, n: int, pauses: list[tuple[dt.date, dt.date]]) -> dt.date:
     if n < 0:
         raise CommandError("N must not be negative when pauses are given")
-    from parkos.projects.engine import clocks
+    from parkos.core.clocks import clocks
 
     last = max([start, *(b for _a, b in pauses)])
     days = cal.days_covering(start, last, margin_years=n // 200 + 2)

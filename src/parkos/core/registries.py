@@ -1,0 +1,207 @@
+"""The kernel's registries: what apps offer each other without importing each other.
+
+An app fills them in its `AppConfig.ready()`; the kernel, the registry and the readers (cockpit, appraisal)
+read them. Each registry is keyed, refuses a key registered twice, and lists its entries in `order`.
+
+- `rule_fields`: facts that policy (and later finance) rules can test, with the column that reads them;
+- `enterprise_tabs`: the parts of the enterprise page (一企一档) each app provides;
+- `tiles`: cockpit figures with their drill-down;
+- `search_providers`: records the header search can find;
+- `rating_targets`: services that can be rated (好差评);
+- `alert_kinds`: the kinds of inbox notices, with their labels;
+- `daily_jobs`: what `parkos daily` (and the scheduler) runs each day;
+- `appraisal_figures`: figures the internal appraisal reads;
+- `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Entries of one kind by key; registration happens once per process, in `ready()`."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._items: dict[str, T] = {}
+
+    def register(self, item: T) -> T:
+        key = item.key  # type: ignore[attr-defined]
+        if key in self._items and self._items[key] is not item:
+            raise ValueError(f"{self.name}: {key!r} is registered twice")
+        self._items[key] = item
+        return item
+
+    def get(self, key: str) -> T | None:
+        return self._items.get(key)
+
+    def __getitem__(self, key: str) -> T:
+        return self._items[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(sorted(self._items.values(), key=lambda i: (getattr(i, "order", 100), i.key)))  # type: ignore[attr-defined]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def keys(self) -> list[str]:
+        return [i.key for i in self]  # type: ignore[attr-defined]
+
+
+def _always(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class RuleField:
+    """A fact a rule can test. `column(year, ids)` returns (values, missing) aligned with `ids` for the given
+    year; `kind` is bool / number / choice / text; `yearly` fields take a year offset in rules."""
+
+    key: str
+    label: Any
+    kind: str
+    column: Callable[[int, list[int]], tuple[Any, Any]]
+    yearly: bool = False
+    choices: dict[str, Any] = field(default_factory=dict)
+    unit: Any = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class EnterpriseTab:
+    """A tab of the enterprise page: `render(request, enterprise)` returns the partial's HTML response."""
+
+    key: str
+    label: Any
+    render: Callable[[Any, Any], Any]
+    visible: Callable[[Any], bool] = _always
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A cockpit figure: `figure(user, period)` returns a dict (value, unit, trend, chart), `url` the list."""
+
+    key: str
+    label: Any
+    figure: Callable[[Any, Any], dict]
+    url: Callable[[Any], str] | None = None
+    visible: Callable[[Any], bool] = _always
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    label: str
+    url: str
+    rank: float = 0.0
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """`search(user, q, limit)` returns the user's own scoped hits."""
+
+    key: str
+    label: Any
+    search: Callable[[Any, str, int], list[SearchHit]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class RatingTarget:
+    """A service that can be rated. `describe(target_id)` gives (label, url); `rater_may(user, target_id)`
+    says whether this user may rate it now; `context(target_id)` gives the department, officer, category
+    and enterprise the rating counts for."""
+
+    key: str
+    label: Any
+    describe: Callable[[int], tuple[str, str]]
+    rater_may: Callable[[Any, int], bool]
+    context: Callable[[int], dict]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AlertKind:
+    """A kind of inbox notice: its label and the app it belongs to."""
+
+    key: str
+    label: Any
+    app: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    """`run(today)` does one day's work and returns a line for the log."""
+
+    key: str
+    label: Any
+    run: Callable[[dt.date], str]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AppraisalFigure:
+    key: str
+    label: Any
+    compute: Callable[[int], dict]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SlotPanel:
+    """A panel one app adds to a page of another: `render(request, obj)` returns HTML (or '')."""
+
+    key: str
+    slot: str
+    render: Callable[[Any, Any], str]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class EnterpriseDirectory:
+    """How the kernel's user management reaches the registry's enterprises (filled by `enterprises`):
+    `find(actor, uscc)` an enterprise the actor may see, `may_manage(actor, enterprise)` whether the actor
+    looks after it, `link(user, enterprise, invited_by)` / `unlink(user)` an enterprise user's account."""
+
+    key: str
+    find: Callable[[Any, str], Any]
+    may_manage: Callable[[Any, Any], bool]
+    link: Callable[[Any, Any, Any], None]
+    unlink: Callable[[Any], None]
+
+
+rule_fields: Registry[RuleField] = Registry("rule fields")
+enterprise_tabs: Registry[EnterpriseTab] = Registry("enterprise tabs")
+tiles: Registry[Tile] = Registry("tiles")
+search_providers: Registry[SearchProvider] = Registry("search providers")
+rating_targets: Registry[RatingTarget] = Registry("rating targets")
+alert_kinds: Registry[AlertKind] = Registry("alert kinds")
+daily_jobs: Registry[DailyJob] = Registry("daily jobs")
+appraisal_figures: Registry[AppraisalFigure] = Registry("appraisal figures")
+slot_panels: Registry[SlotPanel] = Registry("slot panels")
+enterprise_directory: Registry[EnterpriseDirectory] = Registry("enterprise directory")
+
+
+def directory() -> EnterpriseDirectory:
+    """The one enterprise directory (the registry app registers it)."""
+    return enterprise_directory["enterprises"]
+
+
+def render_slot(slot: str, request, obj) -> str:
+    """The HTML of every panel registered for `slot`, in order (rendered by their templates, which escape)."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe("".join(str(p.render(request, obj)) for p in slot_panels if p.slot == slot))  # noqa: S308

@@ -1,0 +1,158 @@
+"""Service desk API: requests (list, read, submit, act), ratings and the rating metrics. Same rules as the pages."""
+
+from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
+from ninja.pagination import paginate
+
+from parkos.core.api import Pages
+from parkos.core.exceptions import Invalid
+
+from . import selectors, services
+from .models import Rating, Request
+
+router = Router(tags=["services"])
+
+
+class RequestFilterIn(FilterSchema):
+    q: str = ""
+    state: str = ""
+    category: int | None = None
+    department: int | None = None
+    channel: str = ""
+    light: str = ""
+    sort: str = "due_on"
+
+    def to_filters(self) -> selectors.RequestFilters:
+        return selectors.RequestFilters.from_query(
+            {k: "" if v is None else str(v) for k, v in self.model_dump().items()}
+        )
+
+
+class RequestOut(ModelSchema):
+    enterprise_name: str = Field(..., alias="enterprise.name")
+
+    class Meta:
+        model = Request
+        fields = ["id", "number", "enterprise", "channel", "category", "title", "text", "department", "officer", "state",
+                  "received_on", "limit_wd", "due_on", "first_response_due", "answered_on", "answer", "closed_on",
+                  "escalated", "version"]  # fmt: skip
+
+
+class RequestIn(Schema):
+    enterprise: int
+    category: int
+    title: str
+    text: str
+    channel: str = "portal"
+    contact: str = ""
+
+
+class ActIn(Schema):
+    action: str = Field(..., description="dispatch, accept, send_back, answer, close, revisit")
+    note: str = ""
+    department: int | None = None
+    satisfied: bool | None = None
+
+
+class RateIn(Schema):
+    level: int = Field(..., ge=1, le=5)
+    reasons: list[str] = []
+    text: str = ""
+
+
+class RatingOut(ModelSchema):
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "request",
+            "item",
+            "enterprise",
+            "department",
+            "level",
+            "reasons",
+            "text",
+            "on",
+            "excluded",
+        ]
+
+
+class MetricsOut(Schema):
+    key: str
+    ratings: int
+    participation: float | None
+    good_rate: float | None
+    bad_rate: float | None
+    satisfaction: float | None
+    bad_ratings: int
+    contact_rate: float | None
+    close_rate: float | None
+    on_time_rate: float | None
+    followup_rate: float | None
+
+
+@router.get(
+    "/requests",
+    response=list[RequestOut],
+    summary="Requests the user may see (an enterprise user: their own)",
+)
+@paginate(Pages)
+def list_requests(request, filters: Query[RequestFilterIn]):
+    return selectors.request_list(user=request.user, filters=filters.to_filters())
+
+
+@router.get("/requests/{int:pk}", response=RequestOut)
+def get_request(request, pk: int):
+    return selectors.request_get(user=request.user, pk=pk)
+
+
+@router.post("/requests", response={201: RequestOut}, summary="Submit a request (deadlines in working days)")
+def submit_request(request, body: RequestIn):
+    return 201, services.request_submit(user=request.user, enterprise_id=body.enterprise, category_id=body.category,
+                                        title=body.title, text=body.text, channel=body.channel, contact=body.contact)  # fmt: skip
+
+
+@router.post(
+    "/requests/{int:pk}/actions",
+    response=RequestOut,
+    summary="Dispatch, accept, send back, answer, close or revisit",
+)
+def act(request, pk: int, body: ActIn):
+    u, a = request.user, body.action
+    if a == "dispatch":
+        if body.department is None:
+            raise Invalid("department is required", fields={"department": ["required"]})
+        return services.request_dispatch(user=u, pk=pk, department_id=body.department, note=body.note)
+    handlers = {
+        "accept": lambda: services.request_accept(user=u, pk=pk),
+        "send_back": lambda: services.request_send_back(user=u, pk=pk, reason=body.note),
+        "answer": lambda: services.request_answer(user=u, pk=pk, answer=body.note),
+        "close": lambda: services.request_close(user=u, pk=pk, note=body.note),
+        "revisit": lambda: services.request_revisit(
+            user=u, pk=pk, note=body.note, satisfied=bool(body.satisfied)
+        ),
+    }
+    if a not in handlers:
+        raise Invalid(f"unknown action {a}")
+    return handlers[a]()
+
+
+@router.post(
+    "/requests/{int:pk}/rating", response={201: RatingOut}, summary="The enterprise rates its closed request"
+)
+def rate(request, pk: int, body: RateIn):
+    return 201, services.rate_request(
+        user=request.user, pk=pk, level=body.level, reasons=body.reasons, text=body.text
+    )
+
+
+@router.get(
+    "/ratings/metrics",
+    response=list[MetricsOut],
+    summary="好评率, 差评率, 满意度 and 差评 rectification by group",
+)
+def metrics(request, year: int, by: str = "department"):
+    rows = selectors.rating_metrics(user=request.user, year=year, by=by)
+    return [{"key": str(r["key"]), "ratings": r["m"].n, "participation": r["participation"], "good_rate": r["m"].good_rate, "bad_rate": r["m"].bad_rate,
+             "satisfaction": r["m"].satisfaction, "bad_ratings": r["cases"].cases, "contact_rate": r["cases"].contact_rate,
+             "close_rate": r["cases"].close_rate, "on_time_rate": r["cases"].on_time_rate, "followup_rate": r["cases"].followup_rate}
+            for r in rows]  # fmt: skip

@@ -1,0 +1,159 @@
+"""Pure rules of the service desk: the request (诉求) and 差评 case state machines, step deadlines in working days,
+the SLA light of a step, and the rating metrics of specs/ratings.md §5 over level counts.
+
+Request (spec §6): received → dispatched → accepted (办理中) → answered → closed → revisited; a department may send
+a dispatched request back for re-assignment (→ received) with a reason; an unsatisfied revisit re-opens it once
+(→ accepted) before it goes to the leaders.
+
+差评 case (spec §4.3): received → assigned → verifying (the rater was contacted) → rectifying | explained |
+appealed; appealed → upheld (closed, the rating leaves the statistics) | rejected (→ rectifying); rectifying →
+feedback (done, with evidence); explained → feedback; feedback → closed (the rater's follow-up rating, or none in
+the window); a closed case whose follow-up was 不满意 may be re-opened by the service centre (→ rectifying).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from parkos.core.numbers import percent
+
+
+class IllegalTransition(ValueError):
+    pass
+
+
+REQUEST_TRANSITIONS: dict[str, dict[str, str]] = {
+    "received": {"dispatch": "dispatched", "close": "closed"},
+    "dispatched": {"accept": "accepted", "send_back": "received"},
+    "accepted": {"answer": "answered", "reassign": "received"},
+    "answered": {"close": "closed", "reopen": "accepted"},
+    "closed": {"revisit": "revisited", "reopen": "accepted"},
+    "revisited": {"reopen": "accepted"},
+}
+
+CASE_TRANSITIONS: dict[str, dict[str, str]] = {
+    "received": {"assign": "assigned"},
+    "assigned": {"contact": "verifying", "appeal": "appealed"},
+    "verifying": {"rectify": "rectifying", "explain": "explained", "appeal": "appealed"},
+    "appealed": {"uphold": "upheld", "reject": "rectifying"},
+    "rectifying": {"done": "feedback"},
+    "explained": {"send_feedback": "feedback"},
+    "feedback": {"followup": "closed", "close_unanswered": "closed"},
+    "closed": {"reopen": "rectifying"},
+    "upheld": {},
+}
+
+
+def next_state(table: dict[str, dict[str, str]], state: str, action: str) -> str:
+    try:
+        return table[state][action]
+    except KeyError:
+        raise IllegalTransition(f"{action} from {state}") from None
+
+
+# ---- ratings ---------------------------------------------------------------------------------------------------
+def is_bad(level: int) -> bool:
+    """差评 = 不满意 and 非常不满意 (spec §2)."""
+    return level <= 2
+
+
+@dataclass(frozen=True)
+class RatingMetrics:
+    n: int
+    good_rate: float | None  # 好评率 (n5+n4+n3)/N, percent
+    bad_rate: float | None  # 差评率 (n2+n1)/N
+    satisfaction: float | None  # 满意度 Σ level·n / 5N × 100
+    counts: tuple[int, int, int, int, int]  # n1..n5
+
+
+def rating_metrics(levels: np.ndarray, strict: bool = False) -> RatingMetrics:
+    """Over valid ratings (the caller leaves out appeal-upheld ones); `strict` counts only 5 and 4 as 好评."""
+    levels = np.asarray(levels, dtype=int)
+    counts = tuple(int((levels == k).sum()) for k in range(1, 6))
+    n = int(levels.size)
+    if not n:
+        return RatingMetrics(0, None, None, None, counts)  # type: ignore[arg-type]
+    good = counts[4] + counts[3] + (0 if strict else counts[2])
+    return RatingMetrics(
+        n=n,
+        good_rate=rate(good, n),
+        bad_rate=rate(counts[0] + counts[1], n),
+        satisfaction=rate(int(levels.sum()), 5 * n),
+        counts=counts,  # type: ignore[arg-type]
+    )
+
+
+def grouped_rating_metrics(groups: np.ndarray, levels: np.ndarray) -> dict[object, RatingMetrics]:
+    """rating_metrics for each group key (department, officer, category or month) in one pass per group."""
+    out = {}
+    groups = np.asarray(groups, dtype=object)
+    levels = np.asarray(levels, dtype=int)
+    for g in dict.fromkeys(groups.tolist()):
+        out[g] = rating_metrics(levels[groups == g])
+    return out
+
+
+def rate(num: int, den: int) -> float | None:
+    """A rate in % with two decimals, half up (the kernel's one helper); None for nothing to count."""
+    value = percent(num, den, 2)
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class CaseMetrics:
+    cases: int  # 差评 cases in the period, appeal-upheld left out
+    contacted: int
+    closed: int  # closed after rectification or explanation
+    due: int  # cases whose rectification deadline fell in the period
+    on_time: int  # of those, closed (feedback sent) by the deadline
+    followups: int
+    followups_ok: int  # follow-up ratings ≥ 基本满意
+    contact_rate: float | None  # 实名差评回访率
+    close_rate: float | None  # 差评整改率
+    on_time_rate: float | None  # 按期整改率
+    followup_rate: float | None  # 整改满意率
+
+
+def case_metrics(
+    upheld: np.ndarray,
+    contacted: np.ndarray,
+    closed: np.ndarray,
+    deadline: np.ndarray,
+    feedback_on: np.ndarray,
+    followup_level: np.ndarray,
+    period: tuple[dt.date, dt.date],
+) -> CaseMetrics:
+    """Case metrics of spec §5; dates are datetime64[D] with NaT when not (yet) there, followup_level 0 when none."""
+    keep = ~np.asarray(upheld, dtype=bool)
+    contacted, closed = np.asarray(contacted, bool)[keep], np.asarray(closed, bool)[keep]
+    deadline = np.asarray(deadline, "datetime64[D]")[keep]
+    feedback_on = np.asarray(feedback_on, "datetime64[D]")[keep]
+    fl = np.asarray(followup_level, int)[keep]
+    a, b = np.datetime64(period[0], "D"), np.datetime64(period[1], "D")
+    due = ~np.isnat(deadline) & (deadline >= a) & (deadline <= b)
+    on_time = due & ~np.isnat(feedback_on) & (feedback_on <= deadline)
+    n = int(keep.sum())
+    fu = fl > 0
+    return CaseMetrics(
+        cases=n, contacted=int(contacted.sum()), closed=int(closed.sum()), due=int(due.sum()),
+        on_time=int(on_time.sum()), followups=int(fu.sum()), followups_ok=int((fl >= 3).sum()),
+        contact_rate=rate(int(contacted.sum()), n), close_rate=rate(int(closed.sum()), n),
+        on_time_rate=rate(int(on_time.sum()), int(due.sum())), followup_rate=rate(int((fl >= 3).sum()), int(fu.sum())),
+    )  # fmt: skip
+
+
+def light(remaining_wd: int | None, limit_wd: int, done: bool = False) -> str:
+    """The three-colour rule of approvals.md §8.3 for a step: red past the deadline, yellow within
+    max(⌈20 % of the limit⌉, 2) working days of it, else green; done when finished."""
+    if done:
+        return "done"
+    if remaining_wd is None:
+        return "grey"
+    if remaining_wd < 0:
+        return "red"
+    if remaining_wd <= max(-(-limit_wd * 20 // 100), 2):
+        return "yellow"
+    return "green"

@@ -1,0 +1,272 @@
+"""Reads of the service desk, scoped to the user: the request queue with SLA lights, one request with its
+timeline, visits, card holders, the 差评 case board, rating and case metrics by department, officer, category
+or month, and the public figures (departments only, nothing personal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from parkos.core.selectors import working_calendar
+
+from . import engine
+from .models import BadRatingCase, CaseState, Rating, Request, RequestState, ServiceCard, Visit
+
+OPEN_STATES = [RequestState.RECEIVED, RequestState.DISPATCHED, RequestState.ACCEPTED]
+SORTS = {"received_on", "due_on", "number", "state", "enterprise__name"}
+
+
+@dataclass
+class RequestFilters:
+    q: str = ""
+    state: str = ""
+    category: int | None = None
+    department: int | None = None
+    channel: str = ""
+    light: str = ""
+    sort: str = "due_on"
+
+    @classmethod
+    def from_query(cls, g) -> RequestFilters:
+        def num(k):
+            v = g.get(k, "")
+            return int(v) if str(v).isdigit() else None
+
+        sort = g.get("sort", "due_on")
+        return cls(
+            q=g.get("q", "").strip(), state=g.get("state", "") if g.get("state", "") in {*RequestState.values, "open"} else "",
+            category=num("category"), department=num("department"), channel=g.get("channel", ""),
+            light=g.get("light", "") if g.get("light", "") in {"green", "yellow", "red"} else "",
+            sort=sort if sort.lstrip("-") in SORTS else "due_on",
+        )  # fmt: skip
+
+
+def lights_of(
+    rows: list[tuple[int, dt.date, int, str]], today: dt.date | None = None
+) -> dict[int, tuple[str, int | None]]:
+    """(light, remaining working days) per request from (pk, due_on, limit_wd, state), in one calendar pass."""
+    today = today or timezone.localdate()
+    if not rows:
+        return {}
+    due = np.array([r[1] for r in rows], dtype="datetime64[D]")
+    remaining = working_calendar().working_days_between(np.full(len(rows), np.datetime64(today, "D")), due)
+    out = {}
+    for (pk, _due, limit, state), rem in zip(rows, remaining.tolist(), strict=True):
+        done = state not in OPEN_STATES
+        out[pk] = (engine.light(int(rem), int(limit), done=done), None if done else int(rem))
+    return out
+
+
+def request_list(*, user, filters: RequestFilters | None = None):
+    f = filters or RequestFilters()
+    qs = Request.objects.restrict(user, "view").select_related(
+        "enterprise", "category", "department", "officer"
+    )
+    if f.q:
+        qs = qs.filter(
+            Q(title__icontains=f.q)
+            | Q(number__icontains=f.q)
+            | Q(enterprise__name__icontains=f.q)
+            | Q(text__icontains=f.q)
+        )
+    if f.state == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif f.state:
+        qs = qs.filter(state=f.state)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.department:
+        qs = qs.filter(department_id=f.department)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.light:
+        rows = list(qs.filter(state__in=OPEN_STATES).values_list("pk", "due_on", "limit_wd", "state"))
+        lights = lights_of(rows)
+        qs = qs.filter(pk__in=[pk for pk, (light, _r) in lights.items() if light == f.light])
+    return qs.order_by(f.sort, "pk")
+
+
+def with_lights(page) -> None:
+    """Attach light and remaining working days to the requests of a page."""
+    lights = lights_of([(r.pk, r.due_on, r.limit_wd, r.state) for r in page])
+    for r in page:
+        r.light, r.remaining = lights.get(r.pk, ("grey", None))
+
+
+def request_get(*, user, pk: int) -> Request:
+    try:
+        return (
+            Request.objects.restrict(user, "view")
+            .select_related(
+                "enterprise", "category", "department", "officer", "card", "visit", "submitted_by"
+            )
+            .get(pk=pk)
+        )
+    except Request.DoesNotExist:
+        raise Http404 from None
+
+
+def request_detail(*, user, pk: int) -> dict[str, Any]:
+    r = request_get(user=user, pk=pk)
+    with_lights([r])
+    ratings = list(Rating.objects.filter(request=r).select_related("case").order_by("pk"))
+    return {
+        "request": r, "events": r.events.select_related("by"), "co": r.co_departments.all(),
+        "rating": next((x for x in ratings if x.followup_of_id is None), None),
+        "followups": [x for x in ratings if x.followup_of_id is not None],
+    }  # fmt: skip
+
+
+def items_to_rate(*, user) -> list:
+    """The enterprise's decided approval items still inside the rating window and not rated yet."""
+    from parkos.projects.public import items_decided_since
+
+    from .models import ServiceConfig
+
+    if not user.is_enterprise_user:
+        return []
+    since = timezone.localdate() - dt.timedelta(days=ServiceConfig.get().rating_window_days)
+    rated = Rating.objects.filter(item__isnull=False, followup_of__isnull=True).values("item_id")
+    return list(items_decided_since(user=user, since=since, exclude_ids=rated)[:50])
+
+
+def visit_list(*, user, q: str = ""):
+    qs = (
+        Visit.objects.restrict(user, "view")
+        .select_related("enterprise", "department")
+        .prefetch_related("requests")
+    )
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(topics__icontains=q) | Q(officials__icontains=q))
+    return qs.order_by("-on", "-pk")
+
+
+def card_list(*, user, year: int, q: str = ""):
+    qs = ServiceCard.objects.filter(year=year).select_related("enterprise", "officer", "officer__department")
+    if user.is_enterprise_user:
+        qs = qs.filter(enterprise__accounts__user=user)
+    elif not user.is_zone_wide:
+        from .models import is_service_centre
+
+        if not is_service_centre(user):
+            qs = qs.filter(Q(officer=user) | Q(officer__department_id=user.department_id))
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(number__icontains=q))
+    return qs.order_by("number")
+
+
+def case_list(*, user, state: str = ""):
+    qs = BadRatingCase.objects.restrict(user, "view").select_related(
+        "rating", "rating__request", "rating__enterprise", "rating__item__item", "department", "handler"
+    )
+    return qs.filter(state=state) if state in CaseState.values else qs
+
+
+def case_board(*, user) -> list[dict[str, Any]]:
+    """Cases by state with each one's current step deadline and its light."""
+    cases = list(case_list(user=user).order_by("received_on", "pk")[:500])
+    today = timezone.localdate()
+    cal = working_calendar()
+    cols = {s: [] for s in CaseState.values}
+    for c in cases:
+        due = step_due(c)
+        c.step_due = due
+        if due is None or c.state in {CaseState.CLOSED, CaseState.UPHELD}:
+            c.light = "done" if c.state in {CaseState.CLOSED, CaseState.UPHELD} else "grey"
+        else:
+            rem = cal.working_days_between(today, due)
+            c.light = engine.light(int(rem), 5)
+        cols[c.state].append(c)
+    return [{"state": s, "label": CaseState(s).label, "cases": cols[s]} for s in CaseState.values]
+
+
+def step_due(c: BadRatingCase) -> dt.date | None:
+    return {
+        CaseState.ASSIGNED: c.contact_due, CaseState.RECEIVED: c.contact_due, CaseState.VERIFYING: c.verify_due,
+        CaseState.RECTIFYING: c.rectify_due, CaseState.APPEALED: c.appeal_due, CaseState.EXPLAINED: c.verify_due,
+        CaseState.FEEDBACK: c.followup_due,
+    }.get(c.state)  # fmt: skip
+
+
+def case_get(*, user, pk: int) -> BadRatingCase:
+    try:
+        return case_list(user=user).get(pk=pk)
+    except BadRatingCase.DoesNotExist:
+        raise Http404 from None
+
+
+# ---- metrics -----------------------------------------------------------------------------------------------------
+GROUPS = {
+    "department": ("department__name", pgettext_lazy("group", "Department")),
+    "officer": ("officer__display_name", pgettext_lazy("group", "Service officer")),
+    "category": ("category__name", pgettext_lazy("group", "Request category")),
+    "month": ("on", pgettext_lazy("group", "Month")),
+}
+
+
+def rating_metrics(*, user, year: int, by: str = "department", public: bool = False) -> list[dict[str, Any]]:
+    """Rating and case metrics of spec §5 per group for a year (appeal-upheld ratings left out, follow-up
+    ratings not counted as ratings); `public` drops officers."""
+    by = by if by in GROUPS and not (public and by == "officer") else "department"
+    qs = Rating.objects.filter(on__year=year, excluded=False, followup_of__isnull=True)
+    if not public:
+        qs = qs.filter(pk__in=Rating.objects.restrict(user, "view").values("pk"))
+    field = GROUPS[by][0]
+    rows = list(qs.values_list(field, "level", "pk"))
+    keys = np.array(
+        [(r[0].strftime("%Y-%m") if by == "month" else (r[0] or "—")) for r in rows], dtype=object
+    )
+    levels = np.array([r[1] for r in rows], dtype=int)
+    grouped = engine.grouped_rating_metrics(keys, levels)
+    cases = list(
+        BadRatingCase.objects.filter(rating__in=qs.values("pk")).values_list(
+            f"rating__{field}",
+            "state",
+            "contact_on",
+            "closed_on",
+            "rectify_due",
+            "feedback_on",
+            "followup__level",
+        )
+    )
+    period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    # 主动评价率: rated requests ÷ requests closed in the year, by the same groups
+    closed_qs = Request.objects.filter(closed_on__year=year)
+    if not public:
+        closed_qs = closed_qs.filter(pk__in=Request.objects.restrict(user, "view").values("pk"))
+    rated_ids = set(
+        Rating.objects.filter(request__in=closed_qs.values("pk"), followup_of__isnull=True).values_list(
+            "request_id", flat=True
+        )
+    )
+    rfield = {"month": "closed_on"}.get(by, field)
+    closed_n: dict[object, int] = {}
+    rated_n: dict[object, int] = {}
+    for k, pk in closed_qs.values_list(rfield, "pk"):
+        key = k.strftime("%Y-%m") if by == "month" else (k or "—")
+        closed_n[key] = closed_n.get(key, 0) + 1
+        rated_n[key] = rated_n.get(key, 0) + (pk in rated_ids)
+    out = []
+    for key, m in sorted(grouped.items(), key=lambda kv: str(kv[0])):
+        mine = [
+            c for c in cases if (c[0].strftime("%Y-%m") if by == "month" and c[0] else (c[0] or "—")) == key
+        ]
+        cm = engine.case_metrics(
+            upheld=np.array([c[1] == CaseState.UPHELD for c in mine], bool),
+            contacted=np.array([c[2] is not None for c in mine], bool),
+            closed=np.array([c[1] == CaseState.CLOSED for c in mine], bool),
+            deadline=np.array([c[4] or np.datetime64("NaT") for c in mine], "datetime64[D]"),
+            feedback_on=np.array([c[5] or np.datetime64("NaT") for c in mine], "datetime64[D]"),
+            followup_level=np.array([c[6] or 0 for c in mine], int),
+            period=period,
+        )
+        out.append({"key": key, "m": m, "cases": cm, "closed": closed_n.get(key, 0),
+                    "participation": engine.rate(rated_n.get(key, 0), closed_n.get(key, 0))})  # fmt: skip
+    return out

@@ -1,0 +1,424 @@
+"""Service desk pages: the request queue (staff) or my requests (enterprise portal), a request with its timeline
+and actions, visits, service cards, ratings dashboard, 差评 case board and case page, the public figures, and the
+enterprise's colleagues. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parkos.core import charts
+from parkos.core.excel import Column, Schema, text
+from parkos.core.exceptions import ParkOSError
+from parkos.core.models import Department
+from parkos.core.views import is_htmx, page_of, schema_export_response, service_errors, sort_columns
+
+from . import selectors, services
+from .forms import (
+    CardForm,
+    CaseActionForm,
+    DispatchForm,
+    InviteForm,
+    NoteForm,
+    RateForm,
+    RequestForm,
+    RevisitForm,
+    VisitForm,
+)
+from .models import CaseState, Category, Channel, RequestState, is_service_centre
+
+COLUMNS = [
+    ("number", gettext_lazy("request number")), ("enterprise__name", gettext_lazy("enterprise")), ("", gettext_lazy("request title")),
+    ("", gettext_lazy("category")), ("", gettext_lazy("lead department")), ("state", gettext_lazy("state")),
+    ("received_on", gettext_lazy("received on")), ("due_on", gettext_lazy("due on")),
+]  # fmt: skip
+EXPORT = Schema(
+    kind="service-requests", title="企业诉求台账",
+    columns=[Column("number", "编号", text), Column("enterprise", "企业", text, width=30), Column("title", "诉求", text, width=30),
+             Column("category", "类别", text), Column("channel", "渠道", text), Column("department", "承办部门", text),
+             Column("state", "状态", text), Column("received_on", "受理日期", text), Column("due_on", "办结期限", text),
+             Column("closed_on", "办结日期", text), Column("light", "亮灯", text)],
+)  # fmt: skip
+VISIT_SCHEMA = Schema(kind="visits", title="走访台账", columns=[
+    Column("on", "日期", text), Column("enterprise", "企业", text, width=30), Column("officials", "走访人员", text, width=24),
+    Column("topics", "走访内容", text, width=40), Column("requests", "收集诉求", text, width=24)])  # fmt: skip
+CARD_SCHEMA = Schema(kind="service-cards", title="企业服务卡", columns=[
+    Column("number", "卡号", text), Column("enterprise", "企业", text, width=30), Column("officer", "服务专员", text),
+    Column("department", "所在部门", text)])  # fmt: skip
+CASE_SCHEMA = Schema(kind="bad-rating-cases", title="差评整改台账", columns=[
+    Column("received_on", "收到日期", text), Column("enterprise", "企业", text, width=30), Column("level", "评价", text),
+    Column("reasons", "差评原因", text, width=20), Column("department", "责任部门", text), Column("state", "状态", text),
+    Column("kind", "处置类型", text), Column("rectify_due", "整改期限", text), Column("feedback_on", "反馈日期", text),
+    Column("followup", "追评", text)])  # fmt: skip
+LIGHT_LABELS = {
+    "green": gettext_lazy("on time"),
+    "yellow": gettext_lazy("due soon"),
+    "red": gettext_lazy("overdue"),
+    "done": gettext_lazy("done"),
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _enterprise_of(user):
+    from parkos.enterprises.selectors import enterprise_of_user
+
+    return enterprise_of_user(user=user)
+
+
+@login_required
+def request_list_view(request: HttpRequest) -> HttpResponse:
+    filters = selectors.RequestFilters.from_query(request.GET)
+    qs = selectors.request_list(user=request.user, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        rows = list(qs[:50000])
+        lights = selectors.lights_of([(r.pk, r.due_on, r.limit_wd, r.state) for r in rows])
+        recs = ({"number": r.number, "enterprise": r.enterprise.name, "title": r.title, "category": r.category.name,
+                 "channel": r.get_channel_display(), "department": r.department.name if r.department else "",
+                 "state": r.get_state_display(), "received_on": r.received_on.isoformat(), "due_on": r.due_on.isoformat(),
+                 "closed_on": r.closed_on.isoformat() if r.closed_on else "", "light": str(LIGHT_LABELS.get(lights[r.pk][0], ""))}
+                for r in rows)  # fmt: skip
+        return schema_export_response(EXPORT, recs, "service-requests.xlsx")
+    page = page_of(request, qs)
+    selectors.with_lights(page)
+    ctx = {
+        "page": page, "filters": filters, "headers": sort_columns(COLUMNS, filters.sort),
+        "states": [("open", _("Not yet closed")), *RequestState.choices], "categories": Category.objects.all(),
+        "departments": Department.objects.all(), "channels": Channel.choices, "light_labels": LIGHT_LABELS,
+        "is_enterprise": request.user.is_enterprise_user, "is_centre": is_service_centre(request.user),
+        "items_to_rate": selectors.items_to_rate(user=request.user), "rate_form": RateForm(),
+    }  # fmt: skip
+    return render(
+        request, "servicedesk/_requests.html" if is_htmx(request) else "servicedesk/requests.html", ctx
+    )
+
+
+@login_required
+def request_create_view(request: HttpRequest) -> HttpResponse:
+    ent_user = request.user.is_enterprise_user
+    if not ent_user and (not request.user.may("change")):
+        raise Http404
+    visit = None
+    if (
+        not ent_user and (request.GET.get("visit") or request.POST.get("visit", "")).isdigit()
+    ):  # a request raised in a visit
+        visit = (
+            selectors.visit_list(user=request.user)
+            .filter(pk=int(request.GET.get("visit") or request.POST["visit"]))
+            .first()
+        )
+    initial = {"enterprise_uscc": visit.enterprise.uscc, "channel": Channel.VISIT} if visit else {}
+    form = RequestForm(request.POST or None, enterprise_user=ent_user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ent = _enterprise_of(request.user) if ent_user else d["enterprise_uscc"]
+        if ent is None:
+            raise Http404
+        try:
+            r = services.request_submit(user=request.user, enterprise_id=ent.pk, category_id=d["category"].pk, title=d["title"],
+                                        text=d["text"], contact=d.get("contact", ""), channel=d.get("channel") or Channel.PORTAL,
+                                        visit_id=visit.pk if visit and visit.enterprise_id == ent.pk else None,
+                                        on=visit.on if visit and visit.enterprise_id == ent.pk else None)  # fmt: skip
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(
+                request,
+                _("Request %(number)s received; it is due by %(due)s.")
+                % {"number": r.number, "due": r.due_on},
+            )
+            return redirect("servicedesk:request", pk=r.pk)
+    return render(request, "servicedesk/request_form.html", {"form": form, "visit": visit})
+
+
+@login_required
+def request_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = selectors.request_detail(user=request.user, pk=pk)
+    r = ctx["request"]
+    user = request.user
+    centre = is_service_centre(user)
+    handler = not user.is_enterprise_user and (
+        centre or r.department_id == user.department_id or r.officer_id == user.pk
+    )
+    ctx.update(
+        is_centre=centre and user.may("change"), is_handler=handler and user.may("change"), is_enterprise=user.is_enterprise_user,
+        dispatch_form=DispatchForm(initial={"department": r.category.department_id}), note_form=NoteForm(),
+        revisit_form=RevisitForm(), rate_form=RateForm(),
+        can_rate=user.is_enterprise_user and r.state in {RequestState.CLOSED, RequestState.REVISITED} and ctx["rating"] is None,
+    )  # fmt: skip
+    return render(request, "servicedesk/request.html", ctx)
+
+
+@login_required
+@require_POST
+def request_act_view(request: HttpRequest, pk: int) -> HttpResponse:
+    action = request.POST.get("action", "")
+    note = request.POST.get("note", "")
+    u = request.user
+    try:
+        if action == "dispatch":
+            form = DispatchForm(request.POST)
+            if not form.is_valid():
+                raise ParkOSError(_("Choose the lead department."))
+            d = form.cleaned_data
+            services.request_dispatch(user=u, pk=pk, department_id=d["department"].pk, co_departments=[x.pk for x in d["co_departments"]],
+                                      officer_id=d["officer"].pk if d["officer"] else None, note=d["note"])  # fmt: skip
+        elif action == "accept":
+            services.request_accept(user=u, pk=pk)
+        elif action == "send_back":
+            services.request_send_back(user=u, pk=pk, reason=note)
+        elif action == "answer":
+            services.request_answer(user=u, pk=pk, answer=note)
+        elif action == "close":
+            services.request_close(user=u, pk=pk, note=note)
+        elif action == "revisit":
+            form = RevisitForm(request.POST)
+            if not form.is_valid():
+                raise ParkOSError(_("Say whether the enterprise is satisfied and what it said."))
+            services.request_revisit(
+                user=u, pk=pk, note=form.cleaned_data["note"], satisfied=form.cleaned_data["satisfied"]
+            )
+        elif action == "rate":
+            form = RateForm(request.POST)
+            if not form.is_valid():
+                raise ParkOSError(_("Choose a rating from 1 to 5."))
+            d = form.cleaned_data
+            services.rate_request(user=u, pk=pk, level=d["level"], reasons=d["reasons"], text=d["text"])
+        else:
+            raise Http404
+    except ParkOSError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("servicedesk:request", pk=pk)
+
+
+@login_required
+@require_POST
+def rate_item_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ParkOSError(_("Choose a rating from 1 to 5."))
+        d = form.cleaned_data
+        services.rate_item(
+            user=request.user, item_id=pk, level=d["level"], reasons=d["reasons"], text=d["text"]
+        )
+    except ParkOSError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("servicedesk:requests")
+
+
+# ---- visits and cards ------------------------------------------------------------------------------------------------
+@login_required
+def visits_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        raise Http404
+    form = VisitForm(request.POST or None, initial={"on": _today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.visit_log(
+                user=request.user,
+                enterprise_id=d["enterprise_uscc"].pk,
+                on=d["on"],
+                officials=d["officials"],
+                topics=d["topics"],
+            )
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Visit logged."))
+            return redirect("servicedesk:visits")
+    q = request.GET.get("q", "").strip()
+    if request.GET.get("export") == "xlsx":
+        recs = ({"on": v.on.isoformat(), "enterprise": v.enterprise.name, "officials": v.officials, "topics": v.topics,
+                 "requests": "、".join(r.number for r in v.requests.all())} for v in selectors.visit_list(user=request.user, q=q))  # fmt: skip
+        return schema_export_response(VISIT_SCHEMA, recs, "visits.xlsx")
+    return render(
+        request,
+        "servicedesk/visits.html",
+        {"page": page_of(request, selectors.visit_list(user=request.user, q=q)), "form": form, "q": q},
+    )
+
+
+@login_required
+def cards_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        raise Http404
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
+    form = CardForm(request.POST or None, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.card_issue(
+                user=request.user,
+                enterprise_id=d["enterprise_uscc"].pk,
+                year=d["year"],
+                officer_id=d["officer"].pk,
+                number=d["number"],
+            )
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Service card issued."))
+            return redirect("servicedesk:cards")
+    q = request.GET.get("q", "").strip()
+    cards = selectors.card_list(user=request.user, year=year, q=q)
+    if request.GET.get("export") == "xlsx":
+        recs = ({"number": f"{c.year}-{c.number}", "enterprise": c.enterprise.name, "officer": str(c.officer),
+                 "department": c.officer.department.name if c.officer.department else ""} for c in cards)  # fmt: skip
+        return schema_export_response(CARD_SCHEMA, recs, f"service-cards-{year}.xlsx")
+    return render(request, "servicedesk/cards.html", {"page": page_of(request, cards), "form": form, "year": year, "q": q,
+                                                   "is_centre": is_service_centre(request.user)})  # fmt: skip
+
+
+# ---- ratings and cases -------------------------------------------------------------------------------------------------
+@login_required
+def ratings_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        raise Http404
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
+    by = request.GET.get("by", "department")
+    rows = selectors.rating_metrics(user=request.user, year=year, by=by)
+    chart = charts.bar([str(r["key"]) for r in rows], {_("Good-rating rate (%)"): [r["m"].good_rate for r in rows],
+                                                      _("Satisfaction"): [r["m"].satisfaction for r in rows]})  # fmt: skip
+    return render(request, "servicedesk/ratings.html", {"rows": rows, "year": year, "by": by, "chart": chart,
+                                                     "groups": selectors.GROUPS, "years": range(_today().year - 2, _today().year + 1)})  # fmt: skip
+
+
+def public_view(request: HttpRequest) -> HttpResponse:
+    """Department figures for the public: no login, no personal data (spec §7)."""
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
+    rows = selectors.rating_metrics(user=request.user, year=year, by="department", public=True)
+    return render(request, "servicedesk/public.html", {"rows": rows, "year": year})
+
+
+@login_required
+def cases_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        raise Http404
+    if request.GET.get("export") == "xlsx":
+        recs = ({"received_on": c.received_on.isoformat(), "enterprise": c.rating.enterprise.name, "level": c.rating.get_level_display(),
+                 "reasons": "、".join(c.rating.reasons), "department": c.department.name, "state": c.get_state_display(),
+                 "kind": c.get_kind_display(), "rectify_due": c.rectify_due.isoformat() if c.rectify_due else "",
+                 "feedback_on": c.feedback_on.isoformat() if c.feedback_on else "", "followup": c.followup.get_level_display() if hasattr(c, "followup") else ""}
+                for c in selectors.case_list(user=request.user).select_related("followup").order_by("received_on", "pk"))  # fmt: skip
+        return schema_export_response(CASE_SCHEMA, recs, "bad-rating-cases.xlsx")
+    return render(request, "servicedesk/cases.html", {"columns": selectors.case_board(user=request.user)})
+
+
+CASE_BUTTONS = {  # state → actions offered on the case page, by who may take them
+    CaseState.ASSIGNED: ["contact", "appeal"], CaseState.VERIFYING: ["rectify", "explain", "appeal"],
+    CaseState.APPEALED: ["uphold", "reject"], CaseState.RECTIFYING: ["done"], CaseState.EXPLAINED: ["send_feedback"],
+    CaseState.FEEDBACK: ["followup", "close_unanswered"], CaseState.CLOSED: ["reopen"],
+}  # fmt: skip
+
+
+@login_required
+def case_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        form = CaseActionForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.case_act(user=request.user, pk=pk, action=d["action"], on=d["on"], note=d["note"], kind=d["kind"],
+                                  method=d["method"], evidence=d["evidence"], level=d["level"], version=d["version"])  # fmt: skip
+            except ParkOSError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("Done."))
+        return redirect("servicedesk:case", pk=pk)
+    actions = [(a, services.CASE_ACTIONS[a]) for a in CASE_BUTTONS.get(case.state, [])]
+    if request.user.is_enterprise_user:
+        actions = [a for a in actions if a[0] == "followup"]
+    return render(request, "servicedesk/case.html", {
+        "case": case, "actions": actions, "events": case.events.select_related("by"), "form": CaseActionForm(initial={"on": _today(), "version": case.version}),
+        "due": selectors.step_due(case),
+    })  # fmt: skip
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """Request categories with their time limits, and the desk's settings (service centre, 差评 limits, windows)."""
+    from django.forms import modelform_factory
+
+    from parkos.core.forms import style_widgets
+
+    from .models import ServiceConfig
+
+    if not request.user.may("configure"):
+        raise Http404
+    config_form = modelform_factory(ServiceConfig, exclude=[])
+    form = config_form(request.POST or None, instance=ServiceConfig.get())
+    if request.method == "POST":
+        try:
+            if "category" in request.POST:
+                data = {
+                    k: request.POST[k]
+                    for k in ("code", "name", "close_wd", "card_close_wd", "order")
+                    if k in request.POST
+                }
+                for k in ("close_wd", "card_close_wd", "order"):
+                    if k in data:
+                        data[k] = int(data[k])
+                dept = request.POST.get("department")
+                data["department"] = Department.objects.filter(pk=dept).first() if dept else None
+                pk = int(request.POST["category"]) if request.POST["category"].isdigit() else None
+                services.category_save(user=request.user, data=data, pk=pk)
+            elif form.is_valid():
+                services.config_update(user=request.user, data=form.cleaned_data)
+            else:
+                raise ParkOSError(_("Please correct the errors below."))
+        except (ParkOSError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("servicedesk:settings")
+    style_widgets(form)
+    return render(request, "servicedesk/settings.html", {"form": form, "categories": Category.objects.select_related("department"),
+                                                      "departments": Department.objects.all()})  # fmt: skip
+
+
+# ---- the enterprise's colleagues ---------------------------------------------------------------------------------------
+@login_required
+def colleagues_view(request: HttpRequest) -> HttpResponse:
+    from parkos.enterprises.models import EnterpriseAccount
+    from parkos.enterprises.services import colleague_invite
+
+    if not request.user.is_enterprise_user:
+        raise Http404
+    ent = _enterprise_of(request.user)
+    me = EnterpriseAccount.objects.filter(user=request.user).first()
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            colleague_invite(user=request.user, **form.cleaned_data)
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Account opened; give your colleague the user name and password."))
+            return redirect("servicedesk:colleagues")
+    accounts = (
+        EnterpriseAccount.objects.filter(enterprise=ent)
+        .select_related("user")
+        .order_by("-is_manager", "user__username")
+    )
+    return render(
+        request,
+        "servicedesk/colleagues.html",
+        {"accounts": accounts, "form": form, "enterprise": ent, "can_invite": bool(me and me.is_manager)},
+    )

@@ -1,0 +1,264 @@
+"""Requests and 差评 cases through the services: time limits in working days across the National Day and May Day
+holidays (hand-worked on the 2026 calendar), the card holder's shorter limit and named officer, dispatch and send
+back, the 差评 case from rating to follow-up, appeals, and scope."""
+
+import datetime as dt
+
+import pytest
+
+from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import Role
+from parkos.servicedesk import services
+from parkos.servicedesk.models import BadRatingCase, Category, Rating, Request, ServiceConfig
+from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory, enterprise_user
+
+pytestmark = pytest.mark.django_db
+D = dt.date.fromisoformat
+
+
+@pytest.fixture
+def desk(dept_a):
+    qfzx = DepartmentFactory(code="QFZX", name="企业服务中心")
+    cfg = ServiceConfig.get()
+    cfg.service_centre = qfzx
+    cfg.save()
+    services.install_default_categories()
+    centre = UserFactory(username="qfzx", role=Role.DEPT_STAFF, department=qfzx)
+    jfj = UserFactory(username="jfj", role=Role.DEPT_STAFF, department=dept_a)
+    ent = EnterpriseFactory(owner=dept_a, name="长沙星沙示例机械有限公司")
+    qiye = enterprise_user(ent, "qiye1")
+    return {"centre": centre, "jfj": jfj, "ent": ent, "qiye": qiye, "dept": dept_a}
+
+
+def submit(d, code="consult", on="2026-09-30", user=None):
+    cat = Category.objects.get(code=code)
+    return services.request_submit(user=user or d["qiye"], enterprise_id=d["ent"].pk, category_id=cat.pk,
+                                   title="用电增容", text="申请增容 2000 kVA", on=D(on))  # fmt: skip
+
+
+def test_time_limits_across_national_day(desk):
+    """Received Wed 30 Sep 2026; 1–7 Oct are off, Sat 10 Oct is a working day (调休).
+    政策咨询 3 WD → 8, 9, 10 Oct → due 10 Oct; first response 1 WD → 8 Oct.
+    办事求助 15 WD → 8 9 10 12 13 14 15 16 19 20 21 22 23 26 27 → due 27 Oct."""
+    r = submit(desk)
+    assert (r.first_response_due, r.due_on, r.limit_wd, r.channel, r.number) == (
+        D("2026-10-08"),
+        D("2026-10-10"),
+        3,
+        "portal",
+        "SQ2026090001",
+    )
+    r2 = submit(desk, "help")
+    assert (r2.due_on, r2.number) == (D("2026-10-27"), "SQ2026090002")
+
+
+def test_card_holder_goes_to_the_officer_with_the_shorter_limit(desk):
+    """A card holder's 办事求助 has 10 WD: 8 9 10 12 13 14 15 16 19 20 Oct → due 20 Oct."""
+    officer = UserFactory(username="zhuanyuan", role=Role.DEPT_STAFF, department=desk["dept"])
+    services.card_issue(user=desk["centre"], enterprise_id=desk["ent"].pk, year=2026, officer_id=officer.pk)
+    r = submit(desk, "help")
+    assert (r.channel, r.officer, r.department, r.state, r.due_on) == (
+        "card",
+        officer,
+        desk["dept"],
+        "dispatched",
+        D("2026-10-20"),
+    )
+    assert r.card.number == "0001"
+
+
+def test_dispatch_send_back_answer_close_revisit(desk):
+    r = submit(desk, on="2026-04-30")
+    c, jfj = desk["centre"], desk["jfj"]
+    services.request_dispatch(user=c, pk=r.pk, department_id=desk["dept"].pk, on=D("2026-04-30"))
+    with pytest.raises(Invalid, match="原因"):
+        services.request_send_back(user=jfj, pk=r.pk, reason="")
+    # dispatched Thu 30 Apr; 1–5 May off: 2 WD after are 6 and 7 May, so 8 May is too late
+    with pytest.raises(Invalid, match="2 个工作日"):
+        services.request_send_back(user=jfj, pk=r.pk, reason="不属本局职责", on=D("2026-05-08"))
+    services.request_send_back(user=jfj, pk=r.pk, reason="不属本局职责", on=D("2026-05-07"))
+    assert Request.objects.get(pk=r.pk).state == "received"
+    services.request_dispatch(user=c, pk=r.pk, department_id=desk["dept"].pk, on=D("2026-05-07"))
+    services.request_accept(user=jfj, pk=r.pk, on=D("2026-05-07"))
+    services.request_answer(user=jfj, pk=r.pk, answer="已协调供电公司", on=D("2026-05-08"))
+    with pytest.raises(Forbidden):
+        services.request_close(user=jfj, pk=r.pk)
+    services.request_close(user=c, pk=r.pk, on=D("2026-05-08"))
+    r = services.request_revisit(user=c, pk=r.pk, note="企业表示不满意", satisfied=False, on=D("2026-05-11"))
+    assert (r.state, r.reopened) == ("accepted", 1)
+    assert [e.action for e in r.events.all()] == [
+        "submit",
+        "dispatch",
+        "send_back",
+        "dispatch",
+        "accept",
+        "answer",
+        "close",
+        "reopen",
+    ]
+
+
+def test_overdue_requests_escalate_once(desk):
+    submit(desk, on="2026-09-30")
+    assert services.escalate_overdue(D("2026-10-12")) == 1
+    assert services.escalate_overdue(D("2026-10-13")) == 0
+    assert Request.objects.get().escalated
+
+
+def closed_request(desk, on="2026-04-29"):
+    r = submit(desk, on=on)
+    c, jfj = desk["centre"], desk["jfj"]
+    services.request_dispatch(user=c, pk=r.pk, department_id=desk["dept"].pk, on=D(on))
+    services.request_accept(user=jfj, pk=r.pk, on=D(on))
+    services.request_answer(user=jfj, pk=r.pk, answer="答复", on=D(on))
+    return services.request_close(user=c, pk=r.pk, on=D("2026-04-30"))
+
+
+def test_bad_rating_case_from_rating_to_follow_up(desk):
+    """Rated 非常不满意 on Thu 30 Apr: contact due 1 WD → 6 May (1–5 May off); classified 限期整改 on 7 May:
+    15 WD → 8, 9 (Sat, 调休), 11–15, 18–22, 25, 26, 27 → 27 May; rectified 12 May, follow-up window 7 days."""
+    r = closed_request(desk)
+    with pytest.raises(Invalid, match="至少"):
+        services.rate_request(user=desk["qiye"], pk=r.pk, level=1, on=D("2026-04-30"))
+    rating = services.rate_request(
+        user=desk["qiye"], pk=r.pk, level=1, reasons=["办事效率"], text="拖了很久", on=D("2026-04-30")
+    )
+    case = BadRatingCase.objects.get(rating=rating)
+    assert (case.state, case.department, case.contact_due) == ("assigned", desk["dept"], D("2026-05-06"))
+    jfj = desk["jfj"]
+    with pytest.raises(Invalid, match="不能"):
+        services.case_act(user=jfj, pk=case.pk, action="done", note="x")
+    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    case = services.case_act(
+        user=jfj, pk=case.pk, action="rectify", kind="complex", note="建立台账", on=D("2026-05-07")
+    )
+    assert case.rectify_due == D("2026-05-27")
+    case = services.case_act(
+        user=jfj, pk=case.pk, action="done", note="已缩短办理流程并致歉", on=D("2026-05-12")
+    )
+    assert (case.state, case.followup_due) == ("feedback", D("2026-05-19"))
+    with pytest.raises(Forbidden):
+        services.case_act(user=jfj, pk=case.pk, action="followup", level=4)
+    case = services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=4, on=D("2026-05-13"))
+    assert (case.state, case.followup.level) == ("closed", 4)
+    assert Rating.objects.filter(request=r).count() == 2
+    with pytest.raises(Invalid, match="不满意"):
+        services.case_act(user=desk["centre"], pk=case.pk, action="reopen")
+
+
+def test_appeal_upheld_leaves_the_rating_out(desk):
+    r = closed_request(desk)
+    rating = services.rate_request(
+        user=desk["qiye"], pk=r.pk, level=2, reasons=["服务态度"], on=D("2026-04-30")
+    )
+    case = rating.case
+    # appeal window 5 WD from 30 Apr: 6 7 8 9 11 May
+    with pytest.raises(Invalid, match="5 个工作日"):
+        services.case_act(
+            user=desk["jfj"], pk=case.pk, action="appeal", note="评价与本件无关", on=D("2026-05-12")
+        )
+    services.case_act(
+        user=desk["jfj"], pk=case.pk, action="appeal", note="评价与本件无关", on=D("2026-05-11")
+    )
+    with pytest.raises(Forbidden):
+        services.case_act(user=desk["jfj"], pk=case.pk, action="uphold")
+    services.case_act(user=desk["centre"], pk=case.pk, action="uphold", note="误评，经评价人确认")
+    rating.refresh_from_db()
+    assert (rating.excluded, rating.case.state) == (True, "upheld")
+
+
+def test_rating_window_and_scope(desk):
+    r = closed_request(desk)
+    with pytest.raises(Invalid, match="7"):
+        services.rate_request(user=desk["qiye"], pk=r.pk, level=5, on=D("2026-05-08"))
+    other = enterprise_user(EnterpriseFactory(name="别家企业"), "qiye2")
+    with pytest.raises(Exception):  # noqa: B017,PT011 — 404: not theirs
+        services.rate_request(user=other, pk=r.pk, level=5, on=D("2026-05-01"))
+    assert not Request.objects.restrict(other).exists()
+    assert Request.objects.restrict(desk["qiye"]).count() == 1
+    assert Request.objects.restrict(desk["jfj"]).count() == 1  # dispatched to its department
+    with pytest.raises(Forbidden):
+        services.request_submit(
+            user=other,
+            enterprise_id=desk["ent"].pk,
+            category_id=Category.objects.first().pk,
+            title="x",
+            text="y",
+        )
+
+
+def test_hotline_export_import_is_checked_whole_and_not_repeated(desk, tmp_path):
+    from parkos.core.imports import import_file
+    from tests.xlsx import write_xlsx
+
+    head = ["工单编号", "来电日期", "企业名称", "统一社会信用代码", "诉求类别", "诉求标题", "诉求内容"]
+    good = ["HX001", D("2026-09-30"), desk["ent"].name, "", "办事求助", "道路积水", "厂区门口积水"]
+    f = write_xlsx(tmp_path / "h.xlsx", head, [good, ["HX002", D("2026-09-30"), "不存在的公司", "", "办事求助", "x", "y"],
+                                               ["HX003", D("2026-09-30"), desk["ent"].name, "", "闲聊", "x", "y"]])  # fmt: skip
+    rep = import_file(kind="hotline-requests", source=str(f), user=desk["centre"])
+    assert not rep.ok
+    assert {(e["row"], e["column"]) for e in rep.errors} == {(3, "企业名称"), (4, "诉求类别")}
+    assert not Request.objects.exists()
+    f = write_xlsx(tmp_path / "h2.xlsx", head, [good])
+    assert import_file(kind="hotline-requests", source=str(f), user=desk["centre"]).created == 1
+    r = Request.objects.get()
+    assert (r.channel, r.due_on, r.external_ref, r.text) == (
+        "hotline",
+        D("2026-10-27"),
+        "HX001",
+        "厂区门口积水",
+    )
+    rep = import_file(kind="hotline-requests", source=str(f), user=desk["centre"])
+    assert rep.errors[0]["message"] == "该工单已导入过"
+
+
+def test_metrics_by_department_hand_worked(desk):
+    """经济发展局, 2026: three requests closed 30 Apr, two rated (5 and 1), the 1 contacted on 6 May and rectified on
+    time: 主动评价率 2/3 = 66.67 %, 好评率 50 %, 差评率 50 %, 满意度 (5+1)/10 = 60 %, 回访率 100 %, 整改率 0 % (not closed),
+    按期整改率: due 7 May (5 WD after 30 Apr: 6 7 8 9 11 May → 11 May), feedback 8 May → 1/1 = 100 %."""
+    from parkos.servicedesk import selectors
+
+    reqs = [closed_request(desk) for _ in range(3)]
+    services.rate_request(user=desk["qiye"], pk=reqs[0].pk, level=5, on=D("2026-04-30"))
+    bad = services.rate_request(
+        user=desk["qiye"], pk=reqs[1].pk, level=1, reasons=["服务态度"], on=D("2026-04-30")
+    )
+    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="contact", method="上门", on=D("2026-05-06"))
+    c = services.case_act(
+        user=desk["jfj"], pk=bad.case.pk, action="rectify", kind="simple", note="整改", on=D("2026-04-30")
+    )
+    assert c.rectify_due == D("2026-05-11")
+    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="done", note="已整改", on=D("2026-05-08"))
+    (row,) = selectors.rating_metrics(user=desk["centre"], year=2026, by="department")
+    assert (row["key"], row["closed"], row["participation"]) == (desk["dept"].name, 3, 66.67)
+    assert (row["m"].good_rate, row["m"].bad_rate, row["m"].satisfaction) == (50.0, 50.0, 60.0)
+    assert (row["cases"].contact_rate, row["cases"].close_rate, row["cases"].on_time_rate) == (
+        100.0,
+        0.0,
+        100.0,
+    )
+
+
+def test_cases_export_lists_the_follow_up(client, desk):
+    import io
+
+    from django.urls import reverse
+
+    from tests.xlsx import read_xlsx
+
+    r = closed_request(desk)
+    rating = services.rate_request(
+        user=desk["qiye"], pk=r.pk, level=1, reasons=["办事效率"], on=D("2026-04-30")
+    )
+    for action, kw in [
+        ("contact", {"method": "电话"}),
+        ("rectify", {"kind": "simple", "note": "整改"}),
+        ("done", {"note": "完成"}),
+    ]:
+        services.case_act(user=desk["jfj"], pk=rating.case.pk, action=action, on=D("2026-05-06"), **kw)
+    services.case_act(user=desk["qiye"], pk=rating.case.pk, action="followup", level=4, on=D("2026-05-07"))
+    client.force_login(desk["centre"])
+    rows = read_xlsx(io.BytesIO(client.get(reverse("servicedesk:cases"), {"export": "xlsx"}).content))
+    assert rows[1][0] == "2026-04-30"
+    assert rows[1][2] == "非常不满意"
+    assert rows[1][-1] == "满意"
