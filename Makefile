@@ -4,20 +4,27 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PARKOS := $(VENV)/bin/parkos
 export PARKOS_DATA_DIR ?= $(CURDIR)/var
+COVERAGE_FLOOR ?= 85
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-fast lint system-deps messages clean
+.PHONY: install demo serve test test-fast lint lock system-deps messages clean
 
 install: $(VENV)/.installed src/parkos/static/vendor/.built
 	@mkdir -p "$(PARKOS_DATA_DIR)"
 	@PARKOS_ENV=development $(PARKOS) collectstatic --noinput -v0
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev]"
 	@touch $@
+
+lock:  # after a change of dependencies in pyproject.toml: exact versions of everything installed
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
+	@{ echo "# Exact versions of every Python package ParkOS installs (runtime and dev), used as constraints by"; \
+	   echo "# \`make install\`. Regenerate after changing pyproject.toml: make lock"; \
+	   $(PY) -m pip freeze --exclude-editable | grep -v '^parkos'; } > requirements.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -43,13 +50,15 @@ system-deps:
 lint: install
 	$(VENV)/bin/ruff check src tests bench scripts
 	$(VENV)/bin/ruff format --check src tests bench scripts
-	cd src && ../$(VENV)/bin/lint-imports --config ../pyproject.toml --no-cache
+	$(VENV)/bin/lint-imports --no-cache
 
+# the whole suite (slow and browser tests included) on two workers, with the coverage floor
 test: install system-deps lint
-	PARKOS_ENV=test $(VENV)/bin/pytest
+	PARKOS_ENV=test $(VENV)/bin/pytest -n 2 --cov=parkos --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
+# what a developer runs between commits: no browser, no slow tests (≤ 5 min on 2 cores)
 test-fast: install
-	PARKOS_ENV=test $(VENV)/bin/pytest -m "not browser"
+	PARKOS_ENV=test $(VENV)/bin/pytest -n 2 -m "not browser and not slow"
 
 messages: install
 	cd src/parkos && ../../$(PARKOS) makemessages -l zh_Hans --no-obsolete && ../../$(PARKOS) compilemessages

@@ -23,15 +23,43 @@ def random_rule(rng, depth=0):
     from parkos.policies import engine
 
     leaves = [
-        lambda: {"field": str(rng.choice(["is_high_tech", "is_above_scale", "is_foreign_funded", "is_listing_reserve"])), "op": "eq", "value": bool(rng.random() < 0.7)},
-        lambda: {"field": "srdi_level", "op": "in", "value": [str(x) for x in rng.choice(["province", "little_giant"], size=int(rng.integers(1, 3)), replace=False)]},
-        lambda: {"field": "industry_code", "op": "prefix", "value": str(rng.choice(["35", "36", "39", "26", "65"]))},
-        lambda: {"field": "park", "op": "in", "value": [str(x) for x in rng.choice(["XS", "HH", "LK", "LST", "LL", "QC"], size=2, replace=False)]},
+        lambda: {
+            "field": str(
+                rng.choice(["is_high_tech", "is_above_scale", "is_foreign_funded", "is_listing_reserve"])
+            ),
+            "op": "eq",
+            "value": bool(rng.random() < 0.7),
+        },
+        lambda: {
+            "field": "srdi_level",
+            "op": "in",
+            "value": [
+                str(x)
+                for x in rng.choice(["province", "little_giant"], size=int(rng.integers(1, 3)), replace=False)
+            ],
+        },
+        lambda: {
+            "field": "industry_code",
+            "op": "prefix",
+            "value": str(rng.choice(["35", "36", "39", "26", "65"])),
+        },
+        lambda: {
+            "field": "park",
+            "op": "in",
+            "value": [
+                str(x) for x in rng.choice(["XS", "HH", "LK", "LST", "LL", "QC"], size=2, replace=False)
+            ],
+        },
         lambda: {"field": "age_years", "op": "between", "value": [1, int(rng.integers(3, 15))]},
-        lambda: {"field": str(rng.choice(["revenue", "rd_expense", "tax_paid", "employees"])), "op": "gte", "value": int(rng.choice([50, 200, 1000, 5000])), "year": int(rng.choice([0, -1]))},
+        lambda: {
+            "field": str(rng.choice(["revenue", "rd_expense", "tax_paid", "employees"])),
+            "op": "gte",
+            "value": int(rng.choice([50, 200, 1000, 5000])),
+            "year": int(rng.choice([0, -1])),
+        },
         lambda: {"field": "rd_intensity", "op": "gte", "value": float(rng.choice([1, 3, 5]))},
         lambda: {"field": "revenue_growth", "op": "gte", "value": float(rng.choice([0, 10, 20]))},
-    ]  # fmt: skip
+    ]
     k = int(rng.integers(1, 5))
     parts = [leaves[int(rng.integers(len(leaves)))]() for _ in range(k)]
     if depth == 0 and rng.random() < 0.3:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds demo zones / runs the benchmark scripts
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 

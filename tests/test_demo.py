@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from django.core.management import call_command
 from django.db.models import F
 from stdnum.cn import uscc
@@ -7,6 +8,8 @@ from stdnum.cn import uscc
 from parkos.core.models import User
 from parkos.demo import demo_build, make_uscc
 from parkos.enterprises.models import AnnualIndicator, Enterprise, MonthlyIndicator
+
+pytestmark = pytest.mark.slow  # builds demo zones / runs the benchmark scripts
 
 
 def test_make_uscc_is_valid_with_changsha_region():

@@ -40,8 +40,14 @@ def zone():
     AnnualIndicatorFactory(enterprise=ent, year=2025, rd_expense=Decimal(640))
     enterprise_user(ent, "qiye")
     other = EnterpriseFactory(name="别家企业有限公司", owner=jfj)
-    other_req = services.request_submit(user=admin, enterprise_id=other.pk, category_id=Category.objects.get(code="consult").pk,
-                                        title="别家的诉求", text="x", channel="visit")  # fmt: skip
+    other_req = services.request_submit(
+        user=admin,
+        enterprise_id=other.pk,
+        category_id=Category.objects.get(code="consult").pk,
+        title="别家的诉求",
+        text="x",
+        channel="visit",
+    )
     p = policy_services.policy_save(
         user=admin,
         data={
@@ -51,10 +57,21 @@ def zone():
             "department": jfj,
         },
     )
-    policy_services.clause_save(user=admin, policy_id=p.pk, data={
-        "number": "第三条", "title": "研发投入奖补",
-        "rule": {"all": [{"field": "is_high_tech", "op": "eq", "value": True}, {"field": "rd_expense", "op": "gte", "value": 500}]},
-        "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50}})  # fmt: skip
+    policy_services.clause_save(
+        user=admin,
+        policy_id=p.pk,
+        data={
+            "number": "第三条",
+            "title": "研发投入奖补",
+            "rule": {
+                "all": [
+                    {"field": "is_high_tech", "op": "eq", "value": True},
+                    {"field": "rd_expense", "op": "gte", "value": 500},
+                ]
+            },
+            "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50},
+        },
+    )
     policy_services.match_all(year=2025)
     return other_req
 

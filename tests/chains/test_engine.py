@@ -21,14 +21,25 @@ def chains(draw):
     s_amount = draw(st.lists(st.integers(0, 1000), min_size=m, max_size=m))
     key = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     tree = engine.Tree(
-        parent=np.array(parent), is_key=np.array(key), min_n=np.full(n, 2.0), min_output=np.full(n, 500.0),
+        parent=np.array(parent),
+        is_key=np.array(key),
+        min_n=np.full(n, 2.0),
+        min_output=np.full(n, 500.0),
         min_rate=np.full(n, 30.0),
-    )  # fmt: skip
+    )
     output = {e: float(e * 37 % 400) for e in range(1, 16)}
     f = engine.node_figures(
-        tree, np.array(p_node, dtype=int), np.array(p_ent, dtype=int), np.zeros(k, dtype=bool), output, output,
-        np.array(s_node, dtype=int), np.array(s_local, dtype=bool), np.array(s_amount, dtype=float), 1.5,
-    )  # fmt: skip
+        tree,
+        np.array(p_node, dtype=int),
+        np.array(p_ent, dtype=int),
+        np.zeros(k, dtype=bool),
+        output,
+        output,
+        np.array(s_node, dtype=int),
+        np.array(s_local, dtype=bool),
+        np.array(s_amount, dtype=float),
+        1.5,
+    )
     return tree, f, (np.array(s_node, dtype=int), np.array(s_amount, dtype=float))
 
 

@@ -109,9 +109,15 @@ def test_node_figures_over_subtrees(chain, admin):
     c, _e = chain
     cf = selectors.chain_figures(user=admin, pk=c.pk, year=2025)
     rows = {r["node"].name: r for r in cf.rows()}
-    assert [(n, rows[n]["enterprises"], rows[n]["output"], rows[n]["tax"]) for n in ["整机", "液压件", "发动机", "后市场服务"]] == [
-        ("整机", 2, 1200.0, 90.0), ("液压件", 1, 200.0, 10.0), ("发动机", 0, 0.0, 0.0), ("后市场服务", 1, 50.0, 5.0),
-    ]  # fmt: skip
+    assert [
+        (n, rows[n]["enterprises"], rows[n]["output"], rows[n]["tax"])
+        for n in ["整机", "液压件", "发动机", "后市场服务"]
+    ] == [
+        ("整机", 2, 1200.0, 90.0),
+        ("液压件", 1, 200.0, 10.0),
+        ("发动机", 0, 0.0, 0.0),
+        ("后市场服务", 1, 50.0, 5.0),
+    ]
     assert rows["整机"]["rate"] == pytest.approx(20.0)
     assert rows["液压件"]["rate"] == pytest.approx(30.0)
     assert rows["后市场服务"]["rate"] == pytest.approx(100.0)
@@ -133,8 +139,11 @@ def test_gap_ranking(chain, admin):
     c, _e = chain
     gaps = selectors.chain_figures(user=admin, pk=c.pk, year=2025).gaps()
     assert [(g["node"].name, g["score"], g["outside"]) for g in gaps] == [
-        ("发动机", 100.0, 500.0), ("传动件", 100.0, 0.0), ("液压件", 75.0, 700.0), ("整机", 50.0, 1200.0),
-    ]  # fmt: skip
+        ("发动机", 100.0, 500.0),
+        ("传动件", 100.0, 0.0),
+        ("液压件", 75.0, 700.0),
+        ("整机", 50.0, 1200.0),
+    ]
     assert [g["strength"] for g in gaps] == ["missing", "missing", "weak", "weak"]
 
 

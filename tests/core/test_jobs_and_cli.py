@@ -84,12 +84,14 @@ def _parkos(env, *args):
     )
 
 
+@pytest.mark.slow
 def test_console_script_calendar_contract(cli_env):
     env, _data = cli_env
     assert _parkos(env, "calendar", "add-working-days", "2026-09-30", "5").stdout == "2026-10-13\n"
     assert _parkos(env, "calendar", "between", "2026-09-30", "2026-10-13").stdout == "5\n"
 
 
+@pytest.mark.slow
 def test_console_script_import_contract(cli_env):
     env, data = cli_env
     head = ["统一社会信用代码", "企业名称"]
@@ -114,6 +116,7 @@ def test_console_script_import_contract(cli_env):
     assert json.loads(r.stdout) == {"ok": True, "rows": 1, "created": 0, "updated": 0, "errors": []}
 
 
+@pytest.mark.slow
 def test_console_script_deadline_with_pauses(cli_env):
     env, _data = cli_env
     args = ["calendar", "add-working-days", "2026-04-28", "10"]

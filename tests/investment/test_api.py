@@ -33,8 +33,16 @@ def test_enter_lead_duplicate_answer_and_conflict(client, u1, u2, team1, team2):
     assert body["code"] == "duplicate"
     (m,) = body["extra"]["matches"]
     assert (m["id"], m["score"], m["own"], m["title"]) == (first, 100.0, False, "")
-    r = post(client, "/api/v1/investment/leads",
-             {"investor_name": "蓝思科技（长沙）有限公司", "title": "扩产", "team": team2.pk, "decision": "conflict"})  # fmt: skip
+    r = post(
+        client,
+        "/api/v1/investment/leads",
+        {
+            "investor_name": "蓝思科技（长沙）有限公司",
+            "title": "扩产",
+            "team": team2.pk,
+            "decision": "conflict",
+        },
+    )
     assert r.status_code == 201
     assert LeadConflict.objects.get().other_id == first
     assert client.get(f"/api/v1/investment/leads/{first}").status_code == 404

@@ -203,8 +203,11 @@ def test_dedupe_cli_contract_on_a_spreadsheet(env, tmp_path):
 
 
 def test_dedupe_cli_uses_uscc_and_fails_clearly_on_bad_files(env, tmp_path):
-    path = write_xlsx(tmp_path / "u.xlsx", ["企业名称", "统一社会信用代码"],
-                      [["甲公司", "91430100MA4L0X1234"], ["乙公司", ""], ["丙 公司", "91430100MA4L0X1234"]])  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "u.xlsx",
+        ["企业名称", "统一社会信用代码"],
+        [["甲公司", "91430100MA4L0X1234"], ["乙公司", ""], ["丙 公司", "91430100MA4L0X1234"]],
+    )
     r = _parkos(env, "investment", "dedupe", str(path), "--report", "json")
     assert json.loads(r.stdout) == {"groups": [[2, 4]]}
     bad = tmp_path / "bad.xlsx"

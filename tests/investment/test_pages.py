@@ -38,10 +38,19 @@ def test_every_page_renders_for_a_team_member(client, u1, u2, team1, team2, head
     lead(u2, team2, "三一重工集团", decision="conflict")
     m = services.meeting_save(user=head, data={"title": "联席会议", "held_on": dt.date.today()})
     client.force_login(u1)
-    for url in [reverse("investment:board"), reverse("investment:leads"), reverse("investment:create"),
-                reverse("investment:lead", args=[a.pk]), reverse("investment:edit", args=[a.pk]),
-                reverse("investment:conflicts"), reverse("investment:meetings"), reverse("investment:meeting", args=[m.pk]),
-                reverse("investment:events"), reverse("investment:rankings"), reverse("chains:list")]:  # fmt: skip
+    for url in [
+        reverse("investment:board"),
+        reverse("investment:leads"),
+        reverse("investment:create"),
+        reverse("investment:lead", args=[a.pk]),
+        reverse("investment:edit", args=[a.pk]),
+        reverse("investment:conflicts"),
+        reverse("investment:meetings"),
+        reverse("investment:meeting", args=[m.pk]),
+        reverse("investment:events"),
+        reverse("investment:rankings"),
+        reverse("chains:list"),
+    ]:
         r = client.get(url)
         assert r.status_code == 200, url
     r = client.get(reverse("investment:conflicts"))
@@ -90,10 +99,16 @@ def test_export_then_import_changes_nothing_and_new_rows_are_checked(client, u1,
     path.write_bytes(r.content)
     report = import_file(kind="investment-leads", source=str(path), user=u1)
     assert (report.ok, report.created, report.updated) == (True, 0, 0), report.errors
-    new = write_xlsx(tmp_path / "new.xlsx", ["企业名称", "项目名称", "招商小分队", "计划投资(万元)"], [
-        ["新来的甲投资有限公司", "甲项目", "T1", 100], ["新来的甲投资股份有限公司", "甲二期", "T1", 50],
-        ["测试001号投资有限公司", "重复", "T1", 1], ["好的乙科技有限公司", "乙", "T9", 1],
-    ])  # fmt: skip
+    new = write_xlsx(
+        tmp_path / "new.xlsx",
+        ["企业名称", "项目名称", "招商小分队", "计划投资(万元)"],
+        [
+            ["新来的甲投资有限公司", "甲项目", "T1", 100],
+            ["新来的甲投资股份有限公司", "甲二期", "T1", 50],
+            ["测试001号投资有限公司", "重复", "T1", 1],
+            ["好的乙科技有限公司", "乙", "T9", 1],
+        ],
+    )
     report = import_file(kind="investment-leads", source=str(new), user=u1)
     msgs = {(e["row"], e["message"]) for e in report.errors}
     assert not report.ok
@@ -167,8 +182,13 @@ def test_chain_pages(client, u1, admin):
 def test_new_lead_form_with_referral_and_duplicate_warning(client, u1, team1, ent_a):
     client.force_login(u1)
     url = reverse("investment:create")
-    data = {"investor_name": "博世力士乐（常州）有限公司", "title": "液压件基地", "team": team1.pk, "source": "referral",
-            "referrer_uscc": "91430100MA4L0X0000"}  # fmt: skip
+    data = {
+        "investor_name": "博世力士乐（常州）有限公司",
+        "title": "液压件基地",
+        "team": team1.pk,
+        "source": "referral",
+        "referrer_uscc": "91430100MA4L0X0000",
+    }
     r = client.post(url, data)
     assert "企业库中没有该统一社会信用代码的企业" in r.content.decode()
     r = client.post(url, {**data, "referrer_uscc": ent_a.uscc})
@@ -232,10 +252,21 @@ def test_settings_change_threshold_and_scheme(client, admin, u1, team1):
         services.lead_create(
             user=u1, data={"investor_name": "蓝思科技股份有限公司", "title": "x", "team": team1}
         )
-    r = client.post(reverse("investment:settings"), {
-        "scheme": "1", "year": "2026", "bands": "[[0, 1], [50000, 7]]", "grades": '[["A", 10], ["B", null]]',
-        "per_10k_funds": "0.002", "top500": "3", "foreign": "2", "headquarters": "2", "gap_filled": "1", "neglect": "4",
-    })  # fmt: skip
+    r = client.post(
+        reverse("investment:settings"),
+        {
+            "scheme": "1",
+            "year": "2026",
+            "bands": "[[0, 1], [50000, 7]]",
+            "grades": '[["A", 10], ["B", null]]',
+            "per_10k_funds": "0.002",
+            "top500": "3",
+            "foreign": "2",
+            "headquarters": "2",
+            "gap_filled": "1",
+            "neglect": "4",
+        },
+    )
     assert r.status_code == 302
     from parkos.investment.models import ScoringScheme
 
@@ -277,12 +308,30 @@ def test_teams_are_managed_on_the_settings_page(client, admin, tcj, u1):
     from parkos.investment.models import Team
 
     client.force_login(admin)
-    r = client.post(reverse("investment:settings"), {"team_form": "1", "name": "招商三分队", "code": "T3", "department": tcj.pk,
-                                                     "leader": u1.pk, "members": [u1.pk]})  # fmt: skip
+    r = client.post(
+        reverse("investment:settings"),
+        {
+            "team_form": "1",
+            "name": "招商三分队",
+            "code": "T3",
+            "department": tcj.pk,
+            "leader": u1.pk,
+            "members": [u1.pk],
+        },
+    )
     assert r.status_code == 302
     t = Team.objects.get(code="T3")
     assert (t.leader, list(t.members.all())) == (u1, [u1])
-    client.post(reverse("investment:settings"), {"team_form": "1", "team_pk": t.pk, "name": "招商三分队（新材料）", "code": "T3",
-                                                 "department": tcj.pk, "members": []})  # fmt: skip
+    client.post(
+        reverse("investment:settings"),
+        {
+            "team_form": "1",
+            "team_pk": t.pk,
+            "name": "招商三分队（新材料）",
+            "code": "T3",
+            "department": tcj.pk,
+            "members": [],
+        },
+    )
     t.refresh_from_db()
     assert (t.name, t.members.count()) == ("招商三分队（新材料）", 0)

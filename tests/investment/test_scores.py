@@ -26,11 +26,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def year(u1, u2, team1, team2, admin):
-    services.scheme_save(user=admin, year=2026, data={
-        "bands": [[0, 2], [10000, 5], [50000, 10], [100000, 20]], "per_10k_funds": Decimal("0.001"),
-        "top500": 10, "foreign": 5, "headquarters": 5, "gap_filled": 5, "neglect": 3,
-        "grades": [["A", 100], ["B", 60], ["C", 30], ["D", None]],
-    })  # fmt: skip
+    services.scheme_save(
+        user=admin,
+        year=2026,
+        data={
+            "bands": [[0, 2], [10000, 5], [50000, 10], [100000, 20]],
+            "per_10k_funds": Decimal("0.001"),
+            "top500": 10,
+            "foreign": 5,
+            "headquarters": 5,
+            "gap_filled": 5,
+            "neglect": 3,
+            "grades": [["A", 100], ["B", 60], ["C", 30], ["D", None]],
+        },
+    )
 
     def lead(user, team, name, **kw):
         x = services.lead_create(
@@ -39,10 +48,25 @@ def year(u1, u2, team1, team2, admin):
         Lead.objects.filter(pk=x.pk).update(**kw)
         return x
 
-    l1 = lead(u1, team1, "甲方一号公司", stage=Stage.SIGNED, signed_on=dt.date(2026, 3, 10), signed_amount=60000,
-              top500_list="china", fills_gap=True)  # fmt: skip
-    l2 = lead(u2, team2, "乙方二号公司", stage=Stage.SIGNED, signed_on=dt.date(2026, 5, 20), signed_amount=12000,
-              foreign_country="德国")  # fmt: skip
+    l1 = lead(
+        u1,
+        team1,
+        "甲方一号公司",
+        stage=Stage.SIGNED,
+        signed_on=dt.date(2026, 3, 10),
+        signed_amount=60000,
+        top500_list="china",
+        fills_gap=True,
+    )
+    l2 = lead(
+        u2,
+        team2,
+        "乙方二号公司",
+        stage=Stage.SIGNED,
+        signed_on=dt.date(2026, 5, 20),
+        signed_amount=12000,
+        foreign_country="德国",
+    )
     Share.objects.filter(lead=l2).delete()
     Share.objects.create(lead=l2, team=team2, officer=u2, pct=60)
     Share.objects.create(lead=l2, team=team1, officer=u1, pct=40)

@@ -87,8 +87,13 @@ def test_joint_meeting_decision_merges_the_other_lead_and_splits_credit(u1, u2, 
         services.conflict_decide(
             user=head, pk=c.pk, owner_team_id=team2.pk, shares={team2.pk: 70, team1.pk: 20}
         )
-    services.conflict_decide(user=head, pk=c.pk, owner_team_id=team2.pk, shares={team2.pk: 60, team1.pk: 40},
-                             decision="二分队先行接洽，一分队协助")  # fmt: skip
+    services.conflict_decide(
+        user=head,
+        pk=c.pk,
+        owner_team_id=team2.pk,
+        shares={team2.pk: 60, team1.pk: 40},
+        decision="二分队先行接洽，一分队协助",
+    )
     early.refresh_from_db()
     claim.refresh_from_db()
     assert (early.state, early.merged_into) == (State.MERGED, claim)
@@ -151,8 +156,14 @@ def test_signing_enters_the_key_project_and_landing_needs_funds(u1, team1):
         services.lead_move(user=u1, pk=lead.pk, stage=Stage.SIGNED)
     with pytest.raises(Invalid, match="统一社会信用代码"):
         services.lead_sign(user=u1, pk=lead.pk, signed_on=TODAY, amount=Decimal(60000), uscc="")
-    services.lead_sign(user=u1, pk=lead.pk, signed_on=TODAY, amount=Decimal(60000), uscc=USCC,
-                       company_name="三一智能制造（长沙）有限公司")  # fmt: skip
+    services.lead_sign(
+        user=u1,
+        pk=lead.pk,
+        signed_on=TODAY,
+        amount=Decimal(60000),
+        uscc=USCC,
+        company_name="三一智能制造（长沙）有限公司",
+    )
     lead.refresh_from_db()
     p = Project.objects.get()
     assert (lead.stage, lead.project, p.status, p.total_investment, p.lead_department) == (
@@ -196,3 +207,34 @@ def test_scope_team_sees_own_and_shared_leaders_all_others_nothing(
     assert not selectors.lead_list(user=ent_user_a).exists()
     with pytest.raises(Forbidden):
         new_lead(u1, team2, name="别队的线索")
+
+
+def test_renaming_a_lead_runs_the_duplicate_and_conflict_check_again(u1, u2, team1, team2, head):
+    """Team 2 enters "长沙某某贸易" (no match), then renames it to 三一重工集团, which team 1 already follows: the edit
+    stops with the match until team 2 decides; put before the joint meeting, the conflict is open."""
+    early = new_lead(u1, team1)
+    mine = new_lead(u2, team2, name="长沙某某贸易有限公司", title="仓储项目")
+    with pytest.raises(services.DuplicateFound) as exc:
+        services.lead_update(
+            user=u2, pk=mine.pk, version=mine.version, data={"investor_name": "三一重工集团"}
+        )
+    assert [m["id"] for m in exc.value.extra["matches"]] == [early.pk]
+    mine.refresh_from_db()
+    assert (mine.investor_name, mine.version) == ("长沙某某贸易有限公司", 1)  # nothing written
+    services.lead_update(
+        user=u2, pk=mine.pk, version=1, data={"investor_name": "三一重工集团"}, decision="conflict"
+    )
+    c = LeadConflict.objects.get()
+    assert (c.claim_id, c.other_id, c.status) == (mine.pk, early.pk, LeadConflict.Status.OPEN)
+    # an edit that keeps the name does not ask again, and the lead in conflict is not its own match
+    services.lead_update(user=u2, pk=mine.pk, version=2, data={"title": "仓储二期"})
+    services.lead_update(user=u2, pk=mine.pk, version=3, data={"investor_name": "三一重工集团有限公司"})
+
+
+def test_renaming_to_a_namesake_as_a_different_investor_is_logged(u1, team1):
+    first = new_lead(u1, team1)
+    other = new_lead(u1, team1, name="长沙某某贸易有限公司")
+    services.lead_update(
+        user=u1, pk=other.pk, version=1, data={"investor_name": "三一重工有限公司"}, decision="separate"
+    )
+    assert other.stage_changes.order_by("-pk").first().note == f"改名后经确认与线索 #{first.pk} 为不同投资方"

@@ -83,11 +83,18 @@ def test_three_valued_logic():
 
 
 def test_description_in_plain_chinese():
-    rule = {"all": [
-        {"field": "srdi_level", "op": "in", "value": ["province", "little_giant"]},
-        {"any": [{"field": "revenue_growth", "op": "gte", "value": 15}, {"field": "park", "op": "in", "value": ["XS", "LK"]}]},
-        {"field": "age_years", "op": "between", "value": [1, 10]},
-    ]}  # fmt: skip
+    rule = {
+        "all": [
+            {"field": "srdi_level", "op": "in", "value": ["province", "little_giant"]},
+            {
+                "any": [
+                    {"field": "revenue_growth", "op": "gte", "value": 15},
+                    {"field": "park", "op": "in", "value": ["XS", "LK"]},
+                ]
+            },
+            {"field": "age_years", "op": "between", "value": [1, 10]},
+        ]
+    }
     engine.validate(rule)
     assert engine.describe(rule, 2025) == (
         "专精特新属于省级专精特新、国家级专精特新“小巨人”，且（2025年营业收入增长率不低于15%，或所在片区属于XS、LK），"
@@ -121,8 +128,12 @@ def test_validation_refuses_what_is_not_the_format(rule, message):
 def test_support_validation():
     engine.validate_support(RD_SUPPORT)
     engine.validate_support({"type": "fixed", "amount": 20})
-    for bad in [{"type": "python", "code": "1"}, {"type": "fixed", "amount": -1}, {"type": "rate", "field": "park", "rate": 0.1},
-                {"type": "rate", "field": "rd_expense", "rate": 0}]:  # fmt: skip
+    for bad in [
+        {"type": "python", "code": "1"},
+        {"type": "fixed", "amount": -1},
+        {"type": "rate", "field": "park", "rate": 0.1},
+        {"type": "rate", "field": "rd_expense", "rate": 0},
+    ]:
         with pytest.raises(engine.RuleError):
             engine.validate_support(bad)
 
@@ -155,9 +166,15 @@ def reference(rule, row):
     if x is None:
         return None
     v = rule["value"]
-    return {"eq": x == v, "ne": x != v, "gt": x > v if not isinstance(v, list) else None, "gte": x >= v if not isinstance(v, list) else None,
-            "lt": x < v if not isinstance(v, list) else None, "lte": x <= v if not isinstance(v, list) else None,
-            "in": x in v if isinstance(v, list) else None}[rule["op"]]  # fmt: skip
+    return {
+        "eq": x == v,
+        "ne": x != v,
+        "gt": x > v if not isinstance(v, list) else None,
+        "gte": x >= v if not isinstance(v, list) else None,
+        "lt": x < v if not isinstance(v, list) else None,
+        "lte": x <= v if not isinstance(v, list) else None,
+        "in": x in v if isinstance(v, list) else None,
+    }[rule["op"]]
 
 
 ROWS = st.lists(st.fixed_dictionaries({

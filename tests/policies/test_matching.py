@@ -32,13 +32,27 @@ def zone(admin, dept_a):
     AnnualIndicatorFactory(enterprise=b, year=2025, rd_expense=Decimal(300), revenue=Decimal(9000))
     AnnualIndicatorFactory(enterprise=c, year=2025, rd_expense=Decimal(900), revenue=Decimal(5000))
     AnnualIndicatorFactory(enterprise=d, year=2025, rd_expense=None, revenue=Decimal(5000))
-    policy = services.policy_save(user=admin, data={
-        "title": "长沙经开区研发投入奖补办法", "issuer": "长沙经开区管委会", "level": "zone", "doc_number": "长经开管发〔2026〕3号",
-        "valid_from": dt.date(2026, 1, 1), "department": dept_a,
-    })  # fmt: skip
-    clause = services.clause_save(user=admin, policy_id=policy.pk, data={
-        "number": "第三条", "title": "研发投入奖补", "rule": RULE, "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50},
-    })  # fmt: skip
+    policy = services.policy_save(
+        user=admin,
+        data={
+            "title": "长沙经开区研发投入奖补办法",
+            "issuer": "长沙经开区管委会",
+            "level": "zone",
+            "doc_number": "长经开管发〔2026〕3号",
+            "valid_from": dt.date(2026, 1, 1),
+            "department": dept_a,
+        },
+    )
+    clause = services.clause_save(
+        user=admin,
+        policy_id=policy.pk,
+        data={
+            "number": "第三条",
+            "title": "研发投入奖补",
+            "rule": RULE,
+            "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50},
+        },
+    )
     return {"a": a, "b": b, "c": c, "d": d, "policy": policy, "clause": clause}
 
 
@@ -71,8 +85,15 @@ def test_explanations_met_not_met_missing(zone):
 
 def test_a_rule_outside_the_format_is_refused(zone, admin):
     with pytest.raises(Invalid, match="未知字段"):
-        services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
-            "number": "第四条", "title": "x", "rule": {"field": "__import__('os')", "op": "eq", "value": 1}})  # fmt: skip
+        services.clause_save(
+            user=admin,
+            policy_id=zone["policy"].pk,
+            data={
+                "number": "第四条",
+                "title": "x",
+                "rule": {"field": "__import__('os')", "op": "eq", "value": 1},
+            },
+        )
 
 
 def test_apply_review_and_grant(zone, dept_a):
@@ -97,10 +118,17 @@ def test_apply_review_and_grant(zone, dept_a):
 
 
 def test_auto_grant_list_approved_in_bulk(zone, admin):
-    auto = services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
-        "number": "第五条", "title": "高企认定奖励（免申即享）", "rule": {"field": "is_high_tech", "op": "eq", "value": True},
-        "support": {"type": "fixed", "amount": 20}, "auto_grant": True,
-    })  # fmt: skip
+    auto = services.clause_save(
+        user=admin,
+        policy_id=zone["policy"].pk,
+        data={
+            "number": "第五条",
+            "title": "高企认定奖励（免申即享）",
+            "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+            "support": {"type": "fixed", "amount": 20},
+            "auto_grant": True,
+        },
+    )
     assert services.grant_list(user=admin, clause_id=auto.pk, year=2025) == 3
     assert services.grant_list(user=admin, clause_id=auto.pk, year=2025) == 0
     ids = list(Grant.objects.filter(clause=auto).values_list("pk", flat=True))
@@ -133,8 +161,16 @@ def test_the_enterprise_policy_page_is_bounded_in_queries(client, zone, admin):
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("policies:mine"))
     for k in range(4):
-        services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
-            "number": f"第{k + 10}条", "title": f"附加{k}", "rule": {"field": "rd_expense", "op": "gte", "value": k}, "support": {"type": "fixed", "amount": 1}})  # fmt: skip
+        services.clause_save(
+            user=admin,
+            policy_id=zone["policy"].pk,
+            data={
+                "number": f"第{k + 10}条",
+                "title": f"附加{k}",
+                "rule": {"field": "rd_expense", "op": "gte", "value": k},
+                "support": {"type": "fixed", "amount": 1},
+            },
+        )
     services.match_all(year=2025)
     with CaptureQueriesContext(connection) as more:
         page = client.get(reverse("policies:mine")).content.decode()
@@ -155,16 +191,29 @@ def test_efficiency_class_reaches_rules_through_the_rule_field_registry(admin, d
         year=2025, scheme={}, created_by=admin, state=EvaluationRun.State.PUBLISHED
     )
     for run_, ent, klass in ((run, a, "A"), (run, b, "C"), (draft, c, "A")):  # the later draft does not count
-        EvaluationResult.objects.create(run=run_, enterprise=ent, cohort="above", status="rated", final_class=klass,
-                                        detail_json="[]")  # fmt: skip
-    policy = services.policy_save(user=admin, data={
-        "title": "亩均A类企业奖励", "issuer": "长沙经开区管委会", "level": "zone", "valid_from": dt.date(2026, 1, 1),
-        "department": dept_a,
-    })  # fmt: skip
-    clause = services.clause_save(user=admin, policy_id=policy.pk, data={
-        "number": "第一条", "title": "A类奖励", "rule": {"field": "efficiency_class", "op": "eq", "value": "A"},
-        "support": {"type": "fixed", "amount": 30},
-    })  # fmt: skip
+        EvaluationResult.objects.create(
+            run=run_, enterprise=ent, cohort="above", status="rated", final_class=klass, detail_json="[]"
+        )
+    policy = services.policy_save(
+        user=admin,
+        data={
+            "title": "亩均A类企业奖励",
+            "issuer": "长沙经开区管委会",
+            "level": "zone",
+            "valid_from": dt.date(2026, 1, 1),
+            "department": dept_a,
+        },
+    )
+    clause = services.clause_save(
+        user=admin,
+        policy_id=policy.pk,
+        data={
+            "number": "第一条",
+            "title": "A类奖励",
+            "rule": {"field": "efficiency_class", "op": "eq", "value": "A"},
+            "support": {"type": "fixed", "amount": 30},
+        },
+    )
     services.match_all(year=2025)
     got = {
         e.enterprise.name: e.status
@@ -176,10 +225,17 @@ def test_efficiency_class_reaches_rules_through_the_rule_field_registry(admin, d
 def test_auto_grant_with_its_base_figure_missing_stays_data_missing(zone, admin):
     """The 免申即享 clause pays 10 % of R&D spending to high-tech enterprises: 甲 (800) → 50 (cap), 乙 (300) → 30,
     丁 has no R&D figure: listed without an amount (data missing), not as a 0.00 grant, and not approved in bulk."""
-    auto = services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
-        "number": "第六条", "title": "研发奖补（免申即享）", "rule": {"field": "is_high_tech", "op": "eq", "value": True},
-        "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50}, "auto_grant": True,
-    })  # fmt: skip
+    auto = services.clause_save(
+        user=admin,
+        policy_id=zone["policy"].pk,
+        data={
+            "number": "第六条",
+            "title": "研发奖补（免申即享）",
+            "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+            "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50},
+            "auto_grant": True,
+        },
+    )
     assert services.grant_list(user=admin, clause_id=auto.pk, year=2025) == 3
     got = {
         g.enterprise.name: g.amount for g in Grant.objects.filter(clause=auto).select_related("enterprise")
@@ -192,10 +248,17 @@ def test_auto_grant_with_its_base_figure_missing_stays_data_missing(zone, admin)
 
 
 def test_bulk_grant_writes_record_history_and_bump_versions(zone, admin):
-    auto = services.clause_save(user=admin, policy_id=zone["policy"].pk, data={
-        "number": "第五条", "title": "高企认定奖励（免申即享）", "rule": {"field": "is_high_tech", "op": "eq", "value": True},
-        "support": {"type": "fixed", "amount": 20}, "auto_grant": True,
-    })  # fmt: skip
+    auto = services.clause_save(
+        user=admin,
+        policy_id=zone["policy"].pk,
+        data={
+            "number": "第五条",
+            "title": "高企认定奖励（免申即享）",
+            "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+            "support": {"type": "fixed", "amount": 20},
+            "auto_grant": True,
+        },
+    )
     services.grant_list(user=admin, clause_id=auto.pk, year=2025)
     g = Grant.objects.filter(clause=auto).first()
     assert (g.version, g.history.count(), g.history.first().history_user) == (1, 1, admin)

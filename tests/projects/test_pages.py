@@ -22,9 +22,13 @@ pytestmark = pytest.mark.django_db
 def _plan(project, **dates):
     for kind, (planned, actual) in dates.items():
         Milestone.objects.update_or_create(
-            project=project, kind=kind, defaults={"planned_on": D(planned) if planned else None,
-                                                  "actual_on": D(actual) if actual else None},
-        )  # fmt: skip
+            project=project,
+            kind=kind,
+            defaults={
+                "planned_on": D(planned) if planned else None,
+                "actual_on": D(actual) if actual else None,
+            },
+        )
 
 
 # ---- list, export, scope ------------------------------------------------------------------------------
@@ -271,9 +275,15 @@ def test_monthly_report_import_validates_everything_first(tmp_path, staff_a, dep
     assert (report.ok, report.created) == (True, 1)
     r = MonthlyReport.objects.get(project=ok)
     assert (r.month, r.investment, r.progress) == (D("2026-03-01"), Decimal("100.50"), "桩基施工")
-    again = import_file(kind="project-monthly", source=write_xlsx(
-        tmp_path / "again.xlsx", head, [["2026-430121-34-03-000001", "", "2026年3月", 120, 90, "主体施工", ""]]
-    ), user=staff_a)  # fmt: skip
+    again = import_file(
+        kind="project-monthly",
+        source=write_xlsx(
+            tmp_path / "again.xlsx",
+            head,
+            [["2026-430121-34-03-000001", "", "2026年3月", 120, 90, "主体施工", ""]],
+        ),
+        user=staff_a,
+    )
     assert (again.created, again.updated) == (0, 1)
     assert r.history.count() == 2
 
@@ -319,8 +329,9 @@ def test_report_entered_on_the_page_and_concurrent_edit_refused(client_staff_a, 
 # ---- problems -----------------------------------------------------------------------------------------------
 def test_overdue_problem_escalates_to_leaders_once(staff_a, leader, ent_a, dept_a, dept_b):
     p = ProjectFactory(investor=ent_a, lead_department=dept_a)
-    prob = services.problem_raise(user=staff_a, pk=p.pk, description="高压线迁改", owner_id=dept_b.pk, due_wd=5,
-                                  on=D("2026-04-28"))  # fmt: skip
+    prob = services.problem_raise(
+        user=staff_a, pk=p.pk, description="高压线迁改", owner_id=dept_b.pk, due_wd=5, on=D("2026-04-28")
+    )
     assert prob.due_on == D("2026-05-08")  # May Day skipped, 调休 Saturday 9 May not reached
     services.refresh(today=D("2026-05-08"))
     assert not Alert.objects.filter(problem=prob).exists()

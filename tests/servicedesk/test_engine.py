@@ -36,8 +36,14 @@ def test_request_transitions_from_every_state(state, allowed):
 
 def test_case_state_machine_follows_the_spec():
     t = engine.CASE_TRANSITIONS
-    path = [("assign", "assigned"), ("contact", "verifying"), ("rectify", "rectifying"), ("done", "feedback"),
-            ("followup", "closed"), ("reopen", "rectifying")]  # fmt: skip
+    path = [
+        ("assign", "assigned"),
+        ("contact", "verifying"),
+        ("rectify", "rectifying"),
+        ("done", "feedback"),
+        ("followup", "closed"),
+        ("reopen", "rectifying"),
+    ]
     s = "received"
     for action, to in path:
         s = engine.next_state(t, s, action)
@@ -48,8 +54,15 @@ def test_case_state_machine_follows_the_spec():
     assert engine.next_state(t, "appealed", "uphold") == "upheld"
     assert engine.next_state(t, "appealed", "reject") == "rectifying"
     assert engine.next_state(t, "feedback", "close_unanswered") == "closed"
-    for bad in [("received", "contact"), ("assigned", "done"), ("rectifying", "followup"), ("upheld", "reopen"),
-                ("explained", "done"), ("closed", "followup")]:  # fmt: skip
+    for bad in [
+        ("received", "contact"),
+        ("assigned", "done"),
+        ("assigned", "appeal"),  # §4.3: an appeal is filed from verification on
+        ("rectifying", "followup"),
+        ("upheld", "reopen"),
+        ("explained", "done"),
+        ("closed", "followup"),
+    ]:
         with pytest.raises(engine.IllegalTransition):
             engine.next_state(t, *bad)
 
@@ -79,11 +92,9 @@ def test_case_metrics_hand_worked():
         upheld=np.array([0, 0, 0, 0, 1], bool),
         contacted=np.array([1, 1, 1, 0, 1], bool),
         closed=np.array([1, 1, 0, 0, 1], bool),
-        deadline=np.array(
-            [D("2026-05-15"), D("2026-05-20"), D("2026-05-29"), nat, D("2026-05-10")], "datetime64[D]"
-        ),
-        feedback_on=np.array([D("2026-05-14"), D("2026-05-22"), nat, nat, nat], "datetime64[D]"),
-        followup_level=np.array([4, 2, 0, 0, 0]),
+        deadline=np.array([D("2026-05-15"), D("2026-05-20"), D("2026-05-29"), nat], "datetime64[D]"),
+        feedback_on=np.array([D("2026-05-14"), D("2026-05-22"), nat, nat], "datetime64[D]"),
+        followup_levels=np.array([4, 2, 0, 0]),
         period=(dt.date(2026, 5, 1), dt.date(2026, 5, 31)),
     )
     assert (m.cases, m.contact_rate, m.close_rate, m.due, m.on_time_rate, m.followup_rate) == (

@@ -38,21 +38,38 @@ def desk(dept_a, admin):
     return {
         "centre": UserFactory(username="qfzx", role=Role.DEPT_STAFF, department=qfzx),
         "jfj": UserFactory(username="jfj", role=Role.DEPT_STAFF, department=dept_a),
-        "ent": ent, "qiye": enterprise_user(ent, "qiye1"), "admin": admin, "dept": dept_a,
-    }  # fmt: skip
+        "ent": ent,
+        "qiye": enterprise_user(ent, "qiye1"),
+        "admin": admin,
+        "dept": dept_a,
+    }
 
 
 def submit(d, n=1):
     cat = Category.objects.get(code="help")
-    return [services.request_submit(user=d["qiye"], enterprise_id=d["ent"].pk, category_id=cat.pk, title=f"诉求{i}", text="内容")
-            for i in range(n)]  # fmt: skip
+    return [
+        services.request_submit(
+            user=d["qiye"], enterprise_id=d["ent"].pk, category_id=cat.pk, title=f"诉求{i}", text="内容"
+        )
+        for i in range(n)
+    ]
 
 
 def test_pages_render_for_staff_and_enterprise(client, desk):
     (r,) = submit(desk)
     client.force_login(desk["centre"])
-    for url in ["servicedesk:requests", "servicedesk:create", "servicedesk:visits", "servicedesk:cards", "servicedesk:ratings", "servicedesk:cases",
-                "policies:list", "policies:applications", "policies:grants", "policies:create"]:  # fmt: skip
+    for url in [
+        "servicedesk:requests",
+        "servicedesk:create",
+        "servicedesk:visits",
+        "servicedesk:cards",
+        "servicedesk:ratings",
+        "servicedesk:cases",
+        "policies:list",
+        "policies:applications",
+        "policies:grants",
+        "policies:create",
+    ]:
         assert client.get(reverse(url)).status_code == 200, url
     assert client.get(reverse("servicedesk:request", args=[r.pk])).status_code == 200
     client.logout()
@@ -133,10 +150,21 @@ def test_policy_pages_and_the_enterprise_sees_why(client, desk, admin):
             "department": desk["dept"],
         },
     )
-    c = policy_services.clause_save(user=admin, policy_id=p.pk, data={
-        "number": "第一条", "title": "研发投入奖补", "rule": {"all": [{"field": "is_high_tech", "op": "eq", "value": True},
-                                                                 {"field": "rd_expense", "op": "gte", "value": 500}]},
-        "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50}})  # fmt: skip
+    c = policy_services.clause_save(
+        user=admin,
+        policy_id=p.pk,
+        data={
+            "number": "第一条",
+            "title": "研发投入奖补",
+            "rule": {
+                "all": [
+                    {"field": "is_high_tech", "op": "eq", "value": True},
+                    {"field": "rd_expense", "op": "gte", "value": 500},
+                ]
+            },
+            "support": {"type": "rate", "field": "rd_expense", "rate": 0.1, "cap": 50},
+        },
+    )
     client.force_login(admin)
     client.post(reverse("policies:match"))
     for url in [
@@ -266,8 +294,17 @@ def test_a_request_raised_in_a_visit_keeps_its_visit_and_date(client, desk):
     page = client.get(reverse("servicedesk:create"), {"visit": v.pk}).content.decode()
     assert desk["ent"].uscc in page
     cat = Category.objects.get(code="help")
-    client.post(reverse("servicedesk:create"), {"visit": v.pk, "enterprise_uscc": desk["ent"].uscc, "channel": "visit",
-                                             "category": cat.pk, "title": "用电增容", "text": "走访时企业提出"})  # fmt: skip
+    client.post(
+        reverse("servicedesk:create"),
+        {
+            "visit": v.pk,
+            "enterprise_uscc": desk["ent"].uscc,
+            "channel": "visit",
+            "category": cat.pk,
+            "title": "用电增容",
+            "text": "走访时企业提出",
+        },
+    )
     r = Request.objects.get()
     assert (r.visit, r.channel, r.received_on, r.due_on) == (
         v,
@@ -280,7 +317,11 @@ def test_a_request_raised_in_a_visit_keeps_its_visit_and_date(client, desk):
 
 def test_case_application_grant_and_conflict_lists_export(client, desk, admin):
     client.force_login(admin)
-    for url, first in [(reverse("servicedesk:cases"), "收到日期"), (reverse("policies:applications"), "申报日期"),
-                       (reverse("policies:grants"), "企业"), (reverse("investment:conflicts"), "提出日期")]:  # fmt: skip
+    for url, first in [
+        (reverse("servicedesk:cases"), "收到日期"),
+        (reverse("policies:applications"), "申报日期"),
+        (reverse("policies:grants"), "企业"),
+        (reverse("investment:conflicts"), "提出日期"),
+    ]:
         rows = read_xlsx(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
         assert rows[0][0] == first, url

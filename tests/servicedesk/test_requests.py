@@ -32,8 +32,14 @@ def desk(dept_a):
 
 def submit(d, code="consult", on="2026-09-30", user=None):
     cat = Category.objects.get(code=code)
-    return services.request_submit(user=user or d["qiye"], enterprise_id=d["ent"].pk, category_id=cat.pk,
-                                   title="用电增容", text="申请增容 2000 kVA", on=D(on))  # fmt: skip
+    return services.request_submit(
+        user=user or d["qiye"],
+        enterprise_id=d["ent"].pk,
+        category_id=cat.pk,
+        title="用电增容",
+        text="申请增容 2000 kVA",
+        on=D(on),
+    )
 
 
 def test_time_limits_across_national_day(desk):
@@ -152,6 +158,7 @@ def test_appeal_upheld_leaves_the_rating_out(desk):
         user=desk["qiye"], pk=r.pk, level=2, reasons=["服务态度"], on=D("2026-04-30")
     )
     case = rating.case
+    services.case_act(user=desk["jfj"], pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
     # appeal window 5 WD from 30 Apr: 6 7 8 9 11 May
     with pytest.raises(Invalid, match="5 个工作日"):
         services.case_act(
@@ -193,8 +200,15 @@ def test_hotline_export_import_is_checked_whole_and_not_repeated(desk, tmp_path)
 
     head = ["工单编号", "来电日期", "企业名称", "统一社会信用代码", "诉求类别", "诉求标题", "诉求内容"]
     good = ["HX001", D("2026-09-30"), desk["ent"].name, "", "办事求助", "道路积水", "厂区门口积水"]
-    f = write_xlsx(tmp_path / "h.xlsx", head, [good, ["HX002", D("2026-09-30"), "不存在的公司", "", "办事求助", "x", "y"],
-                                               ["HX003", D("2026-09-30"), desk["ent"].name, "", "闲聊", "x", "y"]])  # fmt: skip
+    f = write_xlsx(
+        tmp_path / "h.xlsx",
+        head,
+        [
+            good,
+            ["HX002", D("2026-09-30"), "不存在的公司", "", "办事求助", "x", "y"],
+            ["HX003", D("2026-09-30"), desk["ent"].name, "", "闲聊", "x", "y"],
+        ],
+    )
     rep = import_file(kind="hotline-requests", source=str(f), user=desk["centre"])
     assert not rep.ok
     assert {(e["row"], e["column"]) for e in rep.errors} == {(3, "企业名称"), (4, "诉求类别")}
@@ -262,3 +276,229 @@ def test_cases_export_lists_the_follow_up(client, desk):
     assert rows[1][0] == "2026-04-30"
     assert rows[1][2] == "非常不满意"
     assert rows[1][-1] == "满意"
+
+
+@pytest.mark.skipif(
+    "postgresql" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="concurrent writers need PostgreSQL (SQLite serialises every write)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_never_share_a_request_number(desk):
+    """Eight submissions at the same moment (one thread and connection each) get eight different numbers of the
+    month's series, SQ2026090001 … SQ2026090008; before the series was locked, two read the same maximum."""
+    import threading
+
+    from django.db import connection
+
+    cat = Category.objects.get(code="consult")
+    barrier, numbers, errors = threading.Barrier(8), [], []
+
+    def one(k: int) -> None:
+        try:
+            barrier.wait()
+            r = services.request_submit(
+                user=desk["qiye"],
+                enterprise_id=desk["ent"].pk,
+                category_id=cat.pk,
+                title=f"诉求{k}",
+                text="同时提交",
+                on=D("2026-09-15"),
+            )
+            numbers.append(r.number)
+        except Exception as exc:  # noqa: BLE001  (collected and asserted below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(numbers) == [f"SQ202609{k:04d}" for k in range(1, 9)]
+
+
+def test_request_numbers_continue_the_month_series(desk):
+    first, second = submit(desk, on="2026-09-30"), submit(desk, on="2026-09-30")
+    third = submit(desk, on="2026-10-08")
+    assert (first.number, second.number, third.number) == ("SQ2026090001", "SQ2026090002", "SQ2026100001")
+
+
+# ---- the audit of 好差评 against specs/ratings.md (issue 12, point 6) -----------------------------------------------
+def _bad_case(desk, on="2026-04-30"):
+    r = closed_request(desk)
+    rating = services.rate_request(user=desk["qiye"], pk=r.pk, level=1, reasons=["办事效率"], on=D(on))
+    return rating.case
+
+
+def test_reopening_keeps_the_dissatisfied_follow_up_and_the_case_counts_as_open(desk):
+    """Rated 1 on 30 Apr 2026; contacted and classified 立行立改 on 6 May (due 5 WD: 7, 8, 9 (Sat, 调休), 11, 12 →
+    12 May); rectified 8 May; follow-up 不满意 on 9 May; the centre re-opens on 11 May (due 12, 13, 14, 15, 18 →
+    18 May). The 不满意 follow-up stays and counts: 整改满意率 0/1; the case is open: 整改率 0/1, and it is not
+    rectified on time (its old feedback of 8 May no longer counts): 按期整改率 0/1. Rectified again on 14 May and
+    rated 满意 on 15 May: 整改率 1/1, 按期 1/1, 整改满意率 1/2 = 50 %."""
+    from parkos.servicedesk import selectors
+
+    case, jfj = _bad_case(desk), desk["jfj"]
+    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    services.case_act(user=jfj, pk=case.pk, action="rectify", kind="simple", note="整改", on=D("2026-05-06"))
+    services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-05-08"))
+    services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=2, on=D("2026-05-09"))
+    case = services.case_act(user=desk["centre"], pk=case.pk, action="reopen", on=D("2026-05-11"))
+    assert (case.state, case.rectify_due, case.feedback_on, case.closed_on) == (
+        "rectifying",
+        D("2026-05-18"),
+        None,
+        None,
+    )
+    assert list(case.followups.values_list("level", "on")) == [(2, D("2026-05-09"))]
+    assert [e.action for e in case.events.order_by("pk")][-3:] == ["done", "followup", "reopen"]
+
+    def figures():
+        (row,) = selectors.rating_metrics(user=desk["centre"], year=2026, by="department")
+        c = row["cases"]
+        return c.close_rate, c.due, c.on_time_rate, c.followups, c.followup_rate
+
+    assert figures() == (0.0, 1, 0.0, 1, 0.0)
+    services.case_act(user=jfj, pk=case.pk, action="done", note="再次整改", on=D("2026-05-14"))
+    services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=4, on=D("2026-05-15"))
+    assert figures() == (100.0, 1, 100.0, 2, 50.0)
+
+
+def test_on_time_rate_counts_the_cases_due_in_the_period_whatever_the_year_of_the_rating(desk):
+    """A 差评 of 29 Dec 2025, classified 限期整改 on 30 Dec: 15 WD (31 Dec; 1–3 Jan off; Sun 4 Jan 调休, 5–9,
+    12–16, 19, 20, 21 Jan) → due 21 Jan 2026; rectified late on 23 Jan. 2026's 按期整改率 is 0/1; 2025 has no case
+    falling due."""
+    from parkos.servicedesk import selectors
+
+    r = submit(desk, on="2025-12-26")
+    c, jfj = desk["centre"], desk["jfj"]
+    services.request_dispatch(user=c, pk=r.pk, department_id=desk["dept"].pk, on=D("2025-12-26"))
+    services.request_accept(user=jfj, pk=r.pk, on=D("2025-12-26"))
+    services.request_answer(user=jfj, pk=r.pk, answer="答复", on=D("2025-12-26"))
+    services.request_close(user=c, pk=r.pk, on=D("2025-12-29"))
+    case = services.rate_request(
+        user=desk["qiye"], pk=r.pk, level=2, reasons=["服务水平"], on=D("2025-12-29")
+    ).case
+    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2025-12-30"))
+    case = services.case_act(
+        user=jfj, pk=case.pk, action="rectify", kind="complex", note="台账", on=D("2025-12-30")
+    )
+    assert case.rectify_due == D("2026-01-21")
+    services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-01-23"))
+    (y2025,) = selectors.rating_metrics(user=c, year=2025, by="department")
+    assert (y2025["cases"].cases, y2025["cases"].due, y2025["cases"].on_time_rate) == (1, 0, None)
+    (y2026,) = selectors.rating_metrics(user=c, year=2026, by="department")
+    assert (y2026["cases"].cases, y2026["cases"].due, y2026["cases"].on_time_rate) == (0, 1, 0.0)
+    (by_month,) = selectors.rating_metrics(user=c, year=2026, by="month")
+    assert (by_month["key"], by_month["cases"].due) == ("2026-01", 1)
+
+
+def test_a_request_the_centre_closed_itself_is_rated_for_the_centre(desk):
+    r = submit(desk, on="2026-04-29")
+    services.request_close(
+        user=desk["centre"], pk=r.pk, on=D("2026-04-30")
+    )  # answered at intake, no department
+    rating = services.rate_request(
+        user=desk["qiye"], pk=r.pk, level=2, reasons=["办事效率"], on=D("2026-04-30")
+    )
+    assert (rating.department.code, rating.case.department.code) == ("QFZX", "QFZX")
+
+
+def test_an_appeal_is_filed_from_verification_on(desk):
+    case = _bad_case(desk)
+    with pytest.raises(Invalid, match="申诉|appeal"):
+        services.case_act(user=desk["jfj"], pk=case.pk, action="appeal", note="误评", on=D("2026-05-06"))
+    case.refresh_from_db()
+    assert (case.state, case.appeal_on) == ("assigned", None)
+    services.case_act(user=desk["jfj"], pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    case = services.case_act(user=desk["jfj"], pk=case.pk, action="appeal", note="误评", on=D("2026-05-07"))
+    assert case.state == "appealed"
+
+
+def test_the_case_board_light_follows_the_steps_own_limit(desk):
+    """A 限期整改 case (limit 15 WD) with 3 working days left is yellow (⌈20 % × 15⌉ = 3); under the fixed limit
+    of 5 used before it showed green."""
+    from django.utils import timezone
+
+    from parkos.core.selectors import working_calendar
+    from parkos.servicedesk import selectors
+
+    case = _bad_case(desk)
+    due = working_calendar().add_working_days(timezone.localdate(), 3)
+    BadRatingCase.objects.filter(pk=case.pk).update(state="rectifying", kind="complex", rectify_due=due)
+    board = {col["state"]: col["cases"] for col in selectors.case_board(user=desk["centre"])}
+    assert [(c.pk, c.light) for c in board["rectifying"]] == [(case.pk, "yellow")]
+
+
+def test_bad_rating_reasons_come_from_the_standard_list(desk, client):
+    r = closed_request(desk)
+    with pytest.raises(Invalid, match="标准"):
+        services.rate_request(user=desk["qiye"], pk=r.pk, level=1, reasons=["随便写的"], on=D("2026-04-30"))
+    client.force_login(desk["qiye"])
+    resp = client.post(f"/api/v1/services/requests/{r.pk}/rating", {"level": 1, "reasons": ["随便写的"]},
+                       content_type="application/json")  # fmt: skip
+    assert resp.status_code == 422
+    assert not Rating.objects.exists()
+    rating = services.rate_request(
+        user=desk["qiye"], pk=r.pk, level=1, reasons=["平台操作性"], on=D("2026-04-30")
+    )
+    assert rating.reasons == ["平台操作性"]
+
+
+@pytest.mark.parametrize("level", [5, 1, 0])
+def test_a_follow_up_is_satisfied_basically_satisfied_or_dissatisfied(desk, level):
+    case, jfj = _bad_case(desk), desk["jfj"]
+    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    services.case_act(user=jfj, pk=case.pk, action="rectify", kind="simple", note="整改", on=D("2026-05-06"))
+    services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-05-08"))
+    with pytest.raises(Invalid, match="满意"):
+        services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=level, on=D("2026-05-09"))
+    assert not Rating.objects.filter(followup_of=case).exists()
+
+
+def test_participation_leaves_out_upheld_appeals_and_shows_zero_for_unrated_departments(desk):
+    """经济发展局 closed two requests, both rated, one 差评 removed by an upheld appeal: 主动评价率 1/2 = 50 %.
+    招商局 closed one request and got no rating: its row shows 0.00 (no row before)."""
+    from parkos.servicedesk import selectors
+
+    a, b = closed_request(desk), closed_request(desk)
+    services.rate_request(user=desk["qiye"], pk=a.pk, level=5, on=D("2026-04-30"))
+    bad = services.rate_request(user=desk["qiye"], pk=b.pk, level=1, reasons=["服务态度"], on=D("2026-04-30"))
+    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="appeal", note="误评", on=D("2026-05-06"))
+    services.case_act(user=desk["centre"], pk=bad.case.pk, action="uphold", note="误评", on=D("2026-05-07"))
+    other = DepartmentFactory(code="ZSJ", name="招商局")
+    zsj = UserFactory(username="zsj", role=Role.DEPT_STAFF, department=other)
+    r = submit(desk, on="2026-04-29")
+    services.request_dispatch(user=desk["centre"], pk=r.pk, department_id=other.pk, on=D("2026-04-29"))
+    services.request_accept(user=zsj, pk=r.pk, on=D("2026-04-29"))
+    services.request_answer(user=zsj, pk=r.pk, answer="答复", on=D("2026-04-29"))
+    services.request_close(user=desk["centre"], pk=r.pk, on=D("2026-04-30"))
+    rows = {row["key"]: row for row in selectors.rating_metrics(user=desk["centre"], year=2026)}
+    assert (rows["经济发展局"]["participation"], rows["经济发展局"]["m"].n) == (50.0, 1)
+    assert (rows["招商局"]["closed"], rows["招商局"]["participation"], rows["招商局"]["m"].n) == (1, 0.0, 0)
+
+
+def test_the_strict_good_rate_is_a_setting(desk):
+    """Ratings 5 and 3: 好评率 100 % by default (基本满意 counts), 50 % with the strict variant of §5."""
+    from parkos.servicedesk import selectors
+
+    a, b = closed_request(desk), closed_request(desk)
+    services.rate_request(user=desk["qiye"], pk=a.pk, level=5, on=D("2026-04-30"))
+    services.rate_request(user=desk["qiye"], pk=b.pk, level=3, on=D("2026-04-30"))
+    assert selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 100.0
+    services.config_update(user=UserFactory(username="sys", role=Role.SYSTEM_ADMIN, department=None),
+                           data={"strict_good_rate": True})  # fmt: skip
+    assert selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 50.0
+
+
+def test_closing_sets_the_revisit_deadline_from_the_setting(desk):
+    """Closed Thu 30 Apr 2026, revisit within 3 WD: 1–5 May off → 6, 7, 8 May."""
+    r = closed_request(desk)
+    assert r.revisit_due == D("2026-05-08")
+    cfg = ServiceConfig.get()
+    cfg.revisit_wd = 1
+    cfg.save()
+    assert closed_request(desk).revisit_due == D("2026-05-06")

@@ -100,6 +100,7 @@ def test_gbk_text_is_read(env, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_import_stores_the_plan(env):
     e, _data = env
     assert _parkos(e, "migrate", "-v0").returncode == 0

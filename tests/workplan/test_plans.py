@@ -42,8 +42,13 @@ def office(db):
 
 @pytest.fixture
 def zone(office, dept_a, dept_b):
-    for code, name in [("SPJ", "行政审批服务局"), ("KJJ", "科技和人才局"), ("GHJ", "规划建设局"), ("CZJ", "财政局"),
-                       ("QFZX", "企业服务中心")]:  # fmt: skip
+    for code, name in [
+        ("SPJ", "行政审批服务局"),
+        ("KJJ", "科技和人才局"),
+        ("GHJ", "规划建设局"),
+        ("CZJ", "财政局"),
+        ("QFZX", "企业服务中心"),
+    ]:
         DepartmentFactory(code=code, name=name)
     services.install_default_rules()
     return Department.objects.all()
@@ -51,8 +56,9 @@ def zone(office, dept_a, dept_b):
 
 @pytest.fixture
 def plan(zone, office):
-    return services.plan_import(user=office, result=parse(SEED.read_text(encoding="utf-8")), year=2020,
-                                source_name="seed.txt")  # fmt: skip
+    return services.plan_import(
+        user=office, result=parse(SEED.read_text(encoding="utf-8")), year=2020, source_name="seed.txt"
+    )
 
 
 def test_seed_becomes_a_plan_with_points_and_tasks(plan):

@@ -52,8 +52,27 @@ class FiguresOut(Schema):
 
 def _row(r: dict) -> dict:
     n = r["node"]
-    return {**{k: r[k] for k in ("enterprises", "leaders", "output", "tax", "purchases", "local", "rate", "score", "strength")},
-            "id": n.pk, "name": n.name, "parent": n.parent_id, "segment": n.segment, "is_key": n.is_key}  # fmt: skip
+    return {
+        **{
+            k: r[k]
+            for k in (
+                "enterprises",
+                "leaders",
+                "output",
+                "tax",
+                "purchases",
+                "local",
+                "rate",
+                "score",
+                "strength",
+            )
+        },
+        "id": n.pk,
+        "name": n.name,
+        "parent": n.parent_id,
+        "segment": n.segment,
+        "is_key": n.is_key,
+    }
 
 
 @router.get("/", response=list[ChainOut], summary="Industry chains")
@@ -65,7 +84,13 @@ def list_chains(request, q: str = ""):
 def chain_figures(request, pk: int, year: int | None = None):
     cf = selectors.chain_figures(user=request.user, pk=pk, year=year)
     return {
-        "chain": cf.chain, "year": cf.year, "enterprises": cf.enterprises, "output": cf.output, "tax": cf.tax,
-        "rate": cf.rate, "leaders": cf.leader_rates, "nodes": [_row(r) for r in cf.rows()],
+        "chain": cf.chain,
+        "year": cf.year,
+        "enterprises": cf.enterprises,
+        "output": cf.output,
+        "tax": cf.tax,
+        "rate": cf.rate,
+        "leaders": cf.leader_rates,
+        "nodes": [_row(r) for r in cf.rows()],
         "gaps": [g["node"].pk for g in cf.gaps()],
-    }  # fmt: skip
+    }

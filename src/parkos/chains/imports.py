@@ -77,11 +77,18 @@ class TargetImporter(Importer):
 
     def write(self, rows, *, user, progress, ctx) -> tuple[int, int]:
         objs = [
-            Target(node=r["node"], name=r["name"], uscc=r.get("uscc") or "", region=r.get("region") or "",
-                   is_foreign=bool(r.get("is_foreign")), is_headquarters=bool(r.get("is_headquarters")),
-                   notes=r.get("notes") or "", created_by=user)
+            Target(
+                node=r["node"],
+                name=r["name"],
+                uscc=r.get("uscc") or "",
+                region=r.get("region") or "",
+                is_foreign=bool(r.get("is_foreign")),
+                is_headquarters=bool(r.get("is_headquarters")),
+                notes=r.get("notes") or "",
+                created_by=user,
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
         bulk_insert_objects(objs, user=user)
         return len(objs), 0
 
@@ -128,11 +135,17 @@ class SupplyImporter(Importer):
 
     def write(self, rows, *, user, progress, ctx) -> tuple[int, int]:
         objs = [
-            SupplyRelation(node=r["node"], buyer_id=ctx[r["buyer"]], supplier_id=ctx.get(r.get("supplier_uscc")),
-                           supplier_name=r.get("supplier_name") or "", supplier_region=r.get("supplier_region") or "",
-                           year=r["year"], amount=r["amount"])
+            SupplyRelation(
+                node=r["node"],
+                buyer_id=ctx[r["buyer"]],
+                supplier_id=ctx.get(r.get("supplier_uscc")),
+                supplier_name=r.get("supplier_name") or "",
+                supplier_region=r.get("supplier_region") or "",
+                year=r["year"],
+                amount=r["amount"],
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
         bulk_insert_objects(objs, user=user)
         return len(objs), 0
 

@@ -46,9 +46,13 @@ class Chain(VersionedModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     description = models.TextField(_("description"), blank=True)
     department = models.ForeignKey(
-        "core.Department", verbose_name=_("responsible department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="chains",
-    )  # fmt: skip
+        "core.Department",
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chains",
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -133,9 +137,13 @@ class SupplyRelation(models.Model):
         "enterprises.Enterprise", verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="purchases"
     )
     supplier = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("supplier in the zone"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="sales",
-    )  # fmt: skip
+        "enterprises.Enterprise",
+        verbose_name=_("supplier in the zone"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sales",
+    )
     supplier_name = models.CharField(_("supplier"), max_length=200, blank=True)
     supplier_region = models.CharField(_("supplier's region"), max_length=60, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))

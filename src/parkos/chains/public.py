@@ -3,8 +3,17 @@
 from .models import Chain, Node, Segment, Target
 from .selectors import gap_node_ids, node_choices
 
-__all__ = ["Chain", "Node", "Segment", "Target", "gap_node_ids", "node_choices", "chain_options", "targets_open",
-           "nodes_by_label"]  # fmt: skip
+__all__ = [
+    "Chain",
+    "Node",
+    "Segment",
+    "Target",
+    "gap_node_ids",
+    "node_choices",
+    "chain_options",
+    "targets_open",
+    "nodes_by_label",
+]
 
 
 def chain_options() -> list[Chain]:

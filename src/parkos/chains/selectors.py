@@ -161,10 +161,17 @@ def compute(chain: Chain, year: int) -> ChainFigures:
         for e in leaders
     ]
     return ChainFigures(
-        chain=chain, year=year, nodes=nodes, figures=figures, index=index, enterprises=len(ent_ids),
-        output=sum(output.get(e, 0.0) for e in ent_ids), tax=sum(tax.get(e, 0.0) for e in ent_ids),
-        rate=engine.supply_rate(s_local, amounts), leader_rates=leader_rates,
-    )  # fmt: skip
+        chain=chain,
+        year=year,
+        nodes=nodes,
+        figures=figures,
+        index=index,
+        enterprises=len(ent_ids),
+        output=sum(output.get(e, 0.0) for e in ent_ids),
+        tax=sum(tax.get(e, 0.0) for e in ent_ids),
+        rate=engine.supply_rate(s_local, amounts),
+        leader_rates=leader_rates,
+    )
 
 
 def _tree_order(nodes: list[Node]) -> list[Node]:

@@ -67,8 +67,10 @@ def node_save(
     parent = node.parent
     while parent is not None:  # a node may not sit under itself or another chain
         if parent.chain_id != chain.pk or (pk and parent.pk == pk):
-            raise Invalid(_("The parent must be another node of the same chain, not below this one."),
-                          fields={"parent": [_("not allowed")]})  # fmt: skip
+            raise Invalid(
+                _("The parent must be another node of the same chain, not below this one."),
+                fields={"parent": [_("not allowed")]},
+            )
         parent = parent.parent
     _save(node, user=user)
     return node
@@ -108,17 +110,29 @@ def placement_remove(*, user, pk: int) -> None:
 
 @transaction.atomic
 def supply_add(
-    *, user, node_id: int, buyer_id: int, year: int, amount: Decimal, supplier_id: int | None = None,
-    supplier_name: str = "", supplier_region: str = "",
-) -> SupplyRelation:  # fmt: skip
+    *,
+    user,
+    node_id: int,
+    buyer_id: int,
+    year: int,
+    amount: Decimal,
+    supplier_id: int | None = None,
+    supplier_name: str = "",
+    supplier_region: str = "",
+) -> SupplyRelation:
     node = Node.objects.select_related("chain").get(pk=node_id)
     _may_edit(user, node.chain)
     if supplier_id is None and not supplier_name.strip():
         raise Invalid(_("Name the supplier."), fields={"supplier_name": [_("required")]})
     rel = SupplyRelation(
-        node=node, buyer_id=buyer_id, supplier_id=supplier_id, supplier_name=supplier_name.strip(),
-        supplier_region=supplier_region.strip(), year=year, amount=amount,
-    )  # fmt: skip
+        node=node,
+        buyer_id=buyer_id,
+        supplier_id=supplier_id,
+        supplier_name=supplier_name.strip(),
+        supplier_region=supplier_region.strip(),
+        year=year,
+        amount=amount,
+    )
     _save(rel, user=user)
     return rel
 

@@ -51,8 +51,12 @@ def chain_list_view(request: HttpRequest) -> HttpResponse:
         cf = selectors.compute(c, year)
         rows.append({"chain": c, "cf": cf, "gaps": len(cf.gaps())})
     sort = request.GET.get("sort", "order")
-    keys = {"name": lambda r: r["chain"].name, "rate": lambda r: -(r["cf"].rate or 0), "gaps": lambda r: -r["gaps"],
-            "output": lambda r: -r["cf"].output}  # fmt: skip
+    keys = {
+        "name": lambda r: r["chain"].name,
+        "rate": lambda r: -(r["cf"].rate or 0),
+        "gaps": lambda r: -r["gaps"],
+        "output": lambda r: -r["cf"].output,
+    }
     if sort in keys:
         rows.sort(key=keys[sort])
     if request.GET.get("export") == "xlsx":
@@ -61,18 +65,33 @@ def chain_list_view(request: HttpRequest) -> HttpResponse:
             for n in r["cf"].rows():
                 recs.append(_node_record(r["chain"], n))
         return schema_export_response(NODE_SCHEMA, recs, f"chains-{year}.xlsx")
-    return render(request, "chains/list.html", {
-        "rows": rows, "q": q, "year": year, "sort": sort, "can_create": request.user.may("configure"),
-    })  # fmt: skip
+    return render(
+        request,
+        "chains/list.html",
+        {
+            "rows": rows,
+            "q": q,
+            "year": year,
+            "sort": sort,
+            "can_create": request.user.may("configure"),
+        },
+    )
 
 
 def _node_record(chain, n) -> dict:
     return {
-        "node": f"{chain.name}/{n['node'].name}", "segment": n["node"].get_segment_display(),
-        "key": "是" if n["node"].is_key else "否", "enterprises": n["enterprises"], "leaders": n["leaders"],
-        "output": round(n["output"], 2), "tax": round(n["tax"], 2), "purchases": round(n["purchases"], 2),
-        "local": round(n["local"], 2), "rate": None if n["rate"] is None else round(n["rate"], 1), "score": n["score"],
-    }  # fmt: skip
+        "node": f"{chain.name}/{n['node'].name}",
+        "segment": n["node"].get_segment_display(),
+        "key": "是" if n["node"].is_key else "否",
+        "enterprises": n["enterprises"],
+        "leaders": n["leaders"],
+        "output": round(n["output"], 2),
+        "tax": round(n["tax"], 2),
+        "purchases": round(n["purchases"], 2),
+        "local": round(n["local"], 2),
+        "rate": None if n["rate"] is None else round(n["rate"], 1),
+        "score": n["score"],
+    }
 
 
 @login_required
@@ -89,15 +108,35 @@ def chain_view(request: HttpRequest, pk: int) -> HttpResponse:
     _add_urls(tree)
     chart = {
         "tooltip": {"trigger": "item", "formatter": "{b}: {c}"},
-        "series": [{"type": "tree", "data": [tree], "top": "2%", "left": "12%", "bottom": "2%", "right": "20%",
-                    "symbol": "circle", "expandAndCollapse": False, "initialTreeDepth": -1,
-                    "label": {"position": "left", "verticalAlign": "middle", "align": "right"},
-                    "leaves": {"label": {"position": "right", "align": "left"}}}],
-    }  # fmt: skip
-    return render(request, "chains/detail.html", {
-        "cf": cf, "rows": cf.rows(), "gaps": cf.gaps(), "chart": chart, "chain": cf.chain,
-        "can_edit": request.user.may("change"), "years": range(cf.year - 3, cf.year + 2),
-    })  # fmt: skip
+        "series": [
+            {
+                "type": "tree",
+                "data": [tree],
+                "top": "2%",
+                "left": "12%",
+                "bottom": "2%",
+                "right": "20%",
+                "symbol": "circle",
+                "expandAndCollapse": False,
+                "initialTreeDepth": -1,
+                "label": {"position": "left", "verticalAlign": "middle", "align": "right"},
+                "leaves": {"label": {"position": "right", "align": "left"}},
+            }
+        ],
+    }
+    return render(
+        request,
+        "chains/detail.html",
+        {
+            "cf": cf,
+            "rows": cf.rows(),
+            "gaps": cf.gaps(),
+            "chart": chart,
+            "chain": cf.chain,
+            "can_edit": request.user.may("change"),
+            "years": range(cf.year - 3, cf.year + 2),
+        },
+    )
 
 
 def _add_urls(item: dict) -> None:
@@ -156,8 +195,13 @@ def node_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            n = services.node_save(user=request.user, chain_id=chain.pk, data=form.cleaned_data, pk=None if creating else pk,
-                                   version=form.cleaned_data.get("version"))  # fmt: skip
+            n = services.node_save(
+                user=request.user,
+                chain_id=chain.pk,
+                data=form.cleaned_data,
+                pk=None if creating else pk,
+                version=form.cleaned_data.get("version"),
+            )
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:

@@ -249,3 +249,18 @@ class ImportRun(models.Model):
     @classmethod
     def scope_q(cls, user, action: str) -> Q | None:
         return None if user.is_zone_wide else Q(created_by=user)
+
+
+class Counter(models.Model):
+    """A named number series (request numbers per month, card numbers per year): the row is locked while the next
+    number is taken, so concurrent submissions never draw the same one."""
+
+    key = models.CharField(_("series"), max_length=60, unique=True)
+    value = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"

@@ -103,14 +103,30 @@ def _chains(rng, admin, year) -> tuple[dict[str, list[Node]], list[Node]]:
     out, gaps = {}, []
     jfj = Department.objects.filter(code="JFJ").first()
     for order, ((cname, code, codes), nodes) in enumerate(CHAINS.items(), start=1):
-        chain = chain_services.chain_save(user=admin, data={"name": cname, "code": code, "department": jfj, "order": order,
-                                                          "description": "《2020年工作要点》第3点：补链延链强链"})  # fmt: skip
+        chain = chain_services.chain_save(
+            user=admin,
+            data={
+                "name": cname,
+                "code": code,
+                "department": jfj,
+                "order": order,
+                "description": "《2020年工作要点》第3点：补链延链强链",
+            },
+        )
         made: dict[str, Node] = {}
         for i, (name, seg, key, parent, _words) in enumerate(nodes):
-            made[name] = chain_services.node_save(user=admin, chain_id=chain.pk, data={
-                "name": name, "segment": seg, "is_key": key, "parent": made.get(parent), "order": i,
-                "min_enterprises": 2 if key and parent else None,
-            })  # fmt: skip
+            made[name] = chain_services.node_save(
+                user=admin,
+                chain_id=chain.pk,
+                data={
+                    "name": name,
+                    "segment": seg,
+                    "is_key": key,
+                    "parent": made.get(parent),
+                    "order": i,
+                    "min_enterprises": 2 if key and parent else None,
+                },
+            )
         ents = list(
             Enterprise.objects.filter(industry_code__in=codes, status="operating").values_list("pk", "name")
         )
@@ -152,29 +168,52 @@ def _chains(rng, admin, year) -> tuple[dict[str, list[Node]], list[Node]]:
                     continue
                 local = [e for e in placed.get(node.pk, []) if e != buyer]
                 for s in local[:2]:
-                    chain_services.supply_add(user=admin, node_id=node.pk, buyer_id=buyer, year=year, supplier_id=s,
-                                              amount=Decimal(int(rng.integers(200, 3000))))  # fmt: skip
+                    chain_services.supply_add(
+                        user=admin,
+                        node_id=node.pk,
+                        buyer_id=buyer,
+                        year=year,
+                        supplier_id=s,
+                        amount=Decimal(int(rng.integers(200, 3000))),
+                    )
                 for _ in range(int(rng.integers(1, 3))):
                     chain_services.supply_add(
-                        user=admin, node_id=node.pk, buyer_id=buyer, year=year, amount=Decimal(int(rng.integers(500, 8000))),
-                        supplier_name=f"{rng.choice(OUTSIDE_SUPPLIERS)}（{rng.choice(REGIONS)}）有限公司", supplier_region=str(rng.choice(REGIONS)),
-                    )  # fmt: skip
+                        user=admin,
+                        node_id=node.pk,
+                        buyer_id=buyer,
+                        year=year,
+                        amount=Decimal(int(rng.integers(500, 8000))),
+                        supplier_name=f"{rng.choice(OUTSIDE_SUPPLIERS)}（{rng.choice(REGIONS)}）有限公司",
+                        supplier_region=str(rng.choice(REGIONS)),
+                    )
         for node in empty:
             gaps.append(node)
             for k in range(3):
-                chain_services.target_add(user=admin, node_id=node.pk, data={
-                    "name": _name(rng, WORDS[code]) if k else f"{rng.choice(REGIONS)}{''.join(rng.choice(ZIHAO, size=2))}{node.name}有限公司",
-                    "region": str(rng.choice(REGIONS)), "is_foreign": k == 2, "is_headquarters": k == 0,
-                    "notes": "行业前十" if k == 0 else "",
-                })  # fmt: skip
+                chain_services.target_add(
+                    user=admin,
+                    node_id=node.pk,
+                    data={
+                        "name": _name(rng, WORDS[code])
+                        if k
+                        else f"{rng.choice(REGIONS)}{''.join(rng.choice(ZIHAO, size=2))}{node.name}有限公司",
+                        "region": str(rng.choice(REGIONS)),
+                        "is_foreign": k == 2,
+                        "is_headquarters": k == 0,
+                        "notes": "行业前十" if k == 0 else "",
+                    },
+                )
         out[code] = [made[n] for n, *_r in nodes]
     return out, gaps
 
 
 def _events(admin, today) -> list[Event]:
-    specs = [("德国工程机械专题招商推介会", Event.Kind.OVERSEAS, 300, "德国慕尼黑"), ("长三角集成电路产业对接会", Event.Kind.YRD, 240, "上海"),
-             ("粤港澳大湾区新能源汽车产业链对接会", Event.Kind.GBA, 180, "深圳"), ("京津冀轨道交通装备央企对接会", Event.Kind.JJJ, 120, "北京"),
-             ("长沙国际工程机械展览会", Event.Kind.FAIR, 60, "长沙")]  # fmt: skip
+    specs = [
+        ("德国工程机械专题招商推介会", Event.Kind.OVERSEAS, 300, "德国慕尼黑"),
+        ("长三角集成电路产业对接会", Event.Kind.YRD, 240, "上海"),
+        ("粤港澳大湾区新能源汽车产业链对接会", Event.Kind.GBA, 180, "深圳"),
+        ("京津冀轨道交通装备央企对接会", Event.Kind.JJJ, 120, "北京"),
+        ("长沙国际工程机械展览会", Event.Kind.FAIR, 60, "长沙"),
+    ]
     return [
         services.event_save(
             user=admin,
@@ -185,7 +224,7 @@ def _events(admin, today) -> list[Event]:
                 "place": p,
                 "attendees": "投资促进局、经济发展局及各招商分队",
             },
-        )  # fmt: skip
+        )
         for n, k, d, p in specs
     ]
 
@@ -213,16 +252,24 @@ def _leads(rng, today, teams, chains, events, gaps, head) -> int:
             )
             source = str(rng.choice(["own", "referral", "agency", "event"], p=[0.4, 0.25, 0.15, 0.2]))
             data = {
-                "investor_name": name, "title": f"{node.name}{rng.choice(['生产基地', '研发中心', '区域总部', '扩产'])}项目",
-                "amount": Decimal(int(rng.choice([3000, 8000, 15000, 30000, 60000, 120000]))), "node": node, "team": team,
-                "officer": officer, "source": source, "foreign_country": country if foreign else "",
+                "investor_name": name,
+                "title": f"{node.name}{rng.choice(['生产基地', '研发中心', '区域总部', '扩产'])}项目",
+                "amount": Decimal(int(rng.choice([3000, 8000, 15000, 30000, 60000, 120000]))),
+                "node": node,
+                "team": team,
+                "officer": officer,
+                "source": source,
+                "foreign_country": country if foreign else "",
                 "amount_usd": Decimal(int(rng.integers(500, 5000))) if foreign else None,
                 "top500_list": str(rng.choice(["", "", "", "", "china", "china_private", "fortune_global"])),
-                "hq_level": "regional" if rng.random() < 0.15 else "", "agency": "湖南某招商咨询有限公司" if source == "agency" else "",
+                "hq_level": "regional" if rng.random() < 0.15 else "",
+                "agency": "湖南某招商咨询有限公司" if source == "agency" else "",
                 "event": events[int(rng.integers(len(events)))] if source == "event" else None,
-                "next_step": str(rng.choice(["安排高层互访", "报送投资协议草案", "组织来园考察", "对接用地需求"])),
+                "next_step": str(
+                    rng.choice(["安排高层互访", "报送投资协议草案", "组织来园考察", "对接用地需求"])
+                ),
                 "next_step_on": today + dt.timedelta(days=int(rng.integers(3, 40))),
-            }  # fmt: skip
+            }
             lead = services.lead_create(user=officer, data=data, decision="separate", on=entered)
             count += 1
             _advance(rng, lead, officer, entered, today, make_uscc, k)
@@ -230,18 +277,48 @@ def _leads(rng, today, teams, chains, events, gaps, head) -> int:
     t1, t3 = teams[0], teams[2]
     first = gap_targets[0] if gap_targets else None
     if first is not None:
-        lead_a = services.lead_create(user=t1.leader, data={"investor_name": first.name, "title": f"{first.node.name}项目",
-                                                             "node": first.node, "team": t1, "target": first, "amount": Decimal(40000)},
-                                      decision="separate", on=today - dt.timedelta(days=90))  # fmt: skip
-        services.lead_create(user=t3.leader, data={"investor_name": first.name.replace("有限公司", "（长沙）有限公司"),
-                                                    "title": f"{first.node.name}配套项目", "node": first.node, "team": t3},
-                             decision="conflict", on=today - dt.timedelta(days=60))  # fmt: skip
-        held = services.meeting_save(user=head, data={"title": "2026年第3次招商引资联席会议", "held_on": today,
-                                                      "chair": "管委会分管领导", "attendees": "投资促进局、各招商分队"})  # fmt: skip
+        lead_a = services.lead_create(
+            user=t1.leader,
+            data={
+                "investor_name": first.name,
+                "title": f"{first.node.name}项目",
+                "node": first.node,
+                "team": t1,
+                "target": first,
+                "amount": Decimal(40000),
+            },
+            decision="separate",
+            on=today - dt.timedelta(days=90),
+        )
+        services.lead_create(
+            user=t3.leader,
+            data={
+                "investor_name": first.name.replace("有限公司", "（长沙）有限公司"),
+                "title": f"{first.node.name}配套项目",
+                "node": first.node,
+                "team": t3,
+            },
+            decision="conflict",
+            on=today - dt.timedelta(days=60),
+        )
+        held = services.meeting_save(
+            user=head,
+            data={
+                "title": "2026年第3次招商引资联席会议",
+                "held_on": today,
+                "chair": "管委会分管领导",
+                "attendees": "投资促进局、各招商分队",
+            },
+        )
         c = LeadConflict.objects.filter(other=lead_a).first()
         if c is not None:
-            services.conflict_decide(user=head, pk=c.pk, owner_team_id=t1.pk, shares={t1.pk: 70, t3.pk: 30},
-                                     decision="一分队先行接洽并主谈，产业链招商组协助，业绩七三分成")  # fmt: skip
+            services.conflict_decide(
+                user=head,
+                pk=c.pk,
+                owner_team_id=t1.pk,
+                shares={t1.pk: 70, t3.pk: 30},
+                decision="一分队先行接洽并主谈，产业链招商组协助，业绩七三分成",
+            )
         services.meeting_close(user=head, pk=held.pk, minutes="议定争议线索1件。")
         count += 2
         services.activity_add(
@@ -249,10 +326,18 @@ def _leads(rng, today, teams, chains, events, gaps, head) -> int:
         )
     if len(gap_targets) > 3:  # an open conflict for the next meeting
         t = gap_targets[3]
-        services.lead_create(user=teams[1].leader, data={"investor_name": t.name, "title": "配套项目", "team": teams[1]},
-                             decision="separate", on=today - dt.timedelta(days=20))  # fmt: skip
-        services.lead_create(user=t3.leader, data={"investor_name": f"湖南{t.name}", "title": "配套项目", "team": t3},
-                             decision="conflict", on=today - dt.timedelta(days=5))  # fmt: skip
+        services.lead_create(
+            user=teams[1].leader,
+            data={"investor_name": t.name, "title": "配套项目", "team": teams[1]},
+            decision="separate",
+            on=today - dt.timedelta(days=20),
+        )
+        services.lead_create(
+            user=t3.leader,
+            data={"investor_name": f"湖南{t.name}", "title": "配套项目", "team": t3},
+            decision="conflict",
+            on=today - dt.timedelta(days=5),
+        )
         services.meeting_save(
             user=head, data={"title": "2026年第4次招商引资联席会议", "held_on": today + dt.timedelta(days=10)}
         )
@@ -267,8 +352,13 @@ def _advance(rng, lead: Lead, officer, entered: dt.date, today: dt.date, make_us
     day = lambda f: min(today, entered + dt.timedelta(days=max(1, int(span * f))))  # noqa: E731
     fate = rng.random()
     if fate < 0.12:
-        services.lead_lose(user=officer, pk=lead.pk, reason=str(rng.choice(["neglect", "declined", "elsewhere"])),
-                           note="长期未回应" if fate < 0.05 else "", on=day(0.5))  # fmt: skip
+        services.lead_lose(
+            user=officer,
+            pk=lead.pk,
+            reason=str(rng.choice(["neglect", "declined", "elsewhere"])),
+            note="长期未回应" if fate < 0.05 else "",
+            on=day(0.5),
+        )
         return
     target = (
         Stage.CLUE
@@ -316,8 +406,14 @@ def _advance(rng, lead: Lead, officer, entered: dt.date, today: dt.date, make_us
         return
     lead.refresh_from_db()
     signed_on = day(0.75)
-    services.lead_sign(user=officer, pk=lead.pk, signed_on=signed_on, amount=lead.amount or Decimal(10000),
-                       uscc=make_uscc("430121", 90_000_000 + lead.pk), company_name=lead.investor_name.replace("有限公司", "（长沙）有限公司"))  # fmt: skip
+    services.lead_sign(
+        user=officer,
+        pk=lead.pk,
+        signed_on=signed_on,
+        amount=lead.amount or Decimal(10000),
+        uscc=make_uscc("430121", 90_000_000 + lead.pk),
+        company_name=lead.investor_name.replace("有限公司", "（长沙）有限公司"),
+    )
     services.funds_add(
         user=officer,
         pk=lead.pk,

@@ -245,9 +245,16 @@ def build_projects(
             )
         if p.helper and status != Status.REGISTERED:
             signed = actual.get(Status.SIGNED, p.registered_on)
-            auths.append(Authorization(project=p, signed_on=signed, valid_until=_months(signed, 24),
-                                       signatory=p.investor.legal_representative or "法定代表人",
-                                       scope="工程建设项目审批全流程帮办代办", created_by=p.helper))  # fmt: skip
+            auths.append(
+                Authorization(
+                    project=p,
+                    signed_on=signed,
+                    valid_until=_months(signed, 24),
+                    signatory=p.investor.legal_representative or "法定代表人",
+                    scope="工程建设项目审批全流程帮办代办",
+                    created_by=p.helper,
+                )
+            )
     Project.objects.bulk_update(projects, ["status", "status_reason", "status_before_pause"], 500)
     for objs in (milestones, year_plans, reports, problems, auths):
         bulk_insert_objects(objs)
@@ -373,10 +380,17 @@ def _walk(
         return None
     it = act(it, "submit", start)
     if project.helper_id:
-        handovers.append(Handover(project=project, item=it, direction=Handover.Direction.TO_DEPARTMENT,
-                                  documents=f"{it.item.name}申请材料一套", counterpart=it.department.name,
-                                  at=dt.datetime.combine(start, dt.time(10, 0), tzinfo=dt.UTC),
-                                  officer=project.helper))  # fmt: skip
+        handovers.append(
+            Handover(
+                project=project,
+                item=it,
+                direction=Handover.Direction.TO_DEPARTMENT,
+                documents=f"{it.item.name}申请材料一套",
+                counterpart=it.department.name,
+                at=dt.datetime.combine(start, dt.time(10, 0), tzinfo=dt.UTC),
+                officer=project.helper,
+            )
+        )
     cursor = start
     if it.mode == "commitment" and rng.random() < 0.7:
         it = act(it, "commit", cursor, text_version="2026版")

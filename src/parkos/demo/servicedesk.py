@@ -59,8 +59,9 @@ def build_services(*, rng: np.random.Generator, today: dt.date, admin: User) -> 
     year = today.year
     biggest = list(
         AnnualIndicator.objects.filter(year=year - 1, revenue__isnull=False, enterprise__status="operating")
-        .order_by("-revenue").values_list("enterprise_id", flat=True)[:30]
-    )  # fmt: skip
+        .order_by("-revenue")
+        .values_list("enterprise_id", flat=True)[:30]
+    )
     officers = [
         u
         for u in [User.objects.filter(username=n).first() for n in ("qfzx_staff", "jfj_staff", "daiban")]
@@ -91,10 +92,23 @@ def build_services(*, rng: np.random.Generator, today: dt.date, admin: User) -> 
         channel = "portal" if mine else str(rng.choice(["portal", "visit", "hotline"], p=[0.5, 0.3, 0.2]))
         visit = None
         if channel == "visit":
-            visit = services.visit_log(user=centre, enterprise_id=ent_id, on=received, officials="企业服务中心、" + str(rng.choice(["经济发展局", "科技和人才局", "规划建设局"])),
-                                       topics=f"{title}；生产经营情况；用工用地需求")  # fmt: skip
-        r = services.request_submit(user=portal.user if mine else admin, enterprise_id=ent_id, category_id=cats[code].pk,
-                                    title=title, text=text, channel=channel, on=received, visit_id=visit.pk if visit else None)  # fmt: skip
+            visit = services.visit_log(
+                user=centre,
+                enterprise_id=ent_id,
+                on=received,
+                officials="企业服务中心、" + str(rng.choice(["经济发展局", "科技和人才局", "规划建设局"])),
+                topics=f"{title}；生产经营情况；用工用地需求",
+            )
+        r = services.request_submit(
+            user=portal.user if mine else admin,
+            enterprise_id=ent_id,
+            category_id=cats[code].pk,
+            title=title,
+            text=text,
+            channel=channel,
+            on=received,
+            visit_id=visit.pk if visit else None,
+        )
         made += 1
         age = (today - received).days
         dept = r.department or depts[DEPTS[code]]
@@ -163,11 +177,13 @@ def _walk_case(rng, case, handler, centre, rater, on: dt.date, today: dt.date, k
         return
     day = lambda n: min(today, on + dt.timedelta(days=n))  # noqa: E731
     if fate == 5:
+        services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
         services.case_act(
             user=handler, pk=case.pk, action="appeal", note="评价人反映的问题与本件无关", on=day(1)
         )
         return
     if fate == 6:
+        services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
         services.case_act(
             user=handler, pk=case.pk, action="appeal", note="系评价人误操作，已电话确认", on=day(1)
         )
@@ -194,7 +210,7 @@ def _walk_case(rng, case, handler, centre, rater, on: dt.date, today: dt.date, k
     services.case_act(user=handler, pk=case.pk, action="done", note="已整改到位并向企业致歉", on=day(5))
     if fate == 7:
         services.case_act(
-            user=rater, pk=case.pk, action="followup", level=int(rng.choice([3, 4, 5])), on=day(6)
+            user=rater, pk=case.pk, action="followup", level=int(rng.choice([3, 4, 4])), on=day(6)
         )
 
 
@@ -290,8 +306,17 @@ def build_policies(*, rng: np.random.Generator, today: dt.date, admin: User) -> 
     depts = {d.code: d for d in Department.objects.all()}
     n_clauses = 0
     for title, issuer, number, dept, clauses in POLICIES:
-        p = policy_services.policy_save(user=admin, data={"title": title, "issuer": issuer, "doc_number": number, "level": "zone",
-                                                          "valid_from": dt.date(today.year - 1, 1, 1), "department": depts.get(dept) or depts["JFJ"]})  # fmt: skip
+        p = policy_services.policy_save(
+            user=admin,
+            data={
+                "title": title,
+                "issuer": issuer,
+                "doc_number": number,
+                "level": "zone",
+                "valid_from": dt.date(today.year - 1, 1, 1),
+                "department": depts.get(dept) or depts["JFJ"],
+            },
+        )
         for num, ctitle, rule, support, auto in clauses:
             policy_services.clause_save(
                 user=admin,

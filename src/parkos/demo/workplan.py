@@ -103,9 +103,11 @@ def _progress(plan, rng, as_of: dt.date, office, leader) -> None:
         months = days
         if leader is not None and rng.random() < 0.06:
             ins = services.instruction_add(
-                user=leader, pk=t.pk, text=INSTRUCTIONS[int(rng.integers(0, len(INSTRUCTIONS)))],
+                user=leader,
+                pk=t.pk,
+                text=INSTRUCTIONS[int(rng.integers(0, len(INSTRUCTIONS)))],
                 on=months[-1] if months else plan.start_on,
-            )  # fmt: skip
+            )
             if rng.random() < 0.6:
                 services.instruction_answer(
                     user=reporter, pk=ins.pk, answer="已按批示要求部署落实。", on=ins.on

@@ -215,21 +215,31 @@ def demo_build(
         admin = User.objects.get(username="admin")
         officers = list(User.objects.filter(username__in=["daiban", "daiban2"]).order_by("username"))
         n_projects = build_projects(
-            rng=np.random.default_rng(seed + 1), n=projects, today=projects_today, admin=admin, officers=officers,
+            rng=np.random.default_rng(seed + 1),
+            n=projects,
+            today=projects_today,
+            admin=admin,
+            officers=officers,
             first_enterprise=ents[0] if ents else None,
-        )  # fmt: skip
+        )
     plans = 0
     if workplan:
         from parkos.demo.workplan import build_workplan
 
-        plans = build_workplan(rng=np.random.default_rng(seed + 2), today=projects_today,
-                               admin=User.objects.get(username="admin"))  # fmt: skip
+        plans = build_workplan(
+            rng=np.random.default_rng(seed + 2),
+            today=projects_today,
+            admin=User.objects.get(username="admin"),
+        )
     leads = 0
     if investment:
         from parkos.demo.investment import build_investment
 
-        leads = build_investment(rng=np.random.default_rng(seed + 3), today=projects_today,
-                                 admin=User.objects.get(username="admin"))["leads"]  # fmt: skip
+        leads = build_investment(
+            rng=np.random.default_rng(seed + 3),
+            today=projects_today,
+            admin=User.objects.get(username="admin"),
+        )["leads"]
     requests = policies = 0
     if services:
         from parkos.demo.servicedesk import build_policies, build_services

@@ -28,8 +28,12 @@ class LeadFilterIn(FilterSchema):
     sort: str = "-entered_on"
 
     def to_filters(self) -> selectors.LeadFilters:
-        return selectors.LeadFilters.from_query({k: ("1" if v is True else "" if v in (None, False) else str(v))
-                                                 for k, v in self.model_dump().items()})  # fmt: skip
+        return selectors.LeadFilters.from_query(
+            {
+                k: ("1" if v is True else "" if v in (None, False) else str(v))
+                for k, v in self.model_dump().items()
+            }
+        )
 
 
 class LeadOut(ModelSchema):
@@ -38,11 +42,37 @@ class LeadOut(ModelSchema):
     class Meta:
         model = Lead
         fields = [
-            "id", "investor_name", "uscc", "top500_list", "is_central_soe", "foreign_country", "hq_level",
-            "is_industry_leader", "title", "amount", "amount_usd", "node", "source", "agency", "event", "team", "officer",
-            "stage", "state", "lost_reason", "entered_on", "last_activity_on", "next_step", "next_step_on", "signed_on",
-            "signed_amount", "fills_gap", "project", "landed_on", "version",
-        ]  # fmt: skip
+            "id",
+            "investor_name",
+            "uscc",
+            "top500_list",
+            "is_central_soe",
+            "foreign_country",
+            "hq_level",
+            "is_industry_leader",
+            "title",
+            "amount",
+            "amount_usd",
+            "node",
+            "source",
+            "agency",
+            "event",
+            "team",
+            "officer",
+            "stage",
+            "state",
+            "lost_reason",
+            "entered_on",
+            "last_activity_on",
+            "next_step",
+            "next_step_on",
+            "signed_on",
+            "signed_amount",
+            "fills_gap",
+            "project",
+            "landed_on",
+            "version",
+        ]
 
 
 class LeadIn(Schema):
@@ -155,8 +185,15 @@ def move_lead(request, pk: int, body: MoveIn):
     "/leads/{int:pk}/sign", response=LeadOut, summary="Sign: the project enters the key-project library"
 )
 def sign_lead(request, pk: int, body: SignIn):
-    return services.lead_sign(user=request.user, pk=pk, signed_on=body.signed_on, amount=body.amount, uscc=body.uscc,
-                              company_name=body.company_name, version=body.version)  # fmt: skip
+    return services.lead_sign(
+        user=request.user,
+        pk=pk,
+        signed_on=body.signed_on,
+        amount=body.amount,
+        uscc=body.uscc,
+        company_name=body.company_name,
+        version=body.version,
+    )
 
 
 @router.post("/check", response=list[list[MatchOut]], summary="Which open leads each name (and USCC) matches")

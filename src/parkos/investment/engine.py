@@ -288,9 +288,13 @@ def _fuzzy(queries: Sequence[str], choices: Sequence[str], threshold: float, chu
         for s in range(0, len(qi), step):
             block = qi[s : s + step]
             m = process.cdist(
-                [queries[i] for i in block], cands, scorer=fuzz.ratio, score_cutoff=threshold,
-                dtype=np.float32, workers=-1,
-            )  # fmt: skip
+                [queries[i] for i in block],
+                cands,
+                scorer=fuzz.ratio,
+                score_cutoff=threshold,
+                dtype=np.float32,
+                workers=-1,
+            )
             rows, cols = np.nonzero(m)
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
                 i, j = int(block[r]), int(ci[c])

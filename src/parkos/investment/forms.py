@@ -88,8 +88,11 @@ class SignForm(forms.Form):
     amount = forms.DecimalField(
         label=_("contracted investment (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
     )
-    uscc = forms.CharField(label=_("Project company's USCC"), max_length=18,
-                           help_text=_("found in the registry, or registered there now"))  # fmt: skip
+    uscc = forms.CharField(
+        label=_("Project company's USCC"),
+        max_length=18,
+        help_text=_("found in the registry, or registered there now"),
+    )
     company_name = forms.CharField(label=_("Project company's name"), max_length=200, required=False)
     project_name = forms.CharField(label=_("Project name"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("category"), choices=Category.choices, initial=Category.INDUSTRY)

@@ -125,8 +125,13 @@ class LeadImporter(Importer):
         for group in engine.groups(keys, [engine.clean_uscc(r.get("uscc")) for r in new], _threshold()):
             first = new[group[0]]["_row"]
             for i in group[1:]:
-                sheet.errors.append(RowError(new[i]["_row"], h["investor_name"],
-                                             _("the same investor as row %(row)s of this file") % {"row": first}))  # fmt: skip
+                sheet.errors.append(
+                    RowError(
+                        new[i]["_row"],
+                        h["investor_name"],
+                        _("the same investor as row %(row)s of this file") % {"row": first},
+                    )
+                )
         matches = find_matches([r["investor_name"] for r in new], [r.get("uscc") or "" for r in new])
         found = Lead.objects.in_bulk({p for m in matches for p, _s, _b in m})
         conflicts: dict[int, list[tuple[int, float, str]]] = {}
@@ -134,8 +139,16 @@ class LeadImporter(Importer):
             for pk, score, by in ms:
                 other = found[pk]
                 if r["team"] is not None and other.team_id == r["team"].pk:
-                    sheet.errors.append(RowError(r["_row"], h["investor_name"],
-                        _("your team already follows this investor in lead #%(id)s (similarity %(score)s)") % {"id": pk, "score": score}))  # fmt: skip
+                    sheet.errors.append(
+                        RowError(
+                            r["_row"],
+                            h["investor_name"],
+                            _(
+                                "your team already follows this investor in lead #%(id)s (similarity %(score)s)"
+                            )
+                            % {"id": pk, "score": score},
+                        )
+                    )
                 else:
                     conflicts.setdefault(r["_row"], []).append((pk, score, by))
         return {
@@ -158,8 +171,12 @@ class LeadImporter(Importer):
             officer = r.get("officer") or (user if r["team"] and r["team"].pk in ctx["mine"] else None)
             if r.get("id"):
                 lead = existing[r["id"]]
-                new_values = {**data, "team_id": r["team"].pk, "node_id": r["node"].pk if r.get("node") else None,
-                              "officer_id": officer.pk if officer else lead.officer_id}  # fmt: skip
+                new_values = {
+                    **data,
+                    "team_id": r["team"].pk,
+                    "node_id": r["node"].pk if r.get("node") else None,
+                    "officer_id": officer.pk if officer else lead.officer_id,
+                }
                 if any(getattr(lead, k) != v for k, v in new_values.items()):
                     for k, v in new_values.items():
                         setattr(lead, k, v)
@@ -170,18 +187,32 @@ class LeadImporter(Importer):
                     updated += 1
                 continue
             creates.append(
-                Lead(**data, name_key=ctx["keys"][r["_row"]], team=r["team"], officer=officer, node=r.get("node"),
-                     stage=Stage.CLUE, state=State.OPEN, entered_on=today, last_activity_on=today, created_by=user)
-            )  # fmt: skip
+                Lead(
+                    **data,
+                    name_key=ctx["keys"][r["_row"]],
+                    team=r["team"],
+                    officer=officer,
+                    node=r.get("node"),
+                    stage=Stage.CLUE,
+                    state=State.OPEN,
+                    entered_on=today,
+                    last_activity_on=today,
+                    created_by=user,
+                )
+            )
         bulk_insert_objects(creates, user=user)
         bulk_insert_objects(
             [Share(lead=x, team_id=x.team_id, officer_id=x.officer_id, pct=Decimal(100)) for x in creates],
             user=user,
         )
         bulk_insert_objects(
-            [StageChange(lead=x, on=today, from_stage="", to_stage=Stage.CLUE, note=_("imported"), by=user) for x in creates],
-            user=user, history=False,
-        )  # fmt: skip
+            [
+                StageChange(lead=x, on=today, from_stage="", to_stage=Stage.CLUE, note=_("imported"), by=user)
+                for x in creates
+            ],
+            user=user,
+            history=False,
+        )
         by_row = {r["_row"]: x for r, x in zip([r for r in rows if not r.get("id")], creates, strict=True)}
         others = Lead.objects.in_bulk({pk for ms in ctx["conflicts"].values() for pk, _s, _b in ms})
         for row, ms in ctx["conflicts"].items():
@@ -198,7 +229,9 @@ class LeadImporter(Importer):
 def lead_records(qs):
     for x in qs:
         yield {
-            "id": x.pk, **{k: getattr(x, k) for k in FIELDS}, "team": x.team.code,
+            "id": x.pk,
+            **{k: getattr(x, k) for k in FIELDS},
+            "team": x.team.code,
             "officer": x.officer.username if x.officer else None,
             "node": _node_label(x.node) if x.node else None,
             "stage": str(Stage(x.stage).label) if x.state == State.OPEN else str(State(x.state).label),
@@ -206,7 +239,7 @@ def lead_records(qs):
             "top500_list": str(Top500Kind(x.top500_list).label) if x.top500_list else None,
             "hq_level": str(HqLevel(x.hq_level).label) if x.hq_level else None,
             "source": str(Source(x.source).label),
-        }  # fmt: skip
+        }
 
 
 def _threshold() -> int:

@@ -30,9 +30,13 @@ class InvestmentConfig(SingletonModel):
         _("the zone's region names, left out when names are compared (one per line)"), blank=True
     )
     coordinator = models.ForeignKey(
-        "core.Department", verbose_name=_("joint-meeting office"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        "core.Department",
+        verbose_name=_("joint-meeting office"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -70,9 +74,13 @@ class Team(models.Model):
         "core.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="teams"
     )
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("team leader"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="investment_teams"
     )
@@ -177,9 +185,13 @@ class Lead(VersionedModel):
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
     uscc = models.CharField(_("USCC"), max_length=18, blank=True, db_index=True)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("zone enterprise"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="leads",
-    )  # fmt: skip
+        "enterprises.Enterprise",
+        verbose_name=_("zone enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
     top500_list = models.CharField(
         _("top-500 list"), max_length=20, choices=Top500Kind.choices, blank=True, default=""
     )
@@ -194,27 +206,43 @@ class Lead(VersionedModel):
     amount = models.DecimalField(_("planned investment (10k yuan)"), null=True, blank=True, **MONEY)
     amount_usd = models.DecimalField(_("planned investment (10k US$)"), null=True, blank=True, **MONEY)
     node = models.ForeignKey(
-        "chains.Node", verbose_name=_("chain node"), null=True, blank=True, on_delete=models.SET_NULL,
+        "chains.Node",
+        verbose_name=_("chain node"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="leads",
-    )  # fmt: skip
+    )
     target = models.OneToOneField(
-        "chains.Target", verbose_name=_("target company"), null=True, blank=True, on_delete=models.SET_NULL,
+        "chains.Target",
+        verbose_name=_("target company"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="lead",
-    )  # fmt: skip
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OWN)
     referrer = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("referring enterprise"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="referred_leads",
-    )  # fmt: skip
+        "enterprises.Enterprise",
+        verbose_name=_("referring enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referred_leads",
+    )
     agency = models.CharField(_("agency"), max_length=120, blank=True)
     event = models.ForeignKey(
         Event, verbose_name=_("event"), null=True, blank=True, on_delete=models.SET_NULL, related_name="leads"
     )
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="leads")
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="investment_leads",
-    )  # fmt: skip
+    )
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.CLUE, db_index=True
     )
@@ -240,9 +268,13 @@ class Lead(VersionedModel):
     signed_amount = models.DecimalField(_("contracted investment (10k yuan)"), null=True, blank=True, **MONEY)
     fills_gap = models.BooleanField(_("fills a chain gap"), default=False)
     project = models.OneToOneField(
-        "projects.Project", verbose_name=_("key project"), null=True, blank=True, on_delete=models.SET_NULL,
+        "projects.Project",
+        verbose_name=_("key project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="lead",
-    )  # fmt: skip
+    )
     landed_on = models.DateField(_("landed on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -364,9 +396,13 @@ class Share(LeadChild):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="shares")
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="shares")
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     pct = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -425,9 +461,13 @@ class LeadConflict(VersionedModel):
     score = models.DecimalField(_("similarity"), max_digits=5, decimal_places=1)
     matched_by = models.CharField(_("matched by"), max_length=10)
     meeting = models.ForeignKey(
-        JointMeeting, verbose_name=_("joint meeting"), null=True, blank=True, on_delete=models.SET_NULL,
+        JointMeeting,
+        verbose_name=_("joint meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="conflicts",
-    )  # fmt: skip
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )

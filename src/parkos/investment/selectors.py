@@ -90,9 +90,13 @@ def lead_list(*, user, filters: LeadFilters | None = None):
     if f.event:
         qs = qs.filter(event_id=f.event)
     kinds = {
-        "top500": ~Q(top500_list=""), "foreign": ~Q(foreign_country=""), "hq": ~Q(hq_level=""),
-        "soe": Q(is_central_soe=True), "leader": Q(is_industry_leader=True), "gap": Q(fills_gap=True),
-    }  # fmt: skip
+        "top500": ~Q(top500_list=""),
+        "foreign": ~Q(foreign_country=""),
+        "hq": ~Q(hq_level=""),
+        "soe": Q(is_central_soe=True),
+        "leader": Q(is_industry_leader=True),
+        "gap": Q(fills_gap=True),
+    }
     if f.kind in kinds:
         qs = qs.filter(kinds[f.kind])
     if f.neglected:
@@ -185,8 +189,10 @@ def funnel_counts(*, user, year: int) -> list[dict[str, Any]]:
     leads = Lead.objects.restrict(user, "view").filter(entered_on__year=year).values("pk")
     reached = dict(
         StageChange.objects.filter(lead_id__in=leads, to_stage__in=STAGE_ORDER)
-        .values("to_stage").annotate(n=Count("lead_id", distinct=True)).values_list("to_stage", "n")
-    )  # fmt: skip
+        .values("to_stage")
+        .annotate(n=Count("lead_id", distinct=True))
+        .values_list("to_stage", "n")
+    )
     counts = []
     for i, _s in enumerate(STAGE_ORDER):  # a lead that reached a later stage passed the earlier ones
         counts.append(max([reached.get(x, 0) for x in STAGE_ORDER[i:]] + [0]))
@@ -235,10 +241,15 @@ def scheme_for(year: int) -> ScoringScheme:
 def engine_scheme(s: ScoringScheme) -> engine.Scheme:
     grades = tuple((str(g), float("-inf") if m is None else float(m)) for g, m in s.grades)
     return engine.Scheme(
-        bands=tuple((float(lo), float(p)) for lo, p in s.bands), per_10k_funds=float(s.per_10k_funds),
-        top500=float(s.top500), foreign=float(s.foreign), headquarters=float(s.headquarters),
-        gap_filled=float(s.gap_filled), neglect=float(s.neglect), grades=grades or engine.Scheme.grades,
-    )  # fmt: skip
+        bands=tuple((float(lo), float(p)) for lo, p in s.bands),
+        per_10k_funds=float(s.per_10k_funds),
+        top500=float(s.top500),
+        foreign=float(s.foreign),
+        headquarters=float(s.headquarters),
+        gap_filled=float(s.gap_filled),
+        neglect=float(s.neglect),
+        grades=grades or engine.Scheme.grades,
+    )
 
 
 @dataclass
@@ -258,11 +269,15 @@ class Scores:
         order = np.lexsort((np.arange(len(self.holders)), -pts))
         out = []
         for rank, i in enumerate(order, start=1):
-            out.append({
-                "rank": rank, "holder": self.holders[i], "points": round(float(pts[i]), 2),
-                "months": [round(float(x), 2) for x in self.months[i]],
-                "grade": self.scheme.grade(float(self.totals[i])) if month is None else "",
-            })  # fmt: skip
+            out.append(
+                {
+                    "rank": rank,
+                    "holder": self.holders[i],
+                    "points": round(float(pts[i]), 2),
+                    "months": [round(float(x), 2) for x in self.months[i]],
+                    "grade": self.scheme.grade(float(self.totals[i])) if month is None else "",
+                }
+            )
         return out
 
 
@@ -323,10 +338,14 @@ def scores(*, user, year: int, by: str = "team") -> Scores:
     pos = {h: i for i, h in enumerate(ids)}
     rows = [s for s in shares if s[key] in pos]
     matrix = engine.credit(
-        points, ev.lead, ev.month,
-        np.array([r[0] for r in rows], dtype=np.int64), np.array([pos[r[key]] for r in rows], dtype=np.int64),
-        np.array([float(r[3]) for r in rows]), len(holders),
-    )  # fmt: skip
+        points,
+        ev.lead,
+        ev.month,
+        np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([pos[r[key]] for r in rows], dtype=np.int64),
+        np.array([float(r[3]) for r in rows]),
+        len(holders),
+    )
     return Scores(year=year, by=by, holders=holders, months=matrix, scheme=scheme)
 
 

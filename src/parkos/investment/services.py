@@ -102,9 +102,12 @@ def find_matches(
     norm = normaliser()
     rows = list(open_leads().exclude(pk__in=exclude or set()).values_list("pk", "name_key", "uscc"))
     pairs = engine.match(
-        [norm(n) for n in names], [engine.clean_uscc(u) for u in usccs],
-        [k for _p, k, _u in rows], [u for _p, _k, u in rows], cfg.duplicate_threshold,
-    )  # fmt: skip
+        [norm(n) for n in names],
+        [engine.clean_uscc(u) for u in usccs],
+        [k for _p, k, _u in rows],
+        [u for _p, _k, u in rows],
+        cfg.duplicate_threshold,
+    )
     out: list[list[tuple[int, float, str]]] = [[] for _ in names]
     for p in pairs:
         out[p.new].append((rows[p.old][0], p.score, p.by))
@@ -174,7 +177,30 @@ def lead_create(*, user, data: dict[str, Any], decision: str = "", on: dt.date |
         lead.full_clean()
     except ValidationError as exc:
         raise Invalid(_("Please correct the errors below."), fields=exc.message_dict) from None
-    found = find_matches([lead.investor_name], [lead.uscc])[0]
+    found, others = _check_matches(user, lead, decision)
+    _save(lead, user=user)
+    note = ""
+    if found and decision == "separate":
+        note = _("entered as a different investor from lead(s) %(ids)s") % {
+            "ids": ", ".join(f"#{p}" for p, _s, _b in found)
+        }
+    _log(lead, user=user, to=Stage.CLUE, frm="", note=note, on=on)
+    Share.objects.create(lead=lead, team_id=lead.team_id, officer_id=lead.officer_id, pct=Decimal(100))
+    if decision == "conflict":
+        for other, score, by in others:
+            conflict_open(claim=lead, other=other, score=score, by=by, user=user)
+    return lead
+
+
+def _check_matches(user, lead: Lead, decision: str) -> tuple[list, list[tuple[Lead, float, str]]]:
+    """The open leads naming the same investor as `lead` (itself and leads already in conflict with it left
+    out), and those of them another team follows. Without a decision, matches stop the write (`DuplicateFound`);
+    "separate" is refused for an equal USCC; "conflict" needs another team's lead."""
+    exclude = {lead.pk} if lead.pk else set()
+    if lead.pk:
+        exclude |= set(LeadConflict.objects.filter(claim=lead).values_list("other_id", flat=True))
+        exclude |= set(LeadConflict.objects.filter(other=lead).values_list("claim_id", flat=True))
+    found = find_matches([lead.investor_name], [lead.uscc], exclude=exclude)[0]
     others: list[tuple[Lead, float, str]] = []
     if found:
         by_pk = Lead.objects.select_related("team", "officer").in_bulk([m[0] for m in found])
@@ -194,18 +220,7 @@ def lead_create(*, user, data: dict[str, Any], decision: str = "", on: dt.date |
             raise Invalid(
                 _("Only another team's lead makes a conflict; your team already follows this investor.")
             )
-    _save(lead, user=user)
-    note = ""
-    if found and decision == "separate":
-        note = _("entered as a different investor from lead(s) %(ids)s") % {
-            "ids": ", ".join(f"#{p}" for p, _s, _b in found)
-        }
-    _log(lead, user=user, to=Stage.CLUE, frm="", note=note, on=on)
-    Share.objects.create(lead=lead, team_id=lead.team_id, officer_id=lead.officer_id, pct=Decimal(100))
-    if decision == "conflict":
-        for other, score, by in others:
-            conflict_open(claim=lead, other=other, score=score, by=by, user=user)
-    return lead
+    return found, others
 
 
 def leads_from_targets(*, user, target_ids: list[int], team_id: int | None = None) -> tuple[int, list[str]]:
@@ -214,32 +229,64 @@ def leads_from_targets(*, user, target_ids: list[int], team_id: int | None = Non
     team_id = team_id or next((t.pk for t in user_teams(user)), None)
     made, held = 0, []
     for t in chains.targets_open(target_ids):
-        data = {"investor_name": t.name, "uscc": t.uscc, "title": _("%(node)s project") % {"node": t.node.name},
-                "node": t.node, "team_id": team_id, "target": t, "top500_list": t.top500_list,
-                "foreign_country": t.region if t.is_foreign else "", "hq_level": HqLevel.REGIONAL if t.is_headquarters else ""}  # fmt: skip
+        data = {
+            "investor_name": t.name,
+            "uscc": t.uscc,
+            "title": _("%(node)s project") % {"node": t.node.name},
+            "node": t.node,
+            "team_id": team_id,
+            "target": t,
+            "top500_list": t.top500_list,
+            "foreign_country": t.region if t.is_foreign else "",
+            "hq_level": HqLevel.REGIONAL if t.is_headquarters else "",
+        }
         try:
             lead_create(user=user, data=data)
             made += 1
         except DuplicateFound as exc:
-            held.append(_("%(name)s: already in open leads (%(who)s)") % {
-                "name": t.name, "who": "、".join(f"{m['team']} #{m['id']}" for m in exc.extra["matches"])})  # fmt: skip
+            held.append(
+                _("%(name)s: already in open leads (%(who)s)")
+                % {"name": t.name, "who": "、".join(f"{m['team']} #{m['id']}" for m in exc.extra["matches"])}
+            )
         except Invalid as exc:
             held.append(f"{t.name}: {exc.message}")
     return made, held
 
 
 @transaction.atomic
-def lead_update(*, user, pk: int, version: int | None, data: dict[str, Any]) -> Lead:
+def lead_update(
+    *, user, pk: int, version: int | None, data: dict[str, Any], decision: str = "", on: dt.date | None = None
+) -> Lead:
+    """Edit a lead. A new investor name or USCC is compared with the open leads again, as at entry: matches stop
+    the edit until the user decides (a different investor, or a conflict for the joint meeting)."""
     lead = _lead_for_change(user, pk, version)
+    before = (lead.investor_name, lead.uscc)
     for k in set(LEAD_FIELDS) & data.keys():
         setattr(lead, k, data[k])
     if "team" in data or "team_id" in data:
         _team_allowed(user, lead.team_id)
     lead.uscc = engine.clean_uscc(lead.uscc)
     lead.name_key = normaliser()(lead.investor_name)
+    found: list = []
+    others: list[tuple[Lead, float, str]] = []
+    if (lead.investor_name, lead.uscc) != before and lead.state == State.OPEN:
+        found, others = _check_matches(user, lead, decision)
     lead.version += 1
     _save(lead, user=user)
     Share.objects.filter(lead=lead, team_id=lead.team_id).update(officer_id=lead.officer_id)
+    if found and decision == "separate":
+        _log(
+            lead,
+            user=user,
+            to=lead.stage,
+            frm=lead.stage,
+            on=on or _today(),
+            note=_("renamed; a different investor from lead(s) %(ids)s")
+            % {"ids": ", ".join(f"#{p}" for p, _s, _b in found)},
+        )
+    if decision == "conflict":
+        for other, score, by in others:
+            conflict_open(claim=lead, other=other, score=score, by=by, user=user)
     return lead
 
 
@@ -339,14 +386,21 @@ def lead_sign(
     company = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
     if company is None:
         if not uscc:
-            raise Invalid(_("Enter the project company's USCC (the registry links the project to it)."),
-                          fields={"uscc": [_("required")]})  # fmt: skip
+            raise Invalid(
+                _("Enter the project company's USCC (the registry links the project to it)."),
+                fields={"uscc": [_("required")]},
+            )
         company = enterprise_create(
             user=user,
-            data={"uscc": uscc, "name": company_name.strip() or lead.investor_name, "owner": lead.team.department,
-                  "top500_kind": lead.top500_list, "is_foreign_funded": bool(lead.foreign_country),
-                  "is_headquarters": bool(lead.hq_level)},
-        )  # fmt: skip
+            data={
+                "uscc": uscc,
+                "name": company_name.strip() or lead.investor_name,
+                "owner": lead.team.department,
+                "top500_kind": lead.top500_list,
+                "is_foreign_funded": bool(lead.foreign_country),
+                "is_headquarters": bool(lead.hq_level),
+            },
+        )
     p = dict(project or {})
     data = {
         "name": p.get("name") or lead.title,
@@ -486,9 +540,14 @@ def meeting_close(*, user, pk: int, minutes: str = "") -> JointMeeting:
 
 @transaction.atomic
 def conflict_decide(
-    *, user, pk: int, owner_team_id: int, shares: dict[int, Decimal] | None = None, decision: str = "",
+    *,
+    user,
+    pk: int,
+    owner_team_id: int,
+    shares: dict[int, Decimal] | None = None,
+    decision: str = "",
     on: dt.date | None = None,
-) -> LeadConflict:  # fmt: skip
+) -> LeadConflict:
     """The joint meeting's decision: the owner team's lead goes on; the other is merged into it; the credit is
     split as decided (percent per team, summing to 100; by default all to the owner)."""
     _coordinator(user)
@@ -596,9 +655,16 @@ def config_update(*, user, data: dict[str, Any]) -> InvestmentConfig:
 
 def default_scheme(year: int) -> ScoringScheme:
     return ScoringScheme(
-        year=year, bands=DEFAULT_BANDS, per_10k_funds=Decimal("0.001"), top500=Decimal(10), foreign=Decimal(5),
-        headquarters=Decimal(5), gap_filled=Decimal(5), neglect=Decimal(3), grades=DEFAULT_GRADES,
-    )  # fmt: skip
+        year=year,
+        bands=DEFAULT_BANDS,
+        per_10k_funds=Decimal("0.001"),
+        top500=Decimal(10),
+        foreign=Decimal(5),
+        headquarters=Decimal(5),
+        gap_filled=Decimal(5),
+        neglect=Decimal(3),
+        grades=DEFAULT_GRADES,
+    )
 
 
 @transaction.atomic
@@ -622,8 +688,10 @@ def scheme_save(*, user, year: int, data: dict[str, Any]) -> ScoringScheme:
         bands = [(float(lo), float(pts)) for lo, pts in scheme.bands]
         grades = [(str(g), None if m is None else float(m)) for g, m in scheme.grades]
     except (TypeError, ValueError):
-        raise Invalid(_("Bands are pairs of (lower bound, points); grades pairs of (grade, minimum points)."),
-                      fields={"bands": [_("invalid")]}) from None  # fmt: skip
+        raise Invalid(
+            _("Bands are pairs of (lower bound, points); grades pairs of (grade, minimum points)."),
+            fields={"bands": [_("invalid")]},
+        ) from None
     scheme.bands, scheme.grades = [list(b) for b in sorted(bands)], [list(g) for g in grades]
     if scheme.pk:
         scheme.version += 1

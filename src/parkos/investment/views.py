@@ -77,11 +77,17 @@ def _filter_ctx(request, filters) -> dict:
     from parkos.chains.public import chain_options
 
     return {
-        "filters": filters, "stages": Stage.choices, "states": [*State.choices, ("all", _("All"))],
-        "teams": Team.objects.all(), "sources": Source.choices, "chains": chain_options(), "kinds": KINDS,
-        "can_change": request.user.may("change") and bool(services.user_teams(request.user) or is_coordinator(request.user)),
+        "filters": filters,
+        "stages": Stage.choices,
+        "states": [*State.choices, ("all", _("All"))],
+        "teams": Team.objects.all(),
+        "sources": Source.choices,
+        "chains": chain_options(),
+        "kinds": KINDS,
+        "can_change": request.user.may("change")
+        and bool(services.user_teams(request.user) or is_coordinator(request.user)),
         "is_coordinator": is_coordinator(request.user),
-    }  # fmt: skip
+    }
 
 
 # ---- board and list ------------------------------------------------------------------------------------------
@@ -110,7 +116,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
                     "data": [{"name": str(f["label"]), "value": f["n"]} for f in funnel],
                 }
             ],
-        },  # fmt: skip
+        },
     }
     return render(request, "investment/_board.html" if is_htmx(request) else "investment/board.html", ctx)
 
@@ -123,8 +129,13 @@ def lead_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     try:
-        services.lead_move(user=request.user, pk=pk, stage=form.cleaned_data["stage"], note=form.cleaned_data["note"],
-                           version=form.cleaned_data.get("version"))  # fmt: skip
+        services.lead_move(
+            user=request.user,
+            pk=pk,
+            stage=form.cleaned_data["stage"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data.get("version"),
+        )
     except ParkOSError as exc:
         if getattr(exc, "code", "") == "needs_signing":
             if is_htmx(request):
@@ -189,10 +200,17 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("investment:lead", pk=lead.pk)
     team = form.cleaned_data.get("team") if form.is_bound and form.is_valid() else None
     other_team = any(m["team_id"] != getattr(team, "pk", None) for m in matches or [])
-    return render(request, "investment/lead_form.html", {
-        "form": form, "creating": True, "matches": matches, "other_team": other_team,
-        "same_uscc": any(m["by"] == "uscc" for m in matches or []),
-    })  # fmt: skip
+    return render(
+        request,
+        "investment/lead_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "matches": matches,
+            "other_team": other_team,
+            "same_uscc": any(m["by"] == "uscc" for m in matches or []),
+        },
+    )
 
 
 @login_required
@@ -200,17 +218,35 @@ def lead_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     lead = selectors.lead_get(user=request.user, pk=pk, action="change")
     form = LeadForm(request.POST or None, instance=lead, user=request.user, initial={"version": lead.version})
+    matches = None
     if request.method == "POST" and form.is_valid():
         try:
             services.lead_update(
-                user=request.user, pk=pk, version=form.cleaned_data.get("version"), data=_lead_data(form)
+                user=request.user,
+                pk=pk,
+                version=form.cleaned_data.get("version"),
+                data=_lead_data(form),
+                decision=request.POST.get("decision", ""),
             )
+        except services.DuplicateFound as exc:
+            matches = exc.extra["matches"]
+            messages.warning(request, str(exc.message))
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("investment:lead", pk=pk)
-    return render(request, "investment/lead_form.html", {"form": form, "lead": lead})
+    return render(
+        request,
+        "investment/lead_form.html",
+        {
+            "form": form,
+            "lead": lead,
+            "matches": matches,
+            "other_team": any(m["team_id"] != lead.team_id for m in matches or []),
+            "same_uscc": any(m["by"] == "uscc" for m in matches or []),
+        },
+    )
 
 
 @login_required
@@ -292,17 +328,33 @@ def funds_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     lead = selectors.lead_get(user=request.user, pk=pk, action="change")
-    initial = {"signed_on": _today(), "amount": lead.amount, "uscc": lead.uscc, "company_name": lead.investor_name,
-               "project_name": lead.title, "version": lead.version}  # fmt: skip
+    initial = {
+        "signed_on": _today(),
+        "amount": lead.amount,
+        "uscc": lead.uscc,
+        "company_name": lead.investor_name,
+        "project_name": lead.title,
+        "version": lead.version,
+    }
     form = SignForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.lead_sign(
-                user=request.user, pk=pk, signed_on=d["signed_on"], amount=d["amount"], uscc=d["uscc"],
-                company_name=d["company_name"], version=d.get("version"),
-                project={"name": d["project_name"], "category": d["category"], "level": d["level"], "park": d["park"]},
-            )  # fmt: skip
+                user=request.user,
+                pk=pk,
+                signed_on=d["signed_on"],
+                amount=d["amount"],
+                uscc=d["uscc"],
+                company_name=d["company_name"],
+                version=d.get("version"),
+                project={
+                    "name": d["project_name"],
+                    "category": d["category"],
+                    "level": d["level"],
+                    "park": d["park"],
+                },
+            )
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:
@@ -318,15 +370,33 @@ def conflicts_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", LeadConflict.Status.OPEN)
     qs = selectors.conflict_queue(user=request.user, status=status)
     if request.GET.get("export") == "xlsx":
-        recs = ({"created": c.created_at.date().isoformat(), "claim_team": c.claim.team.name, "claim": c.claim.investor_name,
-                 "other_team": c.other.team.name, "other": c.other.investor_name, "score": float(c.score), "status": c.get_status_display(),
-                 "meeting": str(c.meeting) if c.meeting else "", "owner": c.owner_team.name if c.owner_team else "", "decision": c.decision}
-                for c in qs)  # fmt: skip
+        recs = (
+            {
+                "created": c.created_at.date().isoformat(),
+                "claim_team": c.claim.team.name,
+                "claim": c.claim.investor_name,
+                "other_team": c.other.team.name,
+                "other": c.other.investor_name,
+                "score": float(c.score),
+                "status": c.get_status_display(),
+                "meeting": str(c.meeting) if c.meeting else "",
+                "owner": c.owner_team.name if c.owner_team else "",
+                "decision": c.decision,
+            }
+            for c in qs
+        )
         return schema_export_response(CONFLICT_SCHEMA, recs, "investment-conflicts.xlsx")
-    return render(request, "investment/conflicts.html", {
-        "page": page_of(request, qs), "status": status, "statuses": [*LeadConflict.Status.choices, ("all", _("All"))],
-        "is_coordinator": is_coordinator(request.user), "next_meeting": services.next_meeting(),
-    })  # fmt: skip
+    return render(
+        request,
+        "investment/conflicts.html",
+        {
+            "page": page_of(request, qs),
+            "status": status,
+            "statuses": [*LeadConflict.Status.choices, ("all", _("All"))],
+            "is_coordinator": is_coordinator(request.user),
+            "next_meeting": services.next_meeting(),
+        },
+    )
 
 
 @login_required
@@ -342,8 +412,13 @@ def conflict_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the owner team and give the shares as numbers."))
     else:
         try:
-            services.conflict_decide(user=request.user, pk=pk, owner_team_id=owner, shares=shares or None,
-                                     decision=request.POST.get("decision", ""))  # fmt: skip
+            services.conflict_decide(
+                user=request.user,
+                pk=pk,
+                owner_team_id=owner,
+                shares=shares or None,
+                decision=request.POST.get("decision", ""),
+            )
         except ParkOSError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -369,9 +444,15 @@ def meetings_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Meeting planned; open conflicts are on its agenda."))
             return redirect("investment:meeting", pk=m.pk)
-    return render(request, "investment/meetings.html", {
-        "page": page_of(request, selectors.meetings(user=request.user)), "form": form, "is_coordinator": is_coordinator(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "investment/meetings.html",
+        {
+            "page": page_of(request, selectors.meetings(user=request.user)),
+            "form": form,
+            "is_coordinator": is_coordinator(request.user),
+        },
+    )
 
 
 @login_required
@@ -417,8 +498,17 @@ def events_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     qs = selectors.event_list(user=request.user, q=q)
     if request.GET.get("export") == "xlsx":
-        rows = ({"name": e.name, "kind": e.get_kind_display(), "start_on": e.start_on.isoformat(), "place": e.place,
-                 "attendees": e.attendees, "leads": e.n} for e in qs)  # fmt: skip
+        rows = (
+            {
+                "name": e.name,
+                "kind": e.get_kind_display(),
+                "start_on": e.start_on.isoformat(),
+                "place": e.place,
+                "attendees": e.attendees,
+                "leads": e.n,
+            }
+            for e in qs
+        )
         return schema_export_response(EVENT_SCHEMA, rows, "investment-events.xlsx")
     return render(request, "investment/events.html", {"page": page_of(request, qs), "form": form, "q": q})
 
@@ -452,8 +542,16 @@ def rankings_view(request: HttpRequest) -> HttpResponse:
     s = selectors.scores(user=request.user, year=year, by=by)
     rows = s.ranking(month)
     if request.GET.get("export") == "xlsx":
-        recs = ({"rank": r["rank"], "holder": str(r["holder"]), **{f"m{i + 1}": v for i, v in enumerate(r["months"])},
-                 "points": r["points"], "grade": r["grade"]} for r in s.ranking())  # fmt: skip
+        recs = (
+            {
+                "rank": r["rank"],
+                "holder": str(r["holder"]),
+                **{f"m{i + 1}": v for i, v in enumerate(r["months"])},
+                "points": r["points"],
+                "grade": r["grade"],
+            }
+            for r in s.ranking()
+        )
         return schema_export_response(RANK_SCHEMA, recs, f"investment-scores-{year}.xlsx")
     top_down = rows[::-1]  # a horizontal bar chart draws its first category at the bottom
     chart = charts.bar(
@@ -461,10 +559,20 @@ def rankings_view(request: HttpRequest) -> HttpResponse:
         {pgettext("score", "Points"): [r["points"] for r in top_down]},
         horizontal=True,
     )
-    return render(request, "investment/rankings.html", {
-        "rows": rows, "year": year, "by": by, "month": month, "chart": chart, "months": range(1, 13),
-        "years": range(today.year - 3, today.year + 1), "scheme": selectors.scheme_for(year),
-    })  # fmt: skip
+    return render(
+        request,
+        "investment/rankings.html",
+        {
+            "rows": rows,
+            "year": year,
+            "by": by,
+            "month": month,
+            "chart": chart,
+            "months": range(1, 13),
+            "years": range(today.year - 3, today.year + 1),
+            "scheme": selectors.scheme_for(year),
+        },
+    )
 
 
 @login_required
@@ -515,11 +623,20 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("investment:settings")
-    return render(request, "investment/settings.html", {
-        "form": form, "scheme": scheme, "year": year, "bands": json.dumps(scheme.bands), "grades": json.dumps(scheme.grades),
-        "teams": Team.objects.prefetch_related("members").select_related("department", "leader"),
-        "team_form": team_form, "team": team,
-    })  # fmt: skip
+    return render(
+        request,
+        "investment/settings.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "year": year,
+            "bands": json.dumps(scheme.bands),
+            "grades": json.dumps(scheme.grades),
+            "teams": Team.objects.prefetch_related("members").select_related("department", "leader"),
+            "team_form": team_form,
+            "team": team,
+        },
+    )
 
 
 @login_required

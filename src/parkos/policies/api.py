@@ -49,7 +49,14 @@ def matches(request, enterprise: int):
 
     get_object_or_404(Enterprise.objects.restrict(request.user, "view"), pk=enterprise)
     return [
-        {"clause": m["clause"].pk, "policy": m["clause"].policy.title, "title": m["clause"].title, "status": m["status"],
-         "amount": m["amount"], "support": m["support_text"], "conditions": m["conditions"]}
+        {
+            "clause": m["clause"].pk,
+            "policy": m["clause"].policy.title,
+            "title": m["clause"].title,
+            "status": m["status"],
+            "amount": m["amount"],
+            "support": m["support_text"],
+            "conditions": m["conditions"],
+        }
         for m in selectors.enterprise_matches(user=request.user, enterprise_id=enterprise)
-    ]  # fmt: skip
+    ]

@@ -422,8 +422,12 @@ def explain(rule: dict, t: Table, i: int, year: int | None = None) -> list[dict[
         col, miss = t.column(leaf["field"], leaf.get("year", 0))
         f = FIELDS[leaf["field"]]
         actual = None if miss[i] else _value_text(f, col[i].item() if hasattr(col[i], "item") else col[i])
-        out.append({
-            "text": describe_leaf(leaf, year), "status": {MET: "met", NOT_MET: "not_met", UNKNOWN: "missing"}[s],
-            "actual": actual, "missing": field_label(leaf, year) if s == UNKNOWN else "",
-        })  # fmt: skip
+        out.append(
+            {
+                "text": describe_leaf(leaf, year),
+                "status": {MET: "met", NOT_MET: "not_met", UNKNOWN: "missing"}[s],
+                "actual": actual,
+                "missing": field_label(leaf, year) if s == UNKNOWN else "",
+            }
+        )
     return out

@@ -142,9 +142,10 @@ def policy_figures(policy_ids: list[int]) -> dict[int, dict[str, Any]]:
         out[p]["applied"] = n
     for p, n, s in (
         Grant.objects.filter(clause__policy_id__in=policy_ids, state__in=["approved", "disbursed"])
-        .values("clause__policy_id").annotate(n=Count("pk"), s=Sum("amount", filter=Q(state="disbursed")))
+        .values("clause__policy_id")
+        .annotate(n=Count("pk"), s=Sum("amount", filter=Q(state="disbursed")))
         .values_list("clause__policy_id", "n", "s")
-    ):  # fmt: skip
+    ):
         out[p]["granted"], out[p]["disbursed"] = n, s or Decimal(0)
     return out
 
@@ -167,12 +168,19 @@ def explain_many(
     for clause in clauses:
         status = int(engine.evaluate(clause.rule, t)[0])
         amount = float(engine.support_amount(clause.support, t)[0]) if clause.support else float("nan")
-        out.append({
-            "clause": clause, "year": year,
-            "status": {engine.MET: "eligible", engine.NOT_MET: "not_eligible", engine.UNKNOWN: "unknown"}[status],
-            "conditions": engine.explain(clause.rule, t, 0, year), "rule_text": engine.describe(clause.rule, year),
-            "support_text": engine.describe_support(clause.support, year), "amount": None if np.isnan(amount) else amount,
-        })  # fmt: skip
+        out.append(
+            {
+                "clause": clause,
+                "year": year,
+                "status": {engine.MET: "eligible", engine.NOT_MET: "not_eligible", engine.UNKNOWN: "unknown"}[
+                    status
+                ],
+                "conditions": engine.explain(clause.rule, t, 0, year),
+                "rule_text": engine.describe(clause.rule, year),
+                "support_text": engine.describe_support(clause.support, year),
+                "amount": None if np.isnan(amount) else amount,
+            }
+        )
     return out
 
 
@@ -180,9 +188,11 @@ def enterprise_matches(*, user, enterprise_id: int, year: int | None = None) -> 
     """The stored eligible and to-check clauses of an enterprise the user may see, each explained (on the data
     year of the match)."""
     rows = list(
-        Eligibility.objects.restrict(user, "view").filter(enterprise_id=enterprise_id).select_related("clause__policy")
+        Eligibility.objects.restrict(user, "view")
+        .filter(enterprise_id=enterprise_id)
+        .select_related("clause__policy")
         .order_by("status", "clause__policy__title", "clause__number")
-    )  # fmt: skip
+    )
     if not rows:
         return []
     return explain_many(

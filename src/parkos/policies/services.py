@@ -93,7 +93,7 @@ def match_all(
         Clause.objects.filter(active=True, policy__valid_from__lte=today)
         .filter(Q(policy__valid_to__isnull=True) | Q(policy__valid_to__gte=today))
         .filter(**({"pk__in": clause_ids} if clause_ids is not None else {}))
-    )  # fmt: skip
+    )
     need = engine.columns_needed([c.rule for c in clauses], [c.support for c in clauses if c.support])
     ids, table = selectors.build_table(year, need)
     ids_arr = np.array(ids, dtype=np.int64)
@@ -118,8 +118,17 @@ def match_all(
                     a = amount[i]
                     new = code == "eligible" and (c.pk, e) not in before
                     counts["new"] += new
-                    rows.append(Eligibility(clause=c, enterprise_id=e, status=code, year=year, matched_at=now, notified=not new,
-                                            amount=None if np.isnan(a) else Decimal(f"{a:.2f}")))  # fmt: skip
+                    rows.append(
+                        Eligibility(
+                            clause=c,
+                            enterprise_id=e,
+                            status=code,
+                            year=year,
+                            matched_at=now,
+                            notified=not new,
+                            amount=None if np.isnan(a) else Decimal(f"{a:.2f}"),
+                        )
+                    )
             if progress:
                 progress("match", k + 1, len(clauses))
         bulk_insert_objects(rows, history=False)
@@ -180,8 +189,16 @@ def review(*, user, pk: int, approve: bool, note: str = "", amount: Decimal | No
     a.version += 1
     _save(a, user=user)
     if approve:
-        g = Grant(clause=a.clause, enterprise_id=a.enterprise_id, application=a, year=_today().year,
-                  amount=amount if amount is not None else a.amount, state=Grant.State.APPROVED, approved_by=user, approved_on=_today())  # fmt: skip
+        g = Grant(
+            clause=a.clause,
+            enterprise_id=a.enterprise_id,
+            application=a,
+            year=_today().year,
+            amount=amount if amount is not None else a.amount,
+            state=Grant.State.APPROVED,
+            approved_by=user,
+            approved_on=_today(),
+        )
         _save(g, user=user)
     return a
 

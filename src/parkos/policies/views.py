@@ -68,15 +68,34 @@ def library_view(request: HttpRequest) -> HttpResponse:
         p.figures = figures[p.pk]
     if request.GET.get("export") == "xlsx":
         figs = selectors.policy_figures(list(qs.values_list("pk", flat=True)))
-        recs = ({"title": p.title, "issuer": p.issuer, "doc_number": p.doc_number, "level": p.get_level_display(),
-                 "valid_from": p.valid_from.isoformat(), "clauses": p.n_clauses, **{k: (float(v) if k == "disbursed" else v) for k, v in figs[p.pk].items()}}
-                for p in qs)  # fmt: skip
+        recs = (
+            {
+                "title": p.title,
+                "issuer": p.issuer,
+                "doc_number": p.doc_number,
+                "level": p.get_level_display(),
+                "valid_from": p.valid_from.isoformat(),
+                "clauses": p.n_clauses,
+                **{k: (float(v) if k == "disbursed" else v) for k, v in figs[p.pk].items()},
+            }
+            for p in qs
+        )
         return schema_export_response(POLICY_SCHEMA, recs, "policies.xlsx")
     waiting = (
         Eligibility.objects.filter(status="eligible", notified=False).values("enterprise").distinct().count()
     )
-    return render(request, "policies/list.html", {"page": page, "q": q, "level": level, "levels": Policy.Level.choices, "waiting": waiting,
-                                                  "can_edit": request.user.may("change")})  # fmt: skip
+    return render(
+        request,
+        "policies/list.html",
+        {
+            "page": page,
+            "q": q,
+            "level": level,
+            "levels": Policy.Level.choices,
+            "waiting": waiting,
+            "can_edit": request.user.may("change"),
+        },
+    )
 
 
 @login_required
@@ -120,8 +139,16 @@ def policy_view(request: HttpRequest, pk: int) -> HttpResponse:
         c.rule_text = engine.describe(c.rule, year)
         c.support_text = engine.describe_support(c.support, year)
         c.counts = counts.get(c.pk, {})
-    return render(request, "policies/detail.html", {"policy": policy, "clauses": clauses, "figures": selectors.policy_figures([pk])[pk],
-                                                    "history": policy.history.select_related("history_user")[:20]})  # fmt: skip
+    return render(
+        request,
+        "policies/detail.html",
+        {
+            "policy": policy,
+            "clauses": clauses,
+            "figures": selectors.policy_figures([pk])[pk],
+            "history": policy.history.select_related("history_user")[:20],
+        },
+    )
 
 
 @login_required
@@ -133,8 +160,12 @@ def policy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         try:
-            p = services.policy_save(user=request.user, data={k: v for k, v in form.cleaned_data.items() if k != "version"}, pk=pk,
-                                     version=form.cleaned_data.get("version"))  # fmt: skip
+            p = services.policy_save(
+                user=request.user,
+                data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+                pk=pk,
+                version=form.cleaned_data.get("version"),
+            )
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:
@@ -194,15 +225,32 @@ def clause_view(request: HttpRequest, pk: int) -> HttpResponse:
     if status in Eligibility.Status.values:
         qs = qs.filter(status=status)
     if request.GET.get("export") == "xlsx":
-        recs = ({"enterprise": e.enterprise.name, "uscc": e.enterprise.uscc, "status": e.get_status_display(),
-                 "amount": float(e.amount) if e.amount is not None else None, "year": e.year} for e in qs)  # fmt: skip
+        recs = (
+            {
+                "enterprise": e.enterprise.name,
+                "uscc": e.enterprise.uscc,
+                "status": e.get_status_display(),
+                "amount": float(e.amount) if e.amount is not None else None,
+                "year": e.year,
+            }
+            for e in qs
+        )
         return schema_export_response(MATCH_SCHEMA, recs, f"policy-matches-{clause.pk}.xlsx")
     year = selectors.latest_year()
-    return render(request, "policies/clause.html", {
-        "clause": clause, "page": page_of(request, qs), "status": status, "rule_text": engine.describe(clause.rule, year),
-        "support_text": engine.describe_support(clause.support, year), "statuses": Eligibility.Status.choices,
-        "applications": clause.applications.select_related("enterprise"), "grants": clause.grants.select_related("enterprise")[:200],
-    })  # fmt: skip
+    return render(
+        request,
+        "policies/clause.html",
+        {
+            "clause": clause,
+            "page": page_of(request, qs),
+            "status": status,
+            "rule_text": engine.describe(clause.rule, year),
+            "support_text": engine.describe_support(clause.support, year),
+            "statuses": Eligibility.Status.choices,
+            "applications": clause.applications.select_related("enterprise"),
+            "grants": clause.grants.select_related("enterprise")[:200],
+        },
+    )
 
 
 @login_required
@@ -241,8 +289,12 @@ def applications_view(request: HttpRequest) -> HttpResponse:
     _staff(request)
     if request.method == "POST":
         try:
-            services.review(user=request.user, pk=int(request.POST["application"]), approve=request.POST.get("decision") == "approve",
-                            note=request.POST.get("note", ""))  # fmt: skip
+            services.review(
+                user=request.user,
+                pk=int(request.POST["application"]),
+                approve=request.POST.get("decision") == "approve",
+                note=request.POST.get("note", ""),
+            )
         except (ParkOSError, ValueError, KeyError) as exc:
             messages.error(request, str(getattr(exc, "message", exc)))
         else:
@@ -253,9 +305,19 @@ def applications_view(request: HttpRequest) -> HttpResponse:
     if state in Application.State.values:
         qs = qs.filter(state=state)
     if request.GET.get("export") == "xlsx":
-        recs = ({"submitted_on": a.submitted_on.isoformat(), "enterprise": a.enterprise.name, "uscc": a.enterprise.uscc,
-                 "policy": a.clause.policy.title, "clause": f"{a.clause.number} {a.clause.title}", "amount": float(a.amount),
-                 "state": a.get_state_display(), "review": a.review_note} for a in qs.order_by("-submitted_on", "-pk"))  # fmt: skip
+        recs = (
+            {
+                "submitted_on": a.submitted_on.isoformat(),
+                "enterprise": a.enterprise.name,
+                "uscc": a.enterprise.uscc,
+                "policy": a.clause.policy.title,
+                "clause": f"{a.clause.number} {a.clause.title}",
+                "amount": float(a.amount),
+                "state": a.get_state_display(),
+                "review": a.review_note,
+            }
+            for a in qs.order_by("-submitted_on", "-pk")
+        )
         return schema_export_response(APPLICATION_SCHEMA, recs, "policy-applications.xlsx")
     return render(
         request,
@@ -294,10 +356,20 @@ def grants_view(request: HttpRequest) -> HttpResponse:
     if state in Grant.State.values:
         qs = qs.filter(state=state)
     if request.GET.get("export") == "xlsx":
-        recs = ({"enterprise": g.enterprise.name, "uscc": g.enterprise.uscc, "policy": g.clause.policy.title,
-                 "clause": f"{g.clause.number} {g.clause.title}", "year": g.year, "amount": float(g.amount), "state": g.get_state_display(),
-                 "disbursed_on": g.disbursed_on.isoformat() if g.disbursed_on else "", "voucher": g.voucher}
-                for g in qs.order_by("clause", "enterprise__name"))  # fmt: skip
+        recs = (
+            {
+                "enterprise": g.enterprise.name,
+                "uscc": g.enterprise.uscc,
+                "policy": g.clause.policy.title,
+                "clause": f"{g.clause.number} {g.clause.title}",
+                "year": g.year,
+                "amount": float(g.amount),
+                "state": g.get_state_display(),
+                "disbursed_on": g.disbursed_on.isoformat() if g.disbursed_on else "",
+                "voucher": g.voucher,
+            }
+            for g in qs.order_by("clause", "enterprise__name")
+        )
         return schema_export_response(GRANT_SCHEMA, recs, "policy-grants.xlsx")
     return render(
         request,

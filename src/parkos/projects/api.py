@@ -38,11 +38,30 @@ class ProjectOut(ModelSchema):
     class Meta:
         model = Project
         fields = [
-            "id", "code", "name", "investor", "category", "top500_list", "is_talent", "level", "kind",
-            "investment_type", "land_mode", "total_investment", "contracted_investment", "park", "lead_department",
-            "helper", "status", "status_reason", "registered_on", "total_limit_wd", "approval_elapsed_wd",
-            "approval_light", "version",
-        ]  # fmt: skip
+            "id",
+            "code",
+            "name",
+            "investor",
+            "category",
+            "top500_list",
+            "is_talent",
+            "level",
+            "kind",
+            "investment_type",
+            "land_mode",
+            "total_investment",
+            "contracted_investment",
+            "park",
+            "lead_department",
+            "helper",
+            "status",
+            "status_reason",
+            "registered_on",
+            "total_limit_wd",
+            "approval_elapsed_wd",
+            "approval_light",
+            "version",
+        ]
 
 
 class ItemOut(ModelSchema):
@@ -53,17 +72,43 @@ class ItemOut(ModelSchema):
     class Meta:
         model = ItemInstance
         fields = [
-            "id", "department", "mode", "statutory_limit_wd", "promised_limit_wd", "extension_wd", "state", "result",
-            "received_on", "accepted_on", "original_deadline", "deadline", "completed_on", "elapsed_wd",
-            "remaining_wd", "suspended_wd", "light", "verification_due", "version",
-        ]  # fmt: skip
+            "id",
+            "department",
+            "mode",
+            "statutory_limit_wd",
+            "promised_limit_wd",
+            "extension_wd",
+            "state",
+            "result",
+            "received_on",
+            "accepted_on",
+            "original_deadline",
+            "deadline",
+            "completed_on",
+            "elapsed_wd",
+            "remaining_wd",
+            "suspended_wd",
+            "light",
+            "verification_due",
+            "version",
+        ]
 
 
 class StageOut(ModelSchema):
     class Meta:
         model = StageInstance
-        fields = ["id", "stage", "limit_wd", "state", "accepted_on", "completed_on", "deadline", "elapsed_wd",
-                  "remaining_wd", "light"]  # fmt: skip
+        fields = [
+            "id",
+            "stage",
+            "limit_wd",
+            "state",
+            "accepted_on",
+            "completed_on",
+            "deadline",
+            "elapsed_wd",
+            "remaining_wd",
+            "light",
+        ]
 
 
 class BoardOut(Schema):
@@ -166,9 +211,14 @@ def act_on_item(request, pk: int, item_id: int, body: ItemActionIn):
     get_object_or_404(ItemInstance.objects.restrict(request.user, "view"), pk=item_id, project=project)
     data = body.model_dump()
     return services.item_act(
-        user=request.user, pk=item_id, action=str(data.pop("action")), on=data.pop("on"), note=data.pop("note"),
-        version=data.pop("version"), **data,
-    )  # fmt: skip
+        user=request.user,
+        pk=item_id,
+        action=str(data.pop("action")),
+        on=data.pop("on"),
+        note=data.pop("note"),
+        version=data.pop("version"),
+        **data,
+    )
 
 
 @router.post("/{int:pk}/reports", response=ReportOut, summary="Enter or correct a monthly report")

@@ -161,8 +161,18 @@ class FlowForm(forms.ModelForm):
 
     class Meta:
         model = FlowTemplate
-        fields = ["name", "total_limit_wd", "stage1_wd", "stage2_wd", "stage3_wd", "stage4_wd", "merge_2_3",
-                  "allow_overlap", "is_default", "items"]  # fmt: skip
+        fields = [
+            "name",
+            "total_limit_wd",
+            "stage1_wd",
+            "stage2_wd",
+            "stage3_wd",
+            "stage4_wd",
+            "merge_2_3",
+            "allow_overlap",
+            "is_default",
+            "items",
+        ]
         widgets = {"items": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -176,8 +186,15 @@ class ApprovalItemForm(forms.ModelForm):
 
     class Meta:
         model = ApprovalItem
-        fields = ["name", "statutory_limit_wd", "promised_limit_wd", "mode", "correction_mode", "verification_wd",
-                  "is_mandatory"]  # fmt: skip
+        fields = [
+            "name",
+            "statutory_limit_wd",
+            "promised_limit_wd",
+            "mode",
+            "correction_mode",
+            "verification_wd",
+            "is_mandatory",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,9 +71,16 @@ class MonthlyReportImporter(Importer):
             if obj is None:
                 now = timezone.now()
                 creates.append(
-                    {"project_id": pid, "month": month, **data, "submitted_by_id": user.pk, "created_at": now,
-                     "updated_at": now, "version": 1}
-                )  # fmt: skip
+                    {
+                        "project_id": pid,
+                        "month": month,
+                        **data,
+                        "submitted_by_id": user.pk,
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                    }
+                )
             elif changed := changed_fields(obj, data, FIELDS):
                 for k in changed:
                     setattr(obj, k, data[k])
@@ -88,8 +95,12 @@ class MonthlyReportImporter(Importer):
             .select_related("project")
             .order_by("project__code", "month")
         ):
-            yield {"code": r.project.code, "name": r.project.name, "month": r.month,
-                   **{k: getattr(r, k) for k in FIELDS}}  # fmt: skip
+            yield {
+                "code": r.project.code,
+                "name": r.project.name,
+                "month": r.month,
+                **{k: getattr(r, k) for k in FIELDS},
+            }
 
 
 register(MonthlyReportImporter())

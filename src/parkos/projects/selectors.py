@@ -493,9 +493,13 @@ def _rate_columns(user, period: Period, by: str) -> dict[str, Any]:
         plan_inv[pos[pid]], plan_funds[pos[pid]] = float(pi or 0), float(pf or 0)
     contracted = np.array([float(r[3] if r[3] is not None else r[2]) for r in rows]) if n else np.zeros(0)
     out.update(
-        invested=inv, plan_investment=plan_inv, funds_year=funds_year, plan_funds=plan_funds, funds_cum=funds_cum,
+        invested=inv,
+        plan_investment=plan_inv,
+        funds_year=funds_year,
+        plan_funds=plan_funds,
+        funds_cum=funds_cum,
         contracted=contracted,
-    )  # fmt: skip
+    )
     return out
 
 

@@ -351,8 +351,17 @@ def flow_update(
     _configurer(user)
     flow = get_object_or_404(FlowTemplate.objects.select_for_update(), pk=pk)
     _check_version(flow, version)
-    for k in {"name", "total_limit_wd", "stage1_wd", "stage2_wd", "stage3_wd", "stage4_wd", "merge_2_3",
-              "allow_overlap", "is_default"} & data.keys():  # fmt: skip
+    for k in {
+        "name",
+        "total_limit_wd",
+        "stage1_wd",
+        "stage2_wd",
+        "stage3_wd",
+        "stage4_wd",
+        "merge_2_3",
+        "allow_overlap",
+        "is_default",
+    } & data.keys():
         setattr(flow, k, data[k])
     stage_sum = flow.stage1_wd + flow.stage2_wd + flow.stage3_wd + flow.stage4_wd
     if stage_sum > flow.total_limit_wd:
@@ -373,8 +382,15 @@ def approval_item_update(*, user, pk: int, version: int | None, data: dict[str, 
     _configurer(user)
     item = get_object_or_404(ApprovalItem.objects.select_for_update(), pk=pk)
     _check_version(item, version)
-    for k in {"name", "statutory_limit_wd", "promised_limit_wd", "mode", "correction_mode", "verification_wd",
-              "is_mandatory"} & data.keys():  # fmt: skip
+    for k in {
+        "name",
+        "statutory_limit_wd",
+        "promised_limit_wd",
+        "mode",
+        "correction_mode",
+        "verification_wd",
+        "is_mandatory",
+    } & data.keys():
         setattr(item, k, data[k])
     if item.promised_limit_wd > item.statutory_limit_wd:
         raise Invalid(
@@ -390,8 +406,14 @@ def approval_item_update(*, user, pk: int, version: int | None, data: dict[str, 
 def approval_config_update(*, user, data: dict[str, Any]) -> ApprovalConfig:
     _configurer(user)
     cfg = ApprovalConfig.get()
-    for k in {"yellow_ratio", "yellow_min_wd", "deem_accept_wd", "accept_on_nonworking", "report_due_day",
-              "office_department"} & data.keys():  # fmt: skip
+    for k in {
+        "yellow_ratio",
+        "yellow_min_wd",
+        "deem_accept_wd",
+        "accept_on_nonworking",
+        "report_due_day",
+        "office_department",
+    } & data.keys():
         setattr(cfg, k, data[k])
     if not 1 <= cfg.report_due_day <= 28:
         raise Invalid(_("Choose a day between 1 and 28."), fields={"report_due_day": [_("1 to 28")]})
@@ -805,11 +827,26 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
         live |= Q(project_id__in=project_ids, clock_start__isnull=False)
     rows = list(
         ItemInstance.objects.filter(scope, live, clock_start__isnull=False).values_list(
-            "pk", "project_id", "clock_start", "promised_limit_wd", "extension_wd", "state", "completed_on",
-            "light", "department_id", "handler_id", "project__helper_id", "deadline", "original_deadline",
-            "elapsed_wd", "remaining_wd", "suspended_wd", "item__name", "project__name",
+            "pk",
+            "project_id",
+            "clock_start",
+            "promised_limit_wd",
+            "extension_wd",
+            "state",
+            "completed_on",
+            "light",
+            "department_id",
+            "handler_id",
+            "project__helper_id",
+            "deadline",
+            "original_deadline",
+            "elapsed_wd",
+            "remaining_wd",
+            "suspended_wd",
+            "item__name",
+            "project__name",
         )
-    )  # fmt: skip
+    )
     if rows:
         cols = list(zip(*rows, strict=True))
         ids = np.array(cols[0])
@@ -843,8 +880,17 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
             odl = None if np.isnat(original[i]) else original[i].astype(dt.date)
             new = (dl, odl, int(c.elapsed[i]), int(c.remaining[i]), int(c.suspended[i]), str(light[i]))
             if new != (r[11], r[12], r[13], r[14], r[15], r[7]):
-                changed.append(ItemInstance(pk=r[0], deadline=dl, original_deadline=odl, elapsed_wd=new[2],
-                                            remaining_wd=new[3], suspended_wd=new[4], light=new[5]))  # fmt: skip
+                changed.append(
+                    ItemInstance(
+                        pk=r[0],
+                        deadline=dl,
+                        original_deadline=odl,
+                        elapsed_wd=new[2],
+                        remaining_wd=new[3],
+                        suspended_wd=new[4],
+                        light=new[5],
+                    )
+                )
             if new[5] != r[7] and new[5] in {engine.YELLOW, engine.RED}:
                 _alert(
                     alerts,
@@ -867,9 +913,22 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
     srows = list(
         StageInstance.objects.filter(scope, accepted_on__isnull=False)
         .filter(Q(state=StageInstance.State.ACTIVE) | Q(project_id__in=project_ids or []))
-        .values_list("pk", "project_id", "accepted_on", "limit_wd", "completed_on", "light", "lead_department_id",
-                     "project__helper_id", "stage", "project__name", "deadline", "elapsed_wd", "remaining_wd")
-    )  # fmt: skip
+        .values_list(
+            "pk",
+            "project_id",
+            "accepted_on",
+            "limit_wd",
+            "completed_on",
+            "light",
+            "lead_department_id",
+            "project__helper_id",
+            "stage",
+            "project__name",
+            "deadline",
+            "elapsed_wd",
+            "remaining_wd",
+        )
+    )
     if srows:
         cols = list(zip(*srows, strict=True))
         sids = np.array(cols[0])
@@ -948,8 +1007,15 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
                 .values_list("pk", flat=True)
             )
             done = np.array([p[0] in all_done for p in prow])
-            light = engine.lights(limit - elapsed, limit, np.full(len(prow), "NaT", dtype="datetime64[D]"), today,
-                                  done=done, ratio=ratio, minimum=minimum)  # fmt: skip
+            light = engine.lights(
+                limit - elapsed,
+                limit,
+                np.full(len(prow), "NaT", dtype="datetime64[D]"),
+                today,
+                done=done,
+                ratio=ratio,
+                minimum=minimum,
+            )
             moved = []
             for i, p in enumerate(prow):
                 if (p[2], p[6]) != (str(light[i]), int(elapsed[i])):

@@ -278,11 +278,16 @@ def project_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form,
         lambda d: services.project_transition(
-            user=request.user, pk=pk, target=d["target"], on=d["on"], evidence=d["evidence"], reason=d["reason"],
+            user=request.user,
+            pk=pk,
+            target=d["target"],
+            on=d["on"],
+            evidence=d["evidence"],
+            reason=d["reason"],
             version=d.get("version"),
         ),
         _("Project status updated."),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -463,10 +468,17 @@ def item_action_view(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
                     services.item_resubmit(user=request.user, pk=it.pk)
                 else:
                     services.item_act(
-                        user=request.user, pk=it.pk, action=d["action"], on=d["on"], note=d["note"] or "",
-                        version=d.get("version"), days=d.get("days"), approved_by=d.get("approved_by"),
-                        until=d.get("until"), text_version=d.get("text_version"),
-                    )  # fmt: skip
+                        user=request.user,
+                        pk=it.pk,
+                        action=d["action"],
+                        on=d["on"],
+                        note=d["note"] or "",
+                        version=d.get("version"),
+                        days=d.get("days"),
+                        approved_by=d.get("approved_by"),
+                        until=d.get("until"),
+                        text_version=d.get("text_version"),
+                    )
                 messages.success(request, _("Saved."))
             except ParkOSError as exc:
                 service_errors(request, exc)
@@ -563,8 +575,11 @@ def rates_view(request: HttpRequest) -> HttpResponse:
         rows = selectors.rate_projects(
             user=request.user, period=period, metric=metric, by=by, group=request.GET.get("group", "")
         )
-        return render(request, "projects/rate_projects.html", {"rows": rows, "period": period, "metric": metric,
-                                                                "group": request.GET.get("group", "")})  # fmt: skip
+        return render(
+            request,
+            "projects/rate_projects.html",
+            {"rows": rows, "period": period, "metric": metric, "group": request.GET.get("group", "")},
+        )
     data = selectors.rates(user=request.user, period=period, by=by)
     if request.GET.get("export") == "xlsx":
         return schema_export_response(RATES_SCHEMA, _rate_records(data), f"project-rates-{period.label}.xlsx")
@@ -581,9 +596,16 @@ def rates_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/rates.html",
-        {"data": data, "chart": chart, "by": by, "groups": GROUP_LABELS, "late": late[:50], "late_count": len(late),
-         "years": range(today.year - 4, today.year + 1)},
-    )  # fmt: skip
+        {
+            "data": data,
+            "chart": chart,
+            "by": by,
+            "groups": GROUP_LABELS,
+            "late": late[:50],
+            "late_count": len(late),
+            "years": range(today.year - 4, today.year + 1),
+        },
+    )
 
 
 GROUP_LABELS = selectors.GROUP_NAMES
@@ -619,8 +641,10 @@ def _rate_records(data):
         rec = {k: v for k, v in r.items() if not isinstance(v, dict)}
         for m in ("start", "production", "capacity"):
             rec[f"{m}_planned"], rec[f"{m}_achieved"], rec[f"{m}_rate"] = (
-                r[m]["planned"], r[m]["achieved"], r[m]["rate"],
-            )  # fmt: skip
+                r[m]["planned"],
+                r[m]["achieved"],
+                r[m]["rate"],
+            )
         yield {k: ("" if v is None else v) for k, v in rec.items()}
 
 
@@ -704,9 +728,12 @@ def flow_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "items"}}
         try:
             services.flow_update(
-                user=request.user, pk=pk, version=form.cleaned_data.get("version"), data=data,
+                user=request.user,
+                pk=pk,
+                version=form.cleaned_data.get("version"),
+                data=data,
                 item_ids=[i.pk for i in form.cleaned_data["items"]],
-            )  # fmt: skip
+            )
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:

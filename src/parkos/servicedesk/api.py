@@ -1,5 +1,7 @@
 """Service desk API: requests (list, read, submit, act), ratings and the rating metrics. Same rules as the pages."""
 
+from typing import Literal
+
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -7,7 +9,7 @@ from parkos.core.api import Pages
 from parkos.core.exceptions import Invalid
 
 from . import selectors, services
-from .models import Rating, Request
+from .models import BAD_REASONS, Rating, Request
 
 router = Router(tags=["services"])
 
@@ -32,9 +34,27 @@ class RequestOut(ModelSchema):
 
     class Meta:
         model = Request
-        fields = ["id", "number", "enterprise", "channel", "category", "title", "text", "department", "officer", "state",
-                  "received_on", "limit_wd", "due_on", "first_response_due", "answered_on", "answer", "closed_on",
-                  "escalated", "version"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "enterprise",
+            "channel",
+            "category",
+            "title",
+            "text",
+            "department",
+            "officer",
+            "state",
+            "received_on",
+            "limit_wd",
+            "due_on",
+            "first_response_due",
+            "answered_on",
+            "answer",
+            "closed_on",
+            "escalated",
+            "version",
+        ]
 
 
 class RequestIn(Schema):
@@ -53,9 +73,12 @@ class ActIn(Schema):
     satisfied: bool | None = None
 
 
+BadReason = Literal[tuple(BAD_REASONS)]  # type: ignore[valid-type]  (the standard list of spec §2)
+
+
 class RateIn(Schema):
     level: int = Field(..., ge=1, le=5)
-    reasons: list[str] = []
+    reasons: list[BadReason] = []  # type: ignore[valid-type]
     text: str = ""
 
 
@@ -107,8 +130,15 @@ def get_request(request, pk: int):
 
 @router.post("/requests", response={201: RequestOut}, summary="Submit a request (deadlines in working days)")
 def submit_request(request, body: RequestIn):
-    return 201, services.request_submit(user=request.user, enterprise_id=body.enterprise, category_id=body.category,
-                                        title=body.title, text=body.text, channel=body.channel, contact=body.contact)  # fmt: skip
+    return 201, services.request_submit(
+        user=request.user,
+        enterprise_id=body.enterprise,
+        category_id=body.category,
+        title=body.title,
+        text=body.text,
+        channel=body.channel,
+        contact=body.contact,
+    )
 
 
 @router.post(
@@ -152,7 +182,19 @@ def rate(request, pk: int, body: RateIn):
 )
 def metrics(request, year: int, by: str = "department"):
     rows = selectors.rating_metrics(user=request.user, year=year, by=by)
-    return [{"key": str(r["key"]), "ratings": r["m"].n, "participation": r["participation"], "good_rate": r["m"].good_rate, "bad_rate": r["m"].bad_rate,
-             "satisfaction": r["m"].satisfaction, "bad_ratings": r["cases"].cases, "contact_rate": r["cases"].contact_rate,
-             "close_rate": r["cases"].close_rate, "on_time_rate": r["cases"].on_time_rate, "followup_rate": r["cases"].followup_rate}
-            for r in rows]  # fmt: skip
+    return [
+        {
+            "key": str(r["key"]),
+            "ratings": r["m"].n,
+            "participation": r["participation"],
+            "good_rate": r["m"].good_rate,
+            "bad_rate": r["m"].bad_rate,
+            "satisfaction": r["m"].satisfaction,
+            "bad_ratings": r["cases"].cases,
+            "contact_rate": r["cases"].contact_rate,
+            "close_rate": r["cases"].close_rate,
+            "on_time_rate": r["cases"].on_time_rate,
+            "followup_rate": r["cases"].followup_rate,
+        }
+        for r in rows
+    ]

@@ -36,7 +36,7 @@ REQUEST_TRANSITIONS: dict[str, dict[str, str]] = {
 
 CASE_TRANSITIONS: dict[str, dict[str, str]] = {
     "received": {"assign": "assigned"},
-    "assigned": {"contact": "verifying", "appeal": "appealed"},
+    "assigned": {"contact": "verifying"},  # spec §4.3: an appeal is filed from verification on
     "verifying": {"rectify": "rectifying", "explain": "explained", "appeal": "appealed"},
     "appealed": {"uphold": "upheld", "reject": "rectifying"},
     "rectifying": {"done": "feedback"},
@@ -86,13 +86,15 @@ def rating_metrics(levels: np.ndarray, strict: bool = False) -> RatingMetrics:
     )
 
 
-def grouped_rating_metrics(groups: np.ndarray, levels: np.ndarray) -> dict[object, RatingMetrics]:
+def grouped_rating_metrics(
+    groups: np.ndarray, levels: np.ndarray, strict: bool = False
+) -> dict[object, RatingMetrics]:
     """rating_metrics for each group key (department, officer, category or month) in one pass per group."""
     out = {}
     groups = np.asarray(groups, dtype=object)
     levels = np.asarray(levels, dtype=int)
     for g in dict.fromkeys(groups.tolist()):
-        out[g] = rating_metrics(levels[groups == g])
+        out[g] = rating_metrics(levels[groups == g], strict=strict)
     return out
 
 
@@ -123,26 +125,41 @@ def case_metrics(
     closed: np.ndarray,
     deadline: np.ndarray,
     feedback_on: np.ndarray,
-    followup_level: np.ndarray,
+    followup_levels: np.ndarray,
     period: tuple[dt.date, dt.date],
 ) -> CaseMetrics:
-    """Case metrics of spec §5; dates are datetime64[D] with NaT when not (yet) there, followup_level 0 when none."""
+    """Case metrics of spec §5.
+
+    - `upheld`, `contacted`, `closed`: per case of the period's ratings (appeal-upheld ones are left out);
+    - `deadline`, `feedback_on`: per case that may fall due, whatever the year of its rating (datetime64[D], NaT
+      when not (yet) there; appeal-upheld ones already left out by the caller): 按期整改率 takes those whose
+      rectification deadline falls in the period and counts those whose feedback came by the deadline (a case
+      re-opened after a dissatisfied follow-up has no feedback until it is rectified again);
+    - `followup_levels`: every follow-up rating received (0 = none), earlier ones of re-opened cases included.
+    """
     keep = ~np.asarray(upheld, dtype=bool)
     contacted, closed = np.asarray(contacted, bool)[keep], np.asarray(closed, bool)[keep]
-    deadline = np.asarray(deadline, "datetime64[D]")[keep]
-    feedback_on = np.asarray(feedback_on, "datetime64[D]")[keep]
-    fl = np.asarray(followup_level, int)[keep]
+    deadline = np.asarray(deadline, "datetime64[D]")
+    feedback_on = np.asarray(feedback_on, "datetime64[D]")
+    fl = np.asarray(followup_levels, int)
     a, b = np.datetime64(period[0], "D"), np.datetime64(period[1], "D")
     due = ~np.isnat(deadline) & (deadline >= a) & (deadline <= b)
     on_time = due & ~np.isnat(feedback_on) & (feedback_on <= deadline)
     n = int(keep.sum())
     fu = fl > 0
     return CaseMetrics(
-        cases=n, contacted=int(contacted.sum()), closed=int(closed.sum()), due=int(due.sum()),
-        on_time=int(on_time.sum()), followups=int(fu.sum()), followups_ok=int((fl >= 3).sum()),
-        contact_rate=rate(int(contacted.sum()), n), close_rate=rate(int(closed.sum()), n),
-        on_time_rate=rate(int(on_time.sum()), int(due.sum())), followup_rate=rate(int((fl >= 3).sum()), int(fu.sum())),
-    )  # fmt: skip
+        cases=n,
+        contacted=int(contacted.sum()),
+        closed=int(closed.sum()),
+        due=int(due.sum()),
+        on_time=int(on_time.sum()),
+        followups=int(fu.sum()),
+        followups_ok=int((fl >= 3).sum()),
+        contact_rate=rate(int(contacted.sum()), n),
+        close_rate=rate(int(closed.sum()), n),
+        on_time_rate=rate(int(on_time.sum()), int(due.sum())),
+        followup_rate=rate(int((fl >= 3).sum()), int(fu.sum())),
+    )
 
 
 def light(remaining_wd: int | None, limit_wd: int, done: bool = False) -> str:

@@ -5,7 +5,7 @@ from parkos.core.forms import style_widgets
 from parkos.core.models import Department, Role, User
 from parkos.enterprises.models import Enterprise
 
-from .models import BAD_REASONS, BadRatingCase, Category, Channel, Level
+from .models import BAD_REASONS, FOLLOWUP_LEVELS, BadRatingCase, Category, Channel, Level
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -123,7 +123,7 @@ class CaseActionForm(Styled):
     evidence = forms.FileField(label=_("evidence"), required=False)
     level = forms.TypedChoiceField(
         label=_("follow-up rating"),
-        choices=[("", "—"), *Level.choices],
+        choices=[("", "—"), *((v, label) for v, label in Level.choices if v in FOLLOWUP_LEVELS)],
         coerce=int,
         required=False,
         empty_value=None,

@@ -74,9 +74,16 @@ class HotlineImporter(Importer):
 
         for i, r in enumerate(rows):
             request_submit(
-                user=user, enterprise_id=r["enterprise_id"], category_id=r["category_obj"].pk, title=r["title"],
-                text=r["text"], external_ref=r["ticket"], channel=Channel.HOTLINE, contact=r.get("contact") or "", on=r["received_on"],
-            )  # fmt: skip
+                user=user,
+                enterprise_id=r["enterprise_id"],
+                category_id=r["category_obj"].pk,
+                title=r["title"],
+                text=r["text"],
+                external_ref=r["ticket"],
+                channel=Channel.HOTLINE,
+                contact=r.get("contact") or "",
+                on=r["received_on"],
+            )
             progress("write", i + 1, len(rows))
         return len(rows), 0
 

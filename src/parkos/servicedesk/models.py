@@ -18,9 +18,13 @@ class ServiceConfig(SingletonModel):
     """Zone-wide service settings (spec ratings.md §3, §4.2, §6 defaults)."""
 
     service_centre = models.ForeignKey(
-        "core.Department", verbose_name=_("service centre"), null=True, blank=True, on_delete=models.SET_NULL,
+        "core.Department",
+        verbose_name=_("service centre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     first_response_wd = models.PositiveSmallIntegerField(_("first response within (working days)"), default=1)
     send_back_wd = models.PositiveSmallIntegerField(
         _("a wrong assignment is sent back within (working days)"), default=2
@@ -49,6 +53,9 @@ class ServiceConfig(SingletonModel):
     followup_window_days = models.PositiveSmallIntegerField(
         _("follow-up rating window (calendar days)"), default=7
     )
+    strict_good_rate = models.BooleanField(
+        _("好评率 counts only 非常满意 and 满意 (strict variant of spec §5)"), default=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -75,9 +82,13 @@ class Category(models.Model):
     close_wd = models.PositiveSmallIntegerField(_("close within (working days)"))
     card_close_wd = models.PositiveSmallIntegerField(_("card holders: close within (working days)"))
     department = models.ForeignKey(
-        "core.Department", verbose_name=_("default department"), null=True, blank=True, on_delete=models.SET_NULL,
+        "core.Department",
+        verbose_name=_("default department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -194,16 +205,24 @@ class Request(VersionedModel):
         related_name="requests",
     )
     department = models.ForeignKey(
-        "core.Department", verbose_name=_("lead department"), null=True, blank=True, on_delete=models.PROTECT,
+        "core.Department",
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="service_requests",
-    )  # fmt: skip
+    )
     co_departments = models.ManyToManyField(
         "core.Department", verbose_name=_("co-departments"), blank=True, related_name="co_service_requests"
     )
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("service officer"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="service_requests",
-    )  # fmt: skip
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=RequestState.choices, default=RequestState.RECEIVED, db_index=True
     )
@@ -215,6 +234,7 @@ class Request(VersionedModel):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    revisit_due = models.DateField(_("revisit due"), null=True, blank=True)
     revisit_note = models.TextField(_("revisit"), blank=True)
     reopened = models.PositiveSmallIntegerField(_("times re-opened"), default=0)
     escalated = models.BooleanField(_("escalated to leaders"), default=False)
@@ -314,7 +334,9 @@ BAD_REASONS = [
     "服务态度",
     "办事指南精确度",
     "办事便捷度",
-]  # spec §2, offline + online
+    "平台操作性",
+]  # spec §2, offline + online (the national content standard's list; nothing else is accepted)
+FOLLOWUP_LEVELS = (4, 3, 2)  # spec §3: the rater re-rates the rectification 满意 / 基本满意 / 不满意
 
 
 class Rating(models.Model):
@@ -325,12 +347,16 @@ class Rating(models.Model):
         Request, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings"
     )
     item = models.ForeignKey(
-        "projects.ItemInstance", verbose_name=_("approval item"), null=True, blank=True, on_delete=models.CASCADE,
+        "projects.ItemInstance",
+        verbose_name=_("approval item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="ratings",
-    )  # fmt: skip
+    )
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="ratings")
     department = models.ForeignKey(
-        "core.Department", null=True, on_delete=models.SET_NULL, related_name="ratings"
+        "core.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="ratings"
     )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -348,8 +374,9 @@ class Rating(models.Model):
     text = models.TextField(_("comment"), blank=True)
     content_version = models.CharField(max_length=10, default="2020")
     on = models.DateField(_("date"))
-    followup_of = models.OneToOneField(
-        "BadRatingCase", null=True, blank=True, on_delete=models.CASCADE, related_name="followup"
+    # a case keeps every follow-up rating (a re-opened case may be rated again): records are append-only
+    followup_of = models.ForeignKey(
+        "BadRatingCase", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
     excluded = models.BooleanField(_("left out of the statistics"), default=False)
     exclusion_reason = models.CharField(_("why left out"), max_length=200, blank=True)
@@ -457,6 +484,12 @@ class BadRatingCase(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.rating_id} {self.state}"
+
+    @property
+    def followup(self) -> Rating | None:
+        """The latest follow-up rating (earlier ones stay, and count, after a re-opening)."""
+        ratings = sorted(self.followups.all(), key=lambda r: (r.on, r.pk))
+        return ratings[-1] if ratings else None
 
     @classmethod
     def scope_q(cls, user, action: str) -> Q | None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parkos.core.counters import next_number
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.selectors import working_calendar
 from parkos.core.services import check_version
@@ -23,6 +24,8 @@ from parkos.enterprises.models import Enterprise
 
 from . import engine
 from .models import (
+    BAD_REASONS,
+    FOLLOWUP_LEVELS,
     BadRatingCase,
     CaseEvent,
     CaseState,
@@ -67,9 +70,14 @@ def _log(req: Request, *, user, action: str, frm: str, note: str = "", on: dt.da
 
 
 def _next_number(on: dt.date) -> str:
+    """SQyyyymmNNNN from the month's locked number series (concurrent submissions never collide)."""
     prefix = f"SQ{on:%Y%m}"
-    last = Request.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    return f"{prefix}{(int(last[-4:]) + 1 if last else 1):04d}"
+
+    def start() -> int:
+        last = Request.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+        return int(last[len(prefix) :]) if last else 0
+
+    return f"{prefix}{next_number(f'servicedesk.request.{prefix}', start=start):04d}"
 
 
 def deadlines(received: dt.date, limit_wd: int, first_wd: int) -> tuple[dt.date, dt.date]:
@@ -81,9 +89,18 @@ def deadlines(received: dt.date, limit_wd: int, first_wd: int) -> tuple[dt.date,
 # ---- requests --------------------------------------------------------------------------------------------------
 @transaction.atomic
 def request_submit(
-    *, user, enterprise_id: int, category_id: int, title: str, text: str, channel: str = Channel.PORTAL,
-    contact: str = "", visit_id: int | None = None, external_ref: str = "", on: dt.date | None = None,
-) -> Request:  # fmt: skip
+    *,
+    user,
+    enterprise_id: int,
+    category_id: int,
+    title: str,
+    text: str,
+    channel: str = Channel.PORTAL,
+    contact: str = "",
+    visit_id: int | None = None,
+    external_ref: str = "",
+    on: dt.date | None = None,
+) -> Request:
     """A request enters: from the enterprise's own user (portal), or an officer after a visit or from the hotline.
     A card holder's request goes straight to its service officer with the card's shorter limit."""
     on = on or _today()
@@ -105,10 +122,22 @@ def request_submit(
     limit = category.card_close_wd if card else category.close_wd
     first_due, due = deadlines(on, limit, cfg.first_response_wd)
     req = Request(
-        number=_next_number(on), enterprise_id=enterprise_id, channel=Channel.CARD if card and channel == Channel.PORTAL else channel,
-        category=category, title=title.strip(), text=text.strip(), contact=contact.strip(), card=card, visit_id=visit_id, external_ref=external_ref,
-        received_on=on, limit_wd=limit, due_on=due, first_response_due=first_due, submitted_by=user,
-    )  # fmt: skip
+        number=_next_number(on),
+        enterprise_id=enterprise_id,
+        channel=Channel.CARD if card and channel == Channel.PORTAL else channel,
+        category=category,
+        title=title.strip(),
+        text=text.strip(),
+        contact=contact.strip(),
+        card=card,
+        visit_id=visit_id,
+        external_ref=external_ref,
+        received_on=on,
+        limit_wd=limit,
+        due_on=due,
+        first_response_due=first_due,
+        submitted_by=user,
+    )
     if card:  # straight to the named officer, in their department
         req.officer, req.department_id, req.state = (
             card.officer,
@@ -162,8 +191,16 @@ def _handler(user, req: Request) -> None:
 
 
 @transaction.atomic
-def request_dispatch(*, user, pk: int, department_id: int, co_departments: list[int] | None = None,
-                     officer_id: int | None = None, note: str = "", on: dt.date | None = None) -> Request:  # fmt: skip
+def request_dispatch(
+    *,
+    user,
+    pk: int,
+    department_id: int,
+    co_departments: list[int] | None = None,
+    officer_id: int | None = None,
+    note: str = "",
+    on: dt.date | None = None,
+) -> Request:
     _centre(user)
     req = _request_for(user, pk)
     req.department_id, req.officer_id = department_id, officer_id or req.officer_id
@@ -227,6 +264,7 @@ def request_close(*, user, pk: int, note: str = "", on: dt.date | None = None) -
     req = _request_for(user, pk)
     on = on or _today()
     req.closed_on = on
+    req.revisit_due = working_calendar().add_working_days(on, ServiceConfig.get().revisit_wd)
     _move(req, user=user, action="close", on=on, note=note)
     return req
 
@@ -296,8 +334,15 @@ def visit_log(*, user, enterprise_id: int, on: dt.date, officials: str, topics: 
 def card_issue(*, user, enterprise_id: int, year: int, officer_id: int, number: str = "") -> ServiceCard:
     _centre(user)
     if not number:
-        last = ServiceCard.objects.filter(year=year).aggregate(m=Max("number"))["m"]
-        number = f"{(int(last) + 1 if last and last.isdigit() else 1):04d}"
+
+        def start() -> int:
+            used = ServiceCard.objects.filter(year=year).values_list("number", flat=True)
+            return max((int(n) for n in used if n.isdigit()), default=0)
+
+        taken = set(ServiceCard.objects.filter(year=year).values_list("number", flat=True))
+        number = f"{next_number(f'servicedesk.card.{year}', start=start):04d}"
+        while number in taken:  # a number given by hand earlier is skipped
+            number = f"{next_number(f'servicedesk.card.{year}', start=start):04d}"
     card = ServiceCard(enterprise_id=enterprise_id, year=year, officer_id=officer_id, number=number)
     _save(card, user=user)
     return card
@@ -323,19 +368,58 @@ def rate_request(
         )
     if Rating.objects.filter(request=req, followup_of__isnull=True).exists():
         raise Invalid(_("This request has been rated."))
-    return _rate(user=user, request=req, level=level, reasons=reasons or [], text=text, on=on,
-                 department_id=req.department_id, officer_id=req.officer_id, category_id=req.category_id)  # fmt: skip
+    return _rate(
+        user=user,
+        request=req,
+        level=level,
+        reasons=reasons or [],
+        text=text,
+        on=on,
+        # a request the centre closed itself (no department took it on) counts for the service centre
+        department_id=req.department_id or cfg.service_centre_id,
+        officer_id=req.officer_id,
+        category_id=req.category_id,
+    )
 
 
-def _rate(*, user, level: int, reasons: list[str], text: str, on: dt.date, department_id, officer_id=None,
-          category_id=None, request=None, item=None) -> Rating:  # fmt: skip
+def _rate(
+    *,
+    user,
+    level: int,
+    reasons: list[str],
+    text: str,
+    on: dt.date,
+    department_id,
+    officer_id=None,
+    category_id=None,
+    request=None,
+    item=None,
+) -> Rating:
     if level not in range(1, 6):
         raise Invalid(_("Choose a rating from 1 to 5."), fields={"level": [_("required")]})
     if engine.is_bad(level) and not reasons:
         raise Invalid(_("A bad rating names at least one reason."), fields={"reasons": [_("required")]})
+    unknown = [r for r in reasons if r not in BAD_REASONS]
+    if unknown:
+        raise Invalid(
+            _("Reasons are chosen from the standard list: %(list)s (not “%(given)s”).")
+            % {"list": "、".join(BAD_REASONS), "given": "、".join(map(str, unknown))},
+            fields={"reasons": [_("not in the standard list")]},
+        )
     ent = request.enterprise_id if request else item.project.investor_id
-    r = Rating(request=request, item=item, enterprise_id=ent, department_id=department_id, officer_id=officer_id,
-               category_id=category_id, rater=user, level=level, reasons=reasons, text=text.strip(), on=on)  # fmt: skip
+    r = Rating(
+        request=request,
+        item=item,
+        enterprise_id=ent,
+        department_id=department_id,
+        officer_id=officer_id,
+        category_id=category_id,
+        rater=user,
+        level=level,
+        reasons=reasons,
+        text=text.strip(),
+        on=on,
+    )
     r.full_clean(exclude=["followup_of"])
     r.save()
     if engine.is_bad(level) and department_id:
@@ -408,8 +492,19 @@ CASE_ACTIONS = {
 
 
 @transaction.atomic
-def case_act(*, user, pk: int, action: str, on: dt.date | None = None, note: str = "", kind: str = "",
-             method: str = "", evidence=None, level: int | None = None, version: int | None = None) -> BadRatingCase:  # fmt: skip
+def case_act(
+    *,
+    user,
+    pk: int,
+    action: str,
+    on: dt.date | None = None,
+    note: str = "",
+    kind: str = "",
+    method: str = "",
+    evidence=None,
+    level: int | None = None,
+    version: int | None = None,
+) -> BadRatingCase:
     """One step of a 差评 case. The responsible department contacts, classifies, rectifies or explains, appeals;
     the service centre decides appeals and re-opens; the rater gives the follow-up rating."""
     case = get_object_or_404(
@@ -493,24 +588,38 @@ def case_act(*, user, pk: int, action: str, on: dt.date | None = None, note: str
             case.kind = case.kind or BadRatingCase.Kind.SIMPLE
             case.rectify_due = cal.add_working_days(on, cfg.case_rectify_simple_wd)
     elif action == "followup":
-        if level is None or level not in (3, 4, 5, 2, 1):
-            raise Invalid(_("Choose the follow-up rating."), fields={"level": [_("required")]})
+        if level not in FOLLOWUP_LEVELS:
+            raise Invalid(
+                _("The follow-up rating is 满意, 基本满意 or 不满意."),
+                fields={"level": [_("choose one of the three")]},
+            )
         r = case.rating
         Rating.objects.create(
-            request_id=r.request_id, item_id=r.item_id, enterprise_id=r.enterprise_id, department_id=r.department_id,
-            officer_id=r.officer_id, category_id=r.category_id, rater=user, level=level, text=note.strip(), on=on, followup_of=case,
-        )  # fmt: skip
+            request_id=r.request_id,
+            item_id=r.item_id,
+            enterprise_id=r.enterprise_id,
+            department_id=r.department_id,
+            officer_id=r.officer_id,
+            category_id=r.category_id,
+            rater=user,
+            level=level,
+            text=note.strip(),
+            on=on,
+            followup_of=case,
+        )
         case.closed_on = on
     elif action == "close_unanswered":
         if case.followup_due and on <= case.followup_due:
             raise Invalid(_("The rater may still answer until %(d)s.") % {"d": case.followup_due})
         case.closed_on = on
     elif action == "reopen":
-        fu = getattr(case, "followup", None)
+        fu = case.followup
         if fu is None or fu.level > 2:
             raise Invalid(_("Only a case whose follow-up rating was dissatisfied is re-opened."))
-        fu.delete()
-        case.closed_on, case.rectify_due = None, cal.add_working_days(on, cfg.case_rectify_simple_wd)
+        # the dissatisfied follow-up stays (and counts); the case is open again: its earlier feedback no longer
+        # closes it, so it is rectified anew by a new deadline (the events keep the earlier dates)
+        case.closed_on, case.done_on, case.feedback_on, case.followup_due = None, None, None, None
+        case.rectify_due = cal.add_working_days(on, cfg.case_rectify_simple_wd)
     case.version += 1
     _save(case, user=user)
     CaseEvent.objects.create(

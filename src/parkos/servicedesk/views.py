@@ -83,21 +83,39 @@ def request_list_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         rows = list(qs[:50000])
         lights = selectors.lights_of([(r.pk, r.due_on, r.limit_wd, r.state) for r in rows])
-        recs = ({"number": r.number, "enterprise": r.enterprise.name, "title": r.title, "category": r.category.name,
-                 "channel": r.get_channel_display(), "department": r.department.name if r.department else "",
-                 "state": r.get_state_display(), "received_on": r.received_on.isoformat(), "due_on": r.due_on.isoformat(),
-                 "closed_on": r.closed_on.isoformat() if r.closed_on else "", "light": str(LIGHT_LABELS.get(lights[r.pk][0], ""))}
-                for r in rows)  # fmt: skip
+        recs = (
+            {
+                "number": r.number,
+                "enterprise": r.enterprise.name,
+                "title": r.title,
+                "category": r.category.name,
+                "channel": r.get_channel_display(),
+                "department": r.department.name if r.department else "",
+                "state": r.get_state_display(),
+                "received_on": r.received_on.isoformat(),
+                "due_on": r.due_on.isoformat(),
+                "closed_on": r.closed_on.isoformat() if r.closed_on else "",
+                "light": str(LIGHT_LABELS.get(lights[r.pk][0], "")),
+            }
+            for r in rows
+        )
         return schema_export_response(EXPORT, recs, "service-requests.xlsx")
     page = page_of(request, qs)
     selectors.with_lights(page)
     ctx = {
-        "page": page, "filters": filters, "headers": sort_columns(COLUMNS, filters.sort),
-        "states": [("open", _("Not yet closed")), *RequestState.choices], "categories": Category.objects.all(),
-        "departments": Department.objects.all(), "channels": Channel.choices, "light_labels": LIGHT_LABELS,
-        "is_enterprise": request.user.is_enterprise_user, "is_centre": is_service_centre(request.user),
-        "items_to_rate": selectors.items_to_rate(user=request.user), "rate_form": RateForm(),
-    }  # fmt: skip
+        "page": page,
+        "filters": filters,
+        "headers": sort_columns(COLUMNS, filters.sort),
+        "states": [("open", _("Not yet closed")), *RequestState.choices],
+        "categories": Category.objects.all(),
+        "departments": Department.objects.all(),
+        "channels": Channel.choices,
+        "light_labels": LIGHT_LABELS,
+        "is_enterprise": request.user.is_enterprise_user,
+        "is_centre": is_service_centre(request.user),
+        "items_to_rate": selectors.items_to_rate(user=request.user),
+        "rate_form": RateForm(),
+    }
     return render(
         request, "servicedesk/_requests.html" if is_htmx(request) else "servicedesk/requests.html", ctx
     )
@@ -125,10 +143,17 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
         if ent is None:
             raise Http404
         try:
-            r = services.request_submit(user=request.user, enterprise_id=ent.pk, category_id=d["category"].pk, title=d["title"],
-                                        text=d["text"], contact=d.get("contact", ""), channel=d.get("channel") or Channel.PORTAL,
-                                        visit_id=visit.pk if visit and visit.enterprise_id == ent.pk else None,
-                                        on=visit.on if visit and visit.enterprise_id == ent.pk else None)  # fmt: skip
+            r = services.request_submit(
+                user=request.user,
+                enterprise_id=ent.pk,
+                category_id=d["category"].pk,
+                title=d["title"],
+                text=d["text"],
+                contact=d.get("contact", ""),
+                channel=d.get("channel") or Channel.PORTAL,
+                visit_id=visit.pk if visit and visit.enterprise_id == ent.pk else None,
+                on=visit.on if visit and visit.enterprise_id == ent.pk else None,
+            )
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:
@@ -151,11 +176,17 @@ def request_view(request: HttpRequest, pk: int) -> HttpResponse:
         centre or r.department_id == user.department_id or r.officer_id == user.pk
     )
     ctx.update(
-        is_centre=centre and user.may("change"), is_handler=handler and user.may("change"), is_enterprise=user.is_enterprise_user,
-        dispatch_form=DispatchForm(initial={"department": r.category.department_id}), note_form=NoteForm(),
-        revisit_form=RevisitForm(), rate_form=RateForm(),
-        can_rate=user.is_enterprise_user and r.state in {RequestState.CLOSED, RequestState.REVISITED} and ctx["rating"] is None,
-    )  # fmt: skip
+        is_centre=centre and user.may("change"),
+        is_handler=handler and user.may("change"),
+        is_enterprise=user.is_enterprise_user,
+        dispatch_form=DispatchForm(initial={"department": r.category.department_id}),
+        note_form=NoteForm(),
+        revisit_form=RevisitForm(),
+        rate_form=RateForm(),
+        can_rate=user.is_enterprise_user
+        and r.state in {RequestState.CLOSED, RequestState.REVISITED}
+        and ctx["rating"] is None,
+    )
     return render(request, "servicedesk/request.html", ctx)
 
 
@@ -171,8 +202,14 @@ def request_act_view(request: HttpRequest, pk: int) -> HttpResponse:
             if not form.is_valid():
                 raise ParkOSError(_("Choose the lead department."))
             d = form.cleaned_data
-            services.request_dispatch(user=u, pk=pk, department_id=d["department"].pk, co_departments=[x.pk for x in d["co_departments"]],
-                                      officer_id=d["officer"].pk if d["officer"] else None, note=d["note"])  # fmt: skip
+            services.request_dispatch(
+                user=u,
+                pk=pk,
+                department_id=d["department"].pk,
+                co_departments=[x.pk for x in d["co_departments"]],
+                officer_id=d["officer"].pk if d["officer"] else None,
+                note=d["note"],
+            )
         elif action == "accept":
             services.request_accept(user=u, pk=pk)
         elif action == "send_back":
@@ -244,8 +281,16 @@ def visits_view(request: HttpRequest) -> HttpResponse:
             return redirect("servicedesk:visits")
     q = request.GET.get("q", "").strip()
     if request.GET.get("export") == "xlsx":
-        recs = ({"on": v.on.isoformat(), "enterprise": v.enterprise.name, "officials": v.officials, "topics": v.topics,
-                 "requests": "、".join(r.number for r in v.requests.all())} for v in selectors.visit_list(user=request.user, q=q))  # fmt: skip
+        recs = (
+            {
+                "on": v.on.isoformat(),
+                "enterprise": v.enterprise.name,
+                "officials": v.officials,
+                "topics": v.topics,
+                "requests": "、".join(r.number for r in v.requests.all()),
+            }
+            for v in selectors.visit_list(user=request.user, q=q)
+        )
         return schema_export_response(VISIT_SCHEMA, recs, "visits.xlsx")
     return render(
         request,
@@ -278,11 +323,27 @@ def cards_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     cards = selectors.card_list(user=request.user, year=year, q=q)
     if request.GET.get("export") == "xlsx":
-        recs = ({"number": f"{c.year}-{c.number}", "enterprise": c.enterprise.name, "officer": str(c.officer),
-                 "department": c.officer.department.name if c.officer.department else ""} for c in cards)  # fmt: skip
+        recs = (
+            {
+                "number": f"{c.year}-{c.number}",
+                "enterprise": c.enterprise.name,
+                "officer": str(c.officer),
+                "department": c.officer.department.name if c.officer.department else "",
+            }
+            for c in cards
+        )
         return schema_export_response(CARD_SCHEMA, recs, f"service-cards-{year}.xlsx")
-    return render(request, "servicedesk/cards.html", {"page": page_of(request, cards), "form": form, "year": year, "q": q,
-                                                   "is_centre": is_service_centre(request.user)})  # fmt: skip
+    return render(
+        request,
+        "servicedesk/cards.html",
+        {
+            "page": page_of(request, cards),
+            "form": form,
+            "year": year,
+            "q": q,
+            "is_centre": is_service_centre(request.user),
+        },
+    )
 
 
 # ---- ratings and cases -------------------------------------------------------------------------------------------------
@@ -293,10 +354,25 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
     by = request.GET.get("by", "department")
     rows = selectors.rating_metrics(user=request.user, year=year, by=by)
-    chart = charts.bar([str(r["key"]) for r in rows], {_("Good-rating rate (%)"): [r["m"].good_rate for r in rows],
-                                                      _("Satisfaction"): [r["m"].satisfaction for r in rows]})  # fmt: skip
-    return render(request, "servicedesk/ratings.html", {"rows": rows, "year": year, "by": by, "chart": chart,
-                                                     "groups": selectors.GROUPS, "years": range(_today().year - 2, _today().year + 1)})  # fmt: skip
+    chart = charts.bar(
+        [str(r["key"]) for r in rows],
+        {
+            _("Good-rating rate (%)"): [r["m"].good_rate for r in rows],
+            _("Satisfaction"): [r["m"].satisfaction for r in rows],
+        },
+    )
+    return render(
+        request,
+        "servicedesk/ratings.html",
+        {
+            "rows": rows,
+            "year": year,
+            "by": by,
+            "chart": chart,
+            "groups": selectors.GROUPS,
+            "years": range(_today().year - 2, _today().year + 1),
+        },
+    )
 
 
 def public_view(request: HttpRequest) -> HttpResponse:
@@ -311,11 +387,23 @@ def cases_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
     if request.GET.get("export") == "xlsx":
-        recs = ({"received_on": c.received_on.isoformat(), "enterprise": c.rating.enterprise.name, "level": c.rating.get_level_display(),
-                 "reasons": "、".join(c.rating.reasons), "department": c.department.name, "state": c.get_state_display(),
-                 "kind": c.get_kind_display(), "rectify_due": c.rectify_due.isoformat() if c.rectify_due else "",
-                 "feedback_on": c.feedback_on.isoformat() if c.feedback_on else "", "followup": c.followup.get_level_display() if hasattr(c, "followup") else ""}
-                for c in selectors.case_list(user=request.user).select_related("followup").order_by("received_on", "pk"))  # fmt: skip
+        recs = (
+            {
+                "received_on": c.received_on.isoformat(),
+                "enterprise": c.rating.enterprise.name,
+                "level": c.rating.get_level_display(),
+                "reasons": "、".join(c.rating.reasons),
+                "department": c.department.name,
+                "state": c.get_state_display(),
+                "kind": c.get_kind_display(),
+                "rectify_due": c.rectify_due.isoformat() if c.rectify_due else "",
+                "feedback_on": c.feedback_on.isoformat() if c.feedback_on else "",
+                "followup": c.followup.get_level_display() if c.followup else "",
+            }
+            for c in selectors.case_list(user=request.user)
+            .prefetch_related("followups")
+            .order_by("received_on", "pk")
+        )
         return schema_export_response(CASE_SCHEMA, recs, "bad-rating-cases.xlsx")
     return render(request, "servicedesk/cases.html", {"columns": selectors.case_board(user=request.user)})
 
@@ -335,8 +423,18 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.case_act(user=request.user, pk=pk, action=d["action"], on=d["on"], note=d["note"], kind=d["kind"],
-                                  method=d["method"], evidence=d["evidence"], level=d["level"], version=d["version"])  # fmt: skip
+                services.case_act(
+                    user=request.user,
+                    pk=pk,
+                    action=d["action"],
+                    on=d["on"],
+                    note=d["note"],
+                    kind=d["kind"],
+                    method=d["method"],
+                    evidence=d["evidence"],
+                    level=d["level"],
+                    version=d["version"],
+                )
             except ParkOSError as exc:
                 messages.error(request, str(exc.message))
             else:
@@ -345,10 +443,17 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
     actions = [(a, services.CASE_ACTIONS[a]) for a in CASE_BUTTONS.get(case.state, [])]
     if request.user.is_enterprise_user:
         actions = [a for a in actions if a[0] == "followup"]
-    return render(request, "servicedesk/case.html", {
-        "case": case, "actions": actions, "events": case.events.select_related("by"), "form": CaseActionForm(initial={"on": _today(), "version": case.version}),
-        "due": selectors.step_due(case),
-    })  # fmt: skip
+    return render(
+        request,
+        "servicedesk/case.html",
+        {
+            "case": case,
+            "actions": actions,
+            "events": case.events.select_related("by"),
+            "form": CaseActionForm(initial={"on": _today(), "version": case.version}),
+            "due": selectors.step_due(case),
+        },
+    )
 
 
 @login_required
@@ -389,8 +494,15 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Settings saved."))
             return redirect("servicedesk:settings")
     style_widgets(form)
-    return render(request, "servicedesk/settings.html", {"form": form, "categories": Category.objects.select_related("department"),
-                                                      "departments": Department.objects.all()})  # fmt: skip
+    return render(
+        request,
+        "servicedesk/settings.html",
+        {
+            "form": form,
+            "categories": Category.objects.select_related("department"),
+            "departments": Department.objects.all(),
+        },
+    )
 
 
 # ---- the enterprise's colleagues ---------------------------------------------------------------------------------------

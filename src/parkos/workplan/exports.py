@@ -47,18 +47,38 @@ def bulletin_docx(data: dict[str, Any]) -> bytes:
     _table(
         doc,
         ["排名", "牵头单位", "牵头任务", "已完成", "滞后", "逾期", "完成率(%)", "滞后逾期率(%)"],
-        [[r["rank"], r["department"], r["led"], r["done"], r["lagging"], r["overdue"], r["completion_rate"],
-          r["late_rate"]] for r in data["ranking"]],
-    )  # fmt: skip
+        [
+            [
+                r["rank"],
+                r["department"],
+                r["led"],
+                r["done"],
+                r["lagging"],
+                r["overdue"],
+                r["completion_rate"],
+                r["late_rate"],
+            ]
+            for r in data["ranking"]
+        ],
+    )
     doc.add_heading("二、滞后和逾期任务", level=2)
     labels = dict(Status.choices)
     if data["late"]:
         _table(
             doc,
             ["序号", "具体任务", "牵头单位", "完成时限", "进度(%)", "状态"],
-            [[t.seq, t.text, t.lead.name if t.lead else "", t.deadline or "", t.percent, str(labels[t.status])]
-             for t in data["late"]],
-        )  # fmt: skip
+            [
+                [
+                    t.seq,
+                    t.text,
+                    t.lead.name if t.lead else "",
+                    t.deadline or "",
+                    t.percent,
+                    str(labels[t.status]),
+                ]
+                for t in data["late"]
+            ],
+        )
     else:
         doc.add_paragraph("无。")
     doc.add_heading("三、领导批示及办理情况", level=2)

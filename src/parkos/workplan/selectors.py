@@ -81,8 +81,13 @@ def board(*, user, plan: Plan, filters: BoardFilters | None = None) -> dict[str,
         if not kids and not own:
             return None
         counts = _counts(own + [t for k in kids for t in k["all_tasks"]])
-        return {"point": p, "tasks": own, "children": kids, "all_tasks": own + [t for k in kids for t in k["all_tasks"]],
-                "counts": counts}  # fmt: skip
+        return {
+            "point": p,
+            "tasks": own,
+            "children": kids,
+            "all_tasks": own + [t for k in kids for t in k["all_tasks"]],
+            "counts": counts,
+        }
 
     tree = [n for n in (node(p) for p in children.get(None, [])) if n]
     return {"tree": tree, "counts": _counts(tasks), "tasks": tasks}

@@ -104,9 +104,16 @@ def plan_import(
         seq = f"{prefix}{node.ordinal}" if not prefix else f"{prefix}.{node.ordinal}"
         order += 1
         point = Point(
-            plan=plan, parent=parent, level=node.level, ordinal=node.ordinal, label=node.label[:20],
-            title=node.title[:300], text=node.text, order=order, seq=seq[:40],
-        )  # fmt: skip
+            plan=plan,
+            parent=parent,
+            level=node.level,
+            ordinal=node.ordinal,
+            label=node.label[:20],
+            title=node.title[:300],
+            text=node.text,
+            order=order,
+            seq=seq[:40],
+        )
         point.save()
         points.append(point)
         sentences = node.tasks or ([] if node.children else [node.title or node.text])
@@ -123,7 +130,7 @@ def plan_import(
                     suggested_lead_id=lead,
                     suggested_co=",".join(map(str, co)),
                     suggested_words="、".join(words)[:200],
-                )  # fmt: skip
+                )
             )
         for child in node.children:
             add(child, point, seq)
@@ -292,8 +299,9 @@ def progress_report(
         raise Invalid(_("Describe the progress."), fields={"text": [_("required")]})
     if not 0 <= int(percent) <= 100:
         raise Invalid(_("Progress is between 0 and 100 %."), fields={"percent": [_("0 to 100")]})
-    report = ProgressReport(task=task, department_id=dept, on=on, text=text.strip(), percent=int(percent),
-                            created_by=user)  # fmt: skip
+    report = ProgressReport(
+        task=task, department_id=dept, on=on, text=text.strip(), percent=int(percent), created_by=user
+    )
     if attachment:
         report.attachment = attachment
     _save(report, user=user)
@@ -348,9 +356,19 @@ def refresh(
     if plan_id is not None:
         qs = qs.filter(plan_id=plan_id)
     rows = list(
-        qs.values_list("pk", "plan__start_on", "deadline", "percent", "last_report_on", "status", "lead_id",
-                       "seq", "text", "reminded_on")
-    )  # fmt: skip
+        qs.values_list(
+            "pk",
+            "plan__start_on",
+            "deadline",
+            "percent",
+            "last_report_on",
+            "status",
+            "lead_id",
+            "seq",
+            "text",
+            "reminded_on",
+        )
+    )
     if not rows:
         return {"tasks": 0, "changed": 0, "reminders": 0}
     start = np.array([r[1] for r in rows], dtype="datetime64[D]")
@@ -369,9 +387,15 @@ def refresh(
     )
     for i, r in enumerate(rows):
         status = engine.task_status(
-            percent=r[3], reported=r[4] is not None, start=r[1], deadline=r[2], today=today,
-            elapsed_wd=int(elapsed[i]), total_wd=int(total[i]), margin=cfg.lag_margin,
-        )  # fmt: skip
+            percent=r[3],
+            reported=r[4] is not None,
+            start=r[1],
+            deadline=r[2],
+            today=today,
+            elapsed_wd=int(elapsed[i]),
+            total_wd=int(total[i]),
+            margin=cfg.lag_margin,
+        )
         if status in {engine.NOT_STARTED, engine.IN_PROGRESS} and r[0] in missed:
             status = engine.LAGGING  # a quarterly milestone was missed
         if status != r[5]:

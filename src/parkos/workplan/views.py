@@ -136,8 +136,13 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _stacked(categories, counts, labels) -> dict:
     order = [Status.DONE, Status.IN_PROGRESS, Status.LAGGING, Status.OVERDUE, Status.NOT_STARTED]
-    colours = {Status.DONE: "#2fb344", Status.IN_PROGRESS: "#206bc4", Status.LAGGING: "#f59f00",
-               Status.OVERDUE: "#d63939", Status.NOT_STARTED: "#adb5bd"}  # fmt: skip
+    colours = {
+        Status.DONE: "#2fb344",
+        Status.IN_PROGRESS: "#206bc4",
+        Status.LAGGING: "#f59f00",
+        Status.OVERDUE: "#d63939",
+        Status.NOT_STARTED: "#adb5bd",
+    }
     option = charts.bar(
         list(categories),
         {str(labels[s]): [c.get(s, 0) for c in counts] for s in order if any(s in c for c in counts)},
@@ -256,9 +261,11 @@ def task_milestone(request: HttpRequest, pk: int) -> HttpResponse:
             services.milestone_done(user=request.user, pk=int(request.POST["done"]))
         else:
             services.milestone_add(
-                user=request.user, pk=pk, due=dt.date.fromisoformat(request.POST.get("due", "")),
+                user=request.user,
+                pk=pk,
+                due=dt.date.fromisoformat(request.POST.get("due", "")),
                 target=request.POST.get("target", ""),
-            )  # fmt: skip
+            )
         messages.success(request, _("Saved."))
     except ValueError:
         messages.error(request, _("The deadline is not a date."))
@@ -324,9 +331,14 @@ def rules(request: HttpRequest) -> HttpResponse:
         try:
             services.config_update(
                 user=request.user,
-                data={"lag_margin": int(request.POST.get("lag_margin", "")), "remind_wd": int(request.POST.get("remind_wd", "")),
-                      "office_department": Department.objects.filter(pk=request.POST.get("office") or 0).first()},
-            )  # fmt: skip
+                data={
+                    "lag_margin": int(request.POST.get("lag_margin", "")),
+                    "remind_wd": int(request.POST.get("remind_wd", "")),
+                    "office_department": Department.objects.filter(
+                        pk=request.POST.get("office") or 0
+                    ).first(),
+                },
+            )
             messages.success(request, _("Settings saved."))
         except ValueError:
             messages.error(request, _("Enter numbers in the settings."))
@@ -339,9 +351,10 @@ def rules(request: HttpRequest) -> HttpResponse:
                 services.rule_delete(user=request.user, pk=int(request.POST["delete"]))
             else:
                 services.rule_add(
-                    user=request.user, keyword=request.POST.get("keyword", ""),
+                    user=request.user,
+                    keyword=request.POST.get("keyword", ""),
                     department_id=int(request.POST.get("department") or 0),
-                )  # fmt: skip
+                )
             messages.success(request, _("Saved."))
         except (ValueError, KeyError):
             messages.error(request, _("Choose a department."))
@@ -352,6 +365,11 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workplan/rules.html",
-        {"rules": KeywordRule.objects.select_related("department"), "departments": Department.objects.order_by("code"),
-         "can": can, "cfg": cfg, "can_configure": request.user.may("configure")},
-    )  # fmt: skip
+        {
+            "rules": KeywordRule.objects.select_related("department"),
+            "departments": Department.objects.order_by("code"),
+            "can": can,
+            "cfg": cfg,
+            "can_configure": request.user.may("configure"),
+        },
+    )

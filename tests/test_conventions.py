@@ -1,0 +1,37 @@
+"""Conventions the tools do not check by themselves."""
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _skips_outside_tables(path: Path) -> list[int]:
+    src = path.read_text(encoding="utf-8")
+    tables: set[int] = set()
+    for node in ast.parse(src).body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if targets and all(isinstance(t, ast.Name) and t.id.isupper() for t in targets):
+            tables.update(range(node.lineno, node.end_lineno + 1))
+    comments = tokenize.generate_tokens(io.StringIO(src).readline)
+    skips = [t.start[0] for t in comments if t.type == tokenize.COMMENT and t.string.strip() == "# fmt: skip"]
+    return [i for i in skips if i not in tables]
+
+
+def test_the_formatter_is_bypassed_only_for_tables_of_data():
+    """The skip comment only on module-level constant tables (choices, vocabularies, column lists)."""
+    found = {
+        str(p.relative_to(ROOT)): lines
+        for base in ("src", "tests", "bench", "scripts")
+        for p in (ROOT / base).rglob("*.py")
+        if "migrations" not in p.parts and (lines := _skips_outside_tables(p))
+    }
+    assert found == {}
