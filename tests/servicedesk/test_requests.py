@@ -437,8 +437,11 @@ def test_bad_rating_reasons_come_from_the_standard_list(desk, client):
     with pytest.raises(Invalid, match="标准"):
         services.rate_request(user=desk["qiye"], pk=r.pk, level=1, reasons=["随便写的"], on=D("2026-04-30"))
     client.force_login(desk["qiye"])
-    resp = client.post(f"/api/v1/services/requests/{r.pk}/rating", {"level": 1, "reasons": ["随便写的"]},
-                       content_type="application/json")  # fmt: skip
+    resp = client.post(
+        f"/api/v1/services/requests/{r.pk}/rating",
+        {"level": 1, "reasons": ["随便写的"]},
+        content_type="application/json",
+    )
     assert resp.status_code == 422
     assert not Rating.objects.exists()
     rating = services.rate_request(
@@ -489,8 +492,10 @@ def test_the_strict_good_rate_is_a_setting(desk):
     services.rate_request(user=desk["qiye"], pk=a.pk, level=5, on=D("2026-04-30"))
     services.rate_request(user=desk["qiye"], pk=b.pk, level=3, on=D("2026-04-30"))
     assert selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 100.0
-    services.config_update(user=UserFactory(username="sys", role=Role.SYSTEM_ADMIN, department=None),
-                           data={"strict_good_rate": True})  # fmt: skip
+    services.config_update(
+        user=UserFactory(username="sys", role=Role.SYSTEM_ADMIN, department=None),
+        data={"strict_good_rate": True},
+    )
     assert selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 50.0
 
 

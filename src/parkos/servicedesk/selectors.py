@@ -283,9 +283,10 @@ def rating_metrics(*, user, year: int, by: str = "department", public: bool = Fa
         .values_list(fu_field, "level")
     )
     rated_ids = set(
-        Rating.objects.filter(request__in=closed_qs.values("pk"), followup_of__isnull=True, excluded=False)
-        .values_list("request_id", flat=True)
-    )  # fmt: skip
+        Rating.objects.filter(
+            request__in=closed_qs.values("pk"), followup_of__isnull=True, excluded=False
+        ).values_list("request_id", flat=True)
+    )
     closed_n: dict[object, int] = {}
     rated_n: dict[object, int] = {}
     for k, pk in closed_qs.values_list({"month": "closed_on"}.get(by, field), "pk"):
