@@ -126,3 +126,10 @@ class ProjectFactory(DjangoModelFactory):
     total_investment = Decimal("50000.00")
     lead_department = factory.SelfAttribute("investor.owner")
     registered_on = dt.date(2026, 1, 5)
+
+
+def grant(key: str, department) -> None:
+    """Give an office's power (a capability) to a department, as a system administrator would."""
+    from parkos.core.models import CapabilityGrant
+
+    CapabilityGrant.objects.get_or_create(capability=key, department=department)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("tokens/", core.tokens_view, name="tokens"),
     path("users/", core.user_list_view, name="users"),
     path("users/new/", core.user_create_view, name="user_create"),
+    path("capabilities/", core.capabilities_view, name="capabilities"),
     path("users/<int:pk>/", core.user_edit_view, name="user_edit"),
     path("tokens/<int:pk>/revoke/", core.token_revoke, name="token_revoke"),
     path("api/v1/", api.urls),

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from parkos.chains.models import Chain, Node, Placement
 from parkos.core.models import Role
 from parkos.demo import make_uscc
-from parkos.investment.models import InvestmentConfig, Lead, Share, Team
+from parkos.investment.models import Lead, Share, Team
 from parkos.projects.models import Project
 from tests.browser.session import login, logout
 from tests.factories import (
@@ -20,6 +20,7 @@ from tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
     UserFactory,
+    grant,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +30,7 @@ USCC = make_uscc("430121", 77_000_001)
 @pytest.fixture
 def zone():
     tcj = DepartmentFactory(code="TCJ", name="投资促进局")
-    cfg = InvestmentConfig.get()
-    cfg.coordinator = tcj
-    cfg.save()
+    grant("investment.joint_meeting", tcj)
     t1 = Team.objects.create(code="T1", name="招商一分队", department=tcj)
     t2 = Team.objects.create(code="T2", name="招商二分队", department=tcj)
     t1.members.add(UserFactory(username="zhaoshang1", role=Role.DEPT_STAFF, department=tcj))

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from parkos.core.models import Role
 from parkos.policies import services as policy_services
 from parkos.servicedesk import services
-from parkos.servicedesk.models import BadRatingCase, Category, Request, ServiceConfig
+from parkos.servicedesk.models import BadRatingCase, Category, Request
 from tests.browser.session import login, logout
 from tests.factories import (
     AnnualIndicatorFactory,
@@ -20,6 +20,7 @@ from tests.factories import (
     EnterpriseFactory,
     UserFactory,
     enterprise_user,
+    grant,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def zone():
     qfzx = DepartmentFactory(code="QFZX", name="企业服务中心")
     jfj = DepartmentFactory(code="JFJ", name="经济发展局")
-    cfg = ServiceConfig.get()
-    cfg.service_centre = qfzx
-    cfg.save()
+    grant("servicedesk.centre", qfzx)
     services.install_default_categories()
     admin = UserFactory(username="admin", role=Role.SYSTEM_ADMIN, department=None, is_superuser=True)
     UserFactory(username="qfzx", role=Role.DEPT_STAFF, department=qfzx)

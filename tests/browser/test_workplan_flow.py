@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from parkos.core.models import Role
-from parkos.workplan.models import WorkplanConfig
 from tests.browser.session import login
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, UserFactory, grant
 from tests.xlsx import read_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +28,7 @@ DOC = """某经开区2026年工作要点
 def zone():
     office = DepartmentFactory(code="DZB", name="党政综合办公室")
     jfj = DepartmentFactory(code="JFJ", name="经济发展局")
-    cfg = WorkplanConfig.get()
-    cfg.office_department = office
-    cfg.save()
+    grant("workplan.supervision", office)
     UserFactory(username="duchashi", role=Role.DEPT_STAFF, department=office)
     UserFactory(username="jfj_staff", role=Role.DEPT_STAFF, department=jfj)
 

@@ -1,15 +1,13 @@
 import pytest
 
 from parkos.core.models import Role
-from parkos.investment.models import InvestmentConfig, Team
-from tests.factories import UserFactory
+from parkos.investment.models import Team
+from tests.factories import UserFactory, grant
 
 
 @pytest.fixture
 def tcj(dept_b):
-    cfg = InvestmentConfig.get()
-    cfg.coordinator = dept_b
-    cfg.save()
+    grant("investment.joint_meeting", dept_b)
     return dept_b
 
 

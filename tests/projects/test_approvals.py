@@ -62,7 +62,9 @@ def test_light_turns_yellow_then_red_and_alerts_once_each(project, staff_a, cata
     assert it.light == "red"
     assert it.remaining_wd == -1
     red = Alert.objects.get(item=it, light="red")
-    office = ApprovalConfig.get().office_department
+    from parkos.core import capabilities
+
+    office = capabilities.holder_department("projects.reform_office")
     assert office.code == "SPJ"
     assert head in red.recipients.all()
     services.refresh(today=D("2026-05-15"))

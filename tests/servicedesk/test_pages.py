@@ -13,13 +13,14 @@ from django.urls import reverse
 from parkos.core.models import Role
 from parkos.policies import services as policy_services
 from parkos.servicedesk import services
-from parkos.servicedesk.models import Category, Request, ServiceConfig
+from parkos.servicedesk.models import Category, Request
 from tests.factories import (
     AnnualIndicatorFactory,
     DepartmentFactory,
     EnterpriseFactory,
     UserFactory,
     enterprise_user,
+    grant,
 )
 from tests.xlsx import read_xlsx
 
@@ -29,9 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def desk(dept_a, admin):
     qfzx = DepartmentFactory(code="QFZX", name="企业服务中心")
-    cfg = ServiceConfig.get()
-    cfg.service_centre = qfzx
-    cfg.save()
+    grant("servicedesk.centre", qfzx)
     services.install_default_categories()
     ent = EnterpriseFactory(owner=dept_a, name="长沙甲企业有限公司", is_high_tech=True)
     AnnualIndicatorFactory(enterprise=ent, year=2025, rd_expense=Decimal(800))

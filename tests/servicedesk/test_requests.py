@@ -10,7 +10,7 @@ from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role
 from parkos.servicedesk import services
 from parkos.servicedesk.models import BadRatingCase, Category, Rating, Request, ServiceConfig
-from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory, enterprise_user
+from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory, enterprise_user, grant
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
@@ -19,9 +19,7 @@ D = dt.date.fromisoformat
 @pytest.fixture
 def desk(dept_a):
     qfzx = DepartmentFactory(code="QFZX", name="企业服务中心")
-    cfg = ServiceConfig.get()
-    cfg.service_centre = qfzx
-    cfg.save()
+    grant("servicedesk.centre", qfzx)
     services.install_default_categories()
     centre = UserFactory(username="qfzx", role=Role.DEPT_STAFF, department=qfzx)
     jfj = UserFactory(username="jfj", role=Role.DEPT_STAFF, department=dept_a)

@@ -16,7 +16,7 @@ from parkos.core.models import Department, Role
 from parkos.workplan import selectors, services
 from parkos.workplan.engine import parse
 from parkos.workplan.models import Plan, Reminder, Task, WorkplanConfig
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, UserFactory, grant
 from tests.xlsx import read_xlsx
 
 D = dt.date.fromisoformat
@@ -34,9 +34,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def office(db):
     dzb = DepartmentFactory(code="DZB", name="党政综合办公室")
-    cfg = WorkplanConfig.get()
-    cfg.office_department = dzb
-    cfg.save()
+    grant("workplan.supervision", dzb)
     return UserFactory(username="duchashi", role=Role.DEPT_STAFF, department=dzb)
 
 

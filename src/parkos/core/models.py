@@ -22,14 +22,15 @@ class VersionedModel(models.Model):
 
 
 class SingletonModel(models.Model):
-    """Zone-wide settings kept in one row, created with its defaults on first use."""
+    """Zone-wide settings kept in one row. Until someone saves them, reading gives the defaults without writing
+    anything (a GET never creates a row); the first save stores the row."""
 
     class Meta:
         abstract = True
 
     @classmethod
     def get(cls):
-        return cls.objects.order_by("pk").first() or cls.objects.create()
+        return cls.objects.order_by("pk").first() or cls()
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -264,3 +265,50 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.value}"
+
+
+class CapabilityGrant(models.Model):
+    """A power of an office (the service centre, the supervision office, the joint-meeting office, the approval
+    reform office, later the new apps' offices) held by a department or by one user. Only a system administrator
+    grants it, never to themselves (`core.capabilities`)."""
+
+    capability = models.CharField(_("capability"), max_length=60, db_index=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="capability_grants",
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="capability_grants",
+    )
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["capability", "pk"]
+        verbose_name = _("capability grant")
+        verbose_name_plural = _("capability grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(department__isnull=False, user__isnull=True)
+                | Q(department__isnull=True, user__isnull=False),
+                name="capability_to_a_department_or_a_user",
+            ),
+            models.UniqueConstraint(
+                fields=["capability", "department"], name="capability_once_per_department"
+            ),
+            models.UniqueConstraint(fields=["capability", "user"], name="capability_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.capability}: {self.department or self.user}"

@@ -11,7 +11,8 @@ read them. Each registry is keyed, refuses a key registered twice, and lists its
 - `alert_kinds`: the kinds of inbox notices, with their labels;
 - `daily_jobs`: what `parkos daily` (and the scheduler) runs each day;
 - `appraisal_figures`: figures the internal appraisal reads;
-- `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads").
+- `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads");
+- `capabilities`: the offices' powers (service centre, supervision office, …) that grants give.
 """
 
 from __future__ import annotations
@@ -171,6 +172,19 @@ class SlotPanel:
 
 
 @dataclass(frozen=True)
+class Capability:
+    """A power an office holds, granted to a department or a user by a system administrator. `role`, when set,
+    limits it to users of that role in the holding department (e.g. the joint-meeting office's administrators)."""
+
+    key: str
+    label: Any
+    app: str
+    description: Any = ""
+    role: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class EnterpriseDirectory:
     """How the kernel's user management reaches the registry's enterprises (filled by `enterprises`):
     `find(actor, uscc)` an enterprise the actor may see, `may_manage(actor, enterprise)` whether the actor
@@ -193,6 +207,7 @@ daily_jobs: Registry[DailyJob] = Registry("daily jobs")
 appraisal_figures: Registry[AppraisalFigure] = Registry("appraisal figures")
 slot_panels: Registry[SlotPanel] = Registry("slot panels")
 enterprise_directory: Registry[EnterpriseDirectory] = Registry("enterprise directory")
+capabilities: Registry[Capability] = Registry("capabilities")
 
 
 def directory() -> EnterpriseDirectory:

@@ -320,3 +320,48 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_form(request, instance=users.user_get(actor=request.user, pk=pk))
+
+
+# ---- office powers (capability grants) ------------------------------------------------------------------------
+@login_required
+def capabilities_view(request: HttpRequest) -> HttpResponse:
+    """The offices' powers and who holds them; system administrators grant and revoke (never to themselves)."""
+    from . import capabilities as caps
+
+    actor = request.user
+    if not (actor.is_zone_wide or actor.may("manage_users")):
+        raise Http404
+    can_grant = actor.is_superuser or actor.role == "system_admin"
+    if request.method == "POST":
+        if not can_grant:
+            raise Http404
+        try:
+            if request.POST.get("revoke", "").isdigit():
+                caps.revoke(actor=actor, pk=int(request.POST["revoke"]))
+            else:
+                dept, user = request.POST.get("department", ""), request.POST.get("user", "")
+                caps.grant(
+                    actor=actor,
+                    key=request.POST.get("capability", ""),
+                    department_id=int(dept) if dept.isdigit() else None,
+                    user_id=int(user) if user.isdigit() else None,
+                    note=request.POST.get("note", "")[:200],
+                )
+            messages.success(request, _("Office powers saved."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        return redirect("capabilities")
+    grants = list(caps.grant_list(actor=actor))
+    rows = [
+        {"cap": c, "grants": [g for g in grants if g.capability == c.key]} for c in registries.capabilities
+    ]
+    return render(
+        request,
+        "core/capabilities.html",
+        {
+            "rows": rows,
+            "can_grant": can_grant,
+            "departments": Department.objects.order_by("code"),
+            "staff": users.user_list(actor=actor).exclude(role="enterprise") if can_grant else [],
+        },
+    )

@@ -14,10 +14,20 @@ from django.db import transaction
 
 from parkos.chains import services as chain_services
 from parkos.chains.models import Node, Segment, Target
+from parkos.core import capabilities
 from parkos.core.models import Department, User
 from parkos.enterprises.models import AnnualIndicator, Enterprise
 from parkos.investment import services
-from parkos.investment.models import Activity, Event, InvestmentConfig, Lead, LeadConflict, Stage, Team
+from parkos.investment.models import (
+    JOINT_MEETING_OFFICE,
+    Activity,
+    Event,
+    InvestmentConfig,
+    Lead,
+    LeadConflict,
+    Stage,
+    Team,
+)
 
 # chain → nodes (name, segment, key, parent name or None, registry name words that place enterprises on it)
 CHAINS = {
@@ -78,8 +88,8 @@ def _name(rng, words) -> str:
 @transaction.atomic
 def build_investment(*, rng: np.random.Generator, today: dt.date, admin: User) -> dict[str, int]:
     tcj = Department.objects.get(code="TCJ")
+    capabilities.set_holder(actor=admin, key=JOINT_MEETING_OFFICE, department_id=tcj.pk)
     cfg = InvestmentConfig.get()
-    cfg.coordinator = tcj
     cfg.region_names = "长沙经开区\n星沙\n黄花\n榔梨\n螺丝塘\n临空"
     cfg.save()
     year = AnnualIndicator.objects.order_by("-year").values_list("year", flat=True).first() or today.year - 1

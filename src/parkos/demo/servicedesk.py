@@ -11,10 +11,11 @@ from decimal import Decimal
 import numpy as np
 from django.db import transaction
 
+from parkos.core import capabilities
 from parkos.core.models import Department, User
 from parkos.enterprises.models import AnnualIndicator, Enterprise, EnterpriseAccount
 from parkos.servicedesk import services
-from parkos.servicedesk.models import BAD_REASONS, Category, ServiceConfig
+from parkos.servicedesk.models import BAD_REASONS, SERVICE_CENTRE, Category
 
 TOPICS = [
     ("consult", "高企认定政策咨询", "咨询高新技术企业认定条件和奖励兑现时间"),
@@ -42,9 +43,7 @@ ANSWERS = [
 @transaction.atomic
 def build_services(*, rng: np.random.Generator, today: dt.date, admin: User) -> dict[str, int]:
     depts = {d.code: d for d in Department.objects.all()}
-    cfg = ServiceConfig.get()
-    cfg.service_centre = depts.get("QFZX")
-    cfg.save()
+    capabilities.set_holder(actor=admin, key=SERVICE_CENTRE, department_id=depts["QFZX"].pk)
     services.install_default_categories()
     for (
         cat

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from parkos.core import capabilities
 from parkos.core.models import Department, User
 from parkos.core.selectors import working_calendar
 from parkos.workplan import services
 from parkos.workplan.engine import parse
-from parkos.workplan.models import Task, WorkplanConfig
+from parkos.workplan.models import SUPERVISION_OFFICE, Task
 
 SEED = Path(__file__).resolve().parent.parent / "workplan" / "data" / "changsha-etdz-2020-work-points.txt"
 OFFICIALS = ["王副主任", "李副主任", "张副主任", "刘副主任", "陈副主任"]
@@ -31,9 +32,7 @@ def build_workplan(*, rng, today: dt.date, admin: User) -> int:
     dzb = Department.objects.filter(code="DZB").first()
     if dzb is None:
         return 0
-    cfg = WorkplanConfig.get()
-    cfg.office_department = dzb
-    cfg.save()
+    capabilities.set_holder(actor=admin, key=SUPERVISION_OFFICE, department_id=dzb.pk)
     services.install_default_rules()
     office = User.objects.filter(department=dzb, role__in=["dept_staff", "dept_admin"]).first() or admin
     leader = User.objects.filter(role="leader").first()

@@ -13,7 +13,17 @@ class InvestmentAppConfig(AppConfig):
             imports,  # noqa: F401  (registers the leads importer)
             views,
         )
+        from .models import JOINT_MEETING_OFFICE
 
+        registries.capabilities.register(
+            registries.Capability(
+                JOINT_MEETING_OFFICE,
+                _("Joint-meeting office"),
+                self.label,
+                _("its administrators see every lead, decide conflicts and hold the joint meetings"),
+                role="dept_admin",
+            )
+        )
         registries.slot_panels.register(
             registries.SlotPanel("investment.node_targets", "chains.node.targets", views.node_targets_actions)
         )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import style_widgets
-from parkos.core.models import Department, Park, Role, User
+from parkos.core.models import Park, Role, User
 from parkos.enterprises.models import Enterprise
 from parkos.projects.public import Category, Level
 
@@ -164,12 +164,11 @@ class EventForm(forms.ModelForm):
 class ConfigForm(forms.ModelForm):
     class Meta:
         model = InvestmentConfig
-        fields = ["duplicate_threshold", "neglect_days", "coordinator", "region_names"]
+        fields = ["duplicate_threshold", "neglect_days", "region_names"]
         widgets = {"region_names": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = Department.objects.all()
         style_widgets(self)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkos.core import capabilities
 from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
 from parkos.enterprises.models import Top500Kind
 
@@ -28,14 +29,6 @@ class InvestmentConfig(SingletonModel):
     )
     region_names = models.TextField(
         _("the zone's region names, left out when names are compared (one per line)"), blank=True
-    )
-    coordinator = models.ForeignKey(
-        "core.Department",
-        verbose_name=_("joint-meeting office"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -55,14 +48,13 @@ class InvestmentConfig(SingletonModel):
         )
 
 
+JOINT_MEETING_OFFICE = "investment.joint_meeting"  # the capability of the 联席会议办公室 (its administrators)
+
+
 def is_coordinator(user) -> bool:
     """Leaders, system administrators and the joint-meeting office's administrators see every lead and decide
     conflicts."""
-    if user.is_zone_wide:
-        return True
-    if user.is_enterprise_user or user.department_id is None or user.role != "dept_admin":
-        return False
-    return InvestmentConfig.get().coordinator_id == user.department_id
+    return capabilities.holds(user, JOINT_MEETING_OFFICE)
 
 
 class Team(models.Model):

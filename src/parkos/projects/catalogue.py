@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from parkos.core.models import Department
+from parkos.core.models import CapabilityGrant, Department
 
-from .models import ApprovalConfig, ApprovalItem, FlowTemplate, InvestmentType, ItemMode, Stage
+from .models import REFORM_OFFICE, ApprovalItem, FlowTemplate, InvestmentType, ItemMode, Stage
 
 DEPARTMENTS = {
     "SPJ": "行政审批服务局",
@@ -112,8 +112,8 @@ def install_defaults() -> dict[str, int]:
         if created:
             flow.items.set([i for c, i in items.items() if c not in left_out])
             made_flows += 1
-    cfg = ApprovalConfig.get()
-    if cfg.office_department_id is None:
-        cfg.office_department = depts["SPJ"]
-        cfg.save()
+    if not CapabilityGrant.objects.filter(capability=REFORM_OFFICE).exists():  # never overwrites
+        CapabilityGrant.objects.create(
+            capability=REFORM_OFFICE, department=depts["SPJ"], note="默认：行政审批服务局"
+        )
     return {"items": made_items, "flows": made_flows}

@@ -444,6 +444,9 @@ class FlowTemplate(VersionedModel):
         }
 
 
+REFORM_OFFICE = "projects.reform_office"  # the capability of the 工改办 (told of every red item)
+
+
 class ApprovalConfig(SingletonModel):
     """Zone-wide approval and reporting settings (one row), editable by administrators."""
 
@@ -466,14 +469,6 @@ class ApprovalConfig(SingletonModel):
     )
     report_due_day = models.PositiveSmallIntegerField(
         _("monthly reports due by day of next month"), default=5
-    )
-    office_department = models.ForeignKey(
-        "core.Department",
-        verbose_name=_("approval reform office"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     history = HistoricalRecords()
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core import capabilities
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role, User
 from parkos.core.selectors import working_calendar
@@ -27,6 +28,7 @@ from parkos.core.services import clean_and_save as _clean_and_save
 from . import engine
 from .models import (
     PROJECT_FIELDS,
+    REFORM_OFFICE,
     Alert,
     ApprovalConfig,
     ApprovalItem,
@@ -412,7 +414,6 @@ def approval_config_update(*, user, data: dict[str, Any]) -> ApprovalConfig:
         "deem_accept_wd",
         "accept_on_nonworking",
         "report_due_day",
-        "office_department",
     } & data.keys():
         setattr(cfg, k, data[k])
     if not 1 <= cfg.report_due_day <= 28:
@@ -742,8 +743,11 @@ class _Recipients:
                 self.staff.setdefault(dept, []).append(pk)
             elif role == Role.LEADER:
                 self.leaders.append(pk)
-        office = cfg.office_department_id
-        self.office = self.heads.get(office, []) + self.staff.get(office, []) if office else []
+        self.office = [
+            u
+            for d in capabilities.department_ids(REFORM_OFFICE)
+            for u in self.heads.get(d, []) + self.staff.get(d, [])
+        ]
 
     def item(self, light, dept, handler, helper) -> set[int]:
         out = set(self.heads.get(dept, [])) | ({handler} if handler else set(self.staff.get(dept, [])))

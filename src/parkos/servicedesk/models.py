@@ -11,20 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkos.core import capabilities
 from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
 
 
 class ServiceConfig(SingletonModel):
     """Zone-wide service settings (spec ratings.md §3, §4.2, §6 defaults)."""
 
-    service_centre = models.ForeignKey(
-        "core.Department",
-        verbose_name=_("service centre"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     first_response_wd = models.PositiveSmallIntegerField(_("first response within (working days)"), default=1)
     send_back_wd = models.PositiveSmallIntegerField(
         _("a wrong assignment is sent back within (working days)"), default=2
@@ -66,12 +59,18 @@ class ServiceConfig(SingletonModel):
         return str(_("service settings"))
 
 
+SERVICE_CENTRE = "servicedesk.centre"  # the capability of the 企业服务中心
+
+
 def is_service_centre(user) -> bool:
-    if user.is_zone_wide:
-        return True
-    if user.is_enterprise_user or user.department_id is None:
-        return False
-    return ServiceConfig.get().service_centre_id == user.department_id
+    """Whether the user acts as the service centre (its capability, granted by a system administrator)."""
+    return capabilities.holds(user, SERVICE_CENTRE)
+
+
+def centre_department_id() -> int | None:
+    """The department holding the service centre's capability."""
+    ids = capabilities.department_ids(SERVICE_CENTRE)
+    return ids[0] if ids else None
 
 
 class Category(models.Model):

@@ -38,6 +38,7 @@ from .models import (
     ServiceCard,
     ServiceConfig,
     Visit,
+    centre_department_id,
     is_service_centre,
 )
 
@@ -376,7 +377,7 @@ def rate_request(
         text=text,
         on=on,
         # a request the centre closed itself (no department took it on) counts for the service centre
-        department_id=req.department_id or cfg.service_centre_id,
+        department_id=req.department_id or centre_department_id(),
         officer_id=req.officer_id,
         category_id=req.category_id,
     )

@@ -8,4 +8,16 @@ class WorkplanConfig(AppConfig):
     verbose_name = _("Work-plan supervision")
 
     def ready(self) -> None:
+        from parkos.core import registries
+
         from . import imports  # noqa: F401  (registers the ledger importer)
+        from .models import SUPERVISION_OFFICE
+
+        registries.capabilities.register(
+            registries.Capability(
+                SUPERVISION_OFFICE,
+                _("Supervision office"),
+                self.label,
+                _("sees and steers every plan, is told of overdue tasks"),
+            )
+        )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkos.core import capabilities
 from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
 
 
@@ -22,14 +23,6 @@ class WorkplanConfig(SingletonModel):
     remind_wd = models.PositiveSmallIntegerField(
         _("remind this many working days before a deadline"), default=5
     )
-    office_department = models.ForeignKey(
-        "core.Department",
-        verbose_name=_("supervision office"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -40,13 +33,12 @@ class WorkplanConfig(SingletonModel):
         return str(_("supervision settings"))
 
 
+SUPERVISION_OFFICE = "workplan.supervision"  # the capability of the 督查室
+
+
 def is_supervisor(user) -> bool:
     """Leaders, system administrators and the supervision office (督查室) see and steer every plan."""
-    if user.is_zone_wide:
-        return True
-    if user.is_enterprise_user or user.department_id is None:
-        return False
-    return WorkplanConfig.get().office_department_id == user.department_id
+    return capabilities.holds(user, SUPERVISION_OFFICE)
 
 
 class Plan(VersionedModel):

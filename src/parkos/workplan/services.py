@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core import capabilities
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.models import Department, Role, User
 from parkos.core.selectors import working_calendar
@@ -19,6 +20,7 @@ from parkos.core.services import clean_and_save as _save
 
 from . import engine
 from .models import (
+    SUPERVISION_OFFICE,
     Instruction,
     KeywordRule,
     Plan,
@@ -226,7 +228,7 @@ def config_update(*, user, data: dict[str, Any]) -> WorkplanConfig:
     if not user.may("configure"):
         raise Forbidden(_("You may not change supervision settings."))
     cfg = WorkplanConfig.get()
-    for k in {"lag_margin", "remind_wd", "office_department"} & data.keys():
+    for k in {"lag_margin", "remind_wd"} & data.keys():
         setattr(cfg, k, data[k])
     if not 0 <= cfg.lag_margin <= 100:
         raise Invalid(_("The margin is between 0 and 100 points."), fields={"lag_margin": [_("0 to 100")]})
@@ -434,7 +436,7 @@ def _send(reminders, today: dt.date, cfg: WorkplanConfig) -> int:
         "pk", "department_id"
     ):
         by_dept.setdefault(dept, []).append(pk)
-    office = by_dept.get(cfg.office_department_id, []) if cfg.office_department_id else []
+    office = [u for d in capabilities.department_ids(SUPERVISION_OFFICE) for u in by_dept.get(d, [])]
     objs = Reminder.objects.bulk_create(
         [Reminder(task_id=r[0], kind=r[1], on=today, message=r[2][:300]) for r in new]
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parkos.core import charts
+from parkos.core import capabilities, charts
 from parkos.core.exceptions import ParkOSError
 from parkos.core.models import Department
 from parkos.core.views import is_htmx, schema_export_response, service_errors
@@ -21,7 +21,7 @@ from parkos.core.views import is_htmx, schema_export_response, service_errors
 from . import engine, selectors, services
 from .exports import bulletin_docx
 from .imports import LEDGER_SCHEMA
-from .models import KeywordRule, Status, WorkplanConfig, is_supervisor
+from .models import SUPERVISION_OFFICE, KeywordRule, Status, WorkplanConfig, is_supervisor
 from .reader import UnreadableDocument, read_document
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -334,9 +334,6 @@ def rules(request: HttpRequest) -> HttpResponse:
                 data={
                     "lag_margin": int(request.POST.get("lag_margin", "")),
                     "remind_wd": int(request.POST.get("remind_wd", "")),
-                    "office_department": Department.objects.filter(
-                        pk=request.POST.get("office") or 0
-                    ).first(),
                 },
             )
             messages.success(request, _("Settings saved."))
@@ -370,6 +367,7 @@ def rules(request: HttpRequest) -> HttpResponse:
             "departments": Department.objects.order_by("code"),
             "can": can,
             "cfg": cfg,
+            "office": capabilities.holder_department(SUPERVISION_OFFICE),
             "can_configure": request.user.may("configure"),
         },
     )
