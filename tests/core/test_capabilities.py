@@ -9,7 +9,7 @@ from parkos.core.models import CapabilityGrant, Role, User
 from parkos.investment.models import is_coordinator
 from parkos.servicedesk.models import is_service_centre
 from parkos.workplan.models import is_supervisor
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
