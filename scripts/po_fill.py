@@ -13,7 +13,9 @@ PO = Path(__file__).resolve().parent.parent / "src/parkos/locale/zh_Hans/LC_MESS
 
 
 def main(tsv: str) -> int:
-    given = dict(line.split("\t", 1) for line in Path(tsv).read_text(encoding="utf-8").splitlines() if "\t" in line)
+    given = dict(
+        line.split("\t", 1) for line in Path(tsv).read_text(encoding="utf-8").splitlines() if "\t" in line
+    )
     po = polib.pofile(str(PO))
     for e in po:
         if e.msgid in given:
