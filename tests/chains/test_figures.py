@@ -162,3 +162,21 @@ def test_enterprise_users_see_no_chains(chain, ent_user_a):
     assert not selectors.chain_list(user=ent_user_a).exists()
     with pytest.raises(Exception):  # noqa: B017,PT011 — Http404
         selectors.chain_figures(user=ent_user_a, pk=c.pk)
+
+
+def test_chain_records_are_scoped_and_a_missing_one_is_404_not_500(chain, admin, ent_user_a):
+    from django.http import Http404
+
+    from parkos.chains import services
+    from parkos.chains.models import Node, Target
+
+    c, _e = chain
+    node = Node.objects.filter(chain=c).first()
+    assert not Node.objects.restrict(ent_user_a).exists()
+    assert not Target.objects.restrict(ent_user_a).exists()
+    with pytest.raises(Http404):
+        selectors.node_get(user=ent_user_a, pk=node.pk)
+    with pytest.raises(Http404):
+        services.node_delete(user=admin, pk=999999)
+    with pytest.raises(Http404):
+        services.target_add(user=admin, node_id=999999, data={"name": "某公司"})

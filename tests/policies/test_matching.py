@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.http import Http404
 
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.policies import selectors, services
@@ -273,3 +274,20 @@ def test_a_negative_grant_amount_is_refused_by_the_database(zone, admin):
     clause = zone["clause"]
     with pytest.raises(IntegrityError), transaction.atomic():
         Grant.objects.create(clause=clause, enterprise=zone["a"], year=2025, amount=Decimal("-1"))
+
+
+def test_policy_pages_and_edits_are_scoped(client, zone, leader, staff_a, staff_b):
+    """Everyone reads the library; only the department in charge opens the edit forms (a leader or another
+    department gets 404 instead of a form that is refused on saving)."""
+    p, c = zone["policy"], zone["clause"]
+    for user, edit in ((staff_a, 200), (leader, 404), (staff_b, 404)):
+        client.force_login(user)
+        assert client.get(f"/policies/{p.pk}/").status_code == 200
+        assert client.get(f"/policies/{p.pk}/edit/").status_code == edit
+        assert client.get(f"/policies/clauses/{c.pk}/edit/").status_code == edit
+        assert client.get(f"/policies/{p.pk}/clauses/new/").status_code == edit
+    client.force_login(staff_a)
+    assert client.get("/policies/999999/").status_code == 404
+    assert selectors.policy_get(user=staff_b, pk=p.pk) == p
+    with pytest.raises(Http404):
+        selectors.policy_get(user=staff_b, pk=p.pk, action="change")

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import SingletonModel, VersionedModel
+from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -39,7 +39,17 @@ class ChainConfig(SingletonModel):
         return str(_("chain settings"))
 
 
-class Chain(VersionedModel):
+class ZoneKnowledge:
+    """Chains, nodes, placements, purchases and targets are the zone's shared knowledge: every administration
+    user reads them (what one may change is decided by the chain's department in the services); enterprise users
+    see none of it."""
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        return Q(pk__in=[]) if user.is_enterprise_user else None
+
+
+class Chain(ZoneKnowledge, VersionedModel):
     """An industry chain the zone builds (工程机械, 新能源汽车, …)."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
@@ -55,6 +65,7 @@ class Chain(VersionedModel):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -73,7 +84,7 @@ class Segment(models.TextChoices):
     SERVICE = "service", _("Services")
 
 
-class Node(VersionedModel):
+class Node(ZoneKnowledge, VersionedModel):
     """A link of the chain; thresholds left empty follow the zone settings."""
 
     chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="nodes")
@@ -94,6 +105,7 @@ class Node(VersionedModel):
     min_output = models.DecimalField(_("minimum output (10k yuan)"), null=True, blank=True, **MONEY)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["chain", "order", "pk"]
@@ -105,7 +117,7 @@ class Node(VersionedModel):
         return f"{self.chain.name} · {self.name}"
 
 
-class Placement(models.Model):
+class Placement(ZoneKnowledge, models.Model):
     """A zone enterprise on a node; `is_leader` marks a chain leader (链主)."""
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="placements")
@@ -117,6 +129,7 @@ class Placement(models.Model):
     )
     is_leader = models.BooleanField(_("chain leader"), default=False)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["node", "-is_leader", "enterprise__name"]
@@ -128,7 +141,7 @@ class Placement(models.Model):
         return f"{self.node} ← {self.enterprise_id}"
 
 
-class SupplyRelation(models.Model):
+class SupplyRelation(ZoneKnowledge, models.Model):
     """One year's purchases of a buyer at a node from a supplier: a zone enterprise (`supplier`) or a company
     outside the zone (`supplier_name` only)."""
 
@@ -149,6 +162,7 @@ class SupplyRelation(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     amount = models.DecimalField(_("purchases (10k yuan)"), **MONEY)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["node", "buyer", "-amount"]
@@ -170,7 +184,7 @@ class SupplyRelation(models.Model):
         return self.supplier_id is not None
 
 
-class Target(VersionedModel):
+class Target(ZoneKnowledge, VersionedModel):
     """A company outside the zone that would fill a node's gap (招商目标), until it becomes a lead."""
 
     node = models.ForeignKey(Node, verbose_name=_("node"), on_delete=models.CASCADE, related_name="targets")
@@ -185,6 +199,7 @@ class Target(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["node", "name"]

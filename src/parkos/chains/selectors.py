@@ -19,33 +19,23 @@ from . import engine
 from .models import Chain, ChainConfig, Node, Placement, SupplyRelation, Target
 
 
-def _visible(user) -> bool:
-    return user.is_authenticated and user.is_active and not user.is_enterprise_user and user.may("view")
-
-
 def chain_list(*, user, q: str = ""):
-    if not _visible(user):
-        return Chain.objects.none()
-    qs = Chain.objects.annotate(n_nodes=Count("nodes", distinct=True))
+    qs = Chain.objects.restrict(user, "view").annotate(n_nodes=Count("nodes", distinct=True))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(description__icontains=q))
     return qs.select_related("department")
 
 
 def chain_get(*, user, pk: int) -> Chain:
-    if not _visible(user):
-        raise Http404
     try:
-        return Chain.objects.select_related("department").get(pk=pk)
+        return Chain.objects.restrict(user, "view").select_related("department").get(pk=pk)
     except Chain.DoesNotExist:
         raise Http404 from None
 
 
 def node_get(*, user, pk: int) -> Node:
-    if not _visible(user):
-        raise Http404
     try:
-        return Node.objects.select_related("chain", "parent").get(pk=pk)
+        return Node.objects.restrict(user, "view").select_related("chain", "parent").get(pk=pk)
     except Node.DoesNotExist:
         raise Http404 from None
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import Forbidden, Invalid
@@ -33,9 +34,14 @@ def _may_edit(user, chain: Chain | None) -> None:
         raise Forbidden(_("Only the chain's department changes it."))
 
 
+def _get(qs, user, **lookup):
+    """The record if the user may see it, else 404 (missing and out of scope look the same)."""
+    return get_object_or_404(qs.restrict(user, "view"), **lookup)
+
+
 @transaction.atomic
 def chain_save(*, user, data: dict[str, Any], pk: int | None = None, version: int | None = None) -> Chain:
-    chain = Chain.objects.select_for_update().get(pk=pk) if pk else Chain()
+    chain = _get(Chain.objects.select_for_update(), user, pk=pk) if pk else Chain()
     _may_edit(user, chain if pk else None)
     if pk:
         if version is not None:
@@ -54,9 +60,9 @@ def chain_save(*, user, data: dict[str, Any], pk: int | None = None, version: in
 def node_save(
     *, user, chain_id: int, data: dict[str, Any], pk: int | None = None, version: int | None = None
 ) -> Node:
-    chain = Chain.objects.get(pk=chain_id)
+    chain = _get(Chain.objects, user, pk=chain_id)
     _may_edit(user, chain)
-    node = Node.objects.select_for_update().get(pk=pk, chain=chain) if pk else Node(chain=chain)
+    node = _get(Node.objects.select_for_update(), user, pk=pk, chain=chain) if pk else Node(chain=chain)
     if pk:
         if version is not None:
             check_version(node, version)
@@ -78,7 +84,7 @@ def node_save(
 
 @transaction.atomic
 def node_delete(*, user, pk: int) -> None:
-    node = Node.objects.select_related("chain").get(pk=pk)
+    node = _get(Node.objects.select_related("chain"), user, pk=pk)
     _may_edit(user, node.chain)
     if node.children.exists():
         raise Invalid(_("Remove or move the node's sub-nodes first."))
@@ -88,7 +94,7 @@ def node_delete(*, user, pk: int) -> None:
 
 @transaction.atomic
 def placement_set(*, user, node_id: int, enterprise_id: int, is_leader: bool = False) -> Placement:
-    node = Node.objects.select_related("chain").get(pk=node_id)
+    node = _get(Node.objects.select_related("chain"), user, pk=node_id)
     _may_edit(user, node.chain)
     if not Enterprise.objects.filter(pk=enterprise_id).exists():
         raise Invalid(_("No such enterprise in the registry."), fields={"enterprise": [_("unknown")]})
@@ -102,7 +108,7 @@ def placement_set(*, user, node_id: int, enterprise_id: int, is_leader: bool = F
 
 @transaction.atomic
 def placement_remove(*, user, pk: int) -> None:
-    p = Placement.objects.select_related("node__chain").get(pk=pk)
+    p = _get(Placement.objects.select_related("node__chain"), user, pk=pk)
     _may_edit(user, p.node.chain)
     p._history_user = user
     p.delete()
@@ -120,7 +126,7 @@ def supply_add(
     supplier_name: str = "",
     supplier_region: str = "",
 ) -> SupplyRelation:
-    node = Node.objects.select_related("chain").get(pk=node_id)
+    node = _get(Node.objects.select_related("chain"), user, pk=node_id)
     _may_edit(user, node.chain)
     if supplier_id is None and not supplier_name.strip():
         raise Invalid(_("Name the supplier."), fields={"supplier_name": [_("required")]})
@@ -139,7 +145,7 @@ def supply_add(
 
 @transaction.atomic
 def supply_delete(*, user, pk: int) -> None:
-    rel = SupplyRelation.objects.select_related("node__chain").get(pk=pk)
+    rel = _get(SupplyRelation.objects.select_related("node__chain"), user, pk=pk)
     _may_edit(user, rel.node.chain)
     rel._history_user = user
     rel.delete()
@@ -147,7 +153,7 @@ def supply_delete(*, user, pk: int) -> None:
 
 @transaction.atomic
 def target_add(*, user, node_id: int, data: dict[str, Any]) -> Target:
-    node = Node.objects.select_related("chain").get(pk=node_id)
+    node = _get(Node.objects.select_related("chain"), user, pk=node_id)
     if not user.may("change") or user.is_enterprise_user:
         raise Forbidden(_("You may not change industry chains."))
     t = Target(node=node, created_by=user, **{k: v for k, v in data.items() if k in TARGET_FIELDS})

@@ -36,6 +36,7 @@ class Policy(VersionedModel):
     )
     summary = models.TextField(_("summary"), blank=True)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-valid_from", "pk"]
@@ -44,6 +45,14 @@ class Policy(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        """The library is public knowledge (every user reads it); a policy and its clauses are changed by the
+        department in charge (and system administrators)."""
+        if action in {"view", "export"} or user.is_superuser or user.role == "system_admin":
+            return None
+        return Q(department_id=user.department_id) if user.department_id else Q(pk__in=[])
 
 
 class Clause(VersionedModel):

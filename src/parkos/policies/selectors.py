@@ -98,10 +98,12 @@ def build_table(
 
 # ---- pages ---------------------------------------------------------------------------------------------------
 def policy_list(*, user, q: str = "", level: str = "", active: bool | None = None):
-    if not user.is_authenticated:
-        return Policy.objects.none()
-    qs = Policy.objects.select_related("department").annotate(
-        n_clauses=Count("clauses", distinct=True),
+    qs = (
+        Policy.objects.restrict(user, "view")
+        .select_related("department")
+        .annotate(
+            n_clauses=Count("clauses", distinct=True),
+        )
     )
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(doc_number__icontains=q) | Q(issuer__icontains=q))
@@ -113,10 +115,20 @@ def policy_list(*, user, q: str = "", level: str = "", active: bool | None = Non
     return qs.order_by("-valid_from", "pk")
 
 
-def policy_get(*, pk: int) -> Policy:
+def policy_get(*, user, pk: int, action: str = "view") -> Policy:
+    """One policy the user may see (or change, with action="change"); otherwise 404."""
     try:
-        return Policy.objects.select_related("department").get(pk=pk)
+        return Policy.objects.restrict(user, action).select_related("department").get(pk=pk)
     except Policy.DoesNotExist:
+        raise Http404 from None
+
+
+def clause_get(*, user, pk: int, action: str = "view") -> Clause:
+    """One clause of a policy the user may see (or change); otherwise 404."""
+    policies = Policy.objects.restrict(user, action)
+    try:
+        return Clause.objects.select_related("policy").get(pk=pk, policy__in=policies)
+    except Clause.DoesNotExist:
         raise Http404 from None
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.views import page_of, schema_export_response, service_errors
+from parkos.enterprises.selectors import enterprise_get
 
 from . import engine, selectors, services
 from .forms import ApplyForm, ClauseForm, PolicyForm
-from .models import Application, Clause, Eligibility, Grant, Policy
+from .models import Application, Eligibility, Grant, Policy
 
 MATCH_SCHEMA = Schema(
     kind="policy-matches", title="政策匹配结果",
@@ -125,7 +126,7 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_view(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    policy = selectors.policy_get(pk=pk)
+    policy = selectors.policy_get(user=request.user, pk=pk)
     clauses = list(policy.clauses.all())
     year = selectors.latest_year()
     counts = {}
@@ -154,7 +155,9 @@ def policy_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def policy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _staff(request)
-    policy = selectors.policy_get(pk=pk) if pk else None
+    if pk is None and not request.user.may("change"):
+        raise Http404
+    policy = selectors.policy_get(user=request.user, pk=pk, action="change") if pk else None
     form = PolicyForm(
         request.POST or None, instance=policy, initial={"version": policy.version if policy else None}
     )
@@ -181,8 +184,8 @@ def clause_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """`pk` is the policy for a new clause, the clause for an edit."""
     _staff(request)
     creating = request.resolver_match.url_name == "clause_create"
-    clause = None if creating else get_object_or_404(Clause.objects.select_related("policy"), pk=pk)
-    policy = selectors.policy_get(pk=pk) if creating else clause.policy
+    clause = None if creating else selectors.clause_get(user=request.user, pk=pk, action="change")
+    policy = selectors.policy_get(user=request.user, pk=pk, action="change") if creating else clause.policy
     form = ClauseForm(
         request.POST or None, instance=clause, initial={"version": clause.version if clause else None}
     )
@@ -214,7 +217,7 @@ def clause_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def clause_view(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    clause = get_object_or_404(Clause.objects.select_related("policy"), pk=pk)
+    clause = selectors.clause_get(user=request.user, pk=pk)
     status = request.GET.get("status", "eligible")
     qs = (
         Eligibility.objects.restrict(request.user, "view")
@@ -255,10 +258,8 @@ def clause_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def explain_view(request: HttpRequest, pk: int, enterprise: int) -> HttpResponse:
-    clause = get_object_or_404(Clause.objects.select_related("policy"), pk=pk)
-    from parkos.enterprises.models import Enterprise
-
-    ent = get_object_or_404(Enterprise.objects.restrict(request.user, "view"), pk=enterprise)
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    ent = enterprise_get(user=request.user, pk=enterprise)
     ctx = selectors.explain_for(clause=clause, enterprise_id=ent.pk)
     return render(request, "policies/explain.html", {**ctx, "enterprise": ent})
 
