@@ -13,6 +13,11 @@ class ProjectsConfig(AppConfig):
         from . import imports  # noqa: F401  (registers the monthly-report importer)
         from .models import REFORM_OFFICE
 
+        registries.daily_jobs.register(
+            registries.DailyJob(
+                "projects.refresh", _("Approval clocks, lights and alerts"), _daily_refresh, order=10
+            )
+        )
         registries.capabilities.register(
             registries.Capability(
                 REFORM_OFFICE,
@@ -21,3 +26,13 @@ class ProjectsConfig(AppConfig):
                 _("is told of every approval item and stage that turns red"),
             )
         )
+
+
+def _daily_refresh(today) -> str:
+    from .services import refresh
+
+    c = refresh(today=today)
+    return (
+        f"{c['items']} items, {c['stages']} stages and {c['projects']} projects changed, {c['deemed']} deemed "
+        f"accepted, {c['alerts']} alerts, {c['escalated']} problems escalated"
+    )

@@ -13,6 +13,11 @@ class ServicedeskConfig(AppConfig):
         from . import imports  # noqa: F401  (registers the hotline importer)
         from .models import SERVICE_CENTRE
 
+        registries.daily_jobs.register(
+            registries.DailyJob(
+                "servicedesk.escalate", _("Overdue requests to the leaders"), _daily_escalate, order=30
+            )
+        )
         registries.capabilities.register(
             registries.Capability(
                 SERVICE_CENTRE,
@@ -21,3 +26,9 @@ class ServicedeskConfig(AppConfig):
                 _("dispatches, closes and revisits requests, decides appeals against 差评"),
             )
         )
+
+
+def _daily_escalate(today) -> str:
+    from .services import escalate_overdue
+
+    return f"{escalate_overdue(today)} overdue requests escalated"

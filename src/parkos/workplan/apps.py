@@ -13,6 +13,11 @@ class WorkplanConfig(AppConfig):
         from . import imports  # noqa: F401  (registers the ledger importer)
         from .models import SUPERVISION_OFFICE
 
+        registries.daily_jobs.register(
+            registries.DailyJob(
+                "workplan.refresh", _("Plan task statuses and reminders"), _daily_refresh, order=20
+            )
+        )
         registries.capabilities.register(
             registries.Capability(
                 SUPERVISION_OFFICE,
@@ -21,3 +26,10 @@ class WorkplanConfig(AppConfig):
                 _("sees and steers every plan, is told of overdue tasks"),
             )
         )
+
+
+def _daily_refresh(today) -> str:
+    from .services import refresh
+
+    c = refresh(today=today)
+    return f"{c['tasks']} tasks, {c['changed']} changed status, {c['reminders']} reminders"

@@ -1,0 +1,52 @@
+"""`parkos daily`: every app's registered daily job runs once, in order, for the given day."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from parkos.core import registries
+from parkos.servicedesk.models import Request
+from tests.servicedesk.test_requests import desk, submit  # noqa: F401  (the service-desk fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_apps_register_their_daily_jobs():
+    assert registries.daily_jobs.keys() == ["projects.refresh", "workplan.refresh", "servicedesk.escalate"]
+
+
+def test_daily_runs_every_job_for_the_day(desk):  # noqa: F811
+    """A request received 30 Sep 2026 (consult, 3 WD: 8, 9, 10 Oct → due 10 Oct) is overdue on 12 Oct."""
+    submit(desk, on="2026-09-30")
+    out = io.StringIO()
+    call_command("daily", "--today", "2026-10-12", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines] == registries.daily_jobs.keys()
+    assert "1 overdue requests escalated" in lines[2]
+    assert Request.objects.get().escalated
+    call_command(
+        "daily", "--today", "2026-10-13", "--only", "servicedesk.escalate", stdout=(out := io.StringIO())
+    )
+    assert out.getvalue().startswith("servicedesk.escalate: 0 overdue requests escalated")
+
+
+def test_daily_refuses_unknown_jobs_and_bad_dates():
+    with pytest.raises(CommandError, match="unknown"):
+        call_command("daily", "--only", "nothing.here")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("daily", "--today", "2026-13-01")
+
+
+def test_a_failing_job_does_not_stop_the_others(monkeypatch):
+    def boom(today):
+        raise RuntimeError("broken")
+
+    job = registries.DailyJob("zz.broken", "broken", boom, order=1)
+    monkeypatch.setitem(registries.daily_jobs._items, job.key, job)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 daily job"):
+        call_command("daily", "--today", dt.date(2026, 10, 12).isoformat(), stdout=out, stderr=err)
+    assert "zz.broken: FAILED" in err.getvalue()
+    assert len(out.getvalue().splitlines()) == 3
