@@ -73,7 +73,8 @@ def test_demo_has_three_evaluated_years_with_vetoes_downgrades_and_both_cohorts(
 def test_demo_projects_cover_every_state_through_the_services(db):
     from django.db.models import Count
 
-    from parkos.projects.models import Alert, Extension, ItemInstance, MonthlyReport, Project, Suspension
+    from parkos.core.models import Notice
+    from parkos.projects.models import Extension, ItemInstance, MonthlyReport, Project, Suspension
 
     result = demo_build(enterprises=120, seed=5, months=2, projects=60, today=dt.date(2026, 11, 1))
     assert result.projects == 60
@@ -84,7 +85,7 @@ def test_demo_projects_cover_every_state_through_the_services(db):
     assert Suspension.objects.filter(kind="correction").exists()
     assert Extension.objects.exists()
     assert MonthlyReport.objects.exists()
-    assert Alert.objects.exists()
+    assert Notice.objects.filter(kind__startswith="projects.").exists()
     # every started project had its construction permit stage completed first
     for p in Project.objects.filter(status="started", stages__isnull=False).distinct():
         permit = p.stages.get(stage__in=["STAGE3", "MERGED_2_3"])

@@ -6,6 +6,8 @@ PARKOS_DATA_DIR where the SQLite database, uploads and the file cache live (defa
 SECRET_KEY      required in production
 ALLOWED_HOSTS   comma-separated, required in production
 REDIS_URL       optional: cache (and import progress) in Redis instead of files
+EMAIL_HOST      optional: send the inbox's daily digest by mail (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+                EMAIL_USE_TLS, DEFAULT_FROM_EMAIL); without it the digest is a page
 """
 
 from pathlib import Path
@@ -175,6 +177,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 REDIS_URL = env("REDIS_URL", None)
+
+# Mail (the inbox's daily digest): EMAIL_HOST set means mail is sent; otherwise the digest is a page.
+EMAIL_HOST = env("EMAIL_HOST", "")
+PARKOS_MAIL_ENABLED = bool(EMAIL_HOST) or PARKOS_ENV == "test"
+EMAIL_PORT = env("EMAIL_PORT", 25, cast=int)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", False, cast=bool)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "parkos@localhost")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 elif PARKOS_ENV == "test":

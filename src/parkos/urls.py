@@ -32,6 +32,8 @@ urlpatterns = [
     path("users/", core.user_list_view, name="users"),
     path("users/new/", core.user_create_view, name="user_create"),
     path("capabilities/", core.capabilities_view, name="capabilities"),
+    path("inbox/", core.inbox_view, name="inbox"),
+    path("inbox/digest/", core.digest_view, name="digest"),
     path("users/<int:pk>/", core.user_edit_view, name="user_edit"),
     path("tokens/<int:pk>/revoke/", core.token_revoke, name="token_revoke"),
     path("api/v1/", api.urls),

@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_apps_register_their_daily_jobs():
-    assert registries.daily_jobs.keys() == ["projects.refresh", "workplan.refresh", "servicedesk.escalate"]
+    assert registries.daily_jobs.keys() == [
+        "projects.refresh",
+        "workplan.refresh",
+        "servicedesk.escalate",
+        "core.digest",
+    ]
 
 
 def test_daily_runs_every_job_for_the_day(desk):  # noqa: F811
@@ -49,4 +54,4 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch):
     with pytest.raises(CommandError, match="1 daily job"):
         call_command("daily", "--today", dt.date(2026, 10, 12).isoformat(), stdout=out, stderr=err)
     assert "zz.broken: FAILED" in err.getvalue()
-    assert len(out.getvalue().splitlines()) == 3
+    assert len(out.getvalue().splitlines()) == 4

@@ -87,8 +87,8 @@ def test_list_page_query_count_does_not_grow_with_rows(client_staff_a, dept_a, n
         EnterpriseFactory(owner=dept_a)
     with CaptureQueriesContext(connection) as ctx:
         assert client_staff_a.get("/enterprises/", {"q": "长沙"}).status_code == 200
-    # session, user, count, page, parks, (no departments for staff)
-    assert len(ctx.captured_queries) == 5
+    # session, user, unread notices (header), count, page, parks, (no departments for staff)
+    assert len(ctx.captured_queries) == 6
 
 
 @pytest.mark.parametrize("years", [1, 3])
@@ -98,7 +98,7 @@ def test_detail_page_query_count_is_bounded(client_staff_a, ent_a, years):
         LandParcelFactory(enterprise=ent_a)
     with CaptureQueriesContext(connection) as ctx:
         assert client_staff_a.get(f"/enterprises/{ent_a.pk}/").status_code == 200
-    assert len(ctx.captured_queries) == 13
+    assert len(ctx.captured_queries) == 14  # one more: the inbox's unread count in the header
 
 
 def test_detail_shows_profile_land_indicators_and_history(client_staff_a, ent_a):

@@ -5,9 +5,11 @@ import datetime as dt
 
 import pytest
 
+from parkos.core import notify
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import Notice
 from parkos.projects import services
-from parkos.projects.models import Alert, ApprovalConfig, ItemInstance, StageInstance
+from parkos.projects.models import ApprovalConfig, ItemInstance, StageInstance
 from tests.factories import UserFactory
 from tests.projects.conftest import item
 
@@ -52,7 +54,7 @@ def test_light_turns_yellow_then_red_and_alerts_once_each(project, staff_a, cata
     it.refresh_from_db()
     assert (it.light, it.remaining_wd) == ("yellow", 2)
     services.refresh(today=D("2026-05-13"))
-    alert = Alert.objects.get(item=it, light="yellow")  # once, not once a day
+    alert = Notice.objects.get(notify.about(it), light="yellow")  # once, not once a day
     assert set(alert.recipients.all()) == {
         head,
         staff_a,
@@ -61,14 +63,15 @@ def test_light_turns_yellow_then_red_and_alerts_once_each(project, staff_a, cata
     it.refresh_from_db()
     assert it.light == "red"
     assert it.remaining_wd == -1
-    red = Alert.objects.get(item=it, light="red")
+    red = Notice.objects.get(notify.about(it), light="red")
+    assert (red.kind, red.url) == ("projects.item_light", f"/projects/{project.pk}/approvals/")
     from parkos.core import capabilities
 
     office = capabilities.holder_department("projects.reform_office")
     assert office.code == "SPJ"
     assert head in red.recipients.all()
     services.refresh(today=D("2026-05-15"))
-    assert Alert.objects.filter(item=it).count() == 2
+    assert Notice.objects.filter(notify.about(it)).count() == 2
 
 
 def test_application_without_notice_in_five_working_days_is_deemed_accepted_on_receipt(project, staff_a):

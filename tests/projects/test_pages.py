@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from parkos.core import notify
 from parkos.core.imports import import_file
+from parkos.core.models import Notice
 from parkos.projects import selectors, services
 from parkos.projects.imports import MONTHLY_SCHEMA
-from parkos.projects.models import Alert, ItemInstance, Milestone, MonthlyReport, Problem, Project, YearPlan
+from parkos.projects.models import ItemInstance, Milestone, MonthlyReport, Problem, Project, YearPlan
 from tests.factories import ProjectFactory
 from tests.xlsx import read_xlsx, write_xlsx
 
@@ -334,10 +336,11 @@ def test_overdue_problem_escalates_to_leaders_once(staff_a, leader, ent_a, dept_
     )
     assert prob.due_on == D("2026-05-08")  # May Day skipped, 调休 Saturday 9 May not reached
     services.refresh(today=D("2026-05-08"))
-    assert not Alert.objects.filter(problem=prob).exists()
+    assert not Notice.objects.filter(notify.about(prob)).exists()
     services.refresh(today=D("2026-05-09"))
     services.refresh(today=D("2026-05-11"))
-    alert = Alert.objects.get(problem=prob)
+    alert = Notice.objects.get(notify.about(prob))
+    assert alert.kind == "projects.problem_overdue"
     assert leader in alert.recipients.all()
     prob.refresh_from_db()
     assert prob.escalated_on == D("2026-05-09")

@@ -505,3 +505,19 @@ def test_closing_sets_the_revisit_deadline_from_the_setting(desk):
     cfg.revisit_wd = 1
     cfg.save()
     assert closed_request(desk).revisit_due == D("2026-05-06")
+
+
+def test_an_overdue_request_reaches_the_leaders_inbox_once(desk, leader):
+    from parkos.core import notify
+    from parkos.core.models import Notice
+
+    r = submit(desk, on="2026-09-30")
+    services.escalate_overdue(D("2026-10-12"))
+    services.escalate_overdue(D("2026-10-13"))
+    (n,) = Notice.objects.filter(notify.about(r))
+    assert (n.kind, n.url, set(n.recipients.all())) == (
+        "servicedesk.request_overdue",
+        f"/services/{r.pk}/",
+        {leader},
+    )
+    assert r.number in n.message

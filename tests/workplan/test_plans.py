@@ -10,12 +10,13 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
+from parkos.core import notify
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.imports import import_file
-from parkos.core.models import Department, Role
+from parkos.core.models import Department, Notice, Role
 from parkos.workplan import selectors, services
 from parkos.workplan.engine import parse
-from parkos.workplan.models import Plan, Reminder, Task, WorkplanConfig
+from parkos.workplan.models import Plan, Task, WorkplanConfig
 from tests.factories import DepartmentFactory, UserFactory, grant
 from tests.xlsx import read_xlsx
 
@@ -132,16 +133,16 @@ def test_status_across_may_day(office, dept_a, staff_a):
 def test_reminder_five_working_days_before_the_deadline_once(office, dept_a, staff_a):
     task = _one_task(office, dept_a)
     services.refresh(today=D("2026-05-08"))
-    assert not Reminder.objects.exists()
+    assert not Notice.objects.exists()
     services.refresh(
         today=D("2026-05-09")
     )  # 14, 13, 12, 11 and the 调休 Saturday 9 May: five working days before
     services.refresh(today=D("2026-05-11"))
-    r = Reminder.objects.get(task=task)
-    assert (r.kind, r.on) == ("due_soon", D("2026-05-09"))
+    r = Notice.objects.get(notify.about(task))
+    assert (r.kind, r.on) == ("workplan.due_soon", D("2026-05-09"))
     assert staff_a in r.recipients.all()
     services.refresh(today=D("2026-05-18"))
-    overdue = Reminder.objects.get(task=task, kind="overdue")
+    overdue = Notice.objects.get(notify.about(task), kind="workplan.overdue")
     assert office in overdue.recipients.all()  # the supervision office hears of overdue tasks
 
 

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "parkos.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import notify, registries
+
+        registries.daily_jobs.register(
+            registries.DailyJob("core.digest", _("Daily digest of the inbox"), notify.send_digests, order=900)
+        )

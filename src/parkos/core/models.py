@@ -312,3 +312,57 @@ class CapabilityGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.capability}: {self.department or self.user}"
+
+
+class Notice(models.Model):
+    """One notice of the inbox: a kind (registered by an app in `registries.alert_kinds`), the record it is about,
+    its message and link, and its recipients with their read state. Every alert of every app lands here."""
+
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    light = models.CharField(_("light"), max_length=10, blank=True)
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    on = models.DateField(_("date"))
+    once_key = models.CharField(max_length=120, blank=True)  # a notice sent once per (kind, once_key)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    recipients = models.ManyToManyField(User, through="NoticeRecipient", related_name="notices")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inbox notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "once_key"], condition=~Q(once_key=""), name="notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def kind_label(self) -> str:
+        from . import registries
+
+        k = registries.alert_kinds.get(self.kind)
+        return str(k.label) if k else self.kind
+
+
+class NoticeRecipient(models.Model):
+    """A notice in one user's inbox, read or not."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notice_deliveries")
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_once_per_user")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.notice_id}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import registries, users
+from . import notify, registries, users
 from .excel import Column, Schema, error_report_bytes
 from .exceptions import ParkOSError
 from .forms import UserForm
@@ -100,6 +100,7 @@ def nav_context(request: HttpRequest) -> dict[str, Any]:
         ctx["nav_is_enterprise"] = user.is_enterprise_user
         ctx["nav_can_calendar"] = user.may("manage_calendar")
         ctx["nav_can_users"] = user.may("manage_users")
+        ctx["nav_unread"] = notify.unread_count(user=user)  # one COUNT on an index (user, read_at)
     return ctx
 
 
@@ -364,4 +365,42 @@ def capabilities_view(request: HttpRequest) -> HttpResponse:
             "departments": Department.objects.order_by("code"),
             "staff": users.user_list(actor=actor).exclude(role="enterprise") if can_grant else [],
         },
+    )
+
+
+# ---- the inbox -------------------------------------------------------------------------------------------------
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    """Every notice the user received: filters (kind, app, unread), search, pagination, bulk mark-read, links."""
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("notice") if x.isdigit()]
+        n = notify.mark_read(user=request.user, ids=None if request.POST.get("all") else ids)
+        messages.success(request, _("%(n)s notices marked read.") % {"n": n})
+        return redirect(request.get_full_path())
+    g = request.GET
+    unread = {"1": True, "0": False}.get(g.get("unread", ""))
+    kinds = list(registries.alert_kinds)
+    kind = g.get("kind", "") if g.get("kind", "") in {k.key for k in kinds} else ""
+    qs = notify.inbox(user=request.user, kind=kind, unread=unread, q=g.get("q", "")[:100])
+    ctx = {
+        "page": page_of(request, qs),
+        "kinds": kinds,
+        "kind": kind,
+        "unread": g.get("unread", ""),
+        "q": g.get("q", ""),
+    }
+    return render(request, "core/_inbox.html" if is_htmx(request) else "core/inbox.html", ctx)
+
+
+@login_required
+def digest_view(request: HttpRequest) -> HttpResponse:
+    """Today's digest as a page (what the daily mail sends when a mail server is configured)."""
+    day = timezone.localdate()
+    if request.GET.get("day"):
+        try:
+            day = dt.date.fromisoformat(request.GET["day"])
+        except ValueError:
+            messages.error(request, _("Enter a date as YYYY-MM-DD."))
+    return render(
+        request, "core/digest.html", {"rows": notify.digest(user=request.user, day=day), "day": day}
     )

@@ -18,6 +18,13 @@ class ProjectsConfig(AppConfig):
                 "projects.refresh", _("Approval clocks, lights and alerts"), _daily_refresh, order=10
             )
         )
+        for key, label in (
+            ("projects.item_light", _("Approval item light")),
+            ("projects.stage_light", _("Approval stage light")),
+            ("projects.project_light", _("Whole approval light")),
+            ("projects.problem_overdue", _("Project problem overdue")),
+        ):
+            registries.alert_kinds.register(registries.AlertKind(key, label, self.label))
         registries.capabilities.register(
             registries.Capability(
                 REFORM_OFFICE,

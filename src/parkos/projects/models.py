@@ -698,42 +698,6 @@ class ItemEvent(models.Model):
         return f"{self.action} {self.on}"
 
 
-class Alert(models.Model):
-    """A change of light, logged once and sent to the people who must act."""
-
-    class Level(models.TextChoices):
-        ITEM = "item", _("Item")
-        STAGE = "stage", _("Stage")
-        PROJECT = "project", _("Project")
-        PROBLEM = "problem", _("Problem")
-        REPORT = "report", _("Monthly report")
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="alerts")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    item = models.ForeignKey(
-        ItemInstance, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
-    )
-    stage = models.ForeignKey(
-        StageInstance, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
-    )
-    problem = models.ForeignKey(
-        Problem, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
-    )
-    light = models.CharField(_("light"), max_length=10)
-    message = models.CharField(_("message"), max_length=300)
-    on = models.DateField(_("date"))
-    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="project_alerts")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
-
-    def __str__(self) -> str:
-        return self.message
-
-
 class Authorization(ProjectChild, models.Model):
     """委托书: the enterprise authorises the zone's officers to file on its behalf."""
 

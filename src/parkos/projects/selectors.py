@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parkos.core import notify
 from parkos.core.models import Department
 from parkos.core.selectors import history_entries
 
 from . import engine
 from .models import (
-    Alert,
     ApprovalConfig,
     ApprovalItem,
     Category,
@@ -213,10 +213,9 @@ def project_history(project: Project) -> list[dict[str, Any]]:
     )
 
 
-def alerts_for(*, user, limit: int = 50) -> QuerySet[Alert]:
-    return (
-        Alert.objects.filter(recipients=user).select_related("project").order_by("-created_at", "-pk")[:limit]
-    )
+def alerts_for(*, user, limit: int = 50) -> list:
+    """The user's inbox notices of the approvals (changes of light, overdue problems), newest first."""
+    return list(notify.inbox(user=user, app="projects")[:limit])
 
 
 # ---- monthly reports due ------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core import capabilities
+from parkos.core import capabilities, notify
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role, User
 from parkos.core.selectors import working_calendar
@@ -29,7 +30,6 @@ from . import engine
 from .models import (
     PROJECT_FIELDS,
     REFORM_OFFICE,
-    Alert,
     ApprovalConfig,
     ApprovalItem,
     Authorization,
@@ -768,18 +768,54 @@ class _Recipients:
         return out
 
 
-def _alert(alerts: list, recipients: set[int], **kw) -> None:
-    alerts.append((Alert(**kw), recipients))
+ALERT_KINDS = {  # the inbox kinds of the approvals' alerts (registered in apps.py)
+    "item": "projects.item_light",
+    "stage": "projects.stage_light",
+    "project": "projects.project_light",
+    "problem": "projects.problem_overdue",
+}
+
+
+def _alert(
+    alerts: list,
+    recipients: set[int],
+    *,
+    level: str,
+    project_id: int,
+    light: str,
+    on,
+    message: str,
+    item_id=None,
+    stage_id=None,
+    problem_id=None,
+) -> None:
+    """One inbox notice of a change of light (or an overdue problem), about the record, linking to the board."""
+    if level == "problem":
+        target, url = Problem(pk=problem_id), reverse("projects:detail", args=[project_id])
+    else:
+        target = (
+            ItemInstance(pk=item_id)
+            if item_id
+            else StageInstance(pk=stage_id)
+            if stage_id
+            else Project(pk=project_id)
+        )
+        url = reverse("projects:board", args=[project_id])
+    alerts.append(
+        notify.Message(
+            kind=ALERT_KINDS[level],
+            recipients=recipients,
+            message=message,
+            on=on,
+            target=target,
+            url=url,
+            light=light,
+        )
+    )
 
 
 def _save_alerts(alerts: list) -> None:
-    if not alerts:
-        return
-    objs = Alert.objects.bulk_create([a for a, _r in alerts])
-    through = Alert.recipients.through
-    through.objects.bulk_create(
-        [through(alert_id=a.pk, user_id=u) for a, (_a, rs) in zip(objs, alerts, strict=True) for u in rs]
-    )
+    notify.send_many(alerts)
 
 
 @transaction.atomic
@@ -900,7 +936,7 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
                     alerts,
                     who.item(new[5], r[8], r[9], r[10]),
                     project_id=r[1],
-                    level=Alert.Level.ITEM,
+                    level="item",
                     item_id=r[0],
                     light=new[5],
                     on=today,
@@ -974,7 +1010,7 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
                     alerts,
                     who.stage(new[3], r[6], r[7]),
                     project_id=r[1],
-                    level=Alert.Level.STAGE,
+                    level="stage",
                     stage_id=r[0],
                     light=new[3],
                     on=today,
@@ -1031,7 +1067,7 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
                         alerts,
                         who.project(str(light[i]), p[3], p[4]),
                         project_id=p[0],
-                        level=Alert.Level.PROJECT,
+                        level="project",
                         light=str(light[i]),
                         on=today,
                         message=f"{p[5]}: {_('whole approval')} {_light_text(str(light[i]))}",
@@ -1051,7 +1087,7 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
             alerts,
             set(who.leaders) | set(who.heads.get(owner, [])),
             project_id=pid,
-            level=Alert.Level.PROBLEM,
+            level="problem",
             problem_id=pk,
             light=engine.RED,
             on=today,

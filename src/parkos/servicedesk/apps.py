@@ -18,6 +18,9 @@ class ServicedeskConfig(AppConfig):
                 "servicedesk.escalate", _("Overdue requests to the leaders"), _daily_escalate, order=30
             )
         )
+        registries.alert_kinds.register(
+            registries.AlertKind("servicedesk.request_overdue", _("Request overdue"), self.label)
+        )
         registries.capabilities.register(
             registries.Capability(
                 SERVICE_CENTRE,

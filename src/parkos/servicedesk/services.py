@@ -11,12 +11,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parkos.core import notify
 from parkos.core.counters import next_number
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import Role, User
 from parkos.core.selectors import working_calendar
 from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
@@ -294,10 +297,31 @@ def escalate_overdue(today: dt.date | None = None) -> int:
     """Open requests past their deadline go to the leaders (flag and event), once."""
     today = today or _today()
     open_states = [RequestState.RECEIVED, RequestState.DISPATCHED, RequestState.ACCEPTED]
-    late = list(Request.objects.filter(state__in=open_states, due_on__lt=today, escalated=False))
+    late = list(
+        Request.objects.filter(state__in=open_states, due_on__lt=today, escalated=False).select_related(
+            "enterprise"
+        )
+    )
     for r in late:
         r.escalated = True
     Request.objects.bulk_update(late, ["escalated"])
+    leaders = set(User.objects.filter(role=Role.LEADER, is_active=True).values_list("pk", flat=True))
+    notify.send_many(
+        [
+            notify.Message(
+                kind="servicedesk.request_overdue",
+                recipients=leaders | ({r.officer_id} if r.officer_id else set()),
+                message=_("%(number)s %(enterprise)s: overdue since %(due)s, sent to the leaders")
+                % {"number": r.number, "enterprise": r.enterprise.name, "due": r.due_on},
+                on=today,
+                target=r,
+                url=reverse("servicedesk:request", args=[r.pk]),
+                light="red",
+                once_key=f"request:{r.pk}",
+            )
+            for r in late
+        ]
+    )
     RequestEvent.objects.bulk_create(
         [
             RequestEvent(

@@ -18,6 +18,12 @@ class WorkplanConfig(AppConfig):
                 "workplan.refresh", _("Plan task statuses and reminders"), _daily_refresh, order=20
             )
         )
+        registries.alert_kinds.register(
+            registries.AlertKind("workplan.due_soon", _("Deadline near"), self.label)
+        )
+        registries.alert_kinds.register(
+            registries.AlertKind("workplan.overdue", _("Task overdue"), self.label)
+        )
         registries.capabilities.register(
             registries.Capability(
                 SUPERVISION_OFFICE,

@@ -240,27 +240,3 @@ class KeywordRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.keyword} → {self.department}"
-
-
-class Reminder(models.Model):
-    """A reminder or warning sent once: a deadline near, a task overdue, an instruction unanswered."""
-
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", _("Deadline near")
-        OVERDUE = "overdue", pgettext_lazy("task", "Overdue")
-
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    on = models.DateField(_("date"))
-    message = models.CharField(_("message"), max_length=300)
-    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="workplan_reminders")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        constraints = [models.UniqueConstraint(fields=["task", "kind"], name="reminder_once")]
-
-    def __str__(self) -> str:
-        return self.message

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from parkos.core import notify
 from parkos.core.models import Department
 
 from . import engine
@@ -170,7 +171,7 @@ def my_tasks(*, user) -> dict[str, Any]:
             "task", "leader"
         )
     )
-    reminders = list(user.workplan_reminders.select_related("task").order_by("-created_at")[:30])
+    reminders = list(notify.inbox(user=user, app="workplan")[:30])
     return {"tasks": tasks, "waiting": waiting, "counts": _counts(tasks), "reminders": reminders}
 
 

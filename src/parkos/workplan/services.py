@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core import capabilities
+from parkos.core import capabilities, notify
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.models import Department, Role, User
 from parkos.core.selectors import working_calendar
@@ -26,7 +27,6 @@ from .models import (
     Plan,
     Point,
     ProgressReport,
-    Reminder,
     Task,
     TaskMilestone,
     WorkplanConfig,
@@ -408,28 +408,24 @@ def refresh(
             reminders.append(
                 (
                     r[0],
-                    Reminder.Kind.OVERDUE,
+                    "overdue",
                     f"{r[7]} {r[8][:60]}: " + _("overdue since %(d)s") % {"d": r[2]},
                     r[6],
                 )
             )
         elif has_deadline[i] and t >= remind_from[i]:
-            reminders.append(
-                (r[0], Reminder.Kind.DUE_SOON, f"{r[7]} {r[8][:60]}: " + _("due %(d)s") % {"d": r[2]}, r[6])
-            )
+            reminders.append((r[0], "due_soon", f"{r[7]} {r[8][:60]}: " + _("due %(d)s") % {"d": r[2]}, r[6]))
     Task.objects.bulk_update(changed, ["status"], 500)
     sent = _send(reminders, today, cfg)
     return {"tasks": len(rows), "changed": len(changed), "reminders": sent}
 
 
+REMINDER_KINDS = {"due_soon": "workplan.due_soon", "overdue": "workplan.overdue"}  # inbox kinds (apps.py)
+
+
 def _send(reminders, today: dt.date, cfg: WorkplanConfig) -> int:
+    """Each reminder once per task and kind, to the lead department (and, when overdue, the supervision office)."""
     if not reminders:
-        return 0
-    existing = set(
-        Reminder.objects.filter(task_id__in=[r[0] for r in reminders]).values_list("task_id", "kind")
-    )
-    new = [r for r in reminders if (r[0], r[1]) not in existing]
-    if not new:
         return 0
     by_dept: dict[int, list[int]] = {}
     for pk, dept in User.objects.filter(is_active=True, department__isnull=False).values_list(
@@ -437,13 +433,19 @@ def _send(reminders, today: dt.date, cfg: WorkplanConfig) -> int:
     ):
         by_dept.setdefault(dept, []).append(pk)
     office = [u for d in capabilities.department_ids(SUPERVISION_OFFICE) for u in by_dept.get(d, [])]
-    objs = Reminder.objects.bulk_create(
-        [Reminder(task_id=r[0], kind=r[1], on=today, message=r[2][:300]) for r in new]
+    sent = notify.send_many(
+        [
+            notify.Message(
+                kind=REMINDER_KINDS[kind],
+                recipients=set(by_dept.get(dept, [])) | (set(office) if kind == "overdue" else set()),
+                message=text,
+                on=today,
+                target=Task(pk=task_id),
+                url=reverse("workplan:task", args=[task_id]),
+                light="red" if kind == "overdue" else "yellow",
+                once_key=f"task:{task_id}",
+            )
+            for task_id, kind, text, dept in reminders
+        ]
     )
-    through = Reminder.recipients.through
-    rows = []
-    for obj, r in zip(objs, new, strict=True):
-        users = set(by_dept.get(r[3], [])) | (set(office) if r[1] == Reminder.Kind.OVERDUE else set())
-        rows += [through(reminder_id=obj.pk, user_id=u) for u in users]
-    through.objects.bulk_create(rows)
-    return len(new)
+    return len(sent)
