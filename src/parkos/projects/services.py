@@ -8,6 +8,7 @@ recomputed (`refresh`), and a change of light is alerted once.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -818,21 +819,56 @@ def _save_alerts(alerts: list) -> None:
     notify.send_many(alerts)
 
 
+@dataclass
+class _Refresh:
+    """What the refresh's steps share: the day, the settings, the calendar, the recipients, the alerts to send,
+    the counts to report, and the projects asked for (None: all)."""
+
+    today: dt.date
+    cfg: ApprovalConfig
+    cal: Any
+    who: _Recipients
+    scope: Q
+    project_ids: list[int] | None
+    ratio: float
+    minimum: int
+    alerts: list = field(default_factory=list)
+    counts: dict = field(
+        default_factory=lambda: dict.fromkeys(
+            ("deemed", "items", "stages", "projects", "alerts", "escalated"), 0
+        )
+    )
+
+
 @transaction.atomic
 def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = None) -> dict[str, int]:
     """Recompute deadlines, elapsed and remaining working days and lights of every open item, stage and
     project (or of some projects); deem applications accepted after the notice window; escalate overdue
-    problems; alert each change of light to yellow or red once."""
-    today = today or _today()
+    problems; alert each change of light to yellow or red once. Five named steps in one transaction."""
     cfg = ApprovalConfig.get()
-    cal = working_calendar()
-    ratio, minimum = float(cfg.yellow_ratio), cfg.yellow_min_wd
-    who = _Recipients(cfg)
-    alerts: list = []
-    counts = {"deemed": 0, "items": 0, "stages": 0, "projects": 0, "alerts": 0, "escalated": 0}
-    scope = Q(project_id__in=project_ids) if project_ids is not None else Q()
+    run = _Refresh(
+        today=today or _today(),
+        cfg=cfg,
+        cal=working_calendar(),
+        who=_Recipients(cfg),
+        scope=Q(project_id__in=project_ids) if project_ids is not None else Q(),
+        project_ids=project_ids,
+        ratio=float(cfg.yellow_ratio),
+        minimum=cfg.yellow_min_wd,
+    )
+    _refresh_deem_accepted(run)
+    _refresh_items(run)
+    srows = _refresh_stages(run)
+    _refresh_projects(run, srows)
+    _refresh_problems(run)
+    _save_alerts(run.alerts)
+    run.counts["alerts"] = len(run.alerts)
+    return run.counts
 
-    # 1. applications left without a correction notice past the window count as accepted on receipt
+
+def _refresh_deem_accepted(run: _Refresh) -> None:
+    """Refresh step 1: Applications left without a correction notice past the window count as accepted on receipt."""
+    today, cfg, cal, counts, scope = run.today, run.cfg, run.cal, run.counts, run.scope
     waiting = list(
         ItemInstance.objects.filter(scope, state=ItemState.SUBMITTED, received_on__isnull=False).values_list(
             "pk", "received_on"
@@ -861,7 +897,20 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
             )
         counts["deemed"] = int(due.size)
 
-    # 2. items: open clocks, plus the finished ones of the projects asked for
+
+def _refresh_items(run: _Refresh) -> None:
+    """Refresh step 2: Items: open clocks, plus the finished ones of the projects asked for."""
+    today, cal, who, alerts, counts, scope, project_ids, ratio, minimum = (
+        run.today,
+        run.cal,
+        run.who,
+        run.alerts,
+        run.counts,
+        run.scope,
+        run.project_ids,
+        run.ratio,
+        run.minimum,
+    )
     live = Q(state__in=engine.ITEM_CLOCK_RUNNING)
     if project_ids is not None:
         live |= Q(project_id__in=project_ids, clock_start__isnull=False)
@@ -949,7 +998,20 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
         )
         counts["items"] = len(changed)
 
-    # 3. stages: clock from the stage's acceptance, suspended while any of its items is
+
+def _refresh_stages(run: _Refresh) -> list:
+    """Refresh step 3: Stages: clock from the stage's acceptance, suspended while any of its items is."""
+    today, cal, who, alerts, counts, scope, project_ids, ratio, minimum = (
+        run.today,
+        run.cal,
+        run.who,
+        run.alerts,
+        run.counts,
+        run.scope,
+        run.project_ids,
+        run.ratio,
+        run.minimum,
+    )
     srows = list(
         StageInstance.objects.filter(scope, accepted_on__isnull=False)
         .filter(Q(state=StageInstance.State.ACTIVE) | Q(project_id__in=project_ids or []))
@@ -1018,8 +1080,19 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
                 )
         StageInstance.objects.bulk_update(changed, ["deadline", "elapsed_wd", "remaining_wd", "light"], 500)
         counts["stages"] = len(changed)
+    return srows
 
-    # 4. projects: government working days are the sum of the stages' (time between stages is the applicant's)
+
+def _refresh_projects(run: _Refresh, srows: list) -> None:
+    """Refresh step 4: Projects: government working days are the sum of the stages' (time between stages is the applicant's)."""
+    today, who, alerts, counts, ratio, minimum = (
+        run.today,
+        run.who,
+        run.alerts,
+        run.counts,
+        run.ratio,
+        run.minimum,
+    )
     touched = set(r[1] for r in srows) if srows else set()
     if touched:
         totals: dict[int, int] = {}
@@ -1076,7 +1149,10 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
             Project.objects.bulk_update(moved, ["approval_light", "approval_elapsed_wd"], 500)
             counts["projects"] = len(moved)
 
-    # 5. problems past their due date go to the leaders, once
+
+def _refresh_problems(run: _Refresh) -> None:
+    """Refresh step 5: Problems past their due date go to the leaders, once."""
+    today, who, alerts, counts, scope = run.today, run.who, run.alerts, run.counts, run.scope
     overdue = list(
         Problem.objects.filter(
             scope, state=Problem.State.OPEN, due_on__lt=today, escalated_on__isnull=True
@@ -1096,9 +1172,6 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
     if overdue:
         Problem.objects.filter(pk__in=[o[0] for o in overdue]).update(escalated_on=today)
     counts["escalated"] = len(overdue)
-    _save_alerts(alerts)
-    counts["alerts"] = len(alerts)
-    return counts
 
 
 ACTION_LABELS = ItemAction.choices
