@@ -463,51 +463,8 @@ def _close_suspension(item: ItemInstance, on: dt.date) -> None:
             s.save()
 
 
-@transaction.atomic
-def item_act(
-    *,
-    user,
-    pk: int,
-    action: str,
-    on: dt.date | None = None,
-    note: str = "",
-    version: int | None = None,
-    today: dt.date | None = None,
-    refresh_after: bool = True,
-    **kw: Any,
-) -> ItemInstance:
-    """Apply one action of the item state machine (specs/approvals.md §8.2); refuses illegal ones."""
-    item = get_object_or_404(
-        ItemInstance.objects.restrict(user, "view")
-        .select_related("project", "stage", "item")
-        .select_for_update(of=("self",)),
-        pk=pk,
-    )
-    _may_act(user, item, action)
-    if version is not None:
-        _check_version(item, version)
-    today = today or _today()
-    on = _on(on, today=today)
-    last = item.events.order_by("-on").values_list("on", flat=True).first()
-    if last and on < last:
-        raise Invalid(
-            _("The date is before the item's last step (%(d)s).") % {"d": last},
-            fields={"on": [_("too early")]},
-        )
-    before = item.state
-    try:
-        after = engine.item_next(before, action, mode=item.mode)
-    except engine.IllegalTransition:
-        label = dict(ACTION_LABELS).get(action, action)
-        raise Invalid(
-            _("“%(action)s” is not possible while the item is “%(state)s”.")
-            % {"action": label, "state": ItemState(before).label}
-        ) from None
-    if action in ACTIONS_NEEDING_NOTE and not note.strip():
-        raise Invalid(_("Give the reason or the notice in writing."), fields={"note": [_("required")]})
-    cal = working_calendar()
-    cfg = ApprovalConfig.get()
-
+def _item_action_effects(*, item, action, on, note, cal, cfg, user, before, kw) -> None:
+    """What an action does to the item besides its state: dates, clocks, suspensions, results, verification."""
     if action == "submit":
         _check_order(item)
         item.received_on = on
@@ -597,6 +554,55 @@ def item_act(
         _close_suspension(item, on)
         item.completed_on = on if item.accepted_on else None
 
+
+@transaction.atomic
+def item_act(
+    *,
+    user,
+    pk: int,
+    action: str,
+    on: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
+    today: dt.date | None = None,
+    refresh_after: bool = True,
+    **kw: Any,
+) -> ItemInstance:
+    """Apply one action of the item state machine (specs/approvals.md §8.2); refuses illegal ones."""
+    item = get_object_or_404(
+        ItemInstance.objects.restrict(user, "view")
+        .select_related("project", "stage", "item")
+        .select_for_update(of=("self",)),
+        pk=pk,
+    )
+    _may_act(user, item, action)
+    if version is not None:
+        _check_version(item, version)
+    today = today or _today()
+    on = _on(on, today=today)
+    last = item.events.order_by("-on").values_list("on", flat=True).first()
+    if last and on < last:
+        raise Invalid(
+            _("The date is before the item's last step (%(d)s).") % {"d": last},
+            fields={"on": [_("too early")]},
+        )
+    before = item.state
+    try:
+        after = engine.item_next(before, action, mode=item.mode)
+    except engine.IllegalTransition:
+        label = dict(ACTION_LABELS).get(action, action)
+        raise Invalid(
+            _("“%(action)s” is not possible while the item is “%(state)s”.")
+            % {"action": label, "state": ItemState(before).label}
+        ) from None
+    if action in ACTIONS_NEEDING_NOTE and not note.strip():
+        raise Invalid(_("Give the reason or the notice in writing."), fields={"note": [_("required")]})
+    cal = working_calendar()
+    cfg = ApprovalConfig.get()
+
+    _item_action_effects(
+        item=item, action=action, on=on, note=note, cal=cal, cfg=cfg, user=user, before=before, kw=kw
+    )
     item.state = after
     item.version += 1
     item._history_user = user
