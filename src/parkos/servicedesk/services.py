@@ -516,49 +516,9 @@ CASE_ACTIONS = {
 }  # fmt: skip
 
 
-@transaction.atomic
-def case_act(
-    *,
-    user,
-    pk: int,
-    action: str,
-    on: dt.date | None = None,
-    note: str = "",
-    kind: str = "",
-    method: str = "",
-    evidence=None,
-    level: int | None = None,
-    version: int | None = None,
-) -> BadRatingCase:
-    """One step of a 差评 case. The responsible department contacts, classifies, rectifies or explains, appeals;
-    the service centre decides appeals and re-opens; the rater gives the follow-up rating."""
-    case = get_object_or_404(
-        BadRatingCase.objects.restrict(user, "view").select_for_update(of=("self",)).select_related("rating"),
-        pk=pk,
-    )
-    if version is not None:
-        check_version(case, version)
-    on = on or _today()
-    centre_actions, rater_actions = {"uphold", "reject", "reopen", "close_unanswered"}, {"followup"}
-    if action in centre_actions:
-        _centre(user)
-    elif action in rater_actions:
-        if case.rating.rater_id != user.pk:
-            raise Forbidden(_("Only the rater gives the follow-up rating."))
-    elif user.is_enterprise_user or (
-        not is_service_centre(user) and user.department_id != case.department_id
-    ):
-        raise Forbidden(_("Only the responsible department handles this case."))
-    frm = case.state
-    try:
-        case.state = engine.next_state(engine.CASE_TRANSITIONS, frm, action)
-    except engine.IllegalTransition:
-        raise Invalid(
-            _("A case that is “%(state)s” cannot %(action)s.")
-            % {"state": CaseState(frm).label, "action": CASE_ACTIONS.get(action, action)}
-        ) from None
-    cfg = ServiceConfig.get()
-    cal = working_calendar()
+def _case_action_effects(*, case, action, on, note, kind, method, evidence, level, cfg, cal, user) -> None:
+    """What a step does to the case besides its state: dates, deadlines, classification, feedback, appeal,
+    follow-up rating, re-opening (spec §4.2–4.3)."""
     if action == "contact":
         if not method.strip():
             raise Invalid(_("Say how the rater was contacted."), fields={"method": [_("required")]})
@@ -645,6 +605,64 @@ def case_act(
         # closes it, so it is rectified anew by a new deadline (the events keep the earlier dates)
         case.closed_on, case.done_on, case.feedback_on, case.followup_due = None, None, None, None
         case.rectify_due = cal.add_working_days(on, cfg.case_rectify_simple_wd)
+
+
+@transaction.atomic
+def case_act(
+    *,
+    user,
+    pk: int,
+    action: str,
+    on: dt.date | None = None,
+    note: str = "",
+    kind: str = "",
+    method: str = "",
+    evidence=None,
+    level: int | None = None,
+    version: int | None = None,
+) -> BadRatingCase:
+    """One step of a 差评 case. The responsible department contacts, classifies, rectifies or explains, appeals;
+    the service centre decides appeals and re-opens; the rater gives the follow-up rating."""
+    case = get_object_or_404(
+        BadRatingCase.objects.restrict(user, "view").select_for_update(of=("self",)).select_related("rating"),
+        pk=pk,
+    )
+    if version is not None:
+        check_version(case, version)
+    on = on or _today()
+    centre_actions, rater_actions = {"uphold", "reject", "reopen", "close_unanswered"}, {"followup"}
+    if action in centre_actions:
+        _centre(user)
+    elif action in rater_actions:
+        if case.rating.rater_id != user.pk:
+            raise Forbidden(_("Only the rater gives the follow-up rating."))
+    elif user.is_enterprise_user or (
+        not is_service_centre(user) and user.department_id != case.department_id
+    ):
+        raise Forbidden(_("Only the responsible department handles this case."))
+    frm = case.state
+    try:
+        case.state = engine.next_state(engine.CASE_TRANSITIONS, frm, action)
+    except engine.IllegalTransition:
+        raise Invalid(
+            _("A case that is “%(state)s” cannot %(action)s.")
+            % {"state": CaseState(frm).label, "action": CASE_ACTIONS.get(action, action)}
+        ) from None
+    cfg = ServiceConfig.get()
+    cal = working_calendar()
+    _case_action_effects(
+        case=case,
+        action=action,
+        on=on,
+        note=note,
+        kind=kind,
+        method=method,
+        evidence=evidence,
+        level=level,
+        cfg=cfg,
+        cal=cal,
+        user=user,
+    )
     case.version += 1
     _save(case, user=user)
     CaseEvent.objects.create(
