@@ -61,7 +61,7 @@ def test_ranking_query_count_is_bounded(client_admin, evaluated, extra):
         )
     with CaptureQueriesContext(connection) as ctx:
         assert client_admin.get(f"/efficiency/runs/{evaluated.pk}/results/").status_code == 200
-    assert len(ctx.captured_queries) == 6
+    assert len(ctx.captured_queries) == 7  # with the inbox's unread count in the header
 
 
 def test_report_explains_scores_reasons_and_whatif(client_admin, evaluated):
