@@ -44,7 +44,8 @@ def test_demo_is_realistic_and_reproducible(db):
 
 
 def test_demo_command_reuses_existing_data(db, capsys):
-    call_command("demo", "--enterprises", "20", "--months", "1")
+    # a small zone: what is tested is that a second run reuses it
+    call_command("demo", "--enterprises", "20", "--months", "1", "--projects", "10")
     out = capsys.readouterr().out
     assert "20 enterprises" in out
     assert "ParkOS@2026" in out
