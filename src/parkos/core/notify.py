@@ -45,10 +45,13 @@ def send_many(messages: list[Message]) -> list[Notice]:
             raise ValueError(f"unregistered notice kind {m.kind!r}")
     keyed = {(m.kind, m.once_key) for m in messages if m.once_key}
     sent: set[tuple[str, str]] = set()
-    if keyed:
-        q = Q()
+    if keyed:  # one condition per kind, however many keys (a daily run sends thousands of reminders)
+        by_kind: dict[str, set[str]] = {}
         for kind, key in keyed:
-            q |= Q(kind=kind, once_key=key)
+            by_kind.setdefault(kind, set()).add(key)
+        q = Q()
+        for kind, keys in by_kind.items():
+            q |= Q(kind=kind, once_key__in=keys)
         sent = set(Notice.objects.filter(q).values_list("kind", "once_key"))
     todo, seen = [], set()
     for m in messages:
