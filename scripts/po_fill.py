@@ -23,6 +23,7 @@ def main(tsv: str) -> int:
             if "fuzzy" in e.flags:
                 e.flags.remove("fuzzy")
             e.previous_msgid = None
+            e.previous_msgctxt = None
     po.save(str(PO))
     left = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()]
     for m in left:

@@ -27,7 +27,7 @@ def test_lead_entry_records_share_and_first_stage(u1, team1):
     lead = new_lead(u1, team1, amount=Decimal(50000))
     assert (lead.stage, lead.state, lead.officer, lead.name_key) == (Stage.CLUE, State.OPEN, u1, "三一重工")
     assert list(lead.shares.values_list("team_id", "officer_id", "pct")) == [(team1.pk, u1.pk, Decimal(100))]
-    assert list(lead.stage_changes.values_list("from_stage", "to_stage")) == [("", "clue")]
+    assert list(lead.stage_changes.values_list("from_state", "to_state")) == [("", "clue")]
 
 
 def test_possible_duplicate_is_shown_with_its_score_and_entry_waits_for_a_decision(u1, team1):

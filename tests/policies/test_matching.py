@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import RecordEvent
 from parkos.policies import selectors, services
 from parkos.policies.models import Application, Eligibility, Grant
 from tests.factories import AnnualIndicatorFactory, EnterpriseFactory, enterprise_user
@@ -291,3 +293,60 @@ def test_policy_pages_and_edits_are_scoped(client, zone, leader, staff_a, staff_
     assert selectors.policy_get(user=staff_b, pk=p.pk) == p
     with pytest.raises(Http404):
         selectors.policy_get(user=staff_b, pk=p.pk, action="change")
+
+
+def test_an_enterprise_withdraws_a_waiting_application_and_may_apply_again(client, zone):
+    services.match_all(year=2025)
+    qiye = enterprise_user(zone["a"], "qiye_w")
+    other = enterprise_user(zone["b"], "qiye_w2")
+    app = services.apply(
+        user=qiye, clause_id=zone["clause"].pk, enterprise_id=zone["a"].pk, amount=Decimal(50)
+    )
+    with pytest.raises((Forbidden, Http404)):
+        services.application_withdraw(user=other, pk=app.pk)
+    client.force_login(qiye)
+    page = client.get(reverse("policies:mine")).content.decode()
+    assert "已申报: 已申报" in page
+    assert "submitted" not in page.split("<main")[-1]
+    assert "撤回" in page
+    r = client.post(reverse("policies:application_withdraw", args=[app.pk]))
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert (app.state, app.version) == ("withdrawn", 2)
+    assert list(RecordEvent.objects.filter(object_id=app.pk).values_list("action", "to_state")) == [
+        ("withdraw", "withdrawn")
+    ]
+    with pytest.raises(Invalid, match="已撤回"):
+        services.application_withdraw(user=qiye, pk=app.pk)
+    services.apply(user=qiye, clause_id=zone["clause"].pk, enterprise_id=zone["a"].pk, amount=Decimal(40))
+
+
+def test_a_grant_is_cancelled_with_a_reason_before_payment_only(client, zone, admin):
+    auto = services.clause_save(
+        user=admin,
+        policy_id=zone["policy"].pk,
+        data={
+            "number": "第六条",
+            "title": "高企认定奖励",
+            "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+            "support": {"type": "fixed", "amount": 20},
+            "auto_grant": True,
+        },
+    )
+    services.grant_list(user=admin, clause_id=auto.pk, year=2025)
+    g1, g2 = Grant.objects.filter(clause=auto).order_by("pk")[:2]
+    with pytest.raises(Invalid) as exc:
+        services.grant_cancel(user=admin, pk=g1.pk, reason=" ")
+    assert exc.value.fields == {"reason": ["必填"]} or "reason" in exc.value.fields
+    client.force_login(admin)
+    r = client.post(reverse("policies:grants"), {"cancel": "1", "grant_id": g1.pk, "reason": "重复列入"})
+    assert r.status_code == 302
+    g1.refresh_from_db()
+    assert g1.state == "cancelled"
+    assert RecordEvent.objects.filter(object_id=g1.pk, action="cancel").get().note == "重复列入"
+    services.grants_approve(user=admin, ids=[g2.pk])
+    services.disburse(user=admin, pk=g2.pk, on=dt.date(2026, 6, 30), voucher="CZ-1")
+    with pytest.raises(Invalid, match="已拨付"):
+        services.grant_cancel(user=admin, pk=g2.pk, reason="误发")
+    # the list still exports when a grant's amount is missing
+    assert client.get(reverse("policies:grants"), {"state": "cancelled", "export": "xlsx"}).status_code == 200

@@ -229,7 +229,7 @@ def test_assistance_officer_files_on_the_enterprise_behalf(project, catalogue):
     project.save()
     it = act(officer, item(project, "GG-1-04"), "submit", "2026-03-02")
     assert it.state == "submitted"
-    assert it.events.get().actor == officer
+    assert it.events.get().by == officer
     with pytest.raises(Forbidden):
         act(officer, it, "accept", "2026-03-02")
 

@@ -2,6 +2,7 @@
 (hypothesis), the lights of §8.3 and both state machines."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -9,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parkos.core.workdays import WorkingCalendar
+from parkos.core.workflow import IllegalTransition
 from parkos.projects import engine
+from parkos.projects.workflows import ITEM, PROJECT
 
 D = dt.date.fromisoformat
 CAL = WorkingCalendar()
@@ -181,50 +184,79 @@ ALL_ITEM_STATES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("action", sorted(engine.ITEM_TRANSITIONS))
+@pytest.mark.parametrize("action", ITEM.actions)
 def test_every_item_transition_from_every_state(action):
-    sources, target = engine.ITEM_TRANSITIONS[action]
+    t = ITEM.get(action)
     for state in ALL_ITEM_STATES:
-        if state in sources:
-            assert engine.item_next(state, action, mode="commitment") == target
+        if state in t.sources:
+            assert ITEM.next(state, action) == t.to(state)
         else:
-            with pytest.raises(engine.IllegalTransition):
-                engine.item_next(state, action, mode="commitment")
+            with pytest.raises(IllegalTransition):
+                ITEM.next(state, action)
+
+
+def test_item_table_follows_the_spec():
+    assert ITEM.next("pending", "submit") == "submitted"
+    assert ITEM.next("submitted", "deem_accept") == "in_review"
+    assert ITEM.next("in_review", "extend") == "in_review"  # recorded on the timeline, the state stays
+    assert ITEM.next("verify_pending", "verify_rectify") == "verify_pending"
+    assert ITEM.next("submitted", "commit") == "verify_pending"
+    assert "deem_accept" not in [t.action for t in ITEM.buttons("submitted")]  # the system takes it
 
 
 def test_commitment_only_for_commitment_items():
-    with pytest.raises(engine.IllegalTransition):
-        engine.item_next("in_review", "commit", mode="normal")
+    with pytest.raises(IllegalTransition):
+        ITEM.get("commit").guard(SimpleNamespace(mode="normal", state="in_review"))
+    ITEM.get("commit").guard(SimpleNamespace(mode="commitment", state="in_review"))
 
 
 def test_terminal_states_allow_nothing():
     for state in engine.ITEM_TERMINAL:
-        for action in engine.ITEM_TRANSITIONS:
-            with pytest.raises(engine.IllegalTransition):
-                engine.item_next(state, action, mode="commitment")
+        for action in ITEM.actions:
+            with pytest.raises(IllegalTransition):
+                ITEM.next(state, action)
+
+
+def _project(status, land_optional=False, before=""):
+    return SimpleNamespace(
+        status=status,
+        status_before_pause=before,
+        kind="expansion" if land_optional else "new",
+        land_mode="",
+        land_parcel_id=None,
+    )
+
+
+def _project_next(state, target, land_optional=False):
+    obj = _project(state, land_optional)
+    to = PROJECT.next(state, target, obj)
+    if PROJECT.get(target).guard:
+        PROJECT.get(target).guard(obj)
+    return to
 
 
 def test_project_lifecycle_moves_one_step_at_a_time():
-    assert engine.project_next("registered", "signed") == "signed"
-    with pytest.raises(engine.IllegalTransition):
-        engine.project_next("registered", "started")
-    with pytest.raises(engine.IllegalTransition):
-        engine.project_next("signed", "started")
-    assert engine.project_next("signed", "started", land_optional=True) == "started"
-    with pytest.raises(engine.IllegalTransition):
-        engine.project_next("started", "signed")  # never backwards
+    assert _project_next("registered", "signed") == "signed"
+    with pytest.raises(IllegalTransition):
+        _project_next("registered", "started")
+    with pytest.raises(IllegalTransition):
+        _project_next("signed", "started")
+    assert _project_next("signed", "started", land_optional=True) == "started"
+    with pytest.raises(IllegalTransition):
+        _project_next("started", "signed")  # never backwards
 
 
 def test_project_pause_resume_terminate():
-    assert engine.project_next("started", "paused") == "paused"
-    with pytest.raises(engine.IllegalTransition):
-        engine.project_next("paused", "paused")
-    assert engine.project_next("paused", "terminated") == "terminated"
-    for action in ["signed", "paused", "terminated"]:
-        with pytest.raises(engine.IllegalTransition):
-            engine.project_next("terminated", action)
-    with pytest.raises(engine.IllegalTransition):
-        engine.project_next("capacity", "terminated")
+    assert _project_next("started", "paused") == "paused"
+    with pytest.raises(IllegalTransition):
+        _project_next("paused", "paused")
+    assert _project_next("paused", "terminated") == "terminated"
+    assert PROJECT.next("paused", "resume", _project("paused", before="started")) == "started"
+    for action in ["signed", "paused", "terminated", "resume"]:
+        with pytest.raises(IllegalTransition):
+            _project_next("terminated", action)
+    with pytest.raises(IllegalTransition):
+        _project_next("capacity", "terminated")
 
 
 # ---- rates: the hand-worked examples of specs/metrics.md §3.2 ----------------------------------------------

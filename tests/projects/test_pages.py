@@ -159,7 +159,7 @@ def test_lifecycle_moves_forward_and_refuses_illegal_moves(staff_a, ent_a, dept_
 
     p = ProjectFactory(investor=ent_a, lead_department=dept_a)
     Milestone.objects.bulk_create([Milestone(project=p, kind=k) for k in Milestone.Kind.values])
-    with pytest.raises(Invalid, match="不能变更为“已开工”"):
+    with pytest.raises(Invalid, match="处于“已入库”状态，不能“开工”"):
         services.project_transition(user=staff_a, pk=p.pk, target="started", on=D("2026-03-01"))
     p = services.project_transition(user=staff_a, pk=p.pk, target="signed", on=D("2026-02-01"))
     assert p.milestones.get(kind="signed").actual_on == D("2026-02-01")

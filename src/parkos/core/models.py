@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -366,3 +367,75 @@ class NoticeRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.notice_id}"
+
+
+class AppendOnly(Exception):
+    pass
+
+
+class WorkflowEvent(models.Model):
+    """Base of every timeline a workflow appends to (`core.workflow.transition`): the action, the states before
+    and after, the business date, who, why, and when it was recorded. Rows are never changed or deleted one by
+    one: a correction is a new event."""
+
+    action = models.CharField(_("action"), max_length=24)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, blank=True)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnly(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(f"{type(self).__name__} is append-only")
+
+    # ---- labels for the timeline (from the workflow the event belongs to) -------------------------------------
+    def workflow_of(self):
+        from .registries import workflows
+
+        key = getattr(self, "workflow", "")
+        if key:
+            return workflows.get(key)
+        label = self._meta.label
+        return next((w for w in workflows if w.event == label and self.action in w.actions), None)
+
+    @property
+    def action_label(self) -> str:
+        wf = self.workflow_of()
+        return wf.action_label(self.action) if wf else self.action
+
+    @property
+    def from_label(self) -> str:
+        wf = self.workflow_of()
+        return wf.state_label(self.from_state) if wf and self.from_state else self.from_state
+
+    @property
+    def to_label(self) -> str:
+        wf = self.workflow_of()
+        return wf.state_label(self.to_state) if wf and self.to_state else self.to_state
+
+
+class RecordEvent(WorkflowEvent):
+    """The timeline of records whose app keeps none of its own (a policy application, a grant, an evaluation's
+    publication, …): the same event, pointing at its record by content type and id."""
+
+    workflow = models.CharField(max_length=40)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("record event")
+        verbose_name_plural = _("record events")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} {self.object_id} {self.action}"

@@ -12,7 +12,8 @@ read them. Each registry is keyed, refuses a key registered twice, and lists its
 - `daily_jobs`: what `parkos daily` (and the scheduler) runs each day;
 - `appraisal_figures`: figures the internal appraisal reads;
 - `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads");
-- `capabilities`: the offices' powers (service centre, supervision office, …) that grants give.
+- `capabilities`: the offices' powers (service centre, supervision office, …) that grants give;
+- `workflows`: every state machine (`core.workflow.Workflow`), so pages and tests can walk them.
 """
 
 from __future__ import annotations
@@ -208,6 +209,7 @@ appraisal_figures: Registry[AppraisalFigure] = Registry("appraisal figures")
 slot_panels: Registry[SlotPanel] = Registry("slot panels")
 enterprise_directory: Registry[EnterpriseDirectory] = Registry("enterprise directory")
 capabilities: Registry[Capability] = Registry("capabilities")
+workflows: Registry[Any] = Registry("workflows")  # core.workflow.Workflow (kept there: it needs the ORM)
 
 
 def directory() -> EnterpriseDirectory:

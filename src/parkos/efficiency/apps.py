@@ -9,6 +9,11 @@ class EfficiencyConfig(AppConfig):
     verbose_name = _("Per-mu evaluation")
 
     def ready(self) -> None:
+        from parkos.core.workflow import register
+
+        from .workflows import WORKFLOWS
+
+        register(*WORKFLOWS)
         from parkos.core import registries
 
         from . import (

@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core import workflow
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 
 from . import engine, selectors
 from .models import ClassPolicy, EvaluationResult, EvaluationRun, RectificationPlan
+from .workflows import PLAN
 
 # spec §5 defaults: D +0.30 yuan/kWh, +0.40 after three consecutive D years; all other levers 0
 DEFAULTS = {
@@ -205,11 +207,10 @@ def plan_complete(*, user, plan_id: int, version: int | None) -> RectificationPl
     )
     if version != plan.version:
         raise Conflict(_("Someone else changed this plan; reload the page."), extra={"current": plan.version})
-    plan.status, plan.completed_on, plan.version = (
-        RectificationPlan.Status.DONE,
-        timezone.localdate(),
-        plan.version + 1,
-    )
-    plan._history_user = user
-    plan.save()
+    today = timezone.localdate()
+
+    def effects(t) -> None:
+        plan.completed_on = today
+
+    workflow.transition(PLAN, plan, "complete", user=user, on=today, effects=effects)
     return plan

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core import workflow
 from parkos.core.bulk import bulk_insert_columns
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.progress import Progress
@@ -19,6 +20,7 @@ from parkos.core.selectors import working_calendar
 
 from . import engine, selectors
 from .models import EvaluationResult, EvaluationRun, EvaluationScheme, Objection
+from .workflows import OBJECTION, RUN
 
 
 def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
@@ -236,7 +238,7 @@ def run_publicize(*, user, run_id: int, working_days: int = 5, today: dt.date | 
     if not user.may("evaluate"):
         raise Forbidden(_("You may not publish evaluations."))
     run = _run_for_update(run_id)
-    if run.status != EvaluationRun.Status.DONE or run.state != EvaluationRun.State.DRAFT:
+    if run.state == EvaluationRun.State.DRAFT and run.status != EvaluationRun.Status.DONE:
         raise Conflict(_("Only a finished draft run can go on public notice."))
     if EvaluationRun.objects.filter(year=run.year, state=EvaluationRun.State.PUBLISHED).exists():
         raise Conflict(_("The %(y)s results are published and locked.") % {"y": run.year})
@@ -248,14 +250,13 @@ def run_publicize(*, user, run_id: int, working_days: int = 5, today: dt.date | 
     )
     for old in earlier:  # a correction replaces the run on notice; open objections stay to be answered
         Objection.objects.filter(run=old).update(run=run)
-        old.state = EvaluationRun.State.DRAFT
-        old._history_user = user
-        old.save(update_fields=["state"])
-    run.state = EvaluationRun.State.PUBLICITY
-    run.publicity_from = start
-    run.objection_deadline = working_calendar().add_working_days(start, working_days)
-    run._history_user = user
-    run.save(update_fields=["state", "publicity_from", "objection_deadline"])
+        workflow.transition(RUN, old, "replace", user=user, on=start, note=_("run #%(id)s") % {"id": run.pk})
+
+    def effects(t) -> None:
+        run.publicity_from = start
+        run.objection_deadline = working_calendar().add_working_days(start, working_days)
+
+    workflow.transition(RUN, run, "publicize", user=user, on=start, effects=effects)
     return run
 
 
@@ -284,12 +285,21 @@ def objection_answer(*, user, objection_id: int, answer: str) -> Objection:
     if not user.may("evaluate"):
         raise Forbidden(_("You may not answer objections."))
     obj = Objection.objects.select_for_update().get(pk=objection_id)
-    if not answer.strip():
-        raise Invalid(_("Write the answer."), fields={"answer": [_("required")]})
-    obj.answer, obj.status = answer.strip()[:4000], Objection.Status.ANSWERED
-    obj.answered_by, obj.answered_at = user, timezone.now()
-    obj._history_user = user
-    obj.save()
+
+    def effects(t) -> None:
+        if not answer.strip():
+            raise Invalid(_("Write the answer."), fields={"answer": [_("required")]})
+        obj.answer, obj.answered_by, obj.answered_at = answer.strip()[:4000], user, timezone.now()
+
+    workflow.transition(
+        OBJECTION,
+        obj,
+        "answer",
+        user=user,
+        on=timezone.localdate(),
+        note=answer.strip()[:300],
+        effects=effects,
+    )
     return obj
 
 
@@ -299,13 +309,14 @@ def run_publish(*, user, run_id: int, today: dt.date | None = None) -> Evaluatio
     if not user.may("evaluate"):
         raise Forbidden(_("You may not publish evaluations."))
     run = _run_for_update(run_id)
-    if run.state != EvaluationRun.State.PUBLICITY:
-        raise Conflict(_("Only a run on public notice can be published."))
-    if (today or timezone.localdate()) <= run.objection_deadline:
-        raise Conflict(_("Objections are open until %(d)s.") % {"d": run.objection_deadline.isoformat()})
-    if run.objections.filter(status=Objection.Status.OPEN).exists():
-        raise Conflict(_("Answer every objection before publishing."))
-    run.state, run.published_at = EvaluationRun.State.PUBLISHED, timezone.now()
-    run._history_user = user
-    run.save(update_fields=["state", "published_at"])
+    day = today or timezone.localdate()
+
+    def effects(t) -> None:
+        if day <= run.objection_deadline:
+            raise Conflict(_("Objections are open until %(d)s.") % {"d": run.objection_deadline.isoformat()})
+        if run.objections.filter(status=Objection.Status.OPEN).exists():
+            raise Conflict(_("Answer every objection before publishing."))
+        run.published_at = timezone.now()
+
+    workflow.transition(RUN, run, "publish", user=user, on=day, effects=effects)
     return run

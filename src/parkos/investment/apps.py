@@ -7,6 +7,11 @@ class InvestmentAppConfig(AppConfig):
     verbose_name = _("Investment promotion")
 
     def ready(self) -> None:
+        from parkos.core.workflow import register
+
+        from .workflows import WORKFLOWS
+
+        register(*WORKFLOWS)
         from parkos.core import registries
 
         from . import (

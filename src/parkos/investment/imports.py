@@ -207,7 +207,9 @@ class LeadImporter(Importer):
         )
         bulk_insert_objects(
             [
-                StageChange(lead=x, on=today, from_stage="", to_stage=Stage.CLUE, note=_("imported"), by=user)
+                StageChange(
+                    lead=x, action="enter", on=today, to_state=Stage.CLUE, note=_("imported"), by=user
+                )
                 for x in creates
             ],
             user=user,

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
+from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel, WorkflowEvent
 from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -338,16 +338,10 @@ class Activity(LeadChild):
         return f"{self.on} {self.get_kind_display()}"
 
 
-class StageChange(LeadChild):
-    """Append-only log of the lead's moves through the funnel and its closing."""
+class StageChange(LeadChild, WorkflowEvent):
+    """Append-only timeline of the lead: its moves through the funnel, its closing, the joint meeting's remarks."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="stage_changes")
-    on = models.DateField(_("date"))
-    from_stage = models.CharField(_("from"), max_length=20, blank=True)
-    to_stage = models.CharField(_("to"), max_length=20)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -356,7 +350,7 @@ class StageChange(LeadChild):
         verbose_name_plural = _("stage changes")
 
     def __str__(self) -> str:
-        return f"{self.lead_id} {self.from_stage}→{self.to_stage}"
+        return f"{self.lead_id} {self.from_state}→{self.to_state}"
 
 
 class Funds(LeadChild):

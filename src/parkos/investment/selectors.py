@@ -188,10 +188,10 @@ def funnel_counts(*, user, year: int) -> list[dict[str, Any]]:
 
     leads = Lead.objects.restrict(user, "view").filter(entered_on__year=year).values("pk")
     reached = dict(
-        StageChange.objects.filter(lead_id__in=leads, to_stage__in=STAGE_ORDER)
-        .values("to_stage")
+        StageChange.objects.filter(lead_id__in=leads, to_state__in=STAGE_ORDER)
+        .values("to_state")
         .annotate(n=Count("lead_id", distinct=True))
-        .values_list("to_stage", "n")
+        .values_list("to_state", "n")
     )
     counts = []
     for i, _s in enumerate(STAGE_ORDER):  # a lead that reached a later stage passed the earlier ones

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.chains import public as chains
+from parkos.core import workflow
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
@@ -40,11 +41,11 @@ from .models import (
     ScoringScheme,
     Share,
     Stage,
-    StageChange,
     State,
     Team,
     is_coordinator,
 )
+from .workflows import CONFLICT, LEAD_STATE, MEETING, STAGE
 
 
 class DuplicateFound(Invalid):
@@ -142,19 +143,6 @@ def _team_allowed(user, team_id: int | None) -> None:
         raise Forbidden(_("You may only enter leads for your own team."))
 
 
-def _log(
-    lead: Lead, *, user, to: str, note: str = "", frm: str | None = None, on: dt.date | None = None
-) -> None:
-    StageChange.objects.create(
-        lead=lead,
-        on=on or _today(),
-        from_stage=lead.stage if frm is None else frm,
-        to_stage=to,
-        note=note[:300],
-        by=user,
-    )
-
-
 @transaction.atomic
 def lead_create(*, user, data: dict[str, Any], decision: str = "", on: dt.date | None = None) -> Lead:
     """Enter a lead after comparing it with every open lead. With matches and no `decision` it raises
@@ -184,7 +172,7 @@ def lead_create(*, user, data: dict[str, Any], decision: str = "", on: dt.date |
         note = _("entered as a different investor from lead(s) %(ids)s") % {
             "ids": ", ".join(f"#{p}" for p, _s, _b in found)
         }
-    _log(lead, user=user, to=Stage.CLUE, frm="", note=note, on=on)
+    workflow.record(STAGE, lead, "enter", user=user, on=on, note=note, frm="")
     Share.objects.create(lead=lead, team_id=lead.team_id, officer_id=lead.officer_id, pct=Decimal(100))
     if decision == "conflict":
         for other, score, by in others:
@@ -275,11 +263,11 @@ def lead_update(
     _save(lead, user=user)
     Share.objects.filter(lead=lead, team_id=lead.team_id).update(officer_id=lead.officer_id)
     if found and decision == "separate":
-        _log(
+        workflow.record(
+            STAGE,
             lead,
+            "remark",
             user=user,
-            to=lead.stage,
-            frm=lead.stage,
             on=on or _today(),
             note=_("renamed; a different investor from lead(s) %(ids)s")
             % {"ids": ", ".join(f"#{p}" for p, _s, _b in found)},
@@ -304,56 +292,58 @@ def lead_move(
     earlier stage with a reason; signing has its own form (`lead_sign`)."""
     lead = _lead_for_change(user, pk, version)
     on = on or _today()
-    if stage not in STAGE_ORDER:
-        raise Invalid(_("Unknown stage."))
+    if stage == lead.stage:
+        return lead
     if lead.state != State.OPEN:
         raise Invalid(_("The lead is closed (%(state)s).") % {"state": State(lead.state).label})
-    cur, new = STAGE_ORDER.index(lead.stage), STAGE_ORDER.index(stage)
-    label = str(Stage(stage).label)
-    if new == cur:
-        return lead
-    if is_contested(lead):
-        raise Invalid(_("Two teams claim this investor: the joint meeting decides before the lead moves on."))
-    if new < cur:
-        if lead.stage in {Stage.SIGNED, Stage.LANDED}:
-            raise Invalid(_("A signed lead does not go back; record its loss instead."))
-        if not note.strip():
-            raise Invalid(_("Give the reason for moving the lead back."), fields={"note": [_("required")]})
-    else:
-        if new != cur + 1:
+    if stage in STAGE_ORDER:
+        cur, new = STAGE_ORDER.index(lead.stage), STAGE_ORDER.index(stage)
+        if new > cur + 1:  # say which stage comes next rather than only that this one cannot
             raise Invalid(
                 _("A lead moves one stage at a time: from “%(cur)s” the next stage is “%(next)s”.")
                 % {"cur": Stage(lead.stage).label, "next": Stage(STAGE_ORDER[cur + 1]).label}
             )
-        kinds = set(lead.activities.values_list("kind", flat=True))
-        if stage == Stage.CONTACT and not kinds:
-            raise Invalid(
-                _("Log the first contact (call, visit or meeting) before moving to “%(s)s”.") % {"s": label}
-            )
-        if stage == Stage.VISIT and Activity.Kind.INSPECTION not in kinds:
-            raise Invalid(
-                _("Log the investor's inspection of the zone before moving to “%(s)s”.") % {"s": label}
-            )
-        if stage == Stage.NEGOTIATION and not (lead.amount or lead.amount_usd):
-            raise Invalid(
-                _("Enter the planned investment before negotiating."), fields={"amount": [_("required")]}
-            )
-        if stage == Stage.SIGNED:
-            raise Invalid(_("Signing enters the key project: use the signing form."), code="needs_signing")
-        if stage == Stage.LANDED:
-            if lead.project_id is None or not lead.funds.exists():
+    if is_contested(lead):
+        raise Invalid(_("Two teams claim this investor: the joint meeting decides before the lead moves on."))
+
+    def effects(t) -> None:
+        if STAGE_ORDER.index(stage) < STAGE_ORDER.index(lead.stage):
+            if not note.strip():
                 raise Invalid(
-                    _(
-                        "A lead lands when its project is registered and funds are in place; record the funds first."
-                    )
+                    _("Give the reason for moving the lead back."), fields={"note": [_("required")]}
                 )
-            lead.landed_on = on
-    _log(lead, user=user, to=stage, note=note, on=on)
-    lead.stage = stage
-    lead.last_activity_on = max(lead.last_activity_on, on)
-    lead.version += 1
-    _save(lead, user=user)
+        else:
+            _evidence_for(lead, stage, on)
+        lead.last_activity_on = max(lead.last_activity_on, on)
+
+    workflow.transition(STAGE, lead, stage, user=user, on=on, note=note[:300], effects=effects)
     return lead
+
+
+def _evidence_for(lead: Lead, stage: str, on: dt.date) -> None:
+    """What a lead must show before it moves forward to `stage`."""
+    label = str(Stage(stage).label)
+    kinds = set(lead.activities.values_list("kind", flat=True))
+    if stage == Stage.CONTACT and not kinds:
+        raise Invalid(
+            _("Log the first contact (call, visit or meeting) before moving to “%(s)s”.") % {"s": label}
+        )
+    if stage == Stage.VISIT and Activity.Kind.INSPECTION not in kinds:
+        raise Invalid(_("Log the investor's inspection of the zone before moving to “%(s)s”.") % {"s": label})
+    if stage == Stage.NEGOTIATION and not (lead.amount or lead.amount_usd):
+        raise Invalid(
+            _("Enter the planned investment before negotiating."), fields={"amount": [_("required")]}
+        )
+    if stage == Stage.SIGNED:
+        raise Invalid(_("Signing enters the key project: use the signing form."), code="needs_signing")
+    if stage == Stage.LANDED:
+        if lead.project_id is None or not lead.funds.exists():
+            raise Invalid(
+                _(
+                    "A lead lands when its project is registered and funds are in place; record the funds first."
+                )
+            )
+        lead.landed_on = on
 
 
 @transaction.atomic
@@ -417,29 +407,29 @@ def lead_sign(
     }
     created = projects.project_create(user=user, data=data)
     projects.project_transition(user=user, pk=created.pk, target="signed", on=signed_on)
-    _log(lead, user=user, to=Stage.SIGNED, on=signed_on)
-    lead.enterprise = company
-    lead.uscc = lead.uscc or uscc
-    lead.fills_gap = lead.node_id is not None and lead.node_id in chains.gap_node_ids()
-    lead.stage, lead.signed_on, lead.signed_amount, lead.project = Stage.SIGNED, signed_on, amount, created
-    lead.last_activity_on = max(lead.last_activity_on, signed_on)
-    lead.version += 1
-    _save(lead, user=user)
+
+    def effects(t) -> None:
+        lead.enterprise = company
+        lead.uscc = lead.uscc or uscc
+        lead.fills_gap = lead.node_id is not None and lead.node_id in chains.gap_node_ids()
+        lead.signed_on, lead.signed_amount, lead.project = signed_on, amount, created
+        lead.last_activity_on = max(lead.last_activity_on, signed_on)
+
+    workflow.transition(STAGE, lead, Stage.SIGNED, user=user, on=signed_on, effects=effects)
     return lead
 
 
 @transaction.atomic
 def lead_lose(*, user, pk: int, reason: str, note: str = "", on: dt.date | None = None) -> Lead:
     lead = _lead_for_change(user, pk)
-    if lead.state != State.OPEN or lead.stage in {Stage.SIGNED, Stage.LANDED}:
-        raise Invalid(_("Only an open lead before signing can be lost."))
-    if reason not in LostReason.values:
-        raise Invalid(_("Choose why the lead was lost."), fields={"reason": [_("required")]})
     on = on or _today()
-    _log(lead, user=user, to=State.LOST, note=note, on=on)
-    lead.state, lead.lost_reason, lead.state_note, lead.closed_on = State.LOST, reason, note[:300], on
-    lead.version += 1
-    _save(lead, user=user)
+
+    def effects(t) -> None:
+        if reason not in LostReason.values:
+            raise Invalid(_("Choose why the lead was lost."), fields={"reason": [_("required")]})
+        lead.lost_reason, lead.state_note, lead.closed_on = reason, note[:300], on
+
+    workflow.transition(LEAD_STATE, lead, "lose", user=user, on=on, note=note[:300], effects=effects)
     return lead
 
 
@@ -528,11 +518,12 @@ def meeting_close(*, user, pk: int, minutes: str = "") -> JointMeeting:
     """Record the meeting as held; conflicts it did not decide move to the next planned meeting."""
     _coordinator(user)
     m = JointMeeting.objects.select_for_update().get(pk=pk)
-    m.status = JointMeeting.Status.HELD
-    if minutes.strip():
-        m.minutes = minutes.strip()
-    m.version += 1
-    _save(m, user=user)
+
+    def held(t) -> None:
+        if minutes.strip():
+            m.minutes = minutes.strip()
+
+    workflow.transition(MEETING, m, "close", user=user, on=_today(), note=minutes.strip()[:300], effects=held)
     LeadConflict.objects.filter(meeting=m, status=LeadConflict.Status.OPEN).update(meeting=None)
     _reschedule()
     return m
@@ -552,8 +543,6 @@ def conflict_decide(
     split as decided (percent per team, summing to 100; by default all to the owner)."""
     _coordinator(user)
     c = LeadConflict.objects.select_for_update().select_related("claim", "other").get(pk=pk)
-    if c.status != LeadConflict.Status.OPEN:
-        raise Invalid(_("This conflict is already decided."))
     teams = {c.claim.team_id: c.claim, c.other.team_id: c.other}
     if owner_team_id not in teams:
         raise Invalid(_("The owner must be one of the two teams."), fields={"owner_team": [_("not a party")]})
@@ -573,39 +562,39 @@ def conflict_decide(
     winner = teams[owner_team_id]
     loser = c.other if winner.pk == c.claim.pk else c.claim
     if loser.state == State.OPEN:
-        _log(
+
+        def merged(t) -> None:
+            loser.merged_into, loser.closed_on, loser.state_note = winner, on, (decision or "")[:300]
+
+        workflow.transition(
+            LEAD_STATE,
             loser,
+            "merge",
             user=user,
-            to=State.MERGED,
-            note=_("joint meeting: merged into lead #%(id)s") % {"id": winner.pk},
             on=on,
+            note=_("joint meeting: merged into lead #%(id)s") % {"id": winner.pk},
+            effects=merged,
         )
-        loser.state, loser.merged_into, loser.closed_on = State.MERGED, winner, on
-        loser.state_note = (decision or "")[:300]
-        loser.version += 1
-        _save(loser, user=user)
     Share.objects.filter(lead=winner).delete()
     for team_id, pct in shares.items():
         officer = winner.officer_id if team_id == winner.team_id else loser.officer_id
         Share.objects.create(lead=winner, team_id=team_id, officer_id=officer, pct=pct)
-    _log(
+    workflow.record(
+        STAGE,
         winner,
+        "remark",
         user=user,
-        to=winner.stage,
-        note=_("joint meeting decision: owner %(team)s") % {"team": winner.team.name},
         on=on,
+        note=_("joint meeting decision: owner %(team)s") % {"team": winner.team.name},
     )
-    c.status, c.owner_team_id, c.decided_on, c.decision = (
-        LeadConflict.Status.DECIDED,
-        owner_team_id,
-        on,
-        decision.strip(),
-    )
-    c.shares = {str(k): float(v) for k, v in shares.items()}
-    if c.meeting is None:
-        c.meeting = next_meeting(on)
-    c.version += 1
-    _save(c, user=user)
+
+    def decided(t) -> None:
+        c.owner_team_id, c.decided_on, c.decision = owner_team_id, on, decision.strip()
+        c.shares = {str(k): float(v) for k, v in shares.items()}
+        if c.meeting is None:
+            c.meeting = next_meeting(on)
+
+    workflow.transition(CONFLICT, c, "decide", user=user, on=on, note=decision.strip(), effects=decided)
     return c
 
 

@@ -6,3 +6,10 @@ class PoliciesConfig(AppConfig):
     name = "parkos.policies"
     label = "policies"
     verbose_name = _("Support policies")
+
+    def ready(self) -> None:
+        from parkos.core.workflow import register
+
+        from .workflows import WORKFLOWS
+
+        register(*WORKFLOWS)

@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
+from parkos.core import workflow
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.services import check_version
@@ -24,6 +25,7 @@ from parkos.enterprises.models import Enterprise
 
 from . import engine, selectors
 from .models import Application, Clause, Eligibility, Grant, Policy
+from .workflows import APPLICATION, GRANT
 
 POLICY_FIELDS = ["title", "issuer", "level", "doc_number", "valid_from", "valid_to", "department", "summary"]
 CLAUSE_FIELDS = ["number", "title", "text", "rule", "support", "auto_grant", "active"]
@@ -180,26 +182,45 @@ def apply(
 def review(*, user, pk: int, approve: bool, note: str = "", amount: Decimal | None = None) -> Application:
     a = get_object_or_404(Application.objects.select_for_update().select_related("clause__policy"), pk=pk)
     _editor(user, a.clause.policy.department_id)
-    if a.state != Application.State.SUBMITTED:
-        raise Invalid(_("Only a submitted application is reviewed."))
-    if not approve and not note.strip():
-        raise Invalid(_("Give the reason for rejecting it."), fields={"note": [_("required")]})
-    a.state = Application.State.APPROVED if approve else Application.State.REJECTED
-    a.reviewed_by, a.reviewed_on, a.review_note = user, _today(), note.strip()
-    a.version += 1
-    _save(a, user=user)
+    today = _today()
+
+    def effects(t) -> None:
+        if not approve and not note.strip():
+            raise Invalid(_("Give the reason for rejecting it."), fields={"note": [_("required")]})
+        a.reviewed_by, a.reviewed_on, a.review_note = user, today, note.strip()
+
+    workflow.transition(
+        APPLICATION,
+        a,
+        "approve" if approve else "reject",
+        user=user,
+        on=today,
+        note=note.strip(),
+        effects=effects,
+    )
     if approve:
         g = Grant(
             clause=a.clause,
             enterprise_id=a.enterprise_id,
             application=a,
-            year=_today().year,
+            year=today.year,
             amount=amount if amount is not None else a.amount,
             state=Grant.State.APPROVED,
             approved_by=user,
-            approved_on=_today(),
+            approved_on=today,
         )
         _save(g, user=user)
+        workflow.record(GRANT, g, "approve", user=user, on=today, frm="", note=note.strip())
+    return a
+
+
+@transaction.atomic
+def application_withdraw(*, user, pk: int, note: str = "") -> Application:
+    """The enterprise takes back an application still waiting for review."""
+    a = get_object_or_404(Application.objects.restrict(user, "view").select_for_update(), pk=pk)
+    if not user.is_enterprise_user or not a.enterprise.accounts.filter(user=user).exists():
+        raise Forbidden(_("Only the enterprise's own users apply."))
+    workflow.transition(APPLICATION, a, "withdraw", user=user, on=_today(), note=note.strip())
     return a
 
 
@@ -217,7 +238,8 @@ def grant_list(*, user, clause_id: int, year: int | None = None) -> int:
         Grant(clause=clause, enterprise_id=e.enterprise_id, year=year, amount=e.amount)
         for e in Eligibility.objects.filter(clause=clause, status="eligible").exclude(enterprise_id__in=have)
     ]
-    bulk_create_with_history(rows, Grant, default_user=user)
+    made = bulk_create_with_history(rows, Grant, default_user=user)
+    workflow.record_many(GRANT, made, "propose", user=user, on=_today(), frm="")
     return len(rows)
 
 
@@ -231,25 +253,39 @@ def grants_approve(*, user, ids: list[int]) -> int:
     for g in grants:
         _editor(user, g.clause.policy.department_id)
     ready = [g for g in grants if g.amount is not None]  # data missing: stays proposed until the figure is in
-    today, now = _today(), timezone.now()
-    for g in ready:
-        g.state, g.approved_by, g.approved_on, g.version = Grant.State.APPROVED, user, today, g.version + 1
-        g.updated_at = now
-    bulk_update_with_history(
-        ready, Grant, ["state", "approved_by", "approved_on", "version", "updated_at"], default_user=user
+    today = _today()
+
+    def approved(g: Grant) -> None:
+        g.approved_by, g.approved_on = user, today
+
+    return workflow.transition_many(
+        GRANT, ready, "approve", user=user, on=today, fields=["approved_by", "approved_on"], effects=approved
     )
-    return len(ready)
 
 
 @transaction.atomic
 def disburse(*, user, pk: int, on: dt.date, voucher: str) -> Grant:
     g = get_object_or_404(Grant.objects.select_for_update().select_related("clause__policy"), pk=pk)
     _editor(user, g.clause.policy.department_id)
-    if g.state != Grant.State.APPROVED:
-        raise Invalid(_("Only an approved grant is disbursed."))
-    if not voucher.strip():
-        raise Invalid(_("Enter the payment voucher number."), fields={"voucher": [_("required")]})
-    g.state, g.disbursed_on, g.voucher = Grant.State.DISBURSED, on, voucher.strip()
-    g.version += 1
-    _save(g, user=user)
+
+    def effects(t) -> None:
+        if not voucher.strip():
+            raise Invalid(_("Enter the payment voucher number."), fields={"voucher": [_("required")]})
+        g.disbursed_on, g.voucher = on, voucher.strip()
+
+    workflow.transition(GRANT, g, "disburse", user=user, on=on, note=voucher.strip(), effects=effects)
+    return g
+
+
+@transaction.atomic
+def grant_cancel(*, user, pk: int, reason: str) -> Grant:
+    """Cancel a grant before it is paid (the enterprise no longer qualifies, a duplicate, …), with the reason."""
+    g = get_object_or_404(Grant.objects.select_for_update().select_related("clause__policy"), pk=pk)
+    _editor(user, g.clause.policy.department_id)
+
+    def effects(t) -> None:
+        if not reason.strip():
+            raise Invalid(_("Give the reason."), fields={"reason": [_("required")]})
+
+    workflow.transition(GRANT, g, "cancel", user=user, on=_today(), note=reason.strip(), effects=effects)
     return g

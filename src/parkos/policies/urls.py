@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.policy_edit_view, name="create"),
     path("match/", views.match_view, name="match"),
     path("applications/", views.applications_view, name="applications"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw_view, name="application_withdraw"),
     path("grants/", views.grants_view, name="grants"),
     path("<int:pk>/", views.policy_view, name="detail"),
     path("<int:pk>/edit/", views.policy_edit_view, name="edit"),

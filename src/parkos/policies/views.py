@@ -111,11 +111,7 @@ def mine_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     matches = selectors.enterprise_matches(user=request.user, enterprise_id=ent.pk)
     services.matches_seen(user=request.user, enterprise_id=ent.pk)  # the portal page is the notice
-    applied = dict(
-        Application.objects.filter(enterprise=ent)
-        .exclude(state="withdrawn")
-        .values_list("clause_id", "state")
-    )
+    applied = {a.clause_id: a for a in Application.objects.filter(enterprise=ent).exclude(state="withdrawn")}
     grants = {g.clause_id: g for g in Grant.objects.filter(enterprise=ent)}
     for m in matches:
         m["applied"] = applied.get(m["clause"].pk)
@@ -286,6 +282,17 @@ def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.application_withdraw(user=request.user, pk=pk, note=request.POST.get("note", ""))
+        messages.success(request, _("Application withdrawn."))
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    return redirect("policies:mine")
+
+
+@login_required
 def applications_view(request: HttpRequest) -> HttpResponse:
     _staff(request)
     if request.method == "POST":
@@ -341,6 +348,11 @@ def grants_view(request: HttpRequest) -> HttpResponse:
                     user=request.user, ids=[int(x) for x in request.POST.getlist("grant")]
                 )
                 messages.success(request, _("%(n)s grants approved.") % {"n": n})
+            elif request.POST.get("cancel"):
+                services.grant_cancel(
+                    user=request.user, pk=int(request.POST["grant_id"]), reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("Grant cancelled."))
             else:
                 services.disburse(
                     user=request.user,
@@ -364,7 +376,7 @@ def grants_view(request: HttpRequest) -> HttpResponse:
                 "policy": g.clause.policy.title,
                 "clause": f"{g.clause.number} {g.clause.title}",
                 "year": g.year,
-                "amount": float(g.amount),
+                "amount": float(g.amount) if g.amount is not None else None,
                 "state": g.get_state_display(),
                 "disbursed_on": g.disbursed_on.isoformat() if g.disbursed_on else "",
                 "voucher": g.voucher,

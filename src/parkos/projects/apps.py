@@ -8,10 +8,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Key projects and approvals")
 
     def ready(self) -> None:
-        from parkos.core import registries
+        from parkos.core import registries, workflow
 
         from . import imports  # noqa: F401  (registers the monthly-report importer)
         from .models import REFORM_OFFICE
+        from .workflows import WORKFLOWS
+
+        workflow.register(*WORKFLOWS)
 
         registries.daily_jobs.register(
             registries.DailyJob(

@@ -58,77 +58,11 @@ def lights(
     return np.where(done, DONE, out)
 
 
-# ---- state machines ---------------------------------------------------------------------------------------
-class IllegalTransition(ValueError):
-    def __init__(self, action: str, state: str):
-        super().__init__(f"{action} is not allowed from {state}")
-        self.action, self.state = action, state
-
-
-# Approval item (specs/approvals.md §8.2): action → (states it may start from, state it leads to).
-ITEM_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({"pending"}), "submitted"),
-    "accept": (frozenset({"submitted", "pre_correction"}), "in_review"),
-    "deem_accept": (frozenset({"submitted"}), "in_review"),
-    "pre_correct": (frozenset({"submitted"}), "pre_correction"),
-    "reject_intake": (frozenset({"submitted", "pre_correction"}), "rejected"),
-    "request_correction": (frozenset({"in_review"}), "correction"),
-    "receive_materials": (frozenset({"correction"}), "in_review"),
-    "correction_timeout": (frozenset({"correction"}), "returned"),
-    "start_special": (frozenset({"in_review"}), "special"),
-    "end_special": (frozenset({"special"}), "in_review"),
-    "extend": (frozenset({"in_review"}), "in_review"),
-    "approve": (frozenset({"in_review"}), "completed"),
-    "deny": (frozenset({"in_review"}), "completed"),
-    "commit": (frozenset({"in_review", "submitted"}), "verify_pending"),
-    "verify_pass": (frozenset({"verify_pending"}), "completed"),
-    "verify_rectify": (frozenset({"verify_pending"}), "verify_pending"),
-    "verify_fail": (frozenset({"verify_pending"}), "revoked"),
-    "return": (frozenset({"in_review", "correction"}), "returned"),
-    "withdraw": (
-        frozenset({"pending", "submitted", "pre_correction", "in_review", "correction"}),
-        "withdrawn",
-    ),
-}
+# ---- item states (the transition table is projects.workflows.ITEM) -------------------------------------------
 ITEM_OPEN = frozenset({"submitted", "pre_correction", "in_review", "correction", "special"})
 ITEM_CLOCK_RUNNING = frozenset({"in_review", "correction", "special"})
 ITEM_PAUSED = frozenset({"correction", "special"})
 ITEM_TERMINAL = frozenset({"completed", "rejected", "returned", "withdrawn", "revoked"})
-
-
-def item_next(state: str, action: str, *, mode: str = "normal") -> str:
-    """The state an approval item moves to, or IllegalTransition."""
-    if action not in ITEM_TRANSITIONS:
-        raise IllegalTransition(action, state)
-    sources, target = ITEM_TRANSITIONS[action]
-    if state not in sources:
-        raise IllegalTransition(action, state)
-    if action == "commit" and mode != "commitment":
-        raise IllegalTransition(action, state)
-    return target
-
-
-# Project lifecycle: 入库 → 签约 → 供地 → 开工 → 竣工 → 投产 → 达产, with 暂停 and 终止.
-LIFECYCLE = ["registered", "signed", "land", "started", "completed", "production", "capacity"]
-
-
-def project_next(state: str, target: str, *, land_optional: bool = False) -> str:
-    """Check a lifecycle move: forward one step (供地 may be skipped when the project needs no new land),
-    pause from an active state, resume, terminate from anything but an end state."""
-    if state in {"terminated", "capacity"}:
-        raise IllegalTransition(target, state)
-    if target == "terminated":
-        return target
-    if target == "paused":
-        if state == "paused":
-            raise IllegalTransition(target, state)
-        return target
-    if state == "paused" or target not in LIFECYCLE:
-        raise IllegalTransition(target, state)
-    i, j = LIFECYCLE.index(state), LIFECYCLE.index(target)
-    if j == i + 1 or (land_optional and state == "signed" and target == "started"):
-        return target
-    raise IllegalTransition(target, state)
 
 
 # ---- rates (specs/metrics.md §3.2) ------------------------------------------------------------------------
@@ -170,9 +104,6 @@ __all__ = [
     "clocks",
     "lights",
     "yellow_threshold",
-    "item_next",
-    "project_next",
-    "IllegalTransition",
     "milestone_rate",
     "percent",
 ]

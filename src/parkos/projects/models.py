@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
+from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel, WorkflowEvent
 from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -675,19 +675,11 @@ class Extension(models.Model):
         return f"+{self.days}"
 
 
-class ItemEvent(models.Model):
+class ItemEvent(WorkflowEvent):
     """The append-only log of an item: every transition with who, when (the business date) and why."""
 
     item = models.ForeignKey(ItemInstance, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=24, choices=ItemAction.choices)
-    from_state = models.CharField(max_length=16)
-    to_state = models.CharField(max_length=16)
-    on = models.DateField(_("date"))
-    at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["item", "at", "pk"]

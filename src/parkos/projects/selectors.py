@@ -197,7 +197,7 @@ def approval_board(project: Project) -> list[dict[str, Any]]:
 def item_events(project: Project) -> list:
     return list(
         ItemEvent.objects.filter(item__project=project)
-        .select_related("actor", "item__item")
+        .select_related("by", "item__item")
         .order_by("-on", "-at")[:200]
     )
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core import capabilities, notify
+from parkos.core import capabilities, notify, workflow
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role, User
 from parkos.core.selectors import working_calendar
@@ -38,13 +38,10 @@ from .models import (
     FlowTemplate,
     Handover,
     ItemAction,
-    ItemEvent,
     ItemInstance,
     ItemMode,
     ItemResult,
     ItemState,
-    Kind,
-    LandMode,
     Milestone,
     MonthlyReport,
     Problem,
@@ -55,6 +52,7 @@ from .models import (
     Suspension,
     YearPlan,
 )
+from .workflows import ITEM, PROBLEM, PROJECT
 
 MAX_EXTENSION_WD = 15  # 行政许可法 Art. 42: +10, or +15 for joint handling
 
@@ -153,66 +151,45 @@ def project_transition(
         _check_version(project, version)
     on = _on(on)
     state = project.status
-    if target == "resume":
-        if state != Status.PAUSED:
-            raise Invalid(_("Only a paused project can resume."))
-        project.status, project.status_before_pause, project.status_reason = (
-            project.status_before_pause,
-            "",
-            "",
-        )
-    else:
-        land_optional = (
-            project.kind != Kind.NEW
-            or project.land_mode == LandMode.EXISTING
-            or project.land_parcel_id is not None
-        )
-        try:
-            engine.project_next(state, target, land_optional=land_optional)
-        except engine.IllegalTransition:
-            raise Invalid(
-                _("A project that is “%(state)s” cannot move to “%(target)s”.")
-                % {
-                    "state": Status(state).label,
-                    "target": Status(target).label if target in Status.values else target,
-                }
-            ) from None
-        if target in {Status.PAUSED, Status.TERMINATED}:
+
+    def effects(t) -> None:
+        if target == "resume":
+            project.status_before_pause, project.status_reason = "", ""
+        elif target in {Status.PAUSED, Status.TERMINATED}:
             if not reason.strip():
                 raise Invalid(_("Give the reason."), fields={"reason": [_("required")]})
             if target == Status.PAUSED:
                 project.status_before_pause = state
-            project.status, project.status_reason = target, reason.strip()
+            project.status_reason = reason.strip()
         else:
-            if target in {Status.STARTED, Status.COMPLETED, Status.PRODUCTION} and not evidence.strip():
-                raise Invalid(
-                    _("Record the evidence (permit, acceptance record, production statement)."),
-                    fields={"evidence": [_("required")]},
-                )
-            if (
-                target == Status.STARTED
-                and _approval_stage_done(project, {Stage.STAGE3, Stage.MERGED_2_3}) is False
-            ):
-                raise Invalid(
-                    _("Construction cannot start before the construction permit stage is completed.")
-                )
-            if target == Status.COMPLETED and _approval_stage_done(project, {Stage.STAGE4}) is False:
-                raise Invalid(_("A project is completed only after its completion acceptance stage."))
-            m = project.milestones.select_for_update().get(kind=target)
-            previous = project.milestones.filter(actual_on__isnull=False).exclude(kind=target)
-            latest = max((x.actual_on for x in previous), default=None)
-            if latest and on < latest:
-                raise Invalid(
-                    _("The date is before the project's previous milestone (%(d)s).") % {"d": latest}
-                )
-            m.actual_on, m.evidence = on, evidence.strip()
-            m.version += 1
-            m._history_user = user
-            m.save()
-            project.status = target
-    project.version += 1
-    _clean_and_save(project, user=user)
+            _milestone_reached(project, target, on=on, evidence=evidence, user=user)
+
+    workflow.transition(
+        PROJECT, project, target, user=user, on=on, note=reason.strip() or evidence.strip(), effects=effects
+    )
     return project
+
+
+def _milestone_reached(project: Project, target: str, *, on: dt.date, evidence: str, user) -> None:
+    """A lifecycle step forward records its milestone's actual date, with the evidence the step needs."""
+    if target in {Status.STARTED, Status.COMPLETED, Status.PRODUCTION} and not evidence.strip():
+        raise Invalid(
+            _("Record the evidence (permit, acceptance record, production statement)."),
+            fields={"evidence": [_("required")]},
+        )
+    if target == Status.STARTED and _approval_stage_done(project, {Stage.STAGE3, Stage.MERGED_2_3}) is False:
+        raise Invalid(_("Construction cannot start before the construction permit stage is completed."))
+    if target == Status.COMPLETED and _approval_stage_done(project, {Stage.STAGE4}) is False:
+        raise Invalid(_("A project is completed only after its completion acceptance stage."))
+    m = project.milestones.select_for_update().get(kind=target)
+    previous = project.milestones.filter(actual_on__isnull=False).exclude(kind=target)
+    latest = max((x.actual_on for x in previous), default=None)
+    if latest and on < latest:
+        raise Invalid(_("The date is before the project's previous milestone (%(d)s).") % {"d": latest})
+    m.actual_on, m.evidence = on, evidence.strip()
+    m.version += 1
+    m._history_user = user
+    m.save()
 
 
 @transaction.atomic
@@ -283,10 +260,20 @@ def problem_answer(*, user, pk: int, answer: str, close: bool = False, on: dt.da
         raise Forbidden(_("Only the owner department answers this problem."))
     if not answer.strip():
         raise Invalid(_("Write the answer."), fields={"answer": [_("required")]})
-    problem.answer, problem.answered_on = answer.strip(), _on(on)
-    problem.state = Problem.State.CLOSED if close else Problem.State.ANSWERED
-    problem.version += 1
-    _clean_and_save(problem, user=user)
+    on = _on(on)
+
+    def effects(t) -> None:
+        problem.answer, problem.answered_on = answer.strip(), on
+
+    workflow.transition(
+        PROBLEM,
+        problem,
+        "close" if close else "answer",
+        user=user,
+        on=on,
+        note=answer.strip(),
+        effects=effects,
+    )
     return problem
 
 
@@ -587,29 +574,17 @@ def item_act(
             fields={"on": [_("too early")]},
         )
     before = item.state
-    try:
-        after = engine.item_next(before, action, mode=item.mode)
-    except engine.IllegalTransition:
-        label = dict(ACTION_LABELS).get(action, action)
-        raise Invalid(
-            _("“%(action)s” is not possible while the item is “%(state)s”.")
-            % {"action": label, "state": ItemState(before).label}
-        ) from None
-    if action in ACTIONS_NEEDING_NOTE and not note.strip():
-        raise Invalid(_("Give the reason or the notice in writing."), fields={"note": [_("required")]})
     cal = working_calendar()
     cfg = ApprovalConfig.get()
 
-    _item_action_effects(
-        item=item, action=action, on=on, note=note, cal=cal, cfg=cfg, user=user, before=before, kw=kw
-    )
-    item.state = after
-    item.version += 1
-    item._history_user = user
-    item.save()
-    ItemEvent.objects.create(
-        item=item, action=action, from_state=before, to_state=after, on=on, actor=user, note=note
-    )
+    def effects(t) -> None:
+        if action in ACTIONS_NEEDING_NOTE and not note.strip():
+            raise Invalid(_("Give the reason or the notice in writing."), fields={"note": [_("required")]})
+        _item_action_effects(
+            item=item, action=action, on=on, note=note, cal=cal, cfg=cfg, user=user, before=before, kw=kw
+        )
+
+    workflow.transition(ITEM, item, action, user=user, on=on, note=note, effects=effects)
     _stage_completion(item.stage, on)
     if refresh_after:
         refresh(today=today, project_ids=[item.project_id])
@@ -885,22 +860,17 @@ def _refresh_deem_accepted(run: _Refresh) -> None:
         received = np.array([w[1] for w in waiting], dtype="datetime64[D]")
         window_end = cal.add_working_days(received, cfg.deem_accept_wd)
         due = ids[window_end < np.datetime64(today)]
+        note = _("No correction notice within %(n)s working days: accepted as of receipt.") % {
+            "n": cfg.deem_accept_wd
+        }
         for pk in due.tolist():
             item = ItemInstance.objects.select_related("stage").get(pk=pk)
-            item.accepted_on = item.clock_start = item.received_on
-            item.state = ItemState.IN_REVIEW
-            item.version += 1
-            item.save()
-            _stage_starts(item, item.received_on)
-            ItemEvent.objects.create(
-                item=item,
-                action="deem_accept",
-                from_state=ItemState.SUBMITTED,
-                to_state=ItemState.IN_REVIEW,
-                on=today,
-                note=_("No correction notice within %(n)s working days: accepted as of receipt.")
-                % {"n": cfg.deem_accept_wd},
-            )
+
+            def effects(t, item=item) -> None:
+                item.accepted_on = item.clock_start = item.received_on
+                _stage_starts(item, item.received_on)
+
+            workflow.transition(ITEM, item, "deem_accept", user=None, on=today, note=note, effects=effects)
         counts["deemed"] = int(due.size)
 
 

@@ -41,11 +41,11 @@ from .models import (
     Category,
     FlowTemplate,
     ItemInstance,
-    ItemState,
     Level,
     Status,
 )
 from .services import ACTION_LABELS
+from .workflows import ITEM, PROJECT
 
 COLUMNS = [
     ("name", gettext_lazy("Project")),
@@ -85,33 +85,13 @@ EXPORT_SCHEMA = Schema(
         Column("registered_on", "入库日期", text),
     ],
 )
-# what a project in each state may do next (the buttons on its page)
-NEXT_TARGETS = {
-    Status.REGISTERED: [Status.SIGNED],
-    Status.SIGNED: [Status.LAND, Status.STARTED],
-    Status.LAND: [Status.STARTED],
-    Status.STARTED: [Status.COMPLETED],
-    Status.COMPLETED: [Status.PRODUCTION],
-    Status.PRODUCTION: [Status.CAPACITY],
-}
-# the actions an item offers in each state (the buttons on the board)
-STATE_ACTIONS = {
-    ItemState.PENDING: ["submit"],
-    ItemState.SUBMITTED: ["accept", "pre_correct", "reject_intake", "commit", "withdraw"],
-    ItemState.PRE_CORRECTION: ["accept", "reject_intake", "withdraw"],
-    ItemState.IN_REVIEW: [
-        "approve",
-        "deny",
-        "request_correction",
-        "start_special",
-        "extend",
-        "commit",
-        "return",
-        "withdraw",
-    ],
-    ItemState.CORRECTION: ["receive_materials", "correction_timeout", "withdraw"],
-    ItemState.SPECIAL: ["end_special"],
-    ItemState.VERIFY_PENDING: ["verify_pass", "verify_rectify", "verify_fail"],
+LIFECYCLE_STEPS = {
+    Status.SIGNED,
+    Status.LAND,
+    Status.STARTED,
+    Status.COMPLETED,
+    Status.PRODUCTION,
+    Status.CAPACITY,
 }
 
 
@@ -238,7 +218,11 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can_change,
         "is_enterprise": request.user.is_enterprise_user,
         "history": selectors.project_history(project) if not request.user.is_enterprise_user else [],
-        "next_targets": [(t, Status(t).label) for t in NEXT_TARGETS.get(project.status, [])],
+        "next_targets": [
+            (t.action, Status(t.action).label)
+            for t in PROJECT.buttons(project.status)
+            if t.action in LIFECYCLE_STEPS
+        ],
         "today": today,
     }
     if can_change:
@@ -413,13 +397,13 @@ def approvals_start_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _board_ctx(request: HttpRequest, project) -> dict:
     board = selectors.approval_board(project)
     user = request.user
-    labels = dict(ACTION_LABELS)
     can_act = user.may("change") and not user.is_enterprise_user
     for stage in board:
         for it in stage["items"]:
             actions = []
             if can_act:
-                for a in STATE_ACTIONS.get(it.state, []):
+                for t in ITEM.buttons(it.state):
+                    a = t.action
                     if a == "commit" and it.mode != "commitment":
                         continue
                     own = user.is_zone_wide and user.may("change") or user.department_id == it.department_id
@@ -427,7 +411,7 @@ def _board_ctx(request: HttpRequest, project) -> dict:
                         project.helper_id == user.pk or user.department_id == project.lead_department_id
                     )
                     if own or helper:
-                        actions.append((a, labels[a]))
+                        actions.append((a, t.label))
             it.actions = actions
             it.can_resubmit = (
                 can_act

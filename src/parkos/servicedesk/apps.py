@@ -8,8 +8,11 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Enterprise services")
 
     def ready(self) -> None:
-        from parkos.core import registries
+        from parkos.core import registries, workflow
 
+        from .workflows import WORKFLOWS
+
+        workflow.register(*WORKFLOWS)
         from . import imports  # noqa: F401  (registers the hotline importer)
         from .models import SERVICE_CENTRE
 

@@ -1,14 +1,7 @@
-"""Pure rules of the service desk: the request (诉求) and 差评 case state machines, step deadlines in working days,
+"""Pure rules of the service desk: step deadlines in working days,
 the SLA light of a step, and the rating metrics of specs/ratings.md §5 over level counts.
 
-Request (spec §6): received → dispatched → accepted (办理中) → answered → closed → revisited; a department may send
-a dispatched request back for re-assignment (→ received) with a reason; an unsatisfied revisit re-opens it once
-(→ accepted) before it goes to the leaders.
-
-差评 case (spec §4.3): received → assigned → verifying (the rater was contacted) → rectifying | explained |
-appealed; appealed → upheld (closed, the rating leaves the statistics) | rejected (→ rectifying); rectifying →
-feedback (done, with evidence); explained → feedback; feedback → closed (the rater's follow-up rating, or none in
-the window); a closed case whose follow-up was 不满意 may be re-opened by the service centre (→ rectifying).
+(The request and case state machines are kernel workflows: servicedesk.workflows.)
 """
 
 from __future__ import annotations
@@ -19,39 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from parkos.core.numbers import percent
-
-
-class IllegalTransition(ValueError):
-    pass
-
-
-REQUEST_TRANSITIONS: dict[str, dict[str, str]] = {
-    "received": {"dispatch": "dispatched", "close": "closed"},
-    "dispatched": {"accept": "accepted", "send_back": "received"},
-    "accepted": {"answer": "answered", "reassign": "received"},
-    "answered": {"close": "closed", "reopen": "accepted"},
-    "closed": {"revisit": "revisited", "reopen": "accepted"},
-    "revisited": {"reopen": "accepted"},
-}
-
-CASE_TRANSITIONS: dict[str, dict[str, str]] = {
-    "received": {"assign": "assigned"},
-    "assigned": {"contact": "verifying"},  # spec §4.3: an appeal is filed from verification on
-    "verifying": {"rectify": "rectifying", "explain": "explained", "appeal": "appealed"},
-    "appealed": {"uphold": "upheld", "reject": "rectifying"},
-    "rectifying": {"done": "feedback"},
-    "explained": {"send_feedback": "feedback"},
-    "feedback": {"followup": "closed", "close_unanswered": "closed"},
-    "closed": {"reopen": "rectifying"},
-    "upheld": {},
-}
-
-
-def next_state(table: dict[str, dict[str, str]], state: str, action: str) -> str:
-    try:
-        return table[state][action]
-    except KeyError:
-        raise IllegalTransition(f"{action} from {state}") from None
 
 
 # ---- ratings ---------------------------------------------------------------------------------------------------

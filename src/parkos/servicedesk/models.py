@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
+from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel, WorkflowEvent
 
 
 class ServiceConfig(SingletonModel):
@@ -257,17 +257,10 @@ class Request(VersionedModel):
         return _request_scope(user, action)
 
 
-class RequestEvent(models.Model):
+class RequestEvent(WorkflowEvent):
     """Append-only timeline of a request."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=20)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    on = models.DateField(_("date"))
-    note = models.TextField(_("note"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["request", "at", "pk"]
@@ -501,18 +494,15 @@ class BadRatingCase(VersionedModel):
         return Q(department_id=user.department_id)
 
 
-class CaseEvent(models.Model):
+class CaseEvent(WorkflowEvent):
+    """Append-only timeline of a 差评 case."""
+
     case = models.ForeignKey(BadRatingCase, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    on = models.DateField()
-    note = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["case", "at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"

@@ -14,9 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from parkos.core import notify
+from parkos.core import notify, workflow
 from parkos.core.counters import next_number
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role, User
@@ -30,13 +29,11 @@ from .models import (
     BAD_REASONS,
     FOLLOWUP_LEVELS,
     BadRatingCase,
-    CaseEvent,
     CaseState,
     Category,
     Channel,
     Rating,
     Request,
-    RequestEvent,
     RequestState,
     ServiceCard,
     ServiceConfig,
@@ -44,6 +41,7 @@ from .models import (
     centre_department_id,
     is_service_centre,
 )
+from .workflows import CASE, REQUEST
 
 DEFAULT_CATEGORIES = [  # code, name, close WD, card holders' close WD (specs/ratings.md §6 defaults)
     ("consult", "政策咨询", 3, 2),
@@ -65,12 +63,6 @@ def install_default_categories() -> int:
             code=code, defaults={"name": name, "close_wd": close, "card_close_wd": card, "order": i}
         )[1]
     return made
-
-
-def _log(req: Request, *, user, action: str, frm: str, note: str = "", on: dt.date | None = None) -> None:
-    RequestEvent.objects.create(
-        request=req, action=action, from_state=frm, to_state=req.state, on=on or _today(), note=note, by=user
-    )
 
 
 def _next_number(on: dt.date) -> str:
@@ -151,7 +143,7 @@ def request_submit(
     elif category.department_id:
         req.department_id, req.state = category.department_id, RequestState.DISPATCHED
     _save(req, user=user)
-    _log(req, user=user, action="submit", frm="", on=on)
+    workflow.record(REQUEST, req, "submit", user=user, on=on, frm="")
     return req
 
 
@@ -163,23 +155,7 @@ def _request_for(user, pk: int, version: int | None = None) -> Request:
 
 
 def _move(req: Request, *, user, action: str, on: dt.date, note: str = "") -> None:
-    frm = req.state
-    try:
-        req.state = engine.next_state(engine.REQUEST_TRANSITIONS, frm, action)
-    except engine.IllegalTransition:
-        raise Invalid(
-            _("A request that is “%(state)s” cannot be %(action)s.")
-            % {"state": RequestState(frm).label, "action": ACTION_LABELS.get(action, action)}
-        ) from None
-    req.version += 1
-    _save(req, user=user)
-    _log(req, user=user, action=action, frm=frm, note=note, on=on)
-
-
-ACTION_LABELS = {
-    "dispatch": gettext_lazy("dispatched"), "accept": gettext_lazy("accepted"), "send_back": gettext_lazy("sent back"), "answer": gettext_lazy("answered"),
-    "close": gettext_lazy("closed"), "revisit": gettext_lazy("revisited"), "reopen": gettext_lazy("re-opened"), "reassign": gettext_lazy("re-assigned"),
-}  # fmt: skip
+    workflow.transition(REQUEST, req, action, user=user, on=on, note=note)
 
 
 def _centre(user) -> None:
@@ -302,9 +278,6 @@ def escalate_overdue(today: dt.date | None = None) -> int:
             "enterprise"
         )
     )
-    for r in late:
-        r.escalated = True
-    Request.objects.bulk_update(late, ["escalated"])
     leaders = set(User.objects.filter(role=Role.LEADER, is_active=True).values_list("pk", flat=True))
     notify.send_many(
         [
@@ -322,18 +295,19 @@ def escalate_overdue(today: dt.date | None = None) -> int:
             for r in late
         ]
     )
-    RequestEvent.objects.bulk_create(
-        [
-            RequestEvent(
-                request=r,
-                action="escalate",
-                from_state=r.state,
-                to_state=r.state,
-                on=today,
-                note=_("overdue: sent to the leaders"),
-            )
-            for r in late
-        ]
+
+    def escalated(r: Request) -> None:
+        r.escalated = True
+
+    workflow.transition_many(
+        REQUEST,
+        late,
+        "escalate",
+        user=None,
+        on=today,
+        note=_("overdue: sent to the leaders"),
+        fields=["escalated"],
+        effects=escalated,
     )
     return len(late)
 
@@ -460,14 +434,7 @@ def _rate(
             CaseState.ASSIGNED
         )  # pushed to the responsible unit on receipt (spec §4.2 assign_within_hours)
         _save(case, user=user)
-        CaseEvent.objects.create(
-            case=case,
-            action="assign",
-            from_state=CaseState.RECEIVED,
-            to_state=CaseState.ASSIGNED,
-            on=on,
-            by=user,
-        )
+        workflow.record(CASE, case, "assign", user=user, on=on, frm=CaseState.RECEIVED)
     return r
 
 
@@ -506,14 +473,6 @@ def rate_item(
         on=on,
         department_id=item.department_id,
     )
-
-
-CASE_ACTIONS = {
-    "contact": gettext_lazy("contact the rater"), "rectify": gettext_lazy("rectify"), "explain": gettext_lazy("explain"), "appeal": gettext_lazy("appeal"),
-    "uphold": gettext_lazy("uphold the appeal"), "reject": gettext_lazy("reject the appeal"), "done": gettext_lazy("finish rectification"),
-    "send_feedback": gettext_lazy("send the explanation"), "followup": gettext_lazy("record the follow-up rating"),
-    "close_unanswered": gettext_lazy("close without follow-up"), "reopen": gettext_lazy("re-open"),
-}  # fmt: skip
 
 
 def _case_action_effects(*, case, action, on, note, kind, method, evidence, level, cfg, cal, user) -> None:
@@ -630,44 +589,25 @@ def case_act(
     if version is not None:
         check_version(case, version)
     on = on or _today()
-    centre_actions, rater_actions = {"uphold", "reject", "reopen", "close_unanswered"}, {"followup"}
-    if action in centre_actions:
-        _centre(user)
-    elif action in rater_actions:
-        if case.rating.rater_id != user.pk:
-            raise Forbidden(_("Only the rater gives the follow-up rating."))
-    elif user.is_enterprise_user or (
-        not is_service_centre(user) and user.department_id != case.department_id
-    ):
-        raise Forbidden(_("Only the responsible department handles this case."))
-    frm = case.state
-    try:
-        case.state = engine.next_state(engine.CASE_TRANSITIONS, frm, action)
-    except engine.IllegalTransition:
-        raise Invalid(
-            _("A case that is “%(state)s” cannot %(action)s.")
-            % {"state": CaseState(frm).label, "action": CASE_ACTIONS.get(action, action)}
-        ) from None
     cfg = ServiceConfig.get()
     cal = working_calendar()
-    _case_action_effects(
-        case=case,
-        action=action,
-        on=on,
-        note=note,
-        kind=kind,
-        method=method,
-        evidence=evidence,
-        level=level,
-        cfg=cfg,
-        cal=cal,
-        user=user,
-    )
-    case.version += 1
-    _save(case, user=user)
-    CaseEvent.objects.create(
-        case=case, action=action, from_state=frm, to_state=case.state, on=on, note=note.strip(), by=user
-    )
+
+    def effects(t) -> None:
+        _case_action_effects(
+            case=case,
+            action=action,
+            on=on,
+            note=note,
+            kind=kind,
+            method=method,
+            evidence=evidence,
+            level=level,
+            cfg=cfg,
+            cal=cal,
+            user=user,
+        )
+
+    workflow.transition(CASE, case, action, user=user, on=on, note=note.strip(), effects=effects)
     return case
 
 

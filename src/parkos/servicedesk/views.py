@@ -33,7 +33,8 @@ from .forms import (
     RevisitForm,
     VisitForm,
 )
-from .models import CaseState, Category, Channel, RequestState, is_service_centre
+from .models import Category, Channel, RequestState, is_service_centre
+from .workflows import CASE
 
 COLUMNS = [
     ("number", gettext_lazy("request number")), ("enterprise__name", gettext_lazy("enterprise")), ("", gettext_lazy("request title")),
@@ -408,13 +409,6 @@ def cases_view(request: HttpRequest) -> HttpResponse:
     return render(request, "servicedesk/cases.html", {"columns": selectors.case_board(user=request.user)})
 
 
-CASE_BUTTONS = {  # state → actions offered on the case page, by who may take them
-    CaseState.ASSIGNED: ["contact", "appeal"], CaseState.VERIFYING: ["rectify", "explain", "appeal"],
-    CaseState.APPEALED: ["uphold", "reject"], CaseState.RECTIFYING: ["done"], CaseState.EXPLAINED: ["send_feedback"],
-    CaseState.FEEDBACK: ["followup", "close_unanswered"], CaseState.CLOSED: ["reopen"],
-}  # fmt: skip
-
-
 @login_required
 def case_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
@@ -440,9 +434,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Done."))
         return redirect("servicedesk:case", pk=pk)
-    actions = [(a, services.CASE_ACTIONS[a]) for a in CASE_BUTTONS.get(case.state, [])]
-    if request.user.is_enterprise_user:
-        actions = [a for a in actions if a[0] == "followup"]
+    actions = [(t.action, t.label) for t in CASE.available(request.user, case)]
     return render(
         request,
         "servicedesk/case.html",
