@@ -13,6 +13,7 @@ read them. Each registry is keyed, refuses a key registered twice, and lists its
 - `appraisal_figures`: figures the internal appraisal reads;
 - `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads");
 - `capabilities`: the offices' powers (service centre, supervision office, …) that grants give;
+- `list_pages`: every list page (`core.lists.ListPage`), so a test can walk them;
 - `workflows`: every state machine (`core.workflow.Workflow`), so pages and tests can walk them.
 """
 
@@ -209,6 +210,7 @@ appraisal_figures: Registry[AppraisalFigure] = Registry("appraisal figures")
 slot_panels: Registry[SlotPanel] = Registry("slot panels")
 enterprise_directory: Registry[EnterpriseDirectory] = Registry("enterprise directory")
 capabilities: Registry[Capability] = Registry("capabilities")
+list_pages: Registry[Any] = Registry("list pages")  # core.lists.ListPage
 workflows: Registry[Any] = Registry("workflows")  # core.workflow.Workflow (kept there: it needs the ORM)
 
 

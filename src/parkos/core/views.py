@@ -9,17 +9,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from . import notify, registries, users
-from .excel import Column, Schema, error_report_bytes
+from . import lists, notify, registries, users
+from .excel import Schema, error_report_bytes
 from .exceptions import ParkOSError
+from .filters import InboxFilters, UserFilters
 from .forms import UserForm
 from .imports import IMPORTERS
 from .models import CalendarDay, Department
@@ -39,11 +40,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # ---- helpers for every app's views -------------------------------------------------------------------
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def page_of(request: HttpRequest, qs, size: int | None = None):
-    paginator = Paginator(qs, size or settings.PARKOS_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -69,26 +65,6 @@ def service_errors(request: HttpRequest, exc: ParkOSError, form=None) -> None:
         if not getattr(exc, "fields", None):
             form.add_error(None, str(exc.message))
     messages.error(request, str(exc.message))
-
-
-def sort_columns(columns: list[tuple[str, str]], current: str) -> list[dict[str, Any]]:
-    """Header cells for a sortable table: label, the sort value a click asks for, and the arrow."""
-    out = []
-    for key, label in columns:
-        if not key:
-            out.append({"label": label})
-            continue
-        active = current.lstrip("-") == key
-        desc = current.startswith("-")
-        out.append(
-            {
-                "label": label,
-                "key": key,
-                "next": f"-{key}" if active and not desc else key,
-                "arrow": ("↓" if desc else "↑") if active else "",
-            }
-        )
-    return out
 
 
 def nav_context(request: HttpRequest) -> dict[str, Any]:
@@ -225,54 +201,54 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---- users -------------------------------------------------------------------------------------------
-USER_SCHEMA = Schema(
+
+
+USER_TABLE = lists.Table(
+    [
+        lists.Col("username", _l("User name"), sort="username", header="用户名"),
+        lists.Col("display_name", _l("display name"), header="显示名"),
+        lists.Col("role", _l("role"), sort="role", export="get_role_display", header="角色"),
+        lists.Col("department", _l("department"), sort="department", export="department.name", header="部门"),
+        lists.Col(
+            "enterprise",
+            _l("enterprise"),
+            export=lambda u: u.enterprise_account.enterprise.name if hasattr(u, "enterprise_account") else "",
+            header="企业",
+            width=30,
+        ),
+        lists.Col("is_active", _l("active"), header="是否启用"),
+        lists.Col(
+            "last_login",
+            "",
+            export=lambda u: (
+                timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else ""
+            ),
+            header="最近登录",
+            page=False,
+        ),
+    ],
     kind="users",
     title="用户",
-    columns=[
-        Column("username", "用户名"),
-        Column("display_name", "显示名"),
-        Column("role", "角色"),
-        Column("department", "部门"),
-        Column("enterprise", "企业"),
-        Column("is_active", "是否启用"),
-        Column("last_login", "最近登录", fmt=lambda v: timezone.localtime(v).strftime("%Y-%m-%d %H:%M")),
-    ],
 )
 
 
-@login_required
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def _users(request: HttpRequest):
     if not request.user.may("manage_users"):
         raise Http404
-    qs = users.user_list(
-        actor=request.user, q=request.GET.get("q", "").strip(), role=request.GET.get("role", "")
-    )
-    if request.GET.get("export") == "xlsx":
-        records = (
-            {
-                "username": u.username,
-                "display_name": u.display_name,
-                "role": u.get_role_display(),
-                "department": u.department.name if u.department else "",
-                "enterprise": u.enterprise_account.enterprise.name
-                if hasattr(u, "enterprise_account")
-                else "",
-                "is_active": u.is_active,
-                "last_login": u.last_login,
-            }
-            for u in qs
-        )
-        return schema_export_response(USER_SCHEMA, records, "users.xlsx")
-    return render(
-        request,
-        "core/users.html",
-        {
-            "page": page_of(request, qs),
-            "roles": users.roles_for(request.user),
-            "q": request.GET.get("q", ""),
-            "role": request.GET.get("role", ""),
-        },
-    )
+    return users.user_list(actor=request.user)
+
+
+user_list_view = lists.ListPage(
+    name="users",
+    url="users",
+    queryset=_users,
+    filters=UserFilters,
+    table=USER_TABLE,
+    template="core/users.html",
+    partial="core/_users.html",
+    export="users.xlsx",
+    context=lambda request, page, fs: {"roles": users.roles_for(request.user)},
+)
 
 
 def _user_form(request: HttpRequest, *, instance=None) -> HttpResponse:
@@ -377,19 +353,31 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         n = notify.mark_read(user=request.user, ids=None if request.POST.get("all") else ids)
         messages.success(request, _("%(n)s notices marked read.") % {"n": n})
         return redirect(request.get_full_path())
-    g = request.GET
-    unread = {"1": True, "0": False}.get(g.get("unread", ""))
-    kinds = list(registries.alert_kinds)
-    kind = g.get("kind", "") if g.get("kind", "") in {k.key for k in kinds} else ""
-    qs = notify.inbox(user=request.user, kind=kind, unread=unread, q=g.get("q", "")[:100])
-    ctx = {
-        "page": page_of(request, qs),
-        "kinds": kinds,
-        "kind": kind,
-        "unread": g.get("unread", ""),
-        "q": g.get("q", ""),
-    }
-    return render(request, "core/_inbox.html" if is_htmx(request) else "core/inbox.html", ctx)
+    return inbox_page(request)
+
+
+INBOX_TABLE = lists.Table(
+    [
+        lists.Col("pick", "", export=None),
+        lists.Col("created", _l("Date"), sort="created", export="notice.on", header="日期"),
+        lists.Col("kind", _l("Kind"), export="notice.kind_label", header="类别"),
+        lists.Col("message", _l("Notice"), export="notice.message", header="通知", width=60),
+        lists.Col("read", "", export=lambda d: "已读" if d.read_at else "未读", header="状态", page=False),
+    ],
+    kind="inbox",
+    title="消息",
+)
+inbox_page = lists.ListPage(
+    name="inbox",
+    url="inbox",
+    queryset=lambda request: notify.inbox(user=request.user),
+    filters=InboxFilters,
+    table=INBOX_TABLE,
+    template="core/inbox.html",
+    partial="core/_inbox.html",
+    export="inbox.xlsx",
+    context=lambda request, page, fs: {"kinds": list(registries.alert_kinds)},
+)
 
 
 @login_required

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models import Count, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
 from parkos.enterprises.models import AnnualIndicator, LandParcel
 
 from . import engine
+from .filters import ResultFilters
 from .models import EvaluationInput, EvaluationResult, EvaluationRun, EvaluationScheme
 
 # engine input column -> AnnualIndicator field
@@ -163,59 +163,11 @@ def today() -> dt.date:
 
 
 # ---- pages -----------------------------------------------------------------------------------------------
-RESULT_SORTS = {
-    "rank": "rank",
-    "total": "total",
-    "tax": "tax_per_mu",
-    "name": "enterprise__name",
-    "uscc": "enterprise__uscc",
-    "class": "final_class",
-}
-
-
-@dataclass
-class ResultFilters:
-    q: str = ""
-    cohort: str = ""
-    park: int | None = None
-    industry: str = ""
-    klass: str = ""
-    status: str = "rated"
-    sort: str = "rank"
-
-    @classmethod
-    def from_query(cls, params) -> ResultFilters:
-        data: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in params:
-                continue
-            raw = (params.get(f.name) or "").strip()[:60]
-            data[f.name] = (int(raw) if raw.isdigit() else None) if f.name == "park" else raw
-        return cls(**data)
-
-    def apply(self, qs: QuerySet[EvaluationResult]) -> QuerySet[EvaluationResult]:
-        if self.q:
-            cond = Q(enterprise__name__contains=self.q) | Q(enterprise__former_names__contains=self.q)
-            if self.q.isascii():
-                cond = Q(enterprise__name__icontains=self.q) | Q(enterprise__uscc__startswith=self.q.upper())
-            qs = qs.filter(cond)
-        if self.cohort in (engine.ABOVE, engine.BELOW):
-            qs = qs.filter(cohort=self.cohort)
-        if self.park:
-            qs = qs.filter(enterprise__park_id=self.park)
-        if self.industry.isdigit():
-            qs = qs.filter(enterprise__industry_division=self.industry[:2])
-        if self.klass in engine.CLASSES:
-            qs = qs.filter(final_class=self.klass)
-        if self.status in engine.STATUS_LABELS:
-            qs = qs.filter(status=self.status)
-        key = RESULT_SORTS.get(self.sort.lstrip("-"), "rank")
-        expr = F(key).desc(nulls_last=True) if self.sort.startswith("-") else F(key).asc(nulls_last=True)
-        return qs.order_by("cohort", expr, "enterprise__uscc")
-
-
-def result_page_list(*, user, run: EvaluationRun, filters: ResultFilters) -> QuerySet[EvaluationResult]:
-    return filters.apply(result_list(user=user, run=run).select_related("enterprise__park"))
+def result_page_list(*, user, run: EvaluationRun, filters=None) -> QuerySet[EvaluationResult]:
+    """A run's results the user may see, filtered and sorted by `filters` (a query dict; `filters.ResultFilters`)."""
+    return ResultFilters(
+        filters, queryset=result_list(user=user, run=run).select_related("enterprise__park")
+    ).qs
 
 
 def result_get(*, user, run: EvaluationRun, enterprise_id: int) -> EvaluationResult:

@@ -6,31 +6,85 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parkos.core import charts
+from parkos.core import charts, lists
 from parkos.core.exceptions import Invalid, ParkOSError
 from parkos.core.models import Park
 from parkos.core.progress import progress_of
 from parkos.core.selectors import history_entries
-from parkos.core.views import is_htmx, page_of, schema_export_response, service_errors, sort_columns
+from parkos.core.views import is_htmx, service_errors
 from parkos.enterprises import industries
 from parkos.enterprises.selectors import enterprise_of_user
 
 from . import engine, exports, selectors, services
+from .filters import ResultFilters
 from .models import EvaluationRun, EvaluationScheme, Objection
 
-COLUMNS = [
-    ("rank", gettext_lazy("Rank")),
-    ("name", gettext_lazy("Name")),
-    ("uscc", gettext_lazy("USCC")),
-    ("", gettext_lazy("Cohort")),
-    ("tax", gettext_lazy("Tax per mu")),
-    ("total", gettext_lazy("Total")),
-    ("class", gettext_lazy("Class")),
-    ("", gettext_lazy("Note")),
-]
+RESULT_TABLE = lists.Table(
+    [
+        lists.Col("rank", gettext_lazy("Rank"), sort="rank"),
+        lists.Col("name", gettext_lazy("Name"), sort="name"),
+        lists.Col("uscc", gettext_lazy("USCC"), sort="uscc"),
+        lists.Col("cohort", gettext_lazy("Cohort")),
+        lists.Col("tax", gettext_lazy("Tax per mu"), sort="tax"),
+        lists.Col("total", gettext_lazy("Total"), sort="total"),
+        lists.Col("class", gettext_lazy("Class"), sort="class"),
+        lists.Col("note", gettext_lazy("Note")),
+    ],
+    kind="evaluation-results",
+)
+SURCHARGE_TABLE = lists.Table(
+    [
+        lists.Col("uscc", "", export="result.enterprise.uscc", header="统一社会信用代码", width=22),
+        lists.Col("name", "", export="result.enterprise.name", header="企业名称", width=30),
+        lists.Col("class", "", export="result.final_class", header="等级"),
+        lists.Col("years", "", export="consecutive", header="连续D类年数"),
+        lists.Col("rate", "", export="surcharge", header="加价(元/千瓦时)"),
+        lists.Col("kwh", "", export="electricity", header="用电量(万千瓦时)"),
+    ],
+    kind="surcharges",
+    title="差别化电价名单",
+)
+LOWLAND_TABLE = lists.Table(
+    [
+        lists.Col("uscc", "", export="result.enterprise.uscc", header="统一社会信用代码", width=22),
+        lists.Col("name", "", export="result.enterprise.name", header="企业名称", width=30),
+        lists.Col("class", "", export="result.final_class", header="等级"),
+        lists.Col(
+            "tax",
+            "",
+            export=lambda r: float(engine.display(r.tax_per_mu)) if r.tax_per_mu is not None else None,
+            header="亩均税收",
+        ),
+        lists.Col(
+            "line",
+            "",
+            export=lambda r: float(engine.display(r.line)) if r.line is not None else None,
+            header="三分之一基准值",
+        ),
+        lists.Col(
+            "reasons", "", export=lambda r: "；".join(str(x) for x in r.reasons), header="原因", width=40
+        ),
+        lists.Col("plan", "", export=lambda r: r.plan.deadline if r.plan else None, header="整改期限"),
+        lists.Col(
+            "status", "", export=lambda r: r.plan.get_status_display() if r.plan else "", header="整改状态"
+        ),
+    ],
+    kind="lowland",
+    title="低效用地企业名单",
+)
+
+
+def _staff(selector):
+    def queryset(request: HttpRequest, *args, **kwargs):
+        if request.user.is_enterprise_user:
+            raise Http404
+        return selector(request, *args, **kwargs)
+
+    return queryset
 
 
 @login_required
@@ -156,34 +210,43 @@ def _benchmark_rows(run: EvaluationRun) -> list[dict]:
     return rows
 
 
-@login_required
-def results(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.user.is_enterprise_user:
-        raise Http404
-    run = selectors.run_get(user=request.user, pk=pk)
-    filters = selectors.ResultFilters.from_query(request.GET)
-    qs = selectors.result_page_list(user=request.user, run=run, filters=filters)
-    if request.GET.get("export") == "xlsx":
-        schema = exports.results_schema(engine.Scheme.from_dict(run.scheme))
-        return schema_export_response(
-            schema,
-            exports.result_records(run, qs.iterator(chunk_size=5000)),
-            f"evaluation-{run.year}-run{run.pk}.xlsx",
-        )
-    ctx = {
-        "run": run,
-        "page": page_of(request, qs),
-        "filters": filters,
-        "headers": sort_columns(COLUMNS, filters.sort),
+def _run_results(request: HttpRequest, pk: int):
+    request._evaluation_run = run = selectors.run_get(user=request.user, pk=pk)
+    return selectors.result_page_list(user=request.user, run=run)
+
+
+def _results_context(request: HttpRequest, page, fs) -> dict:
+    return {
+        "run": request._evaluation_run,
         "parks": Park.objects.all(),
         "divisions": industries.DIVISION_CHOICES,
         "classes": engine.CLASSES,
         "statuses": engine.STATUS_LABELS.items(),
         "cohorts": [(engine.ABOVE, _("Above scale")), (engine.BELOW, _("Below scale"))],
     }
-    return render(
-        request, "efficiency/_results_table.html" if is_htmx(request) else "efficiency/results.html", ctx
+
+
+results = login_required(
+    lists.ListPage(
+        name="evaluation-results",
+        url="efficiency:results",
+        queryset=_staff(_run_results),
+        filters=ResultFilters,
+        table=RESULT_TABLE,
+        template="efficiency/results.html",
+        partial="efficiency/_results_table.html",
+        export=lambda request: (
+            f"evaluation-{request._evaluation_run.year}-run{request._evaluation_run.pk}.xlsx"
+        ),
+        export_schema=lambda request: exports.results_schema(
+            engine.Scheme.from_dict(request._evaluation_run.scheme)
+        ),
+        export_records=lambda request, qs: exports.result_records(
+            request._evaluation_run, qs.iterator(chunk_size=5000)
+        ),
+        context=_results_context,
     )
+)
 
 
 @login_required
@@ -366,7 +429,6 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
 # ---- differentiated policies and low-efficiency land ---------------------------------------------------------
 @login_required
 def policies_view(request: HttpRequest, year: int) -> HttpResponse:
-    from parkos.core.excel import Column, Schema
 
     from . import levers
 
@@ -395,50 +457,44 @@ def policies_view(request: HttpRequest, year: int) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Enter numbers."))
         return redirect("efficiency:policies", year=year)
-    run, rows = levers.surcharge_list(user=request.user, year=year)
-    if request.GET.get("export") == "xlsx":
-        schema = Schema(
-            kind="surcharges",
-            title="差别化电价名单",
-            columns=[
-                Column("uscc", "统一社会信用代码", width=22),
-                Column("name", "企业名称", width=30),
-                Column("class", "等级"),
-                Column("years", "连续D类年数"),
-                Column("rate", "加价(元/千瓦时)"),
-                Column("kwh", "用电量(万千瓦时)"),
-            ],
-        )
-        records = (
-            {
-                "uscc": r.result.enterprise.uscc,
-                "name": r.result.enterprise.name,
-                "class": r.result.final_class,
-                "years": r.consecutive,
-                "rate": r.surcharge,
-                "kwh": r.electricity,
-            }
-            for r in rows
-        )
-        return schema_export_response(schema, records, f"surcharges-{year}.xlsx")
-    return render(
-        request,
-        "efficiency/policies.html",
-        {
-            "year": year,
-            "run": run,
-            "rows": page_of(request, rows),
-            "levers": levers.policies_for(year).values(),
-            "can_edit": request.user.may("evaluate"),
-        },
-    )
+    return surcharge_page(request, year=year)
+
+
+def _surcharges(request: HttpRequest, year: int):
+    from . import levers
+
+    request._evaluation_run, rows = levers.surcharge_list(user=request.user, year=year)
+    return rows
+
+
+surcharge_page = lists.ListPage(
+    name="surcharges",
+    url="efficiency:policies",
+    queryset=_staff(_surcharges),
+    filters=lists.FilterSet,
+    table=SURCHARGE_TABLE,
+    template="efficiency/policies.html",
+    partial="efficiency/policies.html",
+    export=lambda request: f"surcharges-{request.resolver_match.kwargs['year']}.xlsx",
+    context=lambda request, page, fs: {
+        "year": request.resolver_match.kwargs["year"],
+        "run": request._evaluation_run,
+        "rows": page,
+        "levers": _levers().policies_for(request.resolver_match.kwargs["year"]).values(),
+        "can_edit": request.user.may("evaluate"),
+    },
+)
+
+
+def _levers():
+    from . import levers
+
+    return levers
 
 
 @login_required
 def lowland_view(request: HttpRequest, year: int) -> HttpResponse:
     import datetime as dt
-
-    from parkos.core.excel import Column, Schema
 
     from . import levers
 
@@ -466,46 +522,28 @@ def lowland_view(request: HttpRequest, year: int) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Enter a date as YYYY-MM-DD."))
         return redirect("efficiency:lowland", year=year)
-    run, rows = levers.low_efficiency_list(user=request.user, year=year)
-    if request.GET.get("export") == "xlsx":
-        schema = Schema(
-            kind="lowland",
-            title="低效用地企业名单",
-            columns=[
-                Column("uscc", "统一社会信用代码", width=22),
-                Column("name", "企业名称", width=30),
-                Column("class", "等级"),
-                Column("tax", "亩均税收"),
-                Column("line", "三分之一基准值"),
-                Column("reasons", "原因", width=40),
-                Column("plan", "整改期限"),
-                Column("status", "整改状态"),
-            ],
-        )
-        records = (
-            {
-                "uscc": r.result.enterprise.uscc,
-                "name": r.result.enterprise.name,
-                "class": r.result.final_class,
-                "tax": float(engine.display(r.tax_per_mu)) if r.tax_per_mu is not None else None,
-                "line": float(engine.display(r.line)) if r.line is not None else None,
-                "reasons": "；".join(str(x) for x in r.reasons),
-                "plan": r.plan.deadline if r.plan else None,
-                "status": r.plan.get_status_display() if r.plan else "",
-            }
-            for r in rows
-        )
-        return schema_export_response(schema, records, f"low-efficiency-{year}.xlsx")
-    from django.utils import timezone
+    return lowland_page(request, year=year)
 
-    return render(
-        request,
-        "efficiency/lowland.html",
-        {
-            "year": year,
-            "run": run,
-            "rows": page_of(request, rows),
-            "today": timezone.localdate(),
-            "can_edit": request.user.may("change"),
-        },
-    )
+
+def _lowland(request: HttpRequest, year: int):
+    request._evaluation_run, rows = _levers().low_efficiency_list(user=request.user, year=year)
+    return rows
+
+
+lowland_page = lists.ListPage(
+    name="lowland",
+    url="efficiency:lowland",
+    queryset=_staff(_lowland),
+    filters=lists.FilterSet,
+    table=LOWLAND_TABLE,
+    template="efficiency/lowland.html",
+    partial="efficiency/lowland.html",
+    export=lambda request: f"low-efficiency-{request.resolver_match.kwargs['year']}.xlsx",
+    context=lambda request, page, fs: {
+        "year": request.resolver_match.kwargs["year"],
+        "run": request._evaluation_run,
+        "rows": page,
+        "today": timezone.localdate(),
+        "can_edit": request.user.may("change"),
+    },
+)

@@ -25,8 +25,8 @@ class EnterpriseFilterIn(FilterSchema):
     owner: int | None = None
     sort: str = "name"
 
-    def to_filters(self) -> selectors.EnterpriseFilters:
-        return selectors.EnterpriseFilters(**self.model_dump())
+    def to_filters(self) -> dict:
+        return self.model_dump()
 
 
 class EnterpriseOut(ModelSchema):

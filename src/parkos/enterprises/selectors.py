@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -11,95 +10,15 @@ from django.utils import timezone
 
 from parkos.core.selectors import history_entries
 
+from .filters import EnterpriseFilters
 from .models import ENTERPRISE_FIELDS, AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
 
-SORTS = {
-    "name": "name",
-    "uscc": "uscc",
-    "established": "established_on",
-    "capital": "registered_capital",
-    "park": "park__code",
-    "status": "status",
-    "updated": "updated_at",
-    "industry": "industry_code",
-}
-FLAGS = {
-    "above_scale": Q(is_above_scale=True),
-    "high_tech": Q(is_high_tech=True),
-    "srdi": ~Q(srdi_level=""),
-    "little_giant": Q(srdi_level="little_giant"),
-    "top500": ~Q(top500_kind=""),
-    "foreign": Q(is_foreign_funded=True),
-    "listing_reserve": Q(is_listing_reserve=True),
-    "headquarters": Q(is_headquarters=True),
-}
 
-
-@dataclass
-class EnterpriseFilters:
-    """The list's search, filters and sort, parsed from a query string (pages) or a schema (API)."""
-
-    q: str = ""
-    park: int | None = None
-    industry: str = ""  # a division (2 digits) or a longer code prefix
-    flag: str = ""
-    status: str = ""
-    owner: int | None = None
-    sort: str = "name"
-
-    @classmethod
-    def from_query(cls, params) -> EnterpriseFilters:
-        data: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = (params.get(f.name) or "").strip()
-            if not raw:
-                continue
-            if f.name in {"park", "owner"}:
-                data[f.name] = int(raw) if raw.isdigit() else None
-            else:
-                data[f.name] = raw[:100]
-        return cls(**data)
-
-    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-        if self.q:
-            term = self.q.strip()
-            if term.isascii():
-                cond = Q(name__icontains=term) | Q(former_names__icontains=term)
-                if term.isalnum():
-                    cond |= Q(uscc__startswith=term.upper())
-            else:  # Chinese has no case: a plain LIKE spares UPPER() on every row
-                cond = Q(name__contains=term) | Q(former_names__contains=term)
-            qs = qs.filter(cond)
-        if self.park:
-            qs = qs.filter(park_id=self.park)
-        if self.industry and self.industry.isdigit():
-            qs = (
-                qs.filter(industry_division=self.industry)
-                if len(self.industry) == 2
-                else qs.filter(industry_code__startswith=self.industry)
-            )
-        if self.flag in FLAGS:
-            qs = qs.filter(FLAGS[self.flag])
-        if self.status:
-            qs = qs.filter(status=self.status)
-        if self.owner:
-            qs = qs.filter(owner_id=self.owner)
-        key = self.sort.lstrip("-")
-        order = SORTS.get(key, "name")
-        desc = self.sort.startswith("-")
-        return qs.order_by(f"-{order}" if desc else order, "-pk" if desc else "pk")
-
-    def as_query(self) -> dict[str, Any]:
-        return {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, "")
-        }
-
-
-def enterprise_list(
-    *, user, filters: EnterpriseFilters | None = None, action: str = "view"
-) -> QuerySet[Enterprise]:
+def enterprise_list(*, user, filters=None, action: str = "view") -> QuerySet[Enterprise]:
+    """The enterprises the user may see (or act on), filtered and sorted by `filters` (a query dict; see
+    `filters.EnterpriseFilters`)."""
     qs = Enterprise.objects.restrict(user, action).select_related("park", "owner")
-    return (filters or EnterpriseFilters()).apply(qs)
+    return EnterpriseFilters(filters, queryset=qs).qs
 
 
 def enterprise_get(*, user, pk: int, action: str = "view") -> Enterprise:

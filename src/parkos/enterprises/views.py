@@ -12,34 +12,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core import charts
+from parkos.core import charts, lists
 from parkos.core.excel import write_workbook
 from parkos.core.exceptions import ParkOSError
 from parkos.core.models import Department, Park
 from parkos.core.views import (
-    is_htmx,
-    page_of,
-    schema_export_response,
     service_errors,
-    sort_columns,
     xlsx_response,
 )
 
 from . import industries, selectors, services
+from .filters import EnterpriseFilters
 from .forms import ContactForm, EnterpriseForm, LandParcelForm
 from .imports import ANNUAL_SCHEMA, ENTERPRISE_SCHEMA, LAND_SCHEMA, MONTHLY_SCHEMA
 from .models import EnterpriseStatus
 
-COLUMNS = [
-    ("name", gettext_lazy("Name")),
-    ("uscc", gettext_lazy("USCC")),
-    ("industry", gettext_lazy("Industry")),
-    ("park", gettext_lazy("Park")),
-    ("", gettext_lazy("Flags")),
-    ("capital", gettext_lazy("Registered capital")),
-    ("established", gettext_lazy("Established")),
-    ("status", gettext_lazy("Status")),
-]
+TABLE = lists.Table(
+    [
+        lists.Col("name", gettext_lazy("Name"), sort="name"),
+        lists.Col("uscc", gettext_lazy("USCC"), sort="uscc"),
+        lists.Col("industry", gettext_lazy("Industry"), sort="industry"),
+        lists.Col("park", gettext_lazy("Park"), sort="park"),
+        lists.Col("flags", gettext_lazy("Flags")),
+        lists.Col("capital", gettext_lazy("Registered capital"), sort="capital"),
+        lists.Col("established", gettext_lazy("Established"), sort="established"),
+        lists.Col("status", gettext_lazy("Status"), sort="status"),
+    ],
+    kind="enterprises",
+)
 FLAG_CHOICES = [
     ("above_scale", gettext_lazy("Above scale")),
     ("high_tech", gettext_lazy("High-tech")),
@@ -52,20 +52,8 @@ FLAG_CHOICES = [
 ]
 
 
-@login_required
-def enterprise_list_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_enterprise_user:
-        return redirect("home")
-    filters = selectors.EnterpriseFilters.from_query(request.GET)
-    qs = selectors.enterprise_list(user=request.user, filters=filters)
-    if request.GET.get("export") == "xlsx":
-        return schema_export_response(
-            ENTERPRISE_SCHEMA, selectors.enterprise_export_records(qs), "enterprises.xlsx"
-        )
-    ctx = {
-        "page": page_of(request, qs),
-        "filters": filters,
-        "headers": sort_columns(COLUMNS, filters.sort),
+def _list_context(request: HttpRequest, page, fs) -> dict:
+    return {
         "parks": Park.objects.all(),
         "departments": Department.objects.all() if request.user.is_zone_wide else [],
         "divisions": industries.DIVISION_CHOICES,
@@ -73,7 +61,28 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         "statuses": EnterpriseStatus.choices,
         "can_create": request.user.may("change"),
     }
-    return render(request, "enterprises/_table.html" if is_htmx(request) else "enterprises/list.html", ctx)
+
+
+enterprise_list = lists.ListPage(
+    name="enterprises",
+    url="enterprises:list",
+    queryset=lambda request: selectors.enterprise_list(user=request.user),
+    filters=EnterpriseFilters,
+    table=TABLE,
+    template="enterprises/list.html",
+    partial="enterprises/_table.html",
+    export="enterprises.xlsx",
+    export_schema=ENTERPRISE_SCHEMA,  # the import template: an export can be edited and imported back
+    export_records=lambda request, qs: selectors.enterprise_export_records(qs),
+    context=_list_context,
+)
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_enterprise_user:
+        return redirect("home")
+    return enterprise_list(request)
 
 
 @login_required

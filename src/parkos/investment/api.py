@@ -27,13 +27,10 @@ class LeadFilterIn(FilterSchema):
     neglected: bool = False
     sort: str = "-entered_on"
 
-    def to_filters(self) -> selectors.LeadFilters:
-        return selectors.LeadFilters.from_query(
-            {
-                k: ("1" if v is True else "" if v in (None, False) else str(v))
-                for k, v in self.model_dump().items()
-            }
-        )
+    def to_filters(self) -> dict:
+        return {
+            k: ("1" if v is True else "" if v in (None, False) else v) for k, v in self.model_dump().items()
+        }
 
 
 class LeadOut(ModelSchema):

@@ -4,7 +4,7 @@ meetings, neglected leads, funnel counts and the scores of teams and officers fo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from parkos.core.models import User
 
 from . import engine
+from .filters import LeadFilters
 from .models import (
     STAGE_ORDER,
     Event,
@@ -32,76 +33,12 @@ from .models import (
     Team,
 )
 
-SORTS = {"entered_on", "investor_name", "amount", "stage", "last_activity_on", "next_step_on", "team__code"}
 
-
-@dataclass
-class LeadFilters:
-    q: str = ""
-    stage: str = ""
-    state: str = State.OPEN
-    team: int | None = None
-    source: str = ""
-    chain: int | None = None
-    event: int | None = None
-    kind: str = ""  # top500, foreign, hq, soe, leader
-    neglected: bool = False
-    sort: str = "-entered_on"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_query(cls, g) -> LeadFilters:
-        def num(k: str) -> int | None:
-            v = g.get(k, "")
-            return int(v) if str(v).isdigit() else None
-
-        sort = g.get("sort", "-entered_on")
-        return cls(
-            q=g.get("q", "").strip(),
-            stage=g.get("stage", "") if g.get("stage", "") in STAGE_ORDER else "",
-            state=g.get("state", State.OPEN)
-            if g.get("state", State.OPEN) in {*State.values, "all"}
-            else State.OPEN,
-            team=num("team"),
-            source=g.get("source", ""),
-            chain=num("chain"),
-            event=num("event"),
-            kind=g.get("kind", ""),
-            neglected=g.get("neglected") == "1",
-            sort=sort if sort.lstrip("-") in SORTS else "-entered_on",
-        )
-
-
-def lead_list(*, user, filters: LeadFilters | None = None):
-    f = filters or LeadFilters()
+def lead_list(*, user, filters=None):
+    """The leads the user may see, filtered and sorted by `filters` (a query dict; `filters.LeadFilters`: the open
+    leads unless `state` says otherwise)."""
     qs = Lead.objects.restrict(user, "view").select_related("team", "officer", "node", "node__chain")
-    if f.q:
-        qs = qs.filter(Q(investor_name__icontains=f.q) | Q(title__icontains=f.q) | Q(uscc__icontains=f.q))
-    if f.stage:
-        qs = qs.filter(stage=f.stage)
-    if f.state != "all":
-        qs = qs.filter(state=f.state)
-    if f.team:
-        qs = qs.filter(team_id=f.team)
-    if f.source:
-        qs = qs.filter(source=f.source)
-    if f.chain:
-        qs = qs.filter(node__chain_id=f.chain)
-    if f.event:
-        qs = qs.filter(event_id=f.event)
-    kinds = {
-        "top500": ~Q(top500_list=""),
-        "foreign": ~Q(foreign_country=""),
-        "hq": ~Q(hq_level=""),
-        "soe": Q(is_central_soe=True),
-        "leader": Q(is_industry_leader=True),
-        "gap": Q(fills_gap=True),
-    }
-    if f.kind in kinds:
-        qs = qs.filter(kinds[f.kind])
-    if f.neglected:
-        qs = qs.filter(neglected_q())
-    return qs.order_by(f.sort, "-pk")
+    return LeadFilters(filters, queryset=qs).qs
 
 
 def neglected_q(today: dt.date | None = None) -> Q:
@@ -154,10 +91,14 @@ def lead_detail(*, user, pk: int) -> dict[str, Any]:
     }
 
 
-def board(*, user, filters: LeadFilters | None = None, per_stage: int = 30) -> list[dict[str, Any]]:
+def board(*, user, filters=None, per_stage: int = 30) -> list[dict[str, Any]]:
     """The funnel board: per stage its count and amount and its first cards (a bounded number of queries)."""
-    f = filters or LeadFilters()
-    qs = lead_list(user=user, filters=LeadFilters(**{**f.__dict__, "stage": "", "state": State.OPEN}))
+    query = {
+        **(filters.dict() if hasattr(filters, "dict") else dict(filters or {})),
+        "stage": "",
+        "state": State.OPEN,
+    }
+    qs = lead_list(user=user, filters=query)
     totals = {
         r["stage"]: r for r in qs.order_by().values("stage").annotate(n=Count("pk"), amount=Sum("amount"))
     }
@@ -199,14 +140,11 @@ def funnel_counts(*, user, year: int) -> list[dict[str, Any]]:
     return [{"stage": s, "label": Stage(s).label, "n": n} for s, n in zip(STAGE_ORDER, counts, strict=True)]
 
 
-def event_list(*, user, q: str = ""):
+def event_list(*, user):
     """Promotion events with the number of leads each produced (administration staff only)."""
     if user.is_enterprise_user or not user.may("view"):
         return Event.objects.none()
-    qs = Event.objects.annotate(n=Count("leads")).order_by("-start_on", "pk")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(place__icontains=q) | Q(attendees__icontains=q))
-    return qs
+    return Event.objects.annotate(n=Count("leads")).order_by("-start_on", "pk")
 
 
 def conflict_queue(*, user, status: str = LeadConflict.Status.OPEN):

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 
+import django_filters as df
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,14 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from parkos.core import charts
+from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
-from parkos.core.views import is_htmx, page_of, schema_export_response, service_errors, sort_columns
+from parkos.core.views import is_htmx, schema_export_response, service_errors
 
 from . import selectors, services
+from .filters import LeadFilters
 from .forms import (
     ActivityForm,
     ConfigForm,
@@ -48,16 +51,19 @@ from .models import (
     is_coordinator,
 )
 
-COLUMNS = [
-    ("investor_name", gettext_lazy("Investor")),
-    ("", gettext_lazy("Project idea")),
-    ("amount", gettext_lazy("Planned (10k yuan)")),
-    ("stage", gettext_lazy("Stage")),
-    ("team__code", gettext_lazy("Team")),
-    ("", gettext_lazy("Officer")),
-    ("last_activity_on", gettext_lazy("Last activity")),
-    ("next_step_on", gettext_lazy("Next step")),
-]
+LEAD_TABLE = lists.Table(
+    [
+        lists.Col("investor_name", gettext_lazy("Investor"), sort="investor_name"),
+        lists.Col("title", gettext_lazy("Project idea")),
+        lists.Col("amount", gettext_lazy("Planned (10k yuan)"), sort="amount"),
+        lists.Col("stage", gettext_lazy("Stage"), sort="stage"),
+        lists.Col("team", gettext_lazy("Team"), sort="team__code"),
+        lists.Col("officer", gettext_lazy("Officer")),
+        lists.Col("last_activity_on", gettext_lazy("Last activity"), sort="last_activity_on"),
+        lists.Col("next_step_on", gettext_lazy("Next step"), sort="next_step_on"),
+    ],
+    kind="leads",
+)
 KINDS = [
     ("top500", gettext_lazy("Top-500")), ("foreign", gettext_lazy("Foreign")), ("hq", gettext_lazy("Headquarters")),
     ("soe", gettext_lazy("Central SOE")), ("leader", gettext_lazy("Industry leader")), ("gap", gettext_lazy("Fills a chain gap")),
@@ -94,9 +100,9 @@ def _filter_ctx(request, filters) -> dict:
 @login_required
 def board_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    filters = selectors.LeadFilters.from_query(request.GET)
+    filters = LeadFilters(request.GET).values
     year = _today().year
-    columns = selectors.board(user=request.user, filters=filters)
+    columns = selectors.board(user=request.user, filters=request.GET)
     funnel = selectors.funnel_counts(user=request.user, year=year)
     ctx = {
         **_filter_ctx(request, filters),
@@ -153,19 +159,24 @@ def lead_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("investment:lead", pk=pk)
 
 
-@login_required
-def lead_list_view(request: HttpRequest) -> HttpResponse:
+def _staff_leads(request: HttpRequest):
     _staff_only(request)
-    filters = selectors.LeadFilters.from_query(request.GET)
-    qs = selectors.lead_list(user=request.user, filters=filters)
-    if request.GET.get("export") == "xlsx":
-        return schema_export_response(LEADS_SCHEMA, lead_records(qs), "investment-leads.xlsx")
-    ctx = {
-        **_filter_ctx(request, filters),
-        "page": page_of(request, qs),
-        "headers": sort_columns(COLUMNS, filters.sort),
-    }
-    return render(request, "investment/_leads.html" if is_htmx(request) else "investment/leads.html", ctx)
+    return selectors.lead_list(user=request.user)
+
+
+lead_list_view = lists.ListPage(
+    name="leads",
+    url="investment:leads",
+    queryset=_staff_leads,
+    filters=LeadFilters,
+    table=LEAD_TABLE,
+    template="investment/leads.html",
+    partial="investment/_leads.html",
+    export="investment-leads.xlsx",
+    export_schema=LEADS_SCHEMA,  # the import template: an export can be edited and imported back
+    export_records=lambda request, qs: lead_records(qs),
+    context=lambda request, page, fs: _filter_ctx(request, fs.values),
+)
 
 
 def _lead_data(form) -> dict:
@@ -364,39 +375,70 @@ def sign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---- conflicts and meetings ------------------------------------------------------------------------------------
-@login_required
-def conflicts_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    status = request.GET.get("status", LeadConflict.Status.OPEN)
-    qs = selectors.conflict_queue(user=request.user, status=status)
-    if request.GET.get("export") == "xlsx":
-        recs = (
-            {
-                "created": c.created_at.date().isoformat(),
-                "claim_team": c.claim.team.name,
-                "claim": c.claim.investor_name,
-                "other_team": c.other.team.name,
-                "other": c.other.investor_name,
-                "score": float(c.score),
-                "status": c.get_status_display(),
-                "meeting": str(c.meeting) if c.meeting else "",
-                "owner": c.owner_team.name if c.owner_team else "",
-                "decision": c.decision,
-            }
-            for c in qs
-        )
-        return schema_export_response(CONFLICT_SCHEMA, recs, "investment-conflicts.xlsx")
-    return render(
-        request,
-        "investment/conflicts.html",
-        {
-            "page": page_of(request, qs),
-            "status": status,
-            "statuses": [*LeadConflict.Status.choices, ("all", _("All"))],
-            "is_coordinator": is_coordinator(request.user),
-            "next_meeting": services.next_meeting(),
-        },
+class ConflictFilters(lists.FilterSet):
+    defaults = {"status": LeadConflict.Status.OPEN}
+
+    status = df.ChoiceFilter(
+        choices=[*LeadConflict.Status.choices, ("all", _l("All"))],
+        method=lambda qs, n, v: qs if v == "all" else qs.filter(status=v),
     )
+    sort = lists.Sort({"created": "created_at", "score": "score"}, default="-created")
+
+
+CONFLICT_TABLE = lists.Table(
+    [
+        lists.Col(
+            "created",
+            _l("Raised on"),
+            sort="created",
+            export=lambda c: c.created_at.date(),
+            header="提出日期",
+        ),
+        lists.Col("claim_team", "", export="claim.team.name", header="新申报小分队", page=False),
+        lists.Col("claim", "", export="claim.investor_name", header="新申报投资方", width=28, page=False),
+        lists.Col("other_team", "", export="other.team.name", header="在先小分队", page=False),
+        lists.Col("other", "", export="other.investor_name", header="在先投资方", width=28, page=False),
+        lists.Col("score", _l("similarity"), sort="score", header="相似度"),
+        lists.Col("status", "", export="get_status_display", header="状态", page=False),
+        lists.Col(
+            "meeting",
+            "",
+            export=lambda c: str(c.meeting) if c.meeting else "",
+            header="联席会议",
+            width=28,
+            page=False,
+        ),
+        lists.Col("owner", "", export="owner_team.name", header="归属", page=False),
+        lists.Col("decision", "", header="裁定意见", width=30, page=False),
+    ],
+    kind="investment-conflicts",
+    title="招商争议台账",
+)
+
+
+def _staff(selector):
+    def queryset(request: HttpRequest):
+        _staff_only(request)
+        return selector(request)
+
+    return queryset
+
+
+conflicts_view = lists.ListPage(
+    name="conflicts",
+    url="investment:conflicts",
+    queryset=_staff(lambda request: selectors.conflict_queue(user=request.user, status="all")),
+    filters=ConflictFilters,
+    table=CONFLICT_TABLE,
+    template="investment/conflicts.html",
+    partial="investment/_conflicts.html",
+    export="investment-conflicts.xlsx",
+    context=lambda request, page, fs: {
+        "statuses": [*LeadConflict.Status.choices, ("all", _("All"))],
+        "is_coordinator": is_coordinator(request.user),
+        "next_meeting": services.next_meeting(),
+    },
+)
 
 
 @login_required
@@ -426,17 +468,56 @@ def conflict_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or reverse("investment:conflicts"))
 
 
-@login_required
-def meetings_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    form = MeetingForm(
-        request.POST or None,
+class MeetingFilters(lists.FilterSet):
+    q = lists.Search("title", "place", "chair")
+    sort = lists.Sort({"held_on": "held_on", "title": "title"}, default="-held_on")
+
+
+MEETING_TABLE = lists.Table(
+    [
+        lists.Col("held_on", _l("date"), sort="held_on", header="日期"),
+        lists.Col("title", _l("meeting title"), sort="title", header="会议名称", width=30),
+        lists.Col("status", _l("status"), export="get_status_display", header="状态"),
+        lists.Col("n", _l("Conflicts"), header="争议数"),
+    ],
+    kind="joint-meetings",
+    title="招商联席会议",
+)
+
+
+def _meeting_form(data=None) -> MeetingForm:
+    return MeetingForm(
+        data,
         initial={
             "held_on": _today() + dt.timedelta(days=7),
             "title": _("Joint meeting on investment promotion"),
         },
     )
-    if request.method == "POST" and form.is_valid():
+
+
+meeting_list = lists.ListPage(
+    name="joint-meetings",
+    url="investment:meetings",
+    queryset=_staff(lambda request: selectors.meetings(user=request.user)),
+    filters=MeetingFilters,
+    table=MEETING_TABLE,
+    template="investment/meetings.html",
+    partial="investment/_meetings.html",
+    export="joint-meetings.xlsx",
+    context=lambda request, page, fs: {
+        "form": _meeting_form(),
+        "is_coordinator": is_coordinator(request.user),
+    },
+)
+
+
+@login_required
+def meetings_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    if request.method != "POST":
+        return meeting_list(request)
+    form = _meeting_form(request.POST)
+    if form.is_valid():
         try:
             m = services.meeting_save(user=request.user, data=form.cleaned_data)
         except ParkOSError as exc:
@@ -444,15 +525,7 @@ def meetings_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Meeting planned; open conflicts are on its agenda."))
             return redirect("investment:meeting", pk=m.pk)
-    return render(
-        request,
-        "investment/meetings.html",
-        {
-            "page": page_of(request, selectors.meetings(user=request.user)),
-            "form": form,
-            "is_coordinator": is_coordinator(request.user),
-        },
-    )
+    return meeting_list(request, extra_context={"form": form})
 
 
 @login_required
@@ -476,18 +549,45 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---- events, rankings, settings ---------------------------------------------------------------------------------
-EVENT_SCHEMA = Schema(
-    kind="investment-events", title="招商活动",
-    columns=[Column("name", "活动名称", text, width=30), Column("kind", "类型", text), Column("start_on", "日期", text),
-             Column("place", "地点", text), Column("attendees", "参加人员", text, width=30), Column("leads", "产生线索数", text)],
-)  # fmt: skip
+class EventFilters(lists.FilterSet):
+    q = lists.Search("name", "place", "attendees")
+    sort = lists.Sort({"start_on": "start_on", "name": "name", "leads": "n"}, default="-start_on")
+
+
+EVENT_TABLE = lists.Table(
+    [
+        lists.Col("start_on", _l("date"), sort="start_on", header="日期"),
+        lists.Col("name", _l("name"), sort="name", header="活动名称", width=30),
+        lists.Col("kind", _l("kind"), export="get_kind_display", header="类型"),
+        lists.Col("place", _l("place"), header="地点"),
+        lists.Col("attendees", "", header="参加人员", width=30, page=False),
+        lists.Col("leads", _l("Leads"), sort="leads", export="n", header="产生线索数"),
+    ],
+    kind="investment-events",
+    title="招商活动",
+    export_order=["name", "kind", "start_on", "place", "attendees", "leads"],
+)
+
+event_list = lists.ListPage(
+    name="investment-events",
+    url="investment:events",
+    queryset=_staff(lambda request: selectors.event_list(user=request.user)),
+    filters=EventFilters,
+    table=EVENT_TABLE,
+    template="investment/events.html",
+    partial="investment/_events.html",
+    export="investment-events.xlsx",
+    context=lambda request, page, fs: {"form": EventForm(initial={"start_on": _today()})},
+)
 
 
 @login_required
 def events_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    form = EventForm(request.POST or None, initial={"start_on": _today()})
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return event_list(request)
+    form = EventForm(request.POST)
+    if form.is_valid():
         try:
             services.event_save(user=request.user, data=form.cleaned_data)
         except ParkOSError as exc:
@@ -495,31 +595,9 @@ def events_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Event recorded."))
             return redirect("investment:events")
-    q = request.GET.get("q", "").strip()
-    qs = selectors.event_list(user=request.user, q=q)
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            {
-                "name": e.name,
-                "kind": e.get_kind_display(),
-                "start_on": e.start_on.isoformat(),
-                "place": e.place,
-                "attendees": e.attendees,
-                "leads": e.n,
-            }
-            for e in qs
-        )
-        return schema_export_response(EVENT_SCHEMA, rows, "investment-events.xlsx")
-    return render(request, "investment/events.html", {"page": page_of(request, qs), "form": form, "q": q})
+    return event_list(request, extra_context={"form": form})
 
 
-CONFLICT_SCHEMA = Schema(
-    kind="investment-conflicts", title="招商争议台账",
-    columns=[Column("created", "提出日期", text), Column("claim_team", "新申报小分队", text), Column("claim", "新申报投资方", text, width=28),
-             Column("other_team", "在先小分队", text), Column("other", "在先投资方", text, width=28), Column("score", "相似度", text),
-             Column("status", "状态", text), Column("meeting", "联席会议", text, width=28), Column("owner", "归属", text),
-             Column("decision", "裁定意见", text, width=30)],
-)  # fmt: skip
 RANK_SCHEMA = Schema(
     kind="investment-scores", title="招商绩效得分",
     columns=[Column("rank", "名次", text), Column("holder", "小分队/人员", text, width=20),

@@ -36,7 +36,7 @@ class MatchOut(Schema):
 
 @router.get("/", response=list[PolicyOut], summary="Policies")
 def list_policies(request, q: str = "", level: str = ""):
-    return list(selectors.policy_list(user=request.user, q=q, level=level)[:500])
+    return list(selectors.policy_list(user=request.user, filters={"q": q, "level": level})[:500])
 
 
 @router.get(

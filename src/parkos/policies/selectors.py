@@ -16,6 +16,7 @@ from parkos.core import registries
 from parkos.enterprises.models import AnnualIndicator, Enterprise
 
 from . import engine
+from .filters import PolicyFilters
 from .models import Application, Clause, Eligibility, Grant, Policy
 
 FLAG_FIELDS = ["is_above_scale", "is_high_tech", "srdi_level", "top500_kind", "is_foreign_funded", "is_listing_reserve",
@@ -97,22 +98,34 @@ def build_table(
 
 
 # ---- pages ---------------------------------------------------------------------------------------------------
-def policy_list(*, user, q: str = "", level: str = "", active: bool | None = None):
+def policy_list(*, user, filters=None):
+    """The policies the user may see with their number of clauses, filtered and sorted by `filters` (a query dict;
+    `filters.PolicyFilters`)."""
     qs = (
         Policy.objects.restrict(user, "view")
         .select_related("department")
-        .annotate(
-            n_clauses=Count("clauses", distinct=True),
-        )
+        .annotate(n_clauses=Count("clauses", distinct=True))
     )
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(doc_number__icontains=q) | Q(issuer__icontains=q))
-    if level:
-        qs = qs.filter(level=level)
-    if active:
-        today = timezone.localdate()
-        qs = qs.filter(valid_from__lte=today).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-    return qs.order_by("-valid_from", "pk")
+    return PolicyFilters(filters, queryset=qs).qs
+
+
+def enterprises_newly_eligible() -> int:
+    """Enterprises eligible under some clause that have not yet opened their policies page."""
+    return (
+        Eligibility.objects.filter(status="eligible", notified=False).values("enterprise").distinct().count()
+    )
+
+
+def application_list(*, user):
+    return Application.objects.restrict(user, "view").select_related("clause__policy", "enterprise")
+
+
+def grants_of(*, user):
+    return Grant.objects.restrict(user, "view").select_related("clause__policy", "enterprise")
+
+
+def matches_of(*, user, clause):
+    return Eligibility.objects.restrict(user, "view").filter(clause=clause).select_related("enterprise")
 
 
 def policy_get(*, user, pk: int, action: str = "view") -> Policy:

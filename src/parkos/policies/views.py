@@ -11,45 +11,119 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from parkos.core.excel import Column, Schema, text
+from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
-from parkos.core.views import page_of, schema_export_response, service_errors
+from parkos.core.views import service_errors
 from parkos.enterprises.selectors import enterprise_get
 
 from . import engine, selectors, services
+from .filters import ApplicationFilters, GrantFilters, MatchFilters, PolicyFilters
 from .forms import ApplyForm, ClauseForm, PolicyForm
 from .models import Application, Eligibility, Grant, Policy
 
-MATCH_SCHEMA = Schema(
-    kind="policy-matches", title="政策匹配结果",
-    columns=[Column("enterprise", "企业", text, width=30), Column("uscc", "统一社会信用代码", text, width=22),
-             Column("status", "匹配结果", text), Column("amount", "预计扶持(万元)", text), Column("year", "数据年度", text)],
-)  # fmt: skip
-
-
-POLICY_SCHEMA = Schema(
-    kind="policies", title="惠企政策库",
-    columns=[Column("title", "政策名称", text, width=36), Column("issuer", "发文单位", text, width=20), Column("doc_number", "文号", text, width=22),
-             Column("level", "层级", text), Column("valid_from", "生效日期", text), Column("clauses", "条款数", text),
-             Column("eligible", "符合条件企业", text), Column("applied", "申报数", text), Column("granted", "兑现数", text),
-             Column("disbursed", "已拨付(万元)", text)],
-)  # fmt: skip
-
-
-APPLICATION_SCHEMA = Schema(
-    kind="policy-applications", title="政策申报台账",
-    columns=[Column("submitted_on", "申报日期", text), Column("enterprise", "企业", text, width=30), Column("uscc", "统一社会信用代码", text, width=22),
-             Column("policy", "政策", text, width=30), Column("clause", "条款", text, width=24), Column("amount", "申请金额(万元)", text),
-             Column("state", "状态", text), Column("review", "审核意见", text, width=30)],
-)  # fmt: skip
-GRANT_SCHEMA = Schema(
-    kind="policy-grants", title="政策兑现台账",
-    columns=[Column("enterprise", "企业", text, width=30), Column("uscc", "统一社会信用代码", text, width=22), Column("policy", "政策", text, width=30),
-             Column("clause", "条款", text, width=24), Column("year", "数据年度", text), Column("amount", "金额(万元)", text),
-             Column("state", "状态", text), Column("disbursed_on", "拨付日期", text), Column("voucher", "拨付凭证号", text)],
-)  # fmt: skip
+MATCH_TABLE = lists.Table(
+    [
+        lists.Col(
+            "enterprise",
+            _l("enterprise"),
+            sort="enterprise",
+            export="enterprise.name",
+            header="企业",
+            width=30,
+        ),
+        lists.Col("uscc", "", export="enterprise.uscc", header="统一社会信用代码", width=22, page=False),
+        lists.Col("status", _l("status"), export="get_status_display", header="匹配结果"),
+        lists.Col("amount", _l("estimated support (10k yuan)"), sort="amount", header="预计扶持(万元)"),
+        lists.Col("year", "", header="数据年度", page=False),
+        lists.Col("why", "", export=None),
+    ],
+    kind="policy-matches",
+    title="政策匹配结果",
+)
+POLICY_TABLE = lists.Table(
+    [
+        lists.Col("title", _l("policy title"), sort="title", header="政策名称", width=36),
+        lists.Col("issuer", "", header="发文单位", width=20, page=False),
+        lists.Col("doc_number", _l("document number"), header="文号", width=22),
+        lists.Col("level", "", export="get_level_display", header="层级", page=False),
+        lists.Col("valid_from", _l("valid from"), sort="valid_from", header="生效日期"),
+        lists.Col("clauses", _l("Clauses"), sort="clauses", export="n_clauses", header="条款数"),
+        lists.Col("eligible", _l("Eligible"), export=lambda p: p.figures["eligible"], header="符合条件企业"),
+        lists.Col("applied", _l("Applied"), export=lambda p: p.figures["applied"], header="申报数"),
+        lists.Col("granted", _l("Grants made"), export=lambda p: p.figures["granted"], header="兑现数"),
+        lists.Col(
+            "disbursed",
+            _l("Disbursed (10k yuan)"),
+            export=lambda p: p.figures["disbursed"],
+            header="已拨付(万元)",
+        ),
+    ],
+    kind="policies",
+    title="惠企政策库",
+)
+APPLICATION_TABLE = lists.Table(
+    [
+        lists.Col("submitted_on", _l("submitted on"), sort="submitted_on", header="申报日期"),
+        lists.Col(
+            "enterprise",
+            _l("enterprise"),
+            sort="enterprise",
+            export="enterprise.name",
+            header="企业",
+            width=30,
+        ),
+        lists.Col("uscc", "", export="enterprise.uscc", header="统一社会信用代码", width=22, page=False),
+        lists.Col("policy", "", export="clause.policy.title", header="政策", width=30, page=False),
+        lists.Col(
+            "clause",
+            _l("clause"),
+            export=lambda a: f"{a.clause.number} {a.clause.title}",
+            header="条款",
+            width=24,
+        ),
+        lists.Col("amount", _l("amount applied for (10k yuan)"), sort="amount", header="申请金额(万元)"),
+        lists.Col("materials", _l("materials"), export=None),
+        lists.Col("state", "", export="get_state_display", header="状态"),
+        lists.Col("review", "", export="review_note", header="审核意见", width=30, page=False),
+    ],
+    kind="policy-applications",
+    title="政策申报台账",
+    export_order=["submitted_on", "enterprise", "uscc", "policy", "clause", "amount", "state", "review"],
+)
+GRANT_TABLE = lists.Table(
+    [
+        lists.Col("pick", "", export=None),
+        lists.Col(
+            "enterprise",
+            _l("enterprise"),
+            sort="enterprise",
+            export="enterprise.name",
+            header="企业",
+            width=30,
+        ),
+        lists.Col("uscc", "", export="enterprise.uscc", header="统一社会信用代码", width=22, page=False),
+        lists.Col("policy", "", export="clause.policy.title", header="政策", width=30, page=False),
+        lists.Col(
+            "clause",
+            _l("clause"),
+            sort="clause",
+            export=lambda g: f"{g.clause.number} {g.clause.title}",
+            header="条款",
+            width=24,
+        ),
+        lists.Col("year", "", header="数据年度", page=False),
+        lists.Col("amount", _l("amount (10k yuan)"), sort="amount", header="金额(万元)"),
+        lists.Col("state", _l("state"), export="get_state_display", header="状态"),
+        lists.Col("disbursed_on", "", header="拨付日期", page=False),
+        lists.Col("voucher", "", header="拨付凭证号", page=False),
+        lists.Col("actions", "", export=None),
+    ],
+    kind="policy-grants",
+    title="政策兑现台账",
+)
 
 
 def _staff(request) -> None:
@@ -57,46 +131,43 @@ def _staff(request) -> None:
         raise Http404
 
 
+def _with_figures(request: HttpRequest, rows) -> None:
+    figures = selectors.policy_figures([p.pk for p in rows])
+    for p in rows:
+        p.figures = figures[p.pk]
+
+
+def _staff_list(selector):
+    def queryset(request: HttpRequest, *args, **kwargs):
+        _staff(request)
+        return selector(request, *args, **kwargs)
+
+    return queryset
+
+
+policy_library = lists.ListPage(
+    name="policies",
+    url="policies:list",
+    queryset=lambda request: selectors.policy_list(user=request.user),
+    filters=PolicyFilters,
+    table=POLICY_TABLE,
+    template="policies/list.html",
+    partial="policies/_list.html",
+    export="policies.xlsx",
+    rows=_with_figures,
+    context=lambda request, page, fs: {
+        "levels": Policy.Level.choices,
+        "waiting": selectors.enterprises_newly_eligible(),
+        "can_edit": request.user.may("change"),
+    },
+)
+
+
 @login_required
 def library_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         return redirect("policies:mine")
-    q, level = request.GET.get("q", "").strip(), request.GET.get("level", "")
-    qs = selectors.policy_list(user=request.user, q=q, level=level, active=request.GET.get("active") == "1")
-    page = page_of(request, qs)
-    figures = selectors.policy_figures([p.pk for p in page])
-    for p in page:
-        p.figures = figures[p.pk]
-    if request.GET.get("export") == "xlsx":
-        figs = selectors.policy_figures(list(qs.values_list("pk", flat=True)))
-        recs = (
-            {
-                "title": p.title,
-                "issuer": p.issuer,
-                "doc_number": p.doc_number,
-                "level": p.get_level_display(),
-                "valid_from": p.valid_from.isoformat(),
-                "clauses": p.n_clauses,
-                **{k: (float(v) if k == "disbursed" else v) for k, v in figs[p.pk].items()},
-            }
-            for p in qs
-        )
-        return schema_export_response(POLICY_SCHEMA, recs, "policies.xlsx")
-    waiting = (
-        Eligibility.objects.filter(status="eligible", notified=False).values("enterprise").distinct().count()
-    )
-    return render(
-        request,
-        "policies/list.html",
-        {
-            "page": page,
-            "q": q,
-            "level": level,
-            "levels": Policy.Level.choices,
-            "waiting": waiting,
-            "can_edit": request.user.may("change"),
-        },
-    )
+    return policy_library(request)
 
 
 @login_required
@@ -210,46 +281,38 @@ def clause_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def clause_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    clause = selectors.clause_get(user=request.user, pk=pk)
-    status = request.GET.get("status", "eligible")
-    qs = (
-        Eligibility.objects.restrict(request.user, "view")
-        .filter(clause=clause)
-        .select_related("enterprise")
-        .order_by("enterprise__name")
-    )
-    if status in Eligibility.Status.values:
-        qs = qs.filter(status=status)
-    if request.GET.get("export") == "xlsx":
-        recs = (
-            {
-                "enterprise": e.enterprise.name,
-                "uscc": e.enterprise.uscc,
-                "status": e.get_status_display(),
-                "amount": float(e.amount) if e.amount is not None else None,
-                "year": e.year,
-            }
-            for e in qs
-        )
-        return schema_export_response(MATCH_SCHEMA, recs, f"policy-matches-{clause.pk}.xlsx")
+def _clause_context(request: HttpRequest, page, fs, pk: int | None = None) -> dict:
+    clause = request._policy_clause  # the page's clause, read once by the queryset
     year = selectors.latest_year()
-    return render(
-        request,
-        "policies/clause.html",
-        {
-            "clause": clause,
-            "page": page_of(request, qs),
-            "status": status,
-            "rule_text": engine.describe(clause.rule, year),
-            "support_text": engine.describe_support(clause.support, year),
-            "statuses": Eligibility.Status.choices,
-            "applications": clause.applications.select_related("enterprise"),
-            "grants": clause.grants.select_related("enterprise")[:200],
-        },
+    return {
+        "clause": clause,
+        "rule_text": engine.describe(clause.rule, year),
+        "support_text": engine.describe_support(clause.support, year),
+        "statuses": Eligibility.Status.choices,
+        "applications": clause.applications.select_related("enterprise"),
+        "grants": clause.grants.select_related("enterprise")[:200],
+    }
+
+
+def _clause_matches(request: HttpRequest, pk: int):
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    request._policy_clause = clause
+    return selectors.matches_of(user=request.user, clause=clause)
+
+
+clause_view = login_required(
+    lists.ListPage(
+        name="policy-matches",
+        url="policies:clause",
+        queryset=_staff_list(_clause_matches),
+        filters=MatchFilters,
+        table=MATCH_TABLE,
+        template="policies/clause.html",
+        partial="policies/_matches.html",
+        export="policy-matches.xlsx",
+        context=_clause_context,
     )
+)
 
 
 @login_required
@@ -308,34 +371,20 @@ def applications_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Review recorded."))
         return redirect("policies:applications")
-    state = request.GET.get("state", "submitted")
-    qs = Application.objects.restrict(request.user, "view").select_related("clause__policy", "enterprise")
-    if state in Application.State.values:
-        qs = qs.filter(state=state)
-    if request.GET.get("export") == "xlsx":
-        recs = (
-            {
-                "submitted_on": a.submitted_on.isoformat(),
-                "enterprise": a.enterprise.name,
-                "uscc": a.enterprise.uscc,
-                "policy": a.clause.policy.title,
-                "clause": f"{a.clause.number} {a.clause.title}",
-                "amount": float(a.amount),
-                "state": a.get_state_display(),
-                "review": a.review_note,
-            }
-            for a in qs.order_by("-submitted_on", "-pk")
-        )
-        return schema_export_response(APPLICATION_SCHEMA, recs, "policy-applications.xlsx")
-    return render(
-        request,
-        "policies/applications.html",
-        {
-            "page": page_of(request, qs.order_by("-submitted_on", "-pk")),
-            "state": state,
-            "states": Application.State.choices,
-        },
-    )
+    return application_page(request)
+
+
+application_page = lists.ListPage(
+    name="policy-applications",
+    url="policies:applications",
+    queryset=_staff_list(lambda request: selectors.application_list(user=request.user)),
+    filters=ApplicationFilters,
+    table=APPLICATION_TABLE,
+    template="policies/applications.html",
+    partial="policies/_applications.html",
+    export="policy-applications.xlsx",
+    context=lambda request, page, fs: {"states": Application.State.choices},
+)
 
 
 @login_required
@@ -364,35 +413,20 @@ def grants_view(request: HttpRequest) -> HttpResponse:
         except (ParkOSError, ValueError, KeyError) as exc:
             messages.error(request, str(getattr(exc, "message", exc)))
         return redirect(request.get_full_path())
-    state = request.GET.get("state", "proposed")
-    qs = Grant.objects.restrict(request.user, "view").select_related("clause__policy", "enterprise")
-    if state in Grant.State.values:
-        qs = qs.filter(state=state)
-    if request.GET.get("export") == "xlsx":
-        recs = (
-            {
-                "enterprise": g.enterprise.name,
-                "uscc": g.enterprise.uscc,
-                "policy": g.clause.policy.title,
-                "clause": f"{g.clause.number} {g.clause.title}",
-                "year": g.year,
-                "amount": float(g.amount) if g.amount is not None else None,
-                "state": g.get_state_display(),
-                "disbursed_on": g.disbursed_on.isoformat() if g.disbursed_on else "",
-                "voucher": g.voucher,
-            }
-            for g in qs.order_by("clause", "enterprise__name")
-        )
-        return schema_export_response(GRANT_SCHEMA, recs, "policy-grants.xlsx")
-    return render(
-        request,
-        "policies/grants.html",
-        {
-            "page": page_of(request, qs.order_by("clause", "enterprise__name")),
-            "state": state,
-            "states": Grant.State.choices,
-        },
-    )
+    return grant_page(request)
+
+
+grant_page = lists.ListPage(
+    name="policy-grants",
+    url="policies:grants",
+    queryset=_staff_list(lambda request: selectors.grants_of(user=request.user)),
+    filters=GrantFilters,
+    table=GRANT_TABLE,
+    template="policies/grants.html",
+    partial="policies/_grants.html",
+    export="policy-grants.xlsx",
+    context=lambda request, page, fs: {"states": Grant.State.choices},
+)
 
 
 @login_required

@@ -27,8 +27,8 @@ class ProjectFilterIn(FilterSchema):
     late: str = ""
     sort: str = "-registered"
 
-    def to_filters(self) -> selectors.ProjectFilters:
-        return selectors.ProjectFilters(**self.model_dump())
+    def to_filters(self) -> dict:
+        return self.model_dump()
 
 
 class ProjectOut(ModelSchema):

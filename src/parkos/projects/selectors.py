@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from parkos.core.models import Department
 from parkos.core.selectors import history_entries
 
 from . import engine
+from .filters import ProjectFilters, overdue_milestones
 from .models import (
     ApprovalConfig,
     ApprovalItem,
@@ -40,88 +41,21 @@ from .models import (
     YearPlan,
 )
 
-SORTS = {
-    "name": "name",
-    "code": "code",
-    "investment": "total_investment",
-    "registered": "registered_on",
-    "status": "status",
-    "level": "level",
-    "light": "approval_light",
-    "department": "lead_department__code",
-}
 ACTIVE = [Status.SIGNED, Status.LAND, Status.STARTED, Status.COMPLETED, Status.PRODUCTION]
-
-
-@dataclass
-class ProjectFilters:
-    q: str = ""
-    category: str = ""
-    level: str = ""
-    status: str = ""
-    park: int | None = None
-    department: int | None = None
-    helper: int | None = None
-    light: str = ""
-    late: str = ""
-    sort: str = "-registered"
-
-    @classmethod
-    def from_query(cls, params) -> ProjectFilters:
-        data: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = (params.get(f.name) or "").strip()
-            if not raw:
-                continue
-            if f.name in {"park", "department", "helper"}:
-                data[f.name] = int(raw) if raw.isdigit() else None
-            else:
-                data[f.name] = raw[:100]
-        return cls(**data)
-
-    def apply(self, qs: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
-        if self.q:
-            qs = qs.filter(
-                Q(name__contains=self.q) | Q(code__contains=self.q) | Q(investor__name__contains=self.q)
-            )
-        for name in ("category", "level", "status"):
-            if getattr(self, name):
-                qs = qs.filter(**{name: getattr(self, name)})
-        if self.park:
-            qs = qs.filter(park_id=self.park)
-        if self.department:
-            qs = qs.filter(lead_department_id=self.department)
-        if self.helper:
-            qs = qs.filter(helper_id=self.helper)
-        if self.light:
-            qs = qs.filter(approval_light=self.light)
-        if self.late:
-            qs = qs.filter(Exists(_late_milestones(today).filter(project=OuterRef("pk"))))
-        key = self.sort.lstrip("-")
-        if key in SORTS:
-            field = SORTS[key]
-            qs = qs.order_by(f"-{field}" if self.sort.startswith("-") else field, "pk")
-        return qs
 
 
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _late_milestones(today: dt.date) -> QuerySet[Milestone]:
-    return Milestone.objects.filter(planned_on__lt=today, actual_on__isnull=True).exclude(
-        project__status__in=[Status.TERMINATED]
-    )
-
-
-def project_list(
-    *, user, filters: ProjectFilters | None = None, action: str = "view", today=None
-) -> QuerySet[Project]:
+def project_list(*, user, filters=None, action: str = "view") -> QuerySet[Project]:
+    """The projects the user may see (or act on), with their invested total, filtered and sorted by `filters` (a
+    query dict; see `filters.ProjectFilters`)."""
     qs = Project.objects.restrict(user, action).select_related(
         "investor", "lead_department", "helper", "park"
     )
     qs = qs.annotate(invested=Sum("reports__investment"))
-    return (filters or ProjectFilters()).apply(qs, today or _today())
+    return ProjectFilters(filters, queryset=qs).qs
 
 
 def project_get(*, user, pk: int, action: str = "view") -> Project:
@@ -131,27 +65,6 @@ def project_get(*, user, pk: int, action: str = "view") -> Project:
         ),
         pk=pk,
     )
-
-
-def project_export_records(qs: QuerySet[Project]):
-    for p in qs:
-        yield {
-            "code": p.code,
-            "name": p.name,
-            "investor": p.investor.name,
-            "uscc": p.investor.uscc,
-            "category": p.get_category_display(),
-            "level": p.get_level_display(),
-            "kind": p.get_kind_display(),
-            "investment_type": p.get_investment_type_display(),
-            "total_investment": p.total_investment,
-            "invested": p.invested or Decimal("0"),
-            "park": p.park.name if p.park else "",
-            "department": p.lead_department.name,
-            "helper": str(p.helper) if p.helper else "",
-            "status": p.get_status_display(),
-            "registered_on": p.registered_on,
-        }
 
 
 def milestone_timeline(project: Project, today: dt.date) -> list[dict[str, Any]]:
@@ -253,7 +166,7 @@ def late_milestones(*, user, today: dt.date | None = None) -> list[dict[str, Any
     today = today or _today()
     visible = Project.objects.restrict(user, "view").values("pk")
     qs = (
-        _late_milestones(today)
+        overdue_milestones(today)
         .filter(project__in=visible)
         .exclude(project__status__in=[Status.PAUSED])
         .select_related("project", "project__lead_department", "project__helper")

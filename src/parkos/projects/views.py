@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core import charts
+from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.models import Department, Park, User
-from parkos.core.views import is_htmx, page_of, schema_export_response, service_errors, sort_columns
+from parkos.core.views import is_htmx, schema_export_response, service_errors
 
 from . import engine, selectors, services
+from .filters import ProjectFilters
 from .forms import (
     AnswerForm,
     ApprovalItemForm,
@@ -47,42 +48,70 @@ from .models import (
 from .services import ACTION_LABELS
 from .workflows import ITEM, PROJECT
 
-COLUMNS = [
-    ("name", gettext_lazy("Project")),
-    ("code", gettext_lazy("Project code")),
-    ("", gettext_lazy("Investor")),
-    ("level", gettext_lazy("Level")),
-    ("investment", gettext_lazy("Total investment")),
-    ("", gettext_lazy("Invested")),
-    ("department", gettext_lazy("Lead department")),
-    ("status", gettext_lazy("Status")),
-    ("light", gettext_lazy("Approvals")),
-]
 LIGHT_CHOICES = [
     (engine.GREEN, pgettext_lazy("light", "On time")),
     (engine.YELLOW, gettext_lazy("Due soon")),
     (engine.RED, pgettext_lazy("light", "Overdue")),
     (engine.DONE, pgettext_lazy("light", "Done")),
 ]
-EXPORT_SCHEMA = Schema(
+TABLE = lists.Table(
+    [
+        lists.Col("name", gettext_lazy("Project"), sort="name", header="项目名称", width=30),
+        lists.Col("code", gettext_lazy("Project code"), sort="code", header="项目代码", width=24),
+        lists.Col("investor", gettext_lazy("Investor"), export="investor.name", header="投资主体", width=30),
+        lists.Col("uscc", "", export="investor.uscc", header="统一社会信用代码", width=22, page=False),
+        lists.Col("category", "", export="get_category_display", header="类别", page=False),
+        lists.Col("level", gettext_lazy("Level"), sort="level", export="get_level_display", header="级别"),
+        lists.Col("kind", "", export="get_kind_display", header="建设性质", page=False),
+        lists.Col("investment_type", "", export="get_investment_type_display", header="投资类型", page=False),
+        lists.Col(
+            "total_investment",
+            gettext_lazy("Total investment"),
+            sort="investment",
+            export="total_investment",
+            header="总投资(万元)",
+        ),
+        lists.Col(
+            "invested",
+            gettext_lazy("Invested"),
+            export=lambda p: p.invested or 0,
+            header="累计完成投资(万元)",
+        ),
+        lists.Col("park", "", export="park.name", header="片区", page=False),
+        lists.Col(
+            "department",
+            gettext_lazy("Lead department"),
+            sort="department",
+            export="lead_department.name",
+            header="牵头部门",
+        ),
+        lists.Col(
+            "helper", "", export=lambda p: str(p.helper) if p.helper else "", header="帮代办专员", page=False
+        ),
+        lists.Col(
+            "status", gettext_lazy("Status"), sort="status", export="get_status_display", header="状态"
+        ),
+        lists.Col("registered_on", "", export="registered_on", header="入库日期", page=False),
+        lists.Col("light", gettext_lazy("Approvals"), sort="light", export=None),
+    ],
     kind="projects",
     title="重点项目",
-    columns=[
-        Column("code", "项目代码", text, width=24),
-        Column("name", "项目名称", text, width=30),
-        Column("investor", "投资主体", text, width=30),
-        Column("uscc", "统一社会信用代码", text, width=22),
-        Column("category", "类别", text),
-        Column("level", "级别", text),
-        Column("kind", "建设性质", text),
-        Column("investment_type", "投资类型", text),
-        Column("total_investment", "总投资(万元)", text),
-        Column("invested", "累计完成投资(万元)", text),
-        Column("park", "片区", text),
-        Column("department", "牵头部门", text),
-        Column("helper", "帮代办专员", text),
-        Column("status", "状态", text),
-        Column("registered_on", "入库日期", text),
+    export_order=[
+        "code",
+        "name",
+        "investor",
+        "uscc",
+        "category",
+        "level",
+        "kind",
+        "investment_type",
+        "total_investment",
+        "invested",
+        "park",
+        "department",
+        "helper",
+        "status",
+        "registered_on",
     ],
 )
 LIFECYCLE_STEPS = {
@@ -105,16 +134,8 @@ def _staff_only(request: HttpRequest) -> None:
 
 
 # ---- projects ------------------------------------------------------------------------------------------------
-@login_required
-def project_list_view(request: HttpRequest) -> HttpResponse:
-    filters = selectors.ProjectFilters.from_query(request.GET)
-    qs = selectors.project_list(user=request.user, filters=filters)
-    if request.GET.get("export") == "xlsx":
-        return schema_export_response(EXPORT_SCHEMA, selectors.project_export_records(qs), "projects.xlsx")
-    ctx = {
-        "page": page_of(request, qs),
-        "filters": filters,
-        "headers": sort_columns(COLUMNS, filters.sort),
+def _list_context(request: HttpRequest, page, fs) -> dict:
+    return {
         "categories": Category.choices,
         "levels": Level.choices,
         "statuses": Status.choices,
@@ -124,7 +145,21 @@ def project_list_view(request: HttpRequest) -> HttpResponse:
         "can_create": request.user.may("change") and not request.user.is_enterprise_user,
         "summary": selectors.summary_counts(user=request.user),
     }
-    return render(request, "projects/_table.html" if is_htmx(request) else "projects/list.html", ctx)
+
+
+project_list_view = login_required(
+    lists.ListPage(
+        name="projects",
+        url="projects:list",
+        queryset=lambda request: selectors.project_list(user=request.user),
+        filters=ProjectFilters,
+        table=TABLE,
+        template="projects/list.html",
+        partial="projects/_table.html",
+        export="projects.xlsx",
+        context=_list_context,
+    )
+)
 
 
 @login_required

@@ -23,10 +23,8 @@ class RequestFilterIn(FilterSchema):
     light: str = ""
     sort: str = "due_on"
 
-    def to_filters(self) -> selectors.RequestFilters:
-        return selectors.RequestFilters.from_query(
-            {k: "" if v is None else str(v) for k, v in self.model_dump().items()}
-        )
+    def to_filters(self) -> dict:
+        return self.model_dump()
 
 
 class RequestOut(ModelSchema):

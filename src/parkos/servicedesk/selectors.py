@@ -5,7 +5,6 @@ or month, and the public figures (departments only, nothing personal)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,38 +16,8 @@ from django.utils.translation import pgettext_lazy
 from parkos.core.selectors import working_calendar
 
 from . import engine
-from .models import BadRatingCase, CaseState, Rating, Request, RequestState, ServiceCard, ServiceConfig, Visit
-
-OPEN_STATES = [RequestState.RECEIVED, RequestState.DISPATCHED, RequestState.ACCEPTED]
-SORTS = {"received_on", "due_on", "number", "state", "enterprise__name"}
-
-
-@dataclass
-class RequestFilters:
-    q: str = ""
-    state: str = ""
-    category: int | None = None
-    department: int | None = None
-    channel: str = ""
-    light: str = ""
-    sort: str = "due_on"
-
-    @classmethod
-    def from_query(cls, g) -> RequestFilters:
-        def num(k):
-            v = g.get(k, "")
-            return int(v) if str(v).isdigit() else None
-
-        sort = g.get("sort", "due_on")
-        return cls(
-            q=g.get("q", "").strip(),
-            state=g.get("state", "") if g.get("state", "") in {*RequestState.values, "open"} else "",
-            category=num("category"),
-            department=num("department"),
-            channel=g.get("channel", ""),
-            light=g.get("light", "") if g.get("light", "") in {"green", "yellow", "red"} else "",
-            sort=sort if sort.lstrip("-") in SORTS else "due_on",
-        )
+from .filters import OPEN_STATES, RequestFilters
+from .models import BadRatingCase, CaseState, Rating, Request, ServiceCard, ServiceConfig, Visit
 
 
 def lights_of(
@@ -67,33 +36,12 @@ def lights_of(
     return out
 
 
-def request_list(*, user, filters: RequestFilters | None = None):
-    f = filters or RequestFilters()
+def request_list(*, user, filters=None):
+    """The requests the user may see, filtered and sorted by `filters` (a query dict; `filters.RequestFilters`)."""
     qs = Request.objects.restrict(user, "view").select_related(
         "enterprise", "category", "department", "officer"
     )
-    if f.q:
-        qs = qs.filter(
-            Q(title__icontains=f.q)
-            | Q(number__icontains=f.q)
-            | Q(enterprise__name__icontains=f.q)
-            | Q(text__icontains=f.q)
-        )
-    if f.state == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
-    elif f.state:
-        qs = qs.filter(state=f.state)
-    if f.category:
-        qs = qs.filter(category_id=f.category)
-    if f.department:
-        qs = qs.filter(department_id=f.department)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.light:
-        rows = list(qs.filter(state__in=OPEN_STATES).values_list("pk", "due_on", "limit_wd", "state"))
-        lights = lights_of(rows)
-        qs = qs.filter(pk__in=[pk for pk, (light, _r) in lights.items() if light == f.light])
-    return qs.order_by(f.sort, "pk")
+    return RequestFilters(filters, queryset=qs).qs
 
 
 def with_lights(page) -> None:
@@ -142,18 +90,16 @@ def items_to_rate(*, user) -> list:
     return list(items_decided_since(user=user, since=since, exclude_ids=rated)[:50])
 
 
-def visit_list(*, user, q: str = ""):
-    qs = (
+def visit_list(*, user):
+    return (
         Visit.objects.restrict(user, "view")
         .select_related("enterprise", "department")
         .prefetch_related("requests")
+        .order_by("-on", "-pk")
     )
-    if q:
-        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(topics__icontains=q) | Q(officials__icontains=q))
-    return qs.order_by("-on", "-pk")
 
 
-def card_list(*, user, year: int, q: str = ""):
+def card_list(*, user, year: int):
     qs = ServiceCard.objects.filter(year=year).select_related("enterprise", "officer", "officer__department")
     if user.is_enterprise_user:
         qs = qs.filter(enterprise__accounts__user=user)
@@ -162,8 +108,6 @@ def card_list(*, user, year: int, q: str = ""):
 
         if not is_service_centre(user):
             qs = qs.filter(Q(officer=user) | Q(officer__department_id=user.department_id))
-    if q:
-        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(number__icontains=q))
     return qs.order_by("number")
 
 

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core import charts
+from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.models import Department
-from parkos.core.views import is_htmx, page_of, schema_export_response, service_errors, sort_columns
+from parkos.core.views import schema_export_response, service_errors
 
 from . import selectors, services
+from .filters import RequestFilters
 from .forms import (
     CardForm,
     CaseActionForm,
@@ -36,24 +37,81 @@ from .forms import (
 from .models import Category, Channel, RequestState, is_service_centre
 from .workflows import CASE
 
-COLUMNS = [
-    ("number", gettext_lazy("request number")), ("enterprise__name", gettext_lazy("enterprise")), ("", gettext_lazy("request title")),
-    ("", gettext_lazy("category")), ("", gettext_lazy("lead department")), ("state", gettext_lazy("state")),
-    ("received_on", gettext_lazy("received on")), ("due_on", gettext_lazy("due on")),
-]  # fmt: skip
-EXPORT = Schema(
-    kind="service-requests", title="企业诉求台账",
-    columns=[Column("number", "编号", text), Column("enterprise", "企业", text, width=30), Column("title", "诉求", text, width=30),
-             Column("category", "类别", text), Column("channel", "渠道", text), Column("department", "承办部门", text),
-             Column("state", "状态", text), Column("received_on", "受理日期", text), Column("due_on", "办结期限", text),
-             Column("closed_on", "办结日期", text), Column("light", "亮灯", text)],
-)  # fmt: skip
-VISIT_SCHEMA = Schema(kind="visits", title="走访台账", columns=[
-    Column("on", "日期", text), Column("enterprise", "企业", text, width=30), Column("officials", "走访人员", text, width=24),
-    Column("topics", "走访内容", text, width=40), Column("requests", "收集诉求", text, width=24)])  # fmt: skip
-CARD_SCHEMA = Schema(kind="service-cards", title="企业服务卡", columns=[
-    Column("number", "卡号", text), Column("enterprise", "企业", text, width=30), Column("officer", "服务专员", text),
-    Column("department", "所在部门", text)])  # fmt: skip
+REQUEST_TABLE = lists.Table(
+    [
+        lists.Col("number", gettext_lazy("request number"), sort="number", header="编号"),
+        lists.Col(
+            "enterprise",
+            gettext_lazy("enterprise"),
+            sort="enterprise__name",
+            export="enterprise.name",
+            header="企业",
+            width=30,
+        ),
+        lists.Col("title", gettext_lazy("request title"), header="诉求", width=30),
+        lists.Col("category", gettext_lazy("category"), export="category.name", header="类别"),
+        lists.Col("channel", "", export="get_channel_display", header="渠道", page=False),
+        lists.Col("department", gettext_lazy("lead department"), export="department.name", header="承办部门"),
+        lists.Col("state", gettext_lazy("state"), sort="state", export="get_state_display", header="状态"),
+        lists.Col("received_on", gettext_lazy("received on"), sort="received_on", header="受理日期"),
+        lists.Col("due_on", gettext_lazy("due on"), sort="due_on", header="办结期限"),
+        lists.Col("closed_on", "", header="办结日期", page=False),
+        lists.Col(
+            "light", "", export=lambda r: str(LIGHT_LABELS.get(r.light, "")), header="亮灯", page=False
+        ),
+    ],
+    kind="service-requests",
+    title="企业诉求台账",
+)
+VISIT_TABLE = lists.Table(
+    [
+        lists.Col("on", gettext_lazy("date"), sort="on", header="日期"),
+        lists.Col(
+            "enterprise",
+            gettext_lazy("enterprise"),
+            sort="enterprise",
+            export="enterprise.name",
+            header="企业",
+            width=30,
+        ),
+        lists.Col("officials", gettext_lazy("officials"), header="走访人员", width=24),
+        lists.Col("topics", gettext_lazy("topics"), header="走访内容", width=40),
+        lists.Col(
+            "requests",
+            gettext_lazy("Requests"),
+            export=lambda v: "、".join(r.number for r in v.requests.all()),
+            header="收集诉求",
+            width=24,
+        ),
+    ],
+    kind="visits",
+    title="走访台账",
+)
+CARD_TABLE = lists.Table(
+    [
+        lists.Col(
+            "number",
+            gettext_lazy("card number"),
+            sort="number",
+            export=lambda c: f"{c.year}-{c.number}",
+            header="卡号",
+        ),
+        lists.Col(
+            "enterprise",
+            gettext_lazy("enterprise"),
+            sort="enterprise",
+            export="enterprise.name",
+            header="企业",
+            width=30,
+        ),
+        lists.Col(
+            "officer", gettext_lazy("service officer"), export=lambda c: str(c.officer), header="服务专员"
+        ),
+        lists.Col("department", "", export="officer.department.name", header="所在部门", page=False),
+    ],
+    kind="service-cards",
+    title="企业服务卡",
+)
 CASE_SCHEMA = Schema(kind="bad-rating-cases", title="差评整改台账", columns=[
     Column("received_on", "收到日期", text), Column("enterprise", "企业", text, width=30), Column("level", "评价", text),
     Column("reasons", "差评原因", text, width=20), Column("department", "责任部门", text), Column("state", "状态", text),
@@ -77,36 +135,8 @@ def _enterprise_of(user):
     return enterprise_of_user(user=user)
 
 
-@login_required
-def request_list_view(request: HttpRequest) -> HttpResponse:
-    filters = selectors.RequestFilters.from_query(request.GET)
-    qs = selectors.request_list(user=request.user, filters=filters)
-    if request.GET.get("export") == "xlsx":
-        rows = list(qs[:50000])
-        lights = selectors.lights_of([(r.pk, r.due_on, r.limit_wd, r.state) for r in rows])
-        recs = (
-            {
-                "number": r.number,
-                "enterprise": r.enterprise.name,
-                "title": r.title,
-                "category": r.category.name,
-                "channel": r.get_channel_display(),
-                "department": r.department.name if r.department else "",
-                "state": r.get_state_display(),
-                "received_on": r.received_on.isoformat(),
-                "due_on": r.due_on.isoformat(),
-                "closed_on": r.closed_on.isoformat() if r.closed_on else "",
-                "light": str(LIGHT_LABELS.get(lights[r.pk][0], "")),
-            }
-            for r in rows
-        )
-        return schema_export_response(EXPORT, recs, "service-requests.xlsx")
-    page = page_of(request, qs)
-    selectors.with_lights(page)
-    ctx = {
-        "page": page,
-        "filters": filters,
-        "headers": sort_columns(COLUMNS, filters.sort),
+def _request_context(request: HttpRequest, page, fs) -> dict:
+    return {
         "states": [("open", _("Not yet closed")), *RequestState.choices],
         "categories": Category.objects.all(),
         "departments": Department.objects.all(),
@@ -117,9 +147,20 @@ def request_list_view(request: HttpRequest) -> HttpResponse:
         "items_to_rate": selectors.items_to_rate(user=request.user),
         "rate_form": RateForm(),
     }
-    return render(
-        request, "servicedesk/_requests.html" if is_htmx(request) else "servicedesk/requests.html", ctx
-    )
+
+
+request_list_view = lists.ListPage(
+    name="service-requests",
+    url="servicedesk:requests",
+    queryset=lambda request: selectors.request_list(user=request.user),
+    filters=RequestFilters,
+    table=REQUEST_TABLE,
+    template="servicedesk/requests.html",
+    partial="servicedesk/_requests.html",
+    export="service-requests.xlsx",
+    rows=lambda request, rows: selectors.with_lights(rows),
+    context=_request_context,
+)
 
 
 @login_required
@@ -260,12 +301,66 @@ def rate_item_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---- visits and cards ------------------------------------------------------------------------------------------------
+class VisitFilters(lists.FilterSet):
+    q = lists.Search("enterprise__name", "topics", "officials")
+    sort = lists.Sort({"on": "on", "enterprise": "enterprise__name"}, default="-on")
+
+
+class CardFilters(lists.FilterSet):
+    q = lists.Search("enterprise__name", "number")
+    sort = lists.Sort({"number": "number", "enterprise": "enterprise__name"}, default="number")
+
+
+def _staff_list(selector):
+    def queryset(request: HttpRequest):
+        if request.user.is_enterprise_user:
+            raise Http404
+        return selector(request)
+
+    return queryset
+
+
+def _card_year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else _today().year
+
+
+visit_list = lists.ListPage(
+    name="visits",
+    url="servicedesk:visits",
+    queryset=_staff_list(lambda request: selectors.visit_list(user=request.user)),
+    filters=VisitFilters,
+    table=VISIT_TABLE,
+    template="servicedesk/visits.html",
+    partial="servicedesk/_visits.html",
+    export="visits.xlsx",
+    context=lambda request, page, fs: {"form": VisitForm(initial={"on": _today()})},
+)
+card_list = lists.ListPage(
+    name="service-cards",
+    url="servicedesk:cards",
+    queryset=_staff_list(lambda request: selectors.card_list(user=request.user, year=_card_year(request))),
+    filters=CardFilters,
+    table=CARD_TABLE,
+    template="servicedesk/cards.html",
+    partial="servicedesk/_cards.html",
+    export="service-cards.xlsx",
+    context=lambda request, page, fs: {
+        "form": CardForm(initial={"year": _card_year(request)}),
+        "year": _card_year(request),
+        "is_centre": is_service_centre(request.user),
+    },
+)
+
+
 @login_required
 def visits_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
-    form = VisitForm(request.POST or None, initial={"on": _today()})
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return visit_list(request)
+    form = VisitForm(request.POST)
+    if form.is_valid():
         d = form.cleaned_data
         try:
             services.visit_log(
@@ -280,33 +375,17 @@ def visits_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Visit logged."))
             return redirect("servicedesk:visits")
-    q = request.GET.get("q", "").strip()
-    if request.GET.get("export") == "xlsx":
-        recs = (
-            {
-                "on": v.on.isoformat(),
-                "enterprise": v.enterprise.name,
-                "officials": v.officials,
-                "topics": v.topics,
-                "requests": "、".join(r.number for r in v.requests.all()),
-            }
-            for v in selectors.visit_list(user=request.user, q=q)
-        )
-        return schema_export_response(VISIT_SCHEMA, recs, "visits.xlsx")
-    return render(
-        request,
-        "servicedesk/visits.html",
-        {"page": page_of(request, selectors.visit_list(user=request.user, q=q)), "form": form, "q": q},
-    )
+    return visit_list(request, extra_context={"form": form})
 
 
 @login_required
 def cards_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
-    form = CardForm(request.POST or None, initial={"year": year})
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return card_list(request)
+    form = CardForm(request.POST)
+    if form.is_valid():
         d = form.cleaned_data
         try:
             services.card_issue(
@@ -321,30 +400,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Service card issued."))
             return redirect("servicedesk:cards")
-    q = request.GET.get("q", "").strip()
-    cards = selectors.card_list(user=request.user, year=year, q=q)
-    if request.GET.get("export") == "xlsx":
-        recs = (
-            {
-                "number": f"{c.year}-{c.number}",
-                "enterprise": c.enterprise.name,
-                "officer": str(c.officer),
-                "department": c.officer.department.name if c.officer.department else "",
-            }
-            for c in cards
-        )
-        return schema_export_response(CARD_SCHEMA, recs, f"service-cards-{year}.xlsx")
-    return render(
-        request,
-        "servicedesk/cards.html",
-        {
-            "page": page_of(request, cards),
-            "form": form,
-            "year": year,
-            "q": q,
-            "is_centre": is_service_centre(request.user),
-        },
-    )
+    return card_list(request, extra_context={"form": form})
 
 
 # ---- ratings and cases -------------------------------------------------------------------------------------------------
