@@ -102,3 +102,14 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1400, "height": 1000}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the zone's settings and job progress are cached, and a test's
+    database is rolled back after it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

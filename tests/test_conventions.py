@@ -35,3 +35,16 @@ def test_the_formatter_is_bypassed_only_for_tables_of_data():
         if "migrations" not in p.parts and (lines := _skips_outside_tables(p))
     }
     assert found == {}
+
+
+def test_views_and_api_handlers_read_through_selectors_not_the_orm():
+    """Thin views: no `Model.objects` in a view or API module — reads go through a scoped selector, writes
+    through a service."""
+    found = []
+    for path in sorted((ROOT / "src" / "parkos").glob("*/*.py")):
+        if path.name not in {"views.py", "api.py"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, found

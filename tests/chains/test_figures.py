@@ -36,14 +36,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def chain(admin):
-    cfg = ChainConfig.get()
-    cfg.min_enterprises, cfg.min_output, cfg.min_local_rate, cfg.key_weight = (
-        1,
-        0,
-        Decimal(30),
-        Decimal("1.5"),
+    ChainConfig.save_values(
+        user=admin,
+        data={
+            "min_enterprises": 1,
+            "min_output": 0,
+            "min_local_rate": Decimal(30),
+            "key_weight": Decimal("1.5"),
+        },
     )
-    cfg.save()
     c = Chain.objects.create(name="工程机械", code="GCJX")
     whole = Node.objects.create(chain=c, name="整机", segment=Segment.MIDSTREAM, is_key=True, order=1)
     hyd = Node.objects.create(

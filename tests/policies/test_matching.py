@@ -12,7 +12,7 @@ from django.urls import reverse
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import RecordEvent
 from parkos.policies import selectors, services
-from parkos.policies.models import Application, Eligibility, Grant
+from parkos.policies.models import Application, Eligibility, Grant, MatchRun
 from tests.factories import AnnualIndicatorFactory, EnterpriseFactory, enterprise_user
 
 pytestmark = pytest.mark.django_db
@@ -350,3 +350,32 @@ def test_a_grant_is_cancelled_with_a_reason_before_payment_only(client, zone, ad
         services.grant_cancel(user=admin, pk=g2.pk, reason="误发")
     # the list still exports when a grant's amount is missing
     assert client.get(reverse("policies:grants"), {"state": "cancelled", "export": "xlsx"}).status_code == 200
+
+
+def test_matching_runs_in_the_background_with_its_progress_and_counts(client, zone, admin):
+    """Matching 100,000 enterprises against 200 clauses is not work for a request: the button queues a run (the
+    test settings run tasks at once) and its page shows the status and the counts."""
+    client.force_login(admin)
+    r = client.post(reverse("policies:match"))
+    run = MatchRun.objects.get()
+    assert r.status_code == 302
+    assert r.url == reverse("policies:match_run", args=[run.pk])
+    assert (run.status, run.created_by) == ("done", admin)
+    assert run.counts == {"clauses": 1, "enterprises": 4, "eligible": 1, "unknown": 1, "new": 1}
+    page = client.get(r.url).content.decode()
+    assert "已用 1 个条款匹配 4 家企业：符合 1 项，数据不全 1 项，新增待推送 1 项。" in page
+    assert 'data-status="done"' in page
+    assert client.get(reverse("policies:match")).status_code == 405  # a GET never starts one
+    assert Eligibility.objects.count() == 2
+
+
+def test_the_portal_marks_matches_seen_by_post_not_by_reading(client, zone):
+    services.match_all(year=2025)
+    qiye = enterprise_user(zone["a"], "qiye_seen")
+    client.force_login(qiye)
+    client.get(reverse("policies:mine"))
+    assert (
+        Eligibility.objects.filter(enterprise=zone["a"], notified=False).count() == 1
+    )  # a GET writes nothing
+    assert client.post(reverse("policies:matches_seen")).status_code == 204
+    assert not Eligibility.objects.filter(enterprise=zone["a"], notified=False).exists()

@@ -199,9 +199,8 @@ def test_restart_mode_counts_again_from_the_materials(project, staff_a):
 
 
 def test_shift_mode_moves_a_weekend_acceptance_to_monday(project, staff_a):
-    cfg = ApprovalConfig.get()
-    cfg.accept_on_nonworking = "shift"
-    cfg.save()
+    sysadmin = UserFactory(username="cfg", role="system_admin", department=None, is_superuser=True)
+    ApprovalConfig.save_values(user=sysadmin, data={"accept_on_nonworking": "shift"})
     it = accepted(staff_a, item(project, "GG-1-04"), "2026-03-07")  # a Saturday
     assert it.clock_start == D("2026-03-09")
     assert it.deadline == D("2026-03-23")

@@ -501,9 +501,10 @@ def test_closing_sets_the_revisit_deadline_from_the_setting(desk):
     """Closed Thu 30 Apr 2026, revisit within 3 WD: 1–5 May off → 6, 7, 8 May."""
     r = closed_request(desk)
     assert r.revisit_due == D("2026-05-08")
-    cfg = ServiceConfig.get()
-    cfg.revisit_wd = 1
-    cfg.save()
+    ServiceConfig.save_values(
+        user=UserFactory(username="cfg", role=Role.SYSTEM_ADMIN, department=None, is_superuser=True),
+        data={"revisit_wd": 1},
+    )
     assert closed_request(desk).revisit_due == D("2026-05-06")
 
 

@@ -2,7 +2,7 @@ from django import forms
 
 from parkos.core.forms import style_widgets
 
-from .models import Chain, ChainConfig, Node, Target
+from .models import Chain, Node, Target
 
 
 class ChainForm(forms.ModelForm):
@@ -35,16 +35,6 @@ class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
         fields = ["name", "uscc", "region", "is_foreign", "is_headquarters", "notes"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self)
-
-
-class ChainConfigForm(forms.ModelForm):
-    class Meta:
-        model = ChainConfig
-        fields = ["min_enterprises", "min_output", "min_local_rate", "key_weight"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,38 +5,52 @@ lead points back at its target: investment depends on chains, never the other wa
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
+from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.zone_settings import Section
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
-class ChainConfig(SingletonModel):
-    """Zone-wide thresholds of the gap analysis (a node may set its own)."""
+class ChainConfig(Section):
+    """Zone-wide thresholds of the gap analysis (a node may set its own), a section of the zone's settings."""
 
-    min_enterprises = models.PositiveSmallIntegerField(
-        _("a node needs at least this many zone enterprises"), default=1
-    )
-    min_output = models.DecimalField(_("a node needs at least this output (10k yuan)"), default=0, **MONEY)
-    min_local_rate = models.DecimalField(
-        _("a node needs at least this local supply rate (%)"), max_digits=5, decimal_places=1, default=30
-    )
-    key_weight = models.DecimalField(
-        _("weight of key nodes in the gap ranking"), max_digits=4, decimal_places=2, default=1.5
-    )
-    history = HistoricalRecords()
+    key = "chains"
+    label = _("chain settings")
 
-    class Meta:
-        verbose_name = _("chain settings")
-        verbose_name_plural = _("chain settings")
-
-    def __str__(self) -> str:
-        return str(_("chain settings"))
+    min_enterprises = forms.IntegerField(
+        label=_("a node needs at least this many zone enterprises"), min_value=0, initial=1
+    )
+    min_output = forms.DecimalField(
+        label=_("a node needs at least this output (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        initial=Decimal(0),
+    )
+    min_local_rate = forms.DecimalField(
+        label=_("a node needs at least this local supply rate (%)"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        initial=Decimal(30),
+    )
+    key_weight = forms.DecimalField(
+        label=_("weight of key nodes in the gap ranking"),
+        max_digits=4,
+        decimal_places=2,
+        min_value=0,
+        initial=Decimal("1.5"),
+    )
 
 
 class ZoneKnowledge:

@@ -168,13 +168,5 @@ def target_add(*, user, node_id: int, data: dict[str, Any]) -> Target:
     return t
 
 
-@transaction.atomic
-def config_update(*, user, data: dict[str, Any]) -> ChainConfig:
-    if not user.may("configure"):
-        raise Forbidden(_("You may not change the settings."))
-    cfg = ChainConfig.get()
-    for k in ("min_enterprises", "min_output", "min_local_rate", "key_weight"):
-        if k in data and data[k] is not None:
-            setattr(cfg, k, data[k])
-    _save(cfg, user=user)
-    return cfg
+def config_update(*, user, data: dict[str, Any]):
+    return ChainConfig.save_values(user=user, data={k: v for k, v in data.items() if v is not None})

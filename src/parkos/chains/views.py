@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import style_widgets
 from parkos.core.registries import render_slot
 from parkos.core.views import schema_export_response, service_errors
-from parkos.enterprises.models import Enterprise
+from parkos.enterprises.selectors import enterprise_by_uscc
 
 from . import selectors, services
-from .forms import ChainConfigForm, ChainForm, NodeForm, TargetForm
+from .forms import ChainForm, NodeForm, TargetForm
 from .models import ChainConfig
 
 NODE_SCHEMA = Schema(
@@ -222,7 +223,9 @@ def placement_view(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("remove"):
             services.placement_remove(user=request.user, pk=int(request.POST["remove"]))
         else:
-            ent = Enterprise.objects.filter(uscc=request.POST.get("uscc", "").strip().upper()).first()
+            ent = enterprise_by_uscc(
+                user=request.user, uscc=request.POST.get("uscc", "").strip().upper()[:18]
+            )
             if ent is None:
                 messages.error(request, _("No enterprise with this USCC in the registry."))
                 return redirect("chains:node", pk=pk)
@@ -260,7 +263,8 @@ def target_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     if not request.user.may("configure"):
         raise Http404
-    form = ChainConfigForm(request.POST or None, instance=ChainConfig.get())
+    form = ChainConfig.bound_form(request.POST or None)
+    style_widgets(form)
     if request.method == "POST" and form.is_valid():
         try:
             services.config_update(user=request.user, data=form.cleaned_data)

@@ -22,18 +22,6 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-class SingletonModel(models.Model):
-    """Zone-wide settings kept in one row. Until someone saves them, reading gives the defaults without writing
-    anything (a GET never creates a row); the first save stores the row."""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def get(cls):
-        return cls.objects.order_by("pk").first() or cls()
-
-
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to restrict itself to what a user may see or change.
 
@@ -439,3 +427,21 @@ class RecordEvent(WorkflowEvent):
 
     def __str__(self) -> str:
         return f"{self.workflow} {self.object_id} {self.action}"
+
+
+class ZoneSettings(models.Model):
+    """The zone's settings, one row per app's section (`core.zone_settings.Section`); a section without a row
+    reads its defaults. Saved only through `Section.save_values` (audited, versioned, the cache refreshed)."""
+
+    section = models.CharField(_("section"), max_length=40, unique=True)
+    values = models.JSONField(_("values"), default=dict)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zone settings")
+        verbose_name_plural = _("zone settings")
+
+    def __str__(self) -> str:
+        return self.section

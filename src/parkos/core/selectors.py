@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import pgettext_lazy
 
-from .models import CalendarDay, ImportRun
+from .models import CalendarDay, Department, ImportRun, Park
 from .workdays import WorkingCalendar
 
 
@@ -23,6 +23,25 @@ def add_working_days(d: dt.date, n: int) -> dt.date:
 
 def working_days_between(a: dt.date, b: dt.date) -> int:
     return working_calendar().working_days_between(a, b)
+
+
+def parks() -> QuerySet[Park]:
+    """The zone's parks (for filter and form choices)."""
+    return Park.objects.all()
+
+
+def departments(*, only_id: int | None = None) -> QuerySet[Department]:
+    """The administration's departments by code (or the one department `only_id`), for choices."""
+    qs = Department.objects.order_by("code")
+    return qs.filter(pk=only_id) if only_id is not None else qs
+
+
+def department_get(pk) -> Department | None:
+    return Department.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+
+
+def calendar_overrides(limit: int = 200) -> QuerySet[CalendarDay]:
+    return CalendarDay.objects.all()[:limit]
 
 
 def import_run_list(*, user) -> QuerySet[ImportRun]:

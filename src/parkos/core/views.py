@@ -23,9 +23,15 @@ from .exceptions import ParkOSError
 from .filters import InboxFilters, UserFilters
 from .forms import UserForm
 from .imports import IMPORTERS
-from .models import CalendarDay, Department
 from .progress import progress_of
-from .selectors import history_entries, import_run_get, import_run_list, working_calendar
+from .selectors import (
+    calendar_overrides,
+    departments,
+    history_entries,
+    import_run_get,
+    import_run_list,
+    working_calendar,
+)
 from .services import (
     api_token_create,
     api_token_revoke,
@@ -168,7 +174,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         request,
         "core/calendar.html",
         {
-            "overrides": CalendarDay.objects.all()[:200],
+            "overrides": calendar_overrides(200),
             "result": result,
             "today": today,
             "confirmed_this_year": cal.is_confirmed(today),
@@ -253,10 +259,8 @@ user_list_view = lists.ListPage(
 
 def _user_form(request: HttpRequest, *, instance=None) -> HttpResponse:
     actor = request.user
-    departments = (
-        Department.objects.all() if actor.is_zone_wide else Department.objects.filter(pk=actor.department_id)
-    )
-    kwargs = {"roles": users.roles_for(actor), "departments": departments, "editing": instance is not None}
+    choices = departments() if actor.is_zone_wide else departments(only_id=actor.department_id)
+    kwargs = {"roles": users.roles_for(actor), "departments": choices, "editing": instance is not None}
     if request.method == "POST":
         form = UserForm(request.POST, **kwargs)
         if form.is_valid():
@@ -338,7 +342,7 @@ def capabilities_view(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "can_grant": can_grant,
-            "departments": Department.objects.order_by("code"),
+            "departments": departments(),
             "staff": users.user_list(actor=actor).exclude(role="enterprise") if can_grant else [],
         },
     )

@@ -89,9 +89,9 @@ def _name(rng, words) -> str:
 def build_investment(*, rng: np.random.Generator, today: dt.date, admin: User) -> dict[str, int]:
     tcj = Department.objects.get(code="TCJ")
     capabilities.set_holder(actor=admin, key=JOINT_MEETING_OFFICE, department_id=tcj.pk)
-    cfg = InvestmentConfig.get()
-    cfg.region_names = "长沙经开区\n星沙\n黄花\n榔梨\n螺丝塘\n临空"
-    cfg.save()
+    InvestmentConfig.save_values(
+        user=admin, data={"region_names": "长沙经开区\n星沙\n黄花\n榔梨\n螺丝塘\n临空"}
+    )
     year = AnnualIndicator.objects.order_by("-year").values_list("year", flat=True).first() or today.year - 1
     chains, gaps = _chains(rng, admin, year)
     teams = []

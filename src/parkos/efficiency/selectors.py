@@ -287,3 +287,24 @@ def class_column(year: int, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         if i is not None:
             col[i], miss[i] = c, False
     return col, miss
+
+
+def objection_list(*, user, run=None, year: int | None = None, enterprise_id: int | None = None):
+    """The objections the user may see: to one run, or of one enterprise in a year."""
+    from .models import Objection
+
+    qs = Objection.objects.restrict(user, "view").select_related("enterprise", "submitted_by")
+    if run is not None:
+        qs = qs.filter(run=run)
+    if year is not None:
+        qs = qs.filter(run__year=year)
+    if enterprise_id is not None:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    return qs
+
+
+def scheme_row(year: int):
+    """The stored scheme of a year (None: the default applies)."""
+    from .models import EvaluationScheme
+
+    return EvaluationScheme.objects.filter(year=year).first()

@@ -12,16 +12,15 @@ from django.utils.translation import gettext_lazy
 
 from parkos.core import charts, lists
 from parkos.core.exceptions import Invalid, ParkOSError
-from parkos.core.models import Park
 from parkos.core.progress import progress_of
-from parkos.core.selectors import history_entries
+from parkos.core.selectors import history_entries, parks
 from parkos.core.views import is_htmx, service_errors
 from parkos.enterprises import industries
 from parkos.enterprises.selectors import enterprise_of_user
 
 from . import engine, exports, selectors, services
 from .filters import ResultFilters
-from .models import EvaluationRun, EvaluationScheme, Objection
+from .models import EvaluationRun, Objection
 
 RESULT_TABLE = lists.Table(
     [
@@ -175,9 +174,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 "chart_histogram": charts.bar(hist["edges"], {cohort[c]: hist[c] for c in cohort}),
                 "benchmarks": _benchmark_rows(run),
-                "objections": Objection.objects.restrict(request.user, "view")
-                .filter(run=run)
-                .select_related("enterprise", "submitted_by"),
+                "objections": selectors.objection_list(user=request.user, run=run),
                 "can_publish": request.user.may("evaluate"),
             }
         )
@@ -218,7 +215,7 @@ def _run_results(request: HttpRequest, pk: int):
 def _results_context(request: HttpRequest, page, fs) -> dict:
     return {
         "run": request._evaluation_run,
-        "parks": Park.objects.all(),
+        "parks": parks(),
         "divisions": industries.DIVISION_CHOICES,
         "classes": engine.CLASSES,
         "statuses": engine.STATUS_LABELS.items(),
@@ -267,9 +264,7 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
         except ParkOSError as exc:
             service_errors(request, exc)
         return redirect("efficiency:report", pk=run.pk, enterprise_id=enterprise_id)
-    objections = Objection.objects.restrict(request.user, "view").filter(
-        run__year=run.year, enterprise_id=enterprise_id
-    )
+    objections = selectors.objection_list(user=request.user, year=run.year, enterprise_id=enterprise_id)
     return render(
         request,
         "efficiency/report.html",
@@ -360,7 +355,7 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
     user = request.user
     if not user.may("evaluate"):
         raise Http404
-    row = EvaluationScheme.objects.filter(year=year).first()
+    row = selectors.scheme_row(year)
     if request.method == "POST":
         version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
         try:

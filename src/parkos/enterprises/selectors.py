@@ -11,7 +11,15 @@ from django.utils import timezone
 from parkos.core.selectors import history_entries
 
 from .filters import EnterpriseFilters
-from .models import ENTERPRISE_FIELDS, AnnualIndicator, Contact, Enterprise, LandParcel, MonthlyIndicator
+from .models import (
+    ENTERPRISE_FIELDS,
+    AnnualIndicator,
+    Contact,
+    Enterprise,
+    EnterpriseAccount,
+    LandParcel,
+    MonthlyIndicator,
+)
 
 
 def enterprise_list(*, user, filters=None, action: str = "view") -> QuerySet[Enterprise]:
@@ -139,3 +147,16 @@ def enterprise_by_uscc(*, user, uscc: str) -> Enterprise | None:
 def enterprise_is_managed_by(*, user, enterprise) -> bool:
     """Whether the user looks after (may change) this enterprise."""
     return Enterprise.objects.restrict(user, "change").filter(pk=enterprise.pk).exists()
+
+
+def accounts_of(*, enterprise) -> QuerySet:
+    """An enterprise's user accounts, managers first."""
+    return (
+        EnterpriseAccount.objects.filter(enterprise=enterprise)
+        .select_related("user")
+        .order_by("-is_manager", "user__username")
+    )
+
+
+def account_of(*, user):
+    return EnterpriseAccount.objects.filter(user=user).first()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from parkos.core import charts, lists
 from parkos.core.excel import write_workbook
 from parkos.core.exceptions import ParkOSError
-from parkos.core.models import Department, Park
+from parkos.core.selectors import departments, parks
 from parkos.core.views import (
     service_errors,
     xlsx_response,
@@ -54,8 +54,8 @@ FLAG_CHOICES = [
 
 def _list_context(request: HttpRequest, page, fs) -> dict:
     return {
-        "parks": Park.objects.all(),
-        "departments": Department.objects.all() if request.user.is_zone_wide else [],
+        "parks": parks(),
+        "departments": departments() if request.user.is_zone_wide else [],
         "divisions": industries.DIVISION_CHOICES,
         "flags": FLAG_CHOICES,
         "statuses": EnterpriseStatus.choices,
@@ -196,7 +196,7 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _limit_owner(form: EnterpriseForm, user) -> None:
     if not user.is_zone_wide:
-        form.fields["owner"].queryset = Department.objects.filter(pk=user.department_id)
+        form.fields["owner"].queryset = departments(only_id=user.department_id)
 
 
 def _child_form_post(request: HttpRequest, pk: int, form_class, create) -> HttpResponse:

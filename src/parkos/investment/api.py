@@ -197,7 +197,7 @@ def sign_lead(request, pk: int, body: SignIn):
 def check_names(request, body: CheckIn):
     services._staff(request.user)
     found = services.find_matches(body.names, body.usccs or [""] * len(body.names))
-    leads = Lead.objects.select_related("team", "officer").in_bulk({p for m in found for p, _s, _b in m})
+    leads = selectors.leads_by_id(p for m in found for p, _s, _b in m)
     return [[services.match_view(request.user, leads[p], s, b) for p, s, b in m] for m in found]
 
 

@@ -10,7 +10,6 @@ from .models import (
     LEAD_FIELDS,
     Activity,
     Event,
-    InvestmentConfig,
     JointMeeting,
     Lead,
     LostReason,
@@ -155,17 +154,6 @@ class EventForm(forms.ModelForm):
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self)
-
-
-class ConfigForm(forms.ModelForm):
-    class Meta:
-        model = InvestmentConfig
-        fields = ["duplicate_threshold", "neglect_days", "region_names"]
-        widgets = {"region_names": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

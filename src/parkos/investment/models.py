@@ -4,6 +4,7 @@ scoring scheme."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,40 +13,40 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel, WorkflowEvent
+from parkos.core.models import ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.zone_settings import Section
 from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
-class InvestmentConfig(SingletonModel):
-    """Zone-wide settings of investment promotion (one row)."""
+class InvestmentConfig(Section):
+    """Zone-wide settings of investment promotion, a section of the zone's settings."""
 
-    duplicate_threshold = models.PositiveSmallIntegerField(
-        _("names at least this similar are possible duplicates (0–100)"), default=90
+    key = "investment"
+    label = _("investment settings")
+
+    duplicate_threshold = forms.IntegerField(
+        label=_("names at least this similar are possible duplicates (0–100)"),
+        min_value=0,
+        max_value=100,
+        initial=90,
     )
-    neglect_days = models.PositiveSmallIntegerField(
-        _("a lead without activity for this many days is neglected"), default=60
+    neglect_days = forms.IntegerField(
+        label=_("a lead without activity for this many days is neglected"), min_value=1, initial=60
     )
-    region_names = models.TextField(
-        _("the zone's region names, left out when names are compared (one per line)"), blank=True
+    region_names = forms.CharField(
+        label=_("the zone's region names, left out when names are compared (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        initial="",
     )
-    history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("investment settings")
-        verbose_name_plural = _("investment settings")
 
-    def __str__(self) -> str:
-        return str(_("investment settings"))
-
-    @property
-    def regions(self) -> tuple[str, ...]:
-        return tuple(
-            x.strip()
-            for x in self.region_names.replace("，", "\n").replace(",", "\n").splitlines()
-            if x.strip()
-        )
+def region_names(cfg) -> tuple[str, ...]:
+    """The zone's own region names from the settings (one per line, or separated by commas)."""
+    text = cfg.region_names or ""
+    return tuple(x.strip() for x in text.replace("，", "\n").replace(",", "\n").splitlines() if x.strip())
 
 
 JOINT_MEETING_OFFICE = "investment.joint_meeting"  # the capability of the 联席会议办公室 (its administrators)

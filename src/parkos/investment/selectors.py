@@ -307,3 +307,12 @@ def summary(*, user, year: int) -> dict[str, Any]:
 def team_list() -> list[Team]:
     """The investment teams (names are not confidential: any staff member may pick a team)."""
     return list(Team.objects.order_by("code"))
+
+
+def teams():
+    """The investment teams (小分队), for choices and the settings page."""
+    return Team.objects.all()
+
+
+def leads_by_id(ids) -> dict:
+    return Lead.objects.select_related("team", "officer").in_bulk(set(ids))

@@ -44,6 +44,7 @@ from .models import (
     State,
     Team,
     is_coordinator,
+    region_names,
 )
 from .workflows import CONFLICT, LEAD_STATE, MEETING, STAGE
 
@@ -88,7 +89,7 @@ def _normaliser_for(regions: tuple[str, ...]) -> engine.Normaliser:
 
 
 def normaliser() -> engine.Normaliser:
-    return _normaliser_for(InvestmentConfig.get().regions)
+    return _normaliser_for(region_names(InvestmentConfig.get()))
 
 
 def open_leads():
@@ -626,20 +627,12 @@ def event_save(*, user, data: dict[str, Any], pk: int | None = None) -> Event:
     return ev
 
 
-@transaction.atomic
-def config_update(*, user, data: dict[str, Any]) -> InvestmentConfig:
-    if not user.may("configure"):
-        raise Forbidden(_("You may not change the settings."))
-    cfg = InvestmentConfig.get()
-    for k in ("duplicate_threshold", "neglect_days", "region_names", "coordinator"):
-        if k in data:
-            setattr(cfg, k, data[k])
-    if not 50 <= cfg.duplicate_threshold <= 100:
+def config_update(*, user, data: dict[str, Any]):
+    if "duplicate_threshold" in data and not 50 <= int(data["duplicate_threshold"] or 0) <= 100:
         raise Invalid(
             _("The threshold is between 50 and 100."), fields={"duplicate_threshold": [_("out of range")]}
         )
-    _save(cfg, user=user)
-    return cfg
+    return InvestmentConfig.save_values(user=user, data=data)
 
 
 def default_scheme(year: int) -> ScoringScheme:

@@ -23,13 +23,13 @@ from django.views.decorators.http import require_POST
 from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import style_widgets
 from parkos.core.views import is_htmx, schema_export_response, service_errors
 
 from . import selectors, services
 from .filters import LeadFilters
 from .forms import (
     ActivityForm,
-    ConfigForm,
     EventForm,
     FundsForm,
     LeadForm,
@@ -47,7 +47,6 @@ from .models import (
     Source,
     Stage,
     State,
-    Team,
     is_coordinator,
 )
 
@@ -86,7 +85,7 @@ def _filter_ctx(request, filters) -> dict:
         "filters": filters,
         "stages": Stage.choices,
         "states": [*State.choices, ("all", _("All"))],
-        "teams": Team.objects.all(),
+        "teams": selectors.teams(),
         "sources": Source.choices,
         "chains": chain_options(),
         "kinds": KINDS,
@@ -657,11 +656,12 @@ def rankings_view(request: HttpRequest) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     if not request.user.may("configure"):
         raise Http404
-    form = ConfigForm(request.POST or None, instance=InvestmentConfig.get())
+    form = InvestmentConfig.bound_form(request.POST if request.method == "POST" else None)
+    style_widgets(form)
     year = _today().year
     scheme = selectors.scheme_for(year)
     team_pk = request.POST.get("team_pk") or request.GET.get("team") or ""
-    team = Team.objects.filter(pk=int(team_pk)).first() if team_pk.isdigit() else None
+    team = selectors.teams().filter(pk=int(team_pk)).first() if team_pk.isdigit() else None
     team_form = TeamForm(request.POST if "team_form" in request.POST else None, instance=team)
     if request.method == "POST":
         if "team_form" in request.POST:
@@ -710,7 +710,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             "year": year,
             "bands": json.dumps(scheme.bands),
             "grades": json.dumps(scheme.grades),
-            "teams": Team.objects.prefetch_related("members").select_related("department", "leader"),
+            "teams": selectors.teams().prefetch_related("members").select_related("department", "leader"),
             "team_form": team_form,
             "team": team,
         },

@@ -2,7 +2,7 @@
 
 from ninja import Router, Schema
 
-from parkos.enterprises.models import Enterprise
+from parkos.enterprises.selectors import enterprise_get
 
 from . import selectors
 
@@ -45,9 +45,8 @@ def list_policies(request, q: str = "", level: str = ""):
     summary="An enterprise's eligible (or to-check) clauses, explained",
 )
 def matches(request, enterprise: int):
-    from django.shortcuts import get_object_or_404
 
-    get_object_or_404(Enterprise.objects.restrict(request.user, "view"), pk=enterprise)
+    enterprise_get(user=request.user, pk=enterprise)
     return [
         {
             "clause": m["clause"].pk,

@@ -220,3 +220,30 @@ class Grant(VersionedModel):
     @classmethod
     def scope_q(cls, user, action: str) -> Q | None:
         return Eligibility.scope_q(user, action)
+
+
+class MatchRun(models.Model):
+    """One matching of every active clause against every operating enterprise, run in the background (100,000
+    enterprises × 200 clauses is minutes of work): its progress, its counts, who started it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    year = models.PositiveSmallIntegerField(_("data year"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("policy matching")
+        verbose_name_plural = _("policy matchings")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"

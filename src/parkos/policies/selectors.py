@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from parkos.core import registries
@@ -17,7 +18,7 @@ from parkos.enterprises.models import AnnualIndicator, Enterprise
 
 from . import engine
 from .filters import PolicyFilters
-from .models import Application, Clause, Eligibility, Grant, Policy
+from .models import Application, Clause, Eligibility, Grant, MatchRun, Policy
 
 FLAG_FIELDS = ["is_above_scale", "is_high_tech", "srdi_level", "top500_kind", "is_foreign_funded", "is_listing_reserve",
                "is_headquarters", "industry_code"]  # fmt: skip
@@ -107,6 +108,12 @@ def policy_list(*, user, filters=None):
         .annotate(n_clauses=Count("clauses", distinct=True))
     )
     return PolicyFilters(filters, queryset=qs).qs
+
+
+def match_run_get(*, user, pk: int) -> MatchRun:
+    if user.is_enterprise_user or not user.may("view"):
+        raise Http404
+    return get_object_or_404(MatchRun, pk=pk)
 
 
 def enterprises_newly_eligible() -> int:
@@ -222,4 +229,22 @@ def enterprise_matches(*, user, enterprise_id: int, year: int | None = None) -> 
         return []
     return explain_many(
         clauses=[e.clause for e in rows], enterprise_id=enterprise_id, year=year or rows[0].year
+    )
+
+
+def applications_and_grants_of(*, enterprise) -> tuple[dict, dict]:
+    """An enterprise's live application and its grant per clause (for its policies page)."""
+    applied = {
+        a.clause_id: a for a in Application.objects.filter(enterprise=enterprise).exclude(state="withdrawn")
+    }
+    grants = {g.clause_id: g for g in Grant.objects.filter(enterprise=enterprise)}
+    return applied, grants
+
+
+def match_counts(clauses) -> list[tuple[int, str, int]]:
+    """(clause, status, number of enterprises) of the stored matches of these clauses."""
+    return list(
+        Eligibility.objects.filter(clause__in=clauses)
+        .values_list("clause_id", "status")
+        .annotate(n=Count("pk"))
     )

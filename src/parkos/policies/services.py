@@ -19,12 +19,13 @@ from simple_history.utils import bulk_create_with_history
 from parkos.core import workflow
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.progress import Progress
 from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
 from parkos.enterprises.models import Enterprise
 
 from . import engine, selectors
-from .models import Application, Clause, Eligibility, Grant, Policy
+from .models import Application, Clause, Eligibility, Grant, MatchRun, Policy
 from .workflows import APPLICATION, GRANT
 
 POLICY_FIELDS = ["title", "issuer", "level", "doc_number", "valid_from", "valid_to", "department", "summary"]
@@ -135,6 +136,35 @@ def match_all(
                 progress("match", k + 1, len(clauses))
         bulk_insert_objects(rows, history=False)
     return counts
+
+
+def match_run_start(*, user) -> MatchRun:
+    """Queue a matching of every clause against every enterprise (the page shows its progress)."""
+    from .tasks import match_run_task
+
+    _editor(user)
+    run = MatchRun.objects.create(created_by=user)
+    match_run_task.enqueue(run.pk)
+    return run
+
+
+def match_run_execute(*, run_id: int, progress=None) -> MatchRun:
+    run = MatchRun.objects.get(pk=run_id)
+    report = progress or Progress("policy-match", run.pk, step=1)
+    MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.RUNNING)
+    try:
+        counts = match_all(year=run.year, progress=report)
+    except Exception as exc:  # the run must end in a visible state whatever went wrong
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.FAILED, message=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.DONE, counts=counts, finished_at=timezone.now()
+    )
+    report("done", 1, 1, force=True)
+    run.refresh_from_db()
+    return run
 
 
 def matches_seen(*, user, enterprise_id: int) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
+from parkos.core.progress import progress_of
 from parkos.core.views import service_errors
 from parkos.enterprises.selectors import enterprise_get
 
@@ -181,9 +181,7 @@ def mine_view(request: HttpRequest) -> HttpResponse:
     if ent is None:
         raise Http404
     matches = selectors.enterprise_matches(user=request.user, enterprise_id=ent.pk)
-    services.matches_seen(user=request.user, enterprise_id=ent.pk)  # the portal page is the notice
-    applied = {a.clause_id: a for a in Application.objects.filter(enterprise=ent).exclude(state="withdrawn")}
-    grants = {g.clause_id: g for g in Grant.objects.filter(enterprise=ent)}
+    applied, grants = selectors.applications_and_grants_of(enterprise=ent)
     for m in matches:
         m["applied"] = applied.get(m["clause"].pk)
         m["grant"] = grants.get(m["clause"].pk)
@@ -197,11 +195,7 @@ def policy_view(request: HttpRequest, pk: int) -> HttpResponse:
     clauses = list(policy.clauses.all())
     year = selectors.latest_year()
     counts = {}
-    for c, status, n in (
-        Eligibility.objects.filter(clause__in=clauses)
-        .values_list("clause_id", "status")
-        .annotate(n=Count("pk"))
-    ):
+    for c, status, n in selectors.match_counts(clauses):
         counts.setdefault(c, {})[status] = n
     for c in clauses:
         c.rule_text = engine.describe(c.rule, year)
@@ -444,15 +438,36 @@ def grant_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_view(request: HttpRequest) -> HttpResponse:
+    """Start a matching of every clause against every enterprise in the background; its page shows the progress."""
     _staff(request)
     if not request.user.may("change"):
         raise Http404
-    counts = services.match_all()
-    messages.success(
-        request,
-        _(
-            "Matched %(clauses)s clauses against %(enterprises)s enterprises: %(eligible)s eligible, %(unknown)s with data missing, %(new)s newly eligible to notify."
-        )
-        % counts,
-    )
-    return redirect("policies:list")
+    try:
+        run = services.match_run_start(user=request.user)
+    except ParkOSError as exc:
+        service_errors(request, exc)
+        return redirect("policies:list")
+    return redirect("policies:match_run", pk=run.pk)
+
+
+@login_required
+def match_run_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    run = selectors.match_run_get(user=request.user, pk=pk)
+    ctx = {"run": run, "progress": progress_of("policy-match", run.pk)}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "policies/_match_status.html", ctx)
+    return render(request, "policies/match_run.html", ctx)
+
+
+@login_required
+@require_POST
+def matches_seen_view(request: HttpRequest) -> HttpResponse:
+    """The enterprise has opened its policies page: its new matches are no longer news (a POST the page sends)."""
+    from parkos.enterprises.selectors import enterprise_of_user
+
+    ent = enterprise_of_user(user=request.user)
+    if ent is None:
+        raise Http404
+    services.matches_seen(user=request.user, enterprise_id=ent.pk)
+    return HttpResponse(status=204)

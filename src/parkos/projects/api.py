@@ -3,7 +3,6 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -208,7 +207,7 @@ def get_board(request, pk: int):
 )
 def act_on_item(request, pk: int, item_id: int, body: ItemActionIn):
     project = selectors.project_get(user=request.user, pk=pk)
-    get_object_or_404(ItemInstance.objects.restrict(request.user, "view"), pk=item_id, project=project)
+    selectors.item_get(user=request.user, project=project, pk=item_id)
     data = body.model_dump()
     return services.item_act(
         user=request.user,

@@ -7,6 +7,9 @@ their suspensions, extensions and events, lights and alerts; 帮代办 handovers
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel, WorkflowEvent
+from parkos.core.models import ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.zone_settings import Section
 from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -447,37 +451,37 @@ class FlowTemplate(VersionedModel):
 REFORM_OFFICE = "projects.reform_office"  # the capability of the 工改办 (told of every red item)
 
 
-class ApprovalConfig(SingletonModel):
-    """Zone-wide approval and reporting settings (one row), editable by administrators."""
+class AcceptOnNonWorking(models.TextChoices):
+    KEEP = "keep", _("Keep the date (count from the next working day)")
+    SHIFT = "shift", _("Move acceptance to the next working day")
 
-    class AcceptOnNonWorking(models.TextChoices):
-        KEEP = "keep", _("Keep the date (count from the next working day)")
-        SHIFT = "shift", _("Move acceptance to the next working day")
 
-    yellow_ratio = models.DecimalField(
-        _("yellow at this share of the limit"), max_digits=4, decimal_places=2, default=0.2
-    )
-    yellow_min_wd = models.PositiveSmallIntegerField(
-        _("yellow at this many working days or fewer"), default=2
-    )
-    deem_accept_wd = models.PositiveSmallIntegerField(_("deemed accepted after (working days)"), default=5)
-    accept_on_nonworking = models.CharField(
-        _("acceptance on a non-working day"),
-        max_length=10,
-        choices=AcceptOnNonWorking.choices,
-        default="keep",
-    )
-    report_due_day = models.PositiveSmallIntegerField(
-        _("monthly reports due by day of next month"), default=5
-    )
-    history = HistoricalRecords()
+class ApprovalConfig(Section):
+    """Zone-wide approval and reporting settings, a section of the zone's settings."""
 
-    class Meta:
-        verbose_name = _("approval settings")
-        verbose_name_plural = _("approval settings")
+    key = "projects"
+    label = _("approval settings")
+    AcceptOnNonWorking = AcceptOnNonWorking
 
-    def __str__(self) -> str:
-        return str(_("approval settings"))
+    yellow_ratio = forms.DecimalField(
+        label=_("yellow at this share of the limit"),
+        max_digits=4,
+        decimal_places=2,
+        min_value=0,
+        initial=Decimal("0.2"),
+    )
+    yellow_min_wd = forms.IntegerField(
+        label=_("yellow at this many working days or fewer"), min_value=0, initial=2
+    )
+    deem_accept_wd = forms.IntegerField(
+        label=_("deemed accepted after (working days)"), min_value=0, initial=5
+    )
+    accept_on_nonworking = forms.ChoiceField(
+        label=_("acceptance on a non-working day"), choices=AcceptOnNonWorking.choices, initial="keep"
+    )
+    report_due_day = forms.IntegerField(
+        label=_("monthly reports due by day of next month"), min_value=1, max_value=28, initial=5
+    )
 
 
 class StageInstance(ProjectChild, models.Model):

@@ -516,3 +516,29 @@ def summary_counts(*, user) -> dict[str, Any]:
         .values_list("light", "n")
     )
     return {"by_status": by_status, "lights": lights, "total": sum(by_status.values())}
+
+
+def flows():
+    """The approval flow templates."""
+    from .models import FlowTemplate
+
+    return FlowTemplate.objects.all()
+
+
+def catalogue_items():
+    """The approval catalogue with each item's department and predecessors."""
+    from .models import ApprovalItem
+
+    return ApprovalItem.objects.select_related("department").prefetch_related("predecessors")
+
+
+def item_get(*, user, project, pk: int):
+    """One approval item of a project the user may see (404 otherwise)."""
+    return get_object_or_404(ItemInstance.objects.restrict(user, "view"), pk=pk, project=project)
+
+
+def helpers():
+    """The users who are 帮代办 officers of some project."""
+    from parkos.core.models import User
+
+    return User.objects.filter(helped_projects__isnull=False).distinct().order_by("username")

@@ -392,25 +392,13 @@ def approval_item_update(*, user, pk: int, version: int | None, data: dict[str, 
     return item
 
 
-@transaction.atomic
-def approval_config_update(*, user, data: dict[str, Any]) -> ApprovalConfig:
+def approval_config_update(*, user, data: dict[str, Any]):
     _configurer(user)
-    cfg = ApprovalConfig.get()
-    for k in {
-        "yellow_ratio",
-        "yellow_min_wd",
-        "deem_accept_wd",
-        "accept_on_nonworking",
-        "report_due_day",
-    } & data.keys():
-        setattr(cfg, k, data[k])
-    if not 1 <= cfg.report_due_day <= 28:
+    if "report_due_day" in data and not 1 <= int(data["report_due_day"]) <= 28:
         raise Invalid(_("Choose a day between 1 and 28."), fields={"report_due_day": [_("1 to 28")]})
-    _clean_and_save(cfg, user=user)
-    return cfg
+    return ApprovalConfig.save_values(user=user, data=data)
 
 
-# ---- approvals: the item state machine ---------------------------------------------------------------------
 ACTIONS_NEEDING_NOTE = {
     "reject_intake",
     "deny",

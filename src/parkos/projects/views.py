@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
-from parkos.core.models import Department, Park, User
+from parkos.core.models import User
+from parkos.core.selectors import departments, parks
 from parkos.core.views import is_htmx, schema_export_response, service_errors
 
 from . import engine, selectors, services
@@ -41,7 +42,6 @@ from .models import (
     ApprovalItem,
     Category,
     FlowTemplate,
-    ItemInstance,
     Level,
     Status,
 )
@@ -140,8 +140,8 @@ def _list_context(request: HttpRequest, page, fs) -> dict:
         "levels": Level.choices,
         "statuses": Status.choices,
         "lights": LIGHT_CHOICES,
-        "parks": Park.objects.all(),
-        "departments": Department.objects.all(),
+        "parks": parks(),
+        "departments": departments(),
         "can_create": request.user.may("change") and not request.user.is_enterprise_user,
         "summary": selectors.summary_counts(user=request.user),
     }
@@ -268,7 +268,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             problem_form=ProblemForm(),
             handover_form=HandoverForm(project=project),
             authorization_form=AuthorizationForm(),
-            flows=FlowTemplate.objects.all(),
+            flows=selectors.flows(),
         )
     return render(request, "projects/detail.html", ctx)
 
@@ -466,7 +466,7 @@ def _board_ctx(request: HttpRequest, project) -> dict:
 def board_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     ctx = _board_ctx(request, project)
-    ctx["flows"] = FlowTemplate.objects.all()
+    ctx["flows"] = selectors.flows()
     ctx["can_change"] = (
         not request.user.is_enterprise_user
         and selectors.project_list(user=request.user, action="change").filter(pk=pk).exists()
@@ -477,7 +477,7 @@ def board_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_action_view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
-    it = get_object_or_404(ItemInstance.objects.restrict(request.user, "view"), pk=item_id, project=project)
+    it = selectors.item_get(user=request.user, project=project, pk=item_id)
     if request.method == "POST":
         form = ItemActionForm(request.POST)
         if form.is_valid():
@@ -531,11 +531,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         officer = get_object_or_404(User, pk=int(request.GET["officer"]))
     ctx = selectors.officer_queue(user=request.user if officer == request.user else officer)
     ctx["officer"] = officer
-    ctx["officers"] = (
-        User.objects.filter(helped_projects__isnull=False).distinct().order_by("username")
-        if request.user.is_zone_wide
-        else []
-    )
+    ctx["officers"] = selectors.helpers() if request.user.is_zone_wide else []
     ctx["alerts"] = selectors.alerts_for(user=request.user, limit=30)
     return render(request, "projects/queue.html", ctx)
 
@@ -729,8 +725,8 @@ def flows_view(request: HttpRequest) -> HttpResponse:
         "projects/flows.html",
         {
             "cfg": cfg,
-            "flows": FlowTemplate.objects.prefetch_related("items"),
-            "items": ApprovalItem.objects.select_related("department").prefetch_related("predecessors"),
+            "flows": selectors.flows().prefetch_related("items"),
+            "items": selectors.catalogue_items(),
             "can_configure": request.user.may("configure"),
             "nonworking": ApprovalConfig.AcceptOnNonWorking.choices,
         },

@@ -4,6 +4,7 @@ case of every bad rating with its steps, appeal and follow-up rating."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,51 +13,55 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel, WorkflowEvent
+from parkos.core.models import ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.zone_settings import Section
 
 
-class ServiceConfig(SingletonModel):
-    """Zone-wide service settings (spec ratings.md §3, §4.2, §6 defaults)."""
+class ServiceConfig(Section):
+    """Zone-wide service settings (spec ratings.md §3, §4.2, §6 defaults), a section of the zone's settings."""
 
-    first_response_wd = models.PositiveSmallIntegerField(_("first response within (working days)"), default=1)
-    send_back_wd = models.PositiveSmallIntegerField(
-        _("a wrong assignment is sent back within (working days)"), default=2
-    )
-    revisit_wd = models.PositiveSmallIntegerField(_("revisit within (working days after closing)"), default=3)
-    rating_window_days = models.PositiveSmallIntegerField(
-        _("rating window (calendar days after closing)"), default=7
-    )
-    case_contact_wd = models.PositiveSmallIntegerField(
-        _("差评: contact the rater within (working days)"), default=1
-    )
-    case_verify_wd = models.PositiveSmallIntegerField(_("差评: verify within (working days)"), default=3)
-    case_rectify_simple_wd = models.PositiveSmallIntegerField(
-        _("差评: rectify a simple case within (working days)"), default=5
-    )
-    case_rectify_complex_wd = models.PositiveSmallIntegerField(
-        _("差评: rectify a complex case within (working days)"), default=15
-    )
-    case_feedback_wd = models.PositiveSmallIntegerField(
-        _("差评: feedback after rectification within (working days)"), default=1
-    )
-    appeal_window_wd = models.PositiveSmallIntegerField(_("差评: appeal within (working days)"), default=5)
-    appeal_review_wd = models.PositiveSmallIntegerField(
-        _("差评: appeal decided within (working days)"), default=5
-    )
-    followup_window_days = models.PositiveSmallIntegerField(
-        _("follow-up rating window (calendar days)"), default=7
-    )
-    strict_good_rate = models.BooleanField(
-        _("好评率 counts only 非常满意 and 满意 (strict variant of spec §5)"), default=False
-    )
-    history = HistoricalRecords()
+    key = "servicedesk"
+    label = _("service settings")
 
-    class Meta:
-        verbose_name = _("service settings")
-        verbose_name_plural = _("service settings")
-
-    def __str__(self) -> str:
-        return str(_("service settings"))
+    first_response_wd = forms.IntegerField(
+        label=_("first response within (working days)"), min_value=0, initial=1
+    )
+    send_back_wd = forms.IntegerField(
+        label=_("a wrong assignment is sent back within (working days)"), min_value=0, initial=2
+    )
+    revisit_wd = forms.IntegerField(
+        label=_("revisit within (working days after closing)"), min_value=0, initial=3
+    )
+    rating_window_days = forms.IntegerField(
+        label=_("rating window (calendar days after closing)"), min_value=0, initial=7
+    )
+    case_contact_wd = forms.IntegerField(
+        label=_("差评: contact the rater within (working days)"), min_value=0, initial=1
+    )
+    case_verify_wd = forms.IntegerField(label=_("差评: verify within (working days)"), min_value=0, initial=3)
+    case_rectify_simple_wd = forms.IntegerField(
+        label=_("差评: rectify a simple case within (working days)"), min_value=0, initial=5
+    )
+    case_rectify_complex_wd = forms.IntegerField(
+        label=_("差评: rectify a complex case within (working days)"), min_value=0, initial=15
+    )
+    case_feedback_wd = forms.IntegerField(
+        label=_("差评: feedback after rectification within (working days)"), min_value=0, initial=1
+    )
+    appeal_window_wd = forms.IntegerField(
+        label=_("差评: appeal within (working days)"), min_value=0, initial=5
+    )
+    appeal_review_wd = forms.IntegerField(
+        label=_("差评: appeal decided within (working days)"), min_value=0, initial=5
+    )
+    followup_window_days = forms.IntegerField(
+        label=_("follow-up rating window (calendar days)"), min_value=0, initial=7
+    )
+    strict_good_rate = forms.BooleanField(
+        label=_("好评率 counts only 非常满意 and 满意 (strict variant of spec §5)"),
+        required=False,
+        initial=False,
+    )
 
 
 SERVICE_CENTRE = "servicedesk.centre"  # the capability of the 企业服务中心

@@ -90,6 +90,12 @@ def items_to_rate(*, user) -> list:
     return list(items_decided_since(user=user, since=since, exclude_ids=rated)[:50])
 
 
+def categories():
+    from .models import Category
+
+    return Category.objects.select_related("department")
+
+
 def visit_list(*, user):
     return (
         Visit.objects.restrict(user, "view")

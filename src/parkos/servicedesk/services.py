@@ -612,19 +612,10 @@ def case_act(
 
 
 # ---- settings --------------------------------------------------------------------------------------------------
-CONFIG_FIELDS = [f.name for f in ServiceConfig._meta.fields if f.name not in {"id"}]
 
 
-@transaction.atomic
-def config_update(*, user, data: dict[str, Any]) -> ServiceConfig:
-    if not user.may("configure"):
-        raise Forbidden(_("You may not change the settings."))
-    cfg = ServiceConfig.get()
-    for k in CONFIG_FIELDS:
-        if k in data:
-            setattr(cfg, k, data[k])
-    _save(cfg, user=user)
-    return cfg
+def config_update(*, user, data: dict[str, Any]):
+    return ServiceConfig.save_values(user=user, data=data)
 
 
 @transaction.atomic

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
-from parkos.core.models import Department
+from parkos.core.selectors import department_get, departments
 from parkos.core.views import schema_export_response, service_errors
+from parkos.enterprises.selectors import account_of, accounts_of
 
 from . import selectors, services
 from .filters import RequestFilters
@@ -34,7 +35,7 @@ from .forms import (
     RevisitForm,
     VisitForm,
 )
-from .models import Category, Channel, RequestState, is_service_centre
+from .models import Channel, RequestState, is_service_centre
 from .workflows import CASE
 
 REQUEST_TABLE = lists.Table(
@@ -138,8 +139,8 @@ def _enterprise_of(user):
 def _request_context(request: HttpRequest, page, fs) -> dict:
     return {
         "states": [("open", _("Not yet closed")), *RequestState.choices],
-        "categories": Category.objects.all(),
-        "departments": Department.objects.all(),
+        "categories": selectors.categories(),
+        "departments": departments(),
         "channels": Channel.choices,
         "light_labels": LIGHT_LABELS,
         "is_enterprise": request.user.is_enterprise_user,
@@ -507,16 +508,15 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
     """Request categories with their time limits, and the desk's settings (service centre, 差评 limits, windows)."""
-    from django.forms import modelform_factory
-
     from parkos.core.forms import style_widgets
 
     from .models import ServiceConfig
 
     if not request.user.may("configure"):
         raise Http404
-    config_form = modelform_factory(ServiceConfig, exclude=[])
-    form = config_form(request.POST or None, instance=ServiceConfig.get())
+    form = ServiceConfig.bound_form(
+        request.POST if request.method == "POST" and "category" not in request.POST else None
+    )
     if request.method == "POST":
         try:
             if "category" in request.POST:
@@ -529,7 +529,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                     if k in data:
                         data[k] = int(data[k])
                 dept = request.POST.get("department")
-                data["department"] = Department.objects.filter(pk=dept).first() if dept else None
+                data["department"] = department_get(dept) if dept else None
                 pk = int(request.POST["category"]) if request.POST["category"].isdigit() else None
                 services.category_save(user=request.user, data=data, pk=pk)
             elif form.is_valid():
@@ -547,8 +547,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         "servicedesk/settings.html",
         {
             "form": form,
-            "categories": Category.objects.select_related("department"),
-            "departments": Department.objects.all(),
+            "categories": selectors.categories(),
+            "departments": departments(),
         },
     )
 
@@ -556,13 +556,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 # ---- the enterprise's colleagues ---------------------------------------------------------------------------------------
 @login_required
 def colleagues_view(request: HttpRequest) -> HttpResponse:
-    from parkos.enterprises.models import EnterpriseAccount
     from parkos.enterprises.services import colleague_invite
 
     if not request.user.is_enterprise_user:
         raise Http404
     ent = _enterprise_of(request.user)
-    me = EnterpriseAccount.objects.filter(user=request.user).first()
+    me = account_of(user=request.user)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -572,11 +571,7 @@ def colleagues_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Account opened; give your colleague the user name and password."))
             return redirect("servicedesk:colleagues")
-    accounts = (
-        EnterpriseAccount.objects.filter(enterprise=ent)
-        .select_related("user")
-        .order_by("-is_manager", "user__username")
-    )
+    accounts = accounts_of(enterprise=ent)
     return render(
         request,
         "servicedesk/colleagues.html",

@@ -3,6 +3,7 @@ on monthly, with leaders' instructions (批示) and reminders."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,26 +12,25 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import ScopedQuerySet, SingletonModel, VersionedModel
+from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.zone_settings import Section
 
 
-class WorkplanConfig(SingletonModel):
-    """Zone-wide supervision settings (one row)."""
+class WorkplanConfig(Section):
+    """Zone-wide supervision settings, a section of the zone's settings."""
 
-    lag_margin = models.PositiveSmallIntegerField(
-        _("lagging when progress trails elapsed time by (points)"), default=20
+    key = "workplan"
+    label = _("supervision settings")
+
+    lag_margin = forms.IntegerField(
+        label=_("lagging when progress trails elapsed time by (points)"),
+        min_value=0,
+        max_value=100,
+        initial=20,
     )
-    remind_wd = models.PositiveSmallIntegerField(
-        _("remind this many working days before a deadline"), default=5
+    remind_wd = forms.IntegerField(
+        label=_("remind this many working days before a deadline"), min_value=0, initial=5
     )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("supervision settings")
-        verbose_name_plural = _("supervision settings")
-
-    def __str__(self) -> str:
-        return str(_("supervision settings"))
 
 
 SUPERVISION_OFFICE = "workplan.supervision"  # the capability of the 督查室

@@ -235,3 +235,10 @@ def departments_with_tasks(plan: Plan) -> QuerySet[Department]:
         .distinct()
         .order_by("code")
     )
+
+
+def keyword_rules():
+    """The supervision office's keyword → lead department rules."""
+    from .models import KeywordRule
+
+    return KeywordRule.objects.select_related("department")

@@ -223,17 +223,12 @@ def rule_delete(*, user, pk: int) -> None:
     get_object_or_404(KeywordRule, pk=pk).delete()
 
 
-@transaction.atomic
-def config_update(*, user, data: dict[str, Any]) -> WorkplanConfig:
+def config_update(*, user, data: dict[str, Any]):
     if not user.may("configure"):
         raise Forbidden(_("You may not change supervision settings."))
-    cfg = WorkplanConfig.get()
-    for k in {"lag_margin", "remind_wd"} & data.keys():
-        setattr(cfg, k, data[k])
-    if not 0 <= cfg.lag_margin <= 100:
+    if "lag_margin" in data and not 0 <= int(data["lag_margin"]) <= 100:
         raise Invalid(_("The margin is between 0 and 100 points."), fields={"lag_margin": [_("0 to 100")]})
-    _save(cfg, user=user)
-    return cfg
+    return WorkplanConfig.save_values(user=user, data=data)
 
 
 @transaction.atomic

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from parkos.core import capabilities, charts
 from parkos.core.exceptions import ParkOSError
-from parkos.core.models import Department
+from parkos.core.selectors import department_get, departments
 from parkos.core.views import is_htmx, schema_export_response, service_errors
 
 from . import engine, selectors, services
 from .exports import bulletin_docx
 from .imports import LEDGER_SCHEMA
-from .models import SUPERVISION_OFFICE, KeywordRule, Status, WorkplanConfig, is_supervisor
+from .models import SUPERVISION_OFFICE, Status, WorkplanConfig, is_supervisor
 from .reader import UnreadableDocument, read_document
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -172,7 +172,7 @@ def plan_assign(request: HttpRequest, pk: int) -> HttpResponse:
     only = request.GET.get("only", "")
     if only == "unassigned":
         tasks = tasks.filter(lead__isnull=True)
-    depts = list(Department.objects.order_by("code"))
+    depts = list(departments())
     names = {d.pk: d.name for d in depts}
     rows = []
     for t in tasks:
@@ -197,8 +197,8 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             pk=task.pk,
             version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
-            lead=Department.objects.filter(pk=lead_id).first() if lead_id.isdigit() else None,
-            co=list(Department.objects.filter(pk__in=co_ids)),
+            lead=department_get(lead_id),
+            co=list(departments().filter(pk__in=co_ids)),
             deadline=dt.date.fromisoformat(deadline) if deadline else None,
             responsible=request.POST.get("responsible", ""),
         )
@@ -213,7 +213,7 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "workplan/_assign_row.html",
-            {"row": {"t": task}, "departments": Department.objects.order_by("code")},
+            {"row": {"t": task}, "departments": departments()},
         )
     nxt = request.POST.get("next", "")
     if nxt.startswith("/workplan/"):
@@ -227,7 +227,7 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = selectors.task_detail(user=request.user, pk=pk)
     ctx["today"] = _today()
     ctx["status_css"] = STATUS_CSS
-    ctx["departments"] = Department.objects.order_by("code")
+    ctx["departments"] = departments()
     return render(request, "workplan/task.html", ctx)
 
 
@@ -363,8 +363,8 @@ def rules(request: HttpRequest) -> HttpResponse:
         request,
         "workplan/rules.html",
         {
-            "rules": KeywordRule.objects.select_related("department"),
-            "departments": Department.objects.order_by("code"),
+            "rules": selectors.keyword_rules(),
+            "departments": departments(),
             "can": can,
             "cfg": cfg,
             "office": capabilities.holder_department(SUPERVISION_OFFICE),

@@ -75,11 +75,11 @@ class Command(BaseCommand):
             sys.exit(2)
         threshold, regions = engine.DEFAULT_THRESHOLD, ()
         try:  # the zone's settings when the database has them
-            from parkos.investment.models import InvestmentConfig
+            from parkos.investment.models import InvestmentConfig, region_names
 
-            cfg = InvestmentConfig.objects.order_by("pk").first()
-            if cfg is not None:
-                threshold, regions = cfg.duplicate_threshold, cfg.regions
+            cfg = InvestmentConfig.get()
+            if cfg.version:  # the zone saved its own settings
+                threshold, regions = cfg.duplicate_threshold, region_names(cfg)
         except Exception:  # noqa: BLE001 — no database or no tables yet: the defaults hold
             pass
         if opts["threshold"] is not None:
