@@ -143,7 +143,8 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
 
 def test_demo_services_have_requests_cases_in_every_state_and_twenty_policies(db):
     from parkos.policies.models import Application, Eligibility, Grant, Policy
-    from parkos.servicedesk.models import BadRatingCase, Rating, Request, ServiceCard
+    from parkos.ratings.models import BadRatingCase, Rating
+    from parkos.servicedesk.models import Request, ServiceCard
 
     result = demo_build(enterprises=500, seed=7, months=0, services=True)
     assert result.requests >= 200

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "parkos.chains",
     "parkos.investment",
     "parkos.servicedesk",
+    "parkos.ratings",
     "parkos.policies",
     "parkos.demo",  # the `parkos demo` command only (no models)
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("investment/", include("parkos.investment.urls")),
     path("chains/", include("parkos.chains.urls")),
     path("services/", include("parkos.servicedesk.urls")),
+    path("services/", include("parkos.ratings.urls")),
     path("policies/", include("parkos.policies.urls")),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),

@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from parkos.core.models import Role
 from parkos.policies import services as policy_services
+from parkos.ratings.models import BadRatingCase
 from parkos.servicedesk import services
-from parkos.servicedesk.models import BadRatingCase, Category, Request
+from parkos.servicedesk.models import Category, Request
 from tests.browser.session import login, logout
 from tests.factories import (
     AnnualIndicatorFactory,
@@ -124,7 +125,7 @@ def test_request_rated_very_dissatisfied_rectified_and_followed_up(page, live_se
     form.locator("[name=text]").fill("答复太慢")
     form.get_by_role("button", name="提交评价").click()
     expect(page.locator("#rating")).to_contain_text("非常不满意")
-    case = BadRatingCase.objects.get(rating__request=req)
+    case = BadRatingCase.objects.get(rating__target="servicedesk.request", rating__target_id=req.pk)
     assert case.state == "assigned"
     logout(page)
 

@@ -92,7 +92,7 @@ def test_the_office_powers_page(client, admin, dept_a):
 def test_reading_settings_writes_nothing(client, admin):
     """Opening a settings page on a fresh zone shows the defaults and creates no row (a GET never writes)."""
     from parkos.core.models import ZoneSettings
-    from parkos.servicedesk.models import ServiceConfig
+    from parkos.ratings.models import RatingConfig
 
     client.force_login(admin)
     for url in (
@@ -104,7 +104,7 @@ def test_reading_settings_writes_nothing(client, admin):
     ):
         assert client.get(url).status_code == 200
     assert ZoneSettings.objects.count() == 0
-    assert ServiceConfig.get().rating_window_days == 7
+    assert RatingConfig.get().rating_window_days == 7
 
 
 def test_zone_settings_are_one_audited_row_per_section_read_from_the_cache(
@@ -113,9 +113,9 @@ def test_zone_settings_are_one_audited_row_per_section_read_from_the_cache(
     from parkos.core.exceptions import Forbidden, Invalid
     from parkos.core.models import ZoneSettings
     from parkos.core.zone_settings import Section
-    from parkos.servicedesk.models import ServiceConfig
+    from parkos.ratings.models import RatingConfig as ServiceConfig  # the 好差评 section
 
-    assert {"servicedesk", "projects", "investment", "chains", "workplan"} <= set(Section.registry)
+    assert {"servicedesk", "ratings", "projects", "investment", "chains", "workplan"} <= set(Section.registry)
     ServiceConfig.get()
     with django_assert_num_queries(0):  # cached
         assert ServiceConfig.get().case_rectify_simple_wd == 5
@@ -126,7 +126,7 @@ def test_zone_settings_are_one_audited_row_per_section_read_from_the_cache(
     assert "case_rectify_simple_wd" in exc.value.fields
     v = ServiceConfig.save_values(user=admin, data={"case_rectify_simple_wd": 4, "strict_good_rate": True})
     assert (v.case_rectify_simple_wd, v.strict_good_rate, v.rating_window_days, v.version) == (4, True, 7, 1)
-    row = ZoneSettings.objects.get(section="servicedesk")
+    row = ZoneSettings.objects.get(section="ratings")
     assert row.history.first().history_user == admin
     assert ServiceConfig.get().case_rectify_simple_wd == 4  # the cache was refreshed on save
     ServiceConfig.save_values(user=admin, data={"strict_good_rate": False})

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from parkos.core.numbers import percent, round_half_up
 from parkos.projects import engine as projects_engine
-from parkos.servicedesk import engine as servicedesk_engine
+from parkos.ratings import (
+    engine as servicedesk_engine,  # 好差评 rates (the ratings app since the kernel issue)
+)
 from parkos.workplan import engine as workplan_engine
 
 

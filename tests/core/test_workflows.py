@@ -41,7 +41,7 @@ DIRECT_WRITES = {
         "servicedesk/services.py",
         "request_submit",
     ): "a new request starts dispatched when its category has a unit",
-    ("servicedesk/services.py", "_rate"): "a new 差评 case starts assigned (pushed to the unit on receipt)",
+    ("ratings/services.py", "_rate"): "a new 差评 case starts assigned (pushed to the unit on receipt)",
     ("projects/services.py", "_stage_starts"): "StageInstance.state follows its items",
     ("projects/services.py", "_stage_completion"): "StageInstance.state follows its items",
     ("core/workflow.py", "__init__"): "IllegalTransition keeps the refused state",
@@ -70,7 +70,7 @@ def test_every_state_field_is_a_registered_workflow_or_says_why_not():
         "projects.item",
         "projects.project",
         "servicedesk.request",
-        "servicedesk.case",
+        "ratings.case",
         "investment.lead_stage",
         "investment.lead_state",
         "policies.application",
@@ -244,7 +244,8 @@ def test_a_batch_moves_with_one_event_each_and_a_guard_keeps_data_missing_grants
 
 
 def test_buttons_come_from_the_table_and_skip_what_the_system_does():
-    from parkos.servicedesk.workflows import CASE, REQUEST
+    from parkos.ratings.workflows import CASE
+    from parkos.servicedesk.workflows import REQUEST
 
     assert [t.action for t in CASE.buttons("verifying")] == ["rectify", "explain", "appeal"]
     assert [t.action for t in CASE.buttons("assigned")] == [

@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parkos.core.workflow import IllegalTransition
+from parkos.ratings import engine as rating_engine
+from parkos.ratings.workflows import CASE
 from parkos.servicedesk import engine
-from parkos.servicedesk.workflows import CASE, REQUEST
+from parkos.servicedesk.workflows import REQUEST
 
 D = np.datetime64
 
@@ -70,14 +72,16 @@ def test_case_state_machine_follows_the_spec():
 
 def test_rating_metrics_hand_worked():
     # 10 ratings: 4×5, 3×4, 1×3, 1×2, 1×1 → 好评率 8/10, 差评率 2/10, 满意度 (20+12+3+2+1)/50 = 76 %
-    m = engine.rating_metrics(np.array([5, 5, 5, 5, 4, 4, 4, 3, 2, 1]))
+    m = rating_engine.rating_metrics(np.array([5, 5, 5, 5, 4, 4, 4, 3, 2, 1]))
     assert (m.n, m.good_rate, m.bad_rate, m.satisfaction, m.counts) == (10, 80.0, 20.0, 76.0, (1, 1, 1, 3, 4))
-    assert engine.rating_metrics(np.array([5, 5, 5, 5, 4, 4, 4, 3, 2, 1]), strict=True).good_rate == 70.0
-    assert engine.rating_metrics(np.array([], dtype=int)).good_rate is None
+    assert (
+        rating_engine.rating_metrics(np.array([5, 5, 5, 5, 4, 4, 4, 3, 2, 1]), strict=True).good_rate == 70.0
+    )
+    assert rating_engine.rating_metrics(np.array([], dtype=int)).good_rate is None
 
 
 def test_grouped_metrics_by_department():
-    g = engine.grouped_rating_metrics(np.array(["经发局", "经发局", "审批局"]), np.array([5, 1, 3]))
+    g = rating_engine.grouped_rating_metrics(np.array(["经发局", "经发局", "审批局"]), np.array([5, 1, 3]))
     assert (g["经发局"].good_rate, g["经发局"].bad_rate, g["审批局"].satisfaction) == (50.0, 50.0, 60.0)
 
 
@@ -89,7 +93,7 @@ def test_case_metrics_hand_worked():
     4: not contacted, open, no deadline yet
     → 回访率 3/4 = 75 %, 整改率 2/4 = 50 %, 按期整改率 1/3 = 33.33 %, 整改满意率 1/2 = 50 %"""
     nat = np.datetime64("NaT")
-    m = engine.case_metrics(
+    m = rating_engine.case_metrics(
         upheld=np.array([0, 0, 0, 0, 1], bool),
         contacted=np.array([1, 1, 1, 0, 1], bool),
         closed=np.array([1, 1, 0, 0, 1], bool),
@@ -110,7 +114,7 @@ def test_case_metrics_hand_worked():
 
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=200))
 def test_rates_add_up_and_satisfaction_is_between_20_and_100(levels):
-    m = engine.rating_metrics(np.array(levels))
+    m = rating_engine.rating_metrics(np.array(levels))
     assert m.good_rate + m.bad_rate == pytest.approx(100.0, abs=0.02)
     assert 20.0 <= m.satisfaction <= 100.0
     assert sum(m.counts) == m.n

@@ -62,8 +62,8 @@ def test_pages_render_for_staff_and_enterprise(client, desk):
         "servicedesk:create",
         "servicedesk:visits",
         "servicedesk:cards",
-        "servicedesk:ratings",
-        "servicedesk:cases",
+        "ratings:ratings",
+        "ratings:cases",
         "policies:list",
         "policies:applications",
         "policies:grants",
@@ -72,11 +72,11 @@ def test_pages_render_for_staff_and_enterprise(client, desk):
         assert client.get(reverse(url)).status_code == 200, url
     assert client.get(reverse("servicedesk:request", args=[r.pk])).status_code == 200
     client.logout()
-    assert client.get(reverse("servicedesk:public")).status_code == 200  # no login for the public figures
+    assert client.get(reverse("ratings:public")).status_code == 200  # no login for the public figures
     client.force_login(desk["qiye"])
     for url in ["servicedesk:requests", "servicedesk:create", "servicedesk:colleagues", "policies:mine"]:
         assert client.get(reverse(url)).status_code == 200, url
-    for url in ["servicedesk:visits", "servicedesk:cases", "servicedesk:ratings", "policies:applications"]:
+    for url in ["servicedesk:visits", "ratings:cases", "ratings:ratings", "policies:applications"]:
         assert client.get(reverse(url)).status_code == 404, url
 
 
@@ -194,12 +194,12 @@ def test_portal_rates_a_decided_approval_item_and_a_bad_one_opens_a_case(client,
     page = client.get(reverse("servicedesk:requests")).content.decode()
     assert 'id="items-to-rate"' in page
     client.post(
-        reverse("servicedesk:rate_item", args=[item.pk]),
+        reverse("ratings:rate", args=["projects.item", item.pk]),
         {"level": 2, "reasons": "办事效率", "text": "等太久"},
     )
-    from parkos.servicedesk.models import Rating
+    from parkos.ratings.models import Rating
 
-    r = Rating.objects.get(item=item)
+    r = Rating.objects.get(target="projects.item", target_id=item.pk)
     assert (r.level, r.department, r.case.state) == (2, item.department, "assigned")
     assert 'id="items-to-rate"' not in client.get(reverse("servicedesk:requests")).content.decode()
 
@@ -317,7 +317,7 @@ def test_a_request_raised_in_a_visit_keeps_its_visit_and_date(client, desk):
 def test_case_application_grant_and_conflict_lists_export(client, desk, admin):
     client.force_login(admin)
     for url, first in [
-        (reverse("servicedesk:cases"), "收到日期"),
+        (reverse("ratings:cases"), "收到日期"),
         (reverse("policies:applications"), "申报日期"),
         (reverse("policies:grants"), "企业"),
         (reverse("investment:conflicts"), "提出日期"),

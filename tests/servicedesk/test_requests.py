@@ -8,8 +8,11 @@ import pytest
 
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role
+from parkos.ratings import selectors as rating_selectors
+from parkos.ratings import services as rating_services
+from parkos.ratings.models import BadRatingCase, Rating
 from parkos.servicedesk import services
-from parkos.servicedesk.models import BadRatingCase, Category, Rating, Request, ServiceConfig
+from parkos.servicedesk.models import Category, Request, ServiceConfig
 from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory, enterprise_user, grant
 
 pytestmark = pytest.mark.django_db
@@ -131,23 +134,25 @@ def test_bad_rating_case_from_rating_to_follow_up(desk):
     assert (case.state, case.department, case.contact_due) == ("assigned", desk["dept"], D("2026-05-06"))
     jfj = desk["jfj"]
     with pytest.raises(Invalid, match="不能"):
-        services.case_act(user=jfj, pk=case.pk, action="done", note="x")
-    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
-    case = services.case_act(
+        rating_services.case_act(user=jfj, pk=case.pk, action="done", note="x")
+    rating_services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    case = rating_services.case_act(
         user=jfj, pk=case.pk, action="rectify", kind="complex", note="建立台账", on=D("2026-05-07")
     )
     assert case.rectify_due == D("2026-05-27")
-    case = services.case_act(
+    case = rating_services.case_act(
         user=jfj, pk=case.pk, action="done", note="已缩短办理流程并致歉", on=D("2026-05-12")
     )
     assert (case.state, case.followup_due) == ("feedback", D("2026-05-19"))
     with pytest.raises(Forbidden):
-        services.case_act(user=jfj, pk=case.pk, action="followup", level=4)
-    case = services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=4, on=D("2026-05-13"))
+        rating_services.case_act(user=jfj, pk=case.pk, action="followup", level=4)
+    case = rating_services.case_act(
+        user=desk["qiye"], pk=case.pk, action="followup", level=4, on=D("2026-05-13")
+    )
     assert (case.state, case.followup.level) == ("closed", 4)
-    assert Rating.objects.filter(request=r).count() == 2
+    assert Rating.objects.filter(target="servicedesk.request", target_id=r.pk).count() == 2
     with pytest.raises(Invalid, match="不满意"):
-        services.case_act(user=desk["centre"], pk=case.pk, action="reopen")
+        rating_services.case_act(user=desk["centre"], pk=case.pk, action="reopen")
 
 
 def test_appeal_upheld_leaves_the_rating_out(desk):
@@ -156,18 +161,20 @@ def test_appeal_upheld_leaves_the_rating_out(desk):
         user=desk["qiye"], pk=r.pk, level=2, reasons=["服务态度"], on=D("2026-04-30")
     )
     case = rating.case
-    services.case_act(user=desk["jfj"], pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    rating_services.case_act(
+        user=desk["jfj"], pk=case.pk, action="contact", method="电话", on=D("2026-05-06")
+    )
     # appeal window 5 WD from 30 Apr: 6 7 8 9 11 May
     with pytest.raises(Invalid, match="5 个工作日"):
-        services.case_act(
+        rating_services.case_act(
             user=desk["jfj"], pk=case.pk, action="appeal", note="评价与本件无关", on=D("2026-05-12")
         )
-    services.case_act(
+    rating_services.case_act(
         user=desk["jfj"], pk=case.pk, action="appeal", note="评价与本件无关", on=D("2026-05-11")
     )
     with pytest.raises(Forbidden):
-        services.case_act(user=desk["jfj"], pk=case.pk, action="uphold")
-    services.case_act(user=desk["centre"], pk=case.pk, action="uphold", note="误评，经评价人确认")
+        rating_services.case_act(user=desk["jfj"], pk=case.pk, action="uphold")
+    rating_services.case_act(user=desk["centre"], pk=case.pk, action="uphold", note="误评，经评价人确认")
     rating.refresh_from_db()
     assert (rating.excluded, rating.case.state) == (True, "upheld")
 
@@ -228,20 +235,23 @@ def test_metrics_by_department_hand_worked(desk):
     """经济发展局, 2026: three requests closed 30 Apr, two rated (5 and 1), the 1 contacted on 6 May and rectified on
     time: 主动评价率 2/3 = 66.67 %, 好评率 50 %, 差评率 50 %, 满意度 (5+1)/10 = 60 %, 回访率 100 %, 整改率 0 % (not closed),
     按期整改率: due 7 May (5 WD after 30 Apr: 6 7 8 9 11 May → 11 May), feedback 8 May → 1/1 = 100 %."""
-    from parkos.servicedesk import selectors
 
     reqs = [closed_request(desk) for _ in range(3)]
     services.rate_request(user=desk["qiye"], pk=reqs[0].pk, level=5, on=D("2026-04-30"))
     bad = services.rate_request(
         user=desk["qiye"], pk=reqs[1].pk, level=1, reasons=["服务态度"], on=D("2026-04-30")
     )
-    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="contact", method="上门", on=D("2026-05-06"))
-    c = services.case_act(
+    rating_services.case_act(
+        user=desk["jfj"], pk=bad.case.pk, action="contact", method="上门", on=D("2026-05-06")
+    )
+    c = rating_services.case_act(
         user=desk["jfj"], pk=bad.case.pk, action="rectify", kind="simple", note="整改", on=D("2026-04-30")
     )
     assert c.rectify_due == D("2026-05-11")
-    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="done", note="已整改", on=D("2026-05-08"))
-    (row,) = selectors.rating_metrics(user=desk["centre"], year=2026, by="department")
+    rating_services.case_act(
+        user=desk["jfj"], pk=bad.case.pk, action="done", note="已整改", on=D("2026-05-08")
+    )
+    (row,) = rating_selectors.rating_metrics(user=desk["centre"], year=2026, by="department")
     assert (row["key"], row["closed"], row["participation"]) == (desk["dept"].name, 3, 66.67)
     assert (row["m"].good_rate, row["m"].bad_rate, row["m"].satisfaction) == (50.0, 50.0, 60.0)
     assert (row["cases"].contact_rate, row["cases"].close_rate, row["cases"].on_time_rate) == (
@@ -267,10 +277,12 @@ def test_cases_export_lists_the_follow_up(client, desk):
         ("rectify", {"kind": "simple", "note": "整改"}),
         ("done", {"note": "完成"}),
     ]:
-        services.case_act(user=desk["jfj"], pk=rating.case.pk, action=action, on=D("2026-05-06"), **kw)
-    services.case_act(user=desk["qiye"], pk=rating.case.pk, action="followup", level=4, on=D("2026-05-07"))
+        rating_services.case_act(user=desk["jfj"], pk=rating.case.pk, action=action, on=D("2026-05-06"), **kw)
+    rating_services.case_act(
+        user=desk["qiye"], pk=rating.case.pk, action="followup", level=4, on=D("2026-05-07")
+    )
     client.force_login(desk["centre"])
-    rows = read_xlsx(io.BytesIO(client.get(reverse("servicedesk:cases"), {"export": "xlsx"}).content))
+    rows = read_xlsx(io.BytesIO(client.get(reverse("ratings:cases"), {"export": "xlsx"}).content))
     assert rows[1][0] == "2026-04-30"
     assert rows[1][2] == "非常不满意"
     assert rows[1][-1] == "满意"
@@ -336,14 +348,15 @@ def test_reopening_keeps_the_dissatisfied_follow_up_and_the_case_counts_as_open(
     18 May). The 不满意 follow-up stays and counts: 整改满意率 0/1; the case is open: 整改率 0/1, and it is not
     rectified on time (its old feedback of 8 May no longer counts): 按期整改率 0/1. Rectified again on 14 May and
     rated 满意 on 15 May: 整改率 1/1, 按期 1/1, 整改满意率 1/2 = 50 %."""
-    from parkos.servicedesk import selectors
 
     case, jfj = _bad_case(desk), desk["jfj"]
-    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
-    services.case_act(user=jfj, pk=case.pk, action="rectify", kind="simple", note="整改", on=D("2026-05-06"))
-    services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-05-08"))
-    services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=2, on=D("2026-05-09"))
-    case = services.case_act(user=desk["centre"], pk=case.pk, action="reopen", on=D("2026-05-11"))
+    rating_services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    rating_services.case_act(
+        user=jfj, pk=case.pk, action="rectify", kind="simple", note="整改", on=D("2026-05-06")
+    )
+    rating_services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-05-08"))
+    rating_services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=2, on=D("2026-05-09"))
+    case = rating_services.case_act(user=desk["centre"], pk=case.pk, action="reopen", on=D("2026-05-11"))
     assert (case.state, case.rectify_due, case.feedback_on, case.closed_on) == (
         "rectifying",
         D("2026-05-18"),
@@ -354,13 +367,13 @@ def test_reopening_keeps_the_dissatisfied_follow_up_and_the_case_counts_as_open(
     assert [e.action for e in case.events.order_by("pk")][-3:] == ["done", "followup", "reopen"]
 
     def figures():
-        (row,) = selectors.rating_metrics(user=desk["centre"], year=2026, by="department")
+        (row,) = rating_selectors.rating_metrics(user=desk["centre"], year=2026, by="department")
         c = row["cases"]
         return c.close_rate, c.due, c.on_time_rate, c.followups, c.followup_rate
 
     assert figures() == (0.0, 1, 0.0, 1, 0.0)
-    services.case_act(user=jfj, pk=case.pk, action="done", note="再次整改", on=D("2026-05-14"))
-    services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=4, on=D("2026-05-15"))
+    rating_services.case_act(user=jfj, pk=case.pk, action="done", note="再次整改", on=D("2026-05-14"))
+    rating_services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=4, on=D("2026-05-15"))
     assert figures() == (100.0, 1, 100.0, 2, 50.0)
 
 
@@ -368,7 +381,6 @@ def test_on_time_rate_counts_the_cases_due_in_the_period_whatever_the_year_of_th
     """A 差评 of 29 Dec 2025, classified 限期整改 on 30 Dec: 15 WD (31 Dec; 1–3 Jan off; Sun 4 Jan 调休, 5–9,
     12–16, 19, 20, 21 Jan) → due 21 Jan 2026; rectified late on 23 Jan. 2026's 按期整改率 is 0/1; 2025 has no case
     falling due."""
-    from parkos.servicedesk import selectors
 
     r = submit(desk, on="2025-12-26")
     c, jfj = desk["centre"], desk["jfj"]
@@ -379,17 +391,17 @@ def test_on_time_rate_counts_the_cases_due_in_the_period_whatever_the_year_of_th
     case = services.rate_request(
         user=desk["qiye"], pk=r.pk, level=2, reasons=["服务水平"], on=D("2025-12-29")
     ).case
-    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2025-12-30"))
-    case = services.case_act(
+    rating_services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2025-12-30"))
+    case = rating_services.case_act(
         user=jfj, pk=case.pk, action="rectify", kind="complex", note="台账", on=D("2025-12-30")
     )
     assert case.rectify_due == D("2026-01-21")
-    services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-01-23"))
-    (y2025,) = selectors.rating_metrics(user=c, year=2025, by="department")
+    rating_services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-01-23"))
+    (y2025,) = rating_selectors.rating_metrics(user=c, year=2025, by="department")
     assert (y2025["cases"].cases, y2025["cases"].due, y2025["cases"].on_time_rate) == (1, 0, None)
-    (y2026,) = selectors.rating_metrics(user=c, year=2026, by="department")
+    (y2026,) = rating_selectors.rating_metrics(user=c, year=2026, by="department")
     assert (y2026["cases"].cases, y2026["cases"].due, y2026["cases"].on_time_rate) == (0, 1, 0.0)
-    (by_month,) = selectors.rating_metrics(user=c, year=2026, by="month")
+    (by_month,) = rating_selectors.rating_metrics(user=c, year=2026, by="month")
     assert (by_month["key"], by_month["cases"].due) == ("2026-01", 1)
 
 
@@ -407,11 +419,17 @@ def test_a_request_the_centre_closed_itself_is_rated_for_the_centre(desk):
 def test_an_appeal_is_filed_from_verification_on(desk):
     case = _bad_case(desk)
     with pytest.raises(Invalid, match="申诉|appeal"):
-        services.case_act(user=desk["jfj"], pk=case.pk, action="appeal", note="误评", on=D("2026-05-06"))
+        rating_services.case_act(
+            user=desk["jfj"], pk=case.pk, action="appeal", note="误评", on=D("2026-05-06")
+        )
     case.refresh_from_db()
     assert (case.state, case.appeal_on) == ("assigned", None)
-    services.case_act(user=desk["jfj"], pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
-    case = services.case_act(user=desk["jfj"], pk=case.pk, action="appeal", note="误评", on=D("2026-05-07"))
+    rating_services.case_act(
+        user=desk["jfj"], pk=case.pk, action="contact", method="电话", on=D("2026-05-06")
+    )
+    case = rating_services.case_act(
+        user=desk["jfj"], pk=case.pk, action="appeal", note="误评", on=D("2026-05-07")
+    )
     assert case.state == "appealed"
 
 
@@ -421,12 +439,11 @@ def test_the_case_board_light_follows_the_steps_own_limit(desk):
     from django.utils import timezone
 
     from parkos.core.selectors import working_calendar
-    from parkos.servicedesk import selectors
 
     case = _bad_case(desk)
     due = working_calendar().add_working_days(timezone.localdate(), 3)
     BadRatingCase.objects.filter(pk=case.pk).update(state="rectifying", kind="complex", rectify_due=due)
-    board = {col["state"]: col["cases"] for col in selectors.case_board(user=desk["centre"])}
+    board = {col["state"]: col["cases"] for col in rating_selectors.case_board(user=desk["centre"])}
     assert [(c.pk, c.light) for c in board["rectifying"]] == [(case.pk, "yellow")]
 
 
@@ -451,25 +468,34 @@ def test_bad_rating_reasons_come_from_the_standard_list(desk, client):
 @pytest.mark.parametrize("level", [5, 1, 0])
 def test_a_follow_up_is_satisfied_basically_satisfied_or_dissatisfied(desk, level):
     case, jfj = _bad_case(desk), desk["jfj"]
-    services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
-    services.case_act(user=jfj, pk=case.pk, action="rectify", kind="simple", note="整改", on=D("2026-05-06"))
-    services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-05-08"))
+    rating_services.case_act(user=jfj, pk=case.pk, action="contact", method="电话", on=D("2026-05-06"))
+    rating_services.case_act(
+        user=jfj, pk=case.pk, action="rectify", kind="simple", note="整改", on=D("2026-05-06")
+    )
+    rating_services.case_act(user=jfj, pk=case.pk, action="done", note="已整改", on=D("2026-05-08"))
     with pytest.raises(Invalid, match="满意"):
-        services.case_act(user=desk["qiye"], pk=case.pk, action="followup", level=level, on=D("2026-05-09"))
+        rating_services.case_act(
+            user=desk["qiye"], pk=case.pk, action="followup", level=level, on=D("2026-05-09")
+        )
     assert not Rating.objects.filter(followup_of=case).exists()
 
 
 def test_participation_leaves_out_upheld_appeals_and_shows_zero_for_unrated_departments(desk):
     """经济发展局 closed two requests, both rated, one 差评 removed by an upheld appeal: 主动评价率 1/2 = 50 %.
     招商局 closed one request and got no rating: its row shows 0.00 (no row before)."""
-    from parkos.servicedesk import selectors
 
     a, b = closed_request(desk), closed_request(desk)
     services.rate_request(user=desk["qiye"], pk=a.pk, level=5, on=D("2026-04-30"))
     bad = services.rate_request(user=desk["qiye"], pk=b.pk, level=1, reasons=["服务态度"], on=D("2026-04-30"))
-    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="contact", method="电话", on=D("2026-05-06"))
-    services.case_act(user=desk["jfj"], pk=bad.case.pk, action="appeal", note="误评", on=D("2026-05-06"))
-    services.case_act(user=desk["centre"], pk=bad.case.pk, action="uphold", note="误评", on=D("2026-05-07"))
+    rating_services.case_act(
+        user=desk["jfj"], pk=bad.case.pk, action="contact", method="电话", on=D("2026-05-06")
+    )
+    rating_services.case_act(
+        user=desk["jfj"], pk=bad.case.pk, action="appeal", note="误评", on=D("2026-05-06")
+    )
+    rating_services.case_act(
+        user=desk["centre"], pk=bad.case.pk, action="uphold", note="误评", on=D("2026-05-07")
+    )
     other = DepartmentFactory(code="ZSJ", name="招商局")
     zsj = UserFactory(username="zsj", role=Role.DEPT_STAFF, department=other)
     r = submit(desk, on="2026-04-29")
@@ -477,24 +503,23 @@ def test_participation_leaves_out_upheld_appeals_and_shows_zero_for_unrated_depa
     services.request_accept(user=zsj, pk=r.pk, on=D("2026-04-29"))
     services.request_answer(user=zsj, pk=r.pk, answer="答复", on=D("2026-04-29"))
     services.request_close(user=desk["centre"], pk=r.pk, on=D("2026-04-30"))
-    rows = {row["key"]: row for row in selectors.rating_metrics(user=desk["centre"], year=2026)}
+    rows = {row["key"]: row for row in rating_selectors.rating_metrics(user=desk["centre"], year=2026)}
     assert (rows["经济发展局"]["participation"], rows["经济发展局"]["m"].n) == (50.0, 1)
     assert (rows["招商局"]["closed"], rows["招商局"]["participation"], rows["招商局"]["m"].n) == (1, 0.0, 0)
 
 
 def test_the_strict_good_rate_is_a_setting(desk):
     """Ratings 5 and 3: 好评率 100 % by default (基本满意 counts), 50 % with the strict variant of §5."""
-    from parkos.servicedesk import selectors
 
     a, b = closed_request(desk), closed_request(desk)
     services.rate_request(user=desk["qiye"], pk=a.pk, level=5, on=D("2026-04-30"))
     services.rate_request(user=desk["qiye"], pk=b.pk, level=3, on=D("2026-04-30"))
-    assert selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 100.0
+    assert rating_selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 100.0
     services.config_update(
         user=UserFactory(username="sys", role=Role.SYSTEM_ADMIN, department=None),
         data={"strict_good_rate": True},
     )
-    assert selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 50.0
+    assert rating_selectors.rating_metrics(user=desk["centre"], year=2026)[0]["m"].good_rate == 50.0
 
 
 def test_closing_sets_the_revisit_deadline_from_the_setting(desk):

@@ -117,3 +117,17 @@ def clocks(
         suspended = np.zeros(n, dtype=np.int64)
     elapsed = span - suspended
     return Clocks(deadline=deadline, elapsed=elapsed, remaining=limit - elapsed, suspended=suspended)
+
+
+def step_light(remaining_wd: int | None, limit_wd: int, done: bool = False) -> str:
+    """The three-colour rule of approvals.md §8.3 for a step: red past the deadline, yellow within
+    max(⌈20 % of the limit⌉, 2) working days of it, else green; done when finished."""
+    if done:
+        return "done"
+    if remaining_wd is None:
+        return "grey"
+    if remaining_wd < 0:
+        return "red"
+    if remaining_wd <= max(-(-limit_wd * 20 // 100), 2):
+        return "yellow"
+    return "green"

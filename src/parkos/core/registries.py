@@ -123,15 +123,21 @@ class SearchProvider:
 
 @dataclass(frozen=True)
 class RatingTarget:
-    """A service that can be rated. `describe(target_id)` gives (label, url); `rater_may(user, target_id)`
-    says whether this user may rate it now; `context(target_id)` gives the department, officer, category
-    and enterprise the rating counts for."""
+    """A service that can be rated (好差评). `describe(target_id)` gives (label, url) for the case page;
+    `context(user, target_id, on, window_days)` checks that this user may rate it now (raising the service's own
+    `Forbidden`/`Invalid`/`Http404`) and returns whom the rating counts for: enterprise_id, department_id,
+    officer_id, category; `already_rated` is the message when it was; `closed_in(year, user or None)`, when the
+    service counts in 主动评价率, lists the services finished in the year (id, closed_on, department, officer,
+    category), scoped to the user (None: all, for the public figures)."""
 
     key: str
     label: Any
     describe: Callable[[int], tuple[str, str]]
-    rater_may: Callable[[Any, int], bool]
-    context: Callable[[int], dict]
+    context: Callable[[Any, int, dt.date, int], dict]
+    already_rated: Any
+    closed_in: Callable[[int, Any], list[dict]] | None = None
+    # the user's services finished since a date that they may still rate (shown with a rating form)
+    pending: Callable[[Any, dt.date], Any] | None = None
     order: int = 100
 
 

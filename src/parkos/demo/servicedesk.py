@@ -14,8 +14,10 @@ from django.db import transaction
 from parkos.core import capabilities
 from parkos.core.models import Department, User
 from parkos.enterprises.models import AnnualIndicator, Enterprise, EnterpriseAccount
+from parkos.ratings import services as rating_services
+from parkos.ratings.models import BAD_REASONS
 from parkos.servicedesk import services
-from parkos.servicedesk.models import BAD_REASONS, SERVICE_CENTRE, Category
+from parkos.servicedesk.models import SERVICE_CENTRE, Category
 
 TOPICS = [
     ("consult", "高企认定政策咨询", "咨询高新技术企业认定条件和奖励兑现时间"),
@@ -176,27 +178,27 @@ def _walk_case(rng, case, handler, centre, rater, on: dt.date, today: dt.date, k
         return
     day = lambda n: min(today, on + dt.timedelta(days=n))  # noqa: E731
     if fate == 5:
-        services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
-        services.case_act(
+        rating_services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
+        rating_services.case_act(
             user=handler, pk=case.pk, action="appeal", note="评价人反映的问题与本件无关", on=day(1)
         )
         return
     if fate == 6:
-        services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
-        services.case_act(
+        rating_services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
+        rating_services.case_act(
             user=handler, pk=case.pk, action="appeal", note="系评价人误操作，已电话确认", on=day(1)
         )
-        services.case_act(user=centre, pk=case.pk, action="uphold", note="经核实为误评", on=day(3))
+        rating_services.case_act(user=centre, pk=case.pk, action="uphold", note="经核实为误评", on=day(3))
         return
-    services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
+    rating_services.case_act(user=handler, pk=case.pk, action="contact", method="电话", on=day(1))
     if fate == 1:
         return
     if fate == 3:
-        services.case_act(
+        rating_services.case_act(
             user=handler, pk=case.pk, action="explain", note="该诉求缺乏政策依据，已向企业解释说明", on=day(2)
         )
         return
-    services.case_act(
+    rating_services.case_act(
         user=handler,
         pk=case.pk,
         action="rectify",
@@ -206,9 +208,11 @@ def _walk_case(rng, case, handler, centre, rater, on: dt.date, today: dt.date, k
     )
     if fate == 2:
         return
-    services.case_act(user=handler, pk=case.pk, action="done", note="已整改到位并向企业致歉", on=day(5))
+    rating_services.case_act(
+        user=handler, pk=case.pk, action="done", note="已整改到位并向企业致歉", on=day(5)
+    )
     if fate == 7:
-        services.case_act(
+        rating_services.case_act(
             user=rater, pk=case.pk, action="followup", level=int(rng.choice([3, 4, 4])), on=day(6)
         )
 

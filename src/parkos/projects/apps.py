@@ -28,6 +28,19 @@ class ProjectsConfig(AppConfig):
             ("projects.problem_overdue", _("Project problem overdue")),
         ):
             registries.alert_kinds.register(registries.AlertKind(key, label, self.label))
+        from . import ratings
+
+        registries.rating_targets.register(
+            registries.RatingTarget(
+                "projects.item",
+                _("Approval item"),
+                describe=ratings.describe,
+                context=ratings.context,
+                already_rated=_("This approval item has been rated."),
+                pending=ratings.pending,
+                order=20,
+            )
+        )
         registries.capabilities.register(
             registries.Capability(
                 REFORM_OFFICE,

@@ -1,5 +1,6 @@
 """Service desk API: requests (list, read, submit, act), ratings and the rating metrics. Same rules as the pages."""
 
+import datetime as dt
 from typing import Literal
 
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
@@ -7,9 +8,10 @@ from ninja.pagination import paginate
 
 from parkos.core.api import Pages
 from parkos.core.exceptions import Invalid
+from parkos.ratings import public as ratings
 
 from . import selectors, services
-from .models import BAD_REASONS, Rating, Request
+from .models import Request
 
 router = Router(tags=["services"])
 
@@ -71,7 +73,7 @@ class ActIn(Schema):
     satisfied: bool | None = None
 
 
-BadReason = Literal[tuple(BAD_REASONS)]  # type: ignore[valid-type]  (the standard list of spec §2)
+BadReason = Literal[tuple(ratings.BAD_REASONS)]  # type: ignore[valid-type]  (the standard list of spec §2)
 
 
 class RateIn(Schema):
@@ -80,21 +82,22 @@ class RateIn(Schema):
     text: str = ""
 
 
-class RatingOut(ModelSchema):
-    class Meta:
-        model = Rating
-        fields = [
-            "id",
-            "request",
-            "item",
-            "enterprise",
-            "department",
-            "level",
-            "reasons",
-            "text",
-            "on",
-            "excluded",
-        ]
+class RatingOut(Schema):
+    id: int
+    target: str
+    target_id: int
+    request: int | None = None  # the request rated (kept for earlier clients: target_id of a request)
+    enterprise: int = Field(..., alias="enterprise_id")
+    department: int | None = Field(None, alias="department_id")
+    level: int
+    reasons: list[str]
+    text: str
+    on: dt.date
+    excluded: bool
+
+    @staticmethod
+    def resolve_request(obj) -> int | None:
+        return obj.target_id if obj.target == services.RATING_TARGET else None
 
 
 class MetricsOut(Schema):
@@ -179,7 +182,7 @@ def rate(request, pk: int, body: RateIn):
     summary="好评率, 差评率, 满意度 and 差评 rectification by group",
 )
 def metrics(request, year: int, by: str = "department"):
-    rows = selectors.rating_metrics(user=request.user, year=year, by=by)
+    rows = ratings.rating_metrics(user=request.user, year=year, by=by)
     return [
         {
             "key": str(r["key"]),

@@ -24,6 +24,17 @@ class ServicedeskConfig(AppConfig):
         registries.alert_kinds.register(
             registries.AlertKind("servicedesk.request_overdue", _("Request overdue"), self.label)
         )
+        registries.rating_targets.register(
+            registries.RatingTarget(
+                "servicedesk.request",
+                _("Enterprise request"),
+                describe=_describe_request,
+                context=_rating_context,
+                already_rated=_("This request has been rated."),
+                closed_in=_closed_requests,
+                order=10,
+            )
+        )
         registries.capabilities.register(
             registries.Capability(
                 SERVICE_CENTRE,
@@ -38,3 +49,24 @@ def _daily_escalate(today) -> str:
     from .services import escalate_overdue
 
     return f"{escalate_overdue(today)} overdue requests escalated"
+
+
+def _describe_request(pk: int) -> tuple[str, str]:
+    from django.urls import reverse
+
+    from .models import Request
+
+    r = Request.objects.filter(pk=pk).values_list("number", "title").first()
+    return (f"{r[0]} {r[1]}", reverse("servicedesk:request", args=[pk])) if r else (f"#{pk}", "")
+
+
+def _rating_context(user, pk: int, on, window_days: int) -> dict:
+    from .services import request_rating_context
+
+    return request_rating_context(user, pk, on, window_days)
+
+
+def _closed_requests(year: int, user) -> list[dict]:
+    from .selectors import closed_requests
+
+    return closed_requests(year, user)

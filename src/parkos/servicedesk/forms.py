@@ -5,7 +5,7 @@ from parkos.core.forms import style_widgets
 from parkos.core.models import Department, Role, User
 from parkos.enterprises.models import Enterprise
 
-from .models import BAD_REASONS, FOLLOWUP_LEVELS, BadRatingCase, Category, Channel, Level
+from .models import Category, Channel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -75,19 +75,6 @@ class RevisitForm(Styled):
     note = forms.CharField(label=_("revisit"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RateForm(Styled):
-    level = forms.TypedChoiceField(
-        label=_("rating"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
-    )
-    reasons = forms.MultipleChoiceField(
-        label=_("reasons (for a bad rating)"),
-        choices=[(r, r) for r in BAD_REASONS],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    text = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
 class VisitForm(Styled):
     enterprise_uscc = forms.CharField(label=_("Enterprise (USCC)"), max_length=18)
     on = forms.DateField(label=_("date"), widget=DATE)
@@ -110,25 +97,6 @@ class CardForm(Styled):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = staff_users()
-
-
-class CaseActionForm(Styled):
-    action = forms.CharField(widget=forms.HiddenInput)
-    on = forms.DateField(label=_("date"), widget=DATE, required=False)
-    method = forms.CharField(label=_("contact method"), max_length=40, required=False)
-    kind = forms.ChoiceField(
-        label=_("classification"), choices=[("", "—"), *BadRatingCase.Kind.choices], required=False
-    )
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    evidence = forms.FileField(label=_("evidence"), required=False)
-    level = forms.TypedChoiceField(
-        label=_("follow-up rating"),
-        choices=[("", "—"), *((v, label) for v, label in Level.choices if v in FOLLOWUP_LEVELS)],
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class InviteForm(Styled):

@@ -1,6 +1,6 @@
-"""What other apps (and the readers) may use of `servicedesk`: scoped requests with their lights and the rating
-figures."""
+"""What other apps (and the readers) may use of `servicedesk`: scoped requests with their lights. (The rating
+figures are the ratings app's: ratings.public.rating_metrics.)"""
 
-from .selectors import rating_metrics, request_list, with_lights
+from .selectors import request_list, with_lights
 
-__all__ = ["rating_metrics", "request_list", "with_lights"]
+__all__ = ["request_list", "with_lights"]

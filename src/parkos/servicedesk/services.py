@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,16 +22,11 @@ from parkos.core.selectors import working_calendar
 from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
 from parkos.enterprises.models import Enterprise
+from parkos.ratings import public as ratings
 
-from . import engine
 from .models import (
-    BAD_REASONS,
-    FOLLOWUP_LEVELS,
-    BadRatingCase,
-    CaseState,
     Category,
     Channel,
-    Rating,
     Request,
     RequestState,
     ServiceCard,
@@ -41,7 +35,9 @@ from .models import (
     centre_department_id,
     is_service_centre,
 )
-from .workflows import CASE, REQUEST
+from .workflows import REQUEST
+
+RATING_TARGET = "servicedesk.request"
 
 DEFAULT_CATEGORIES = [  # code, name, close WD, card holders' close WD (specs/ratings.md §6 defaults)
     ("consult", "政策咨询", 3, 2),
@@ -347,275 +343,48 @@ def card_issue(*, user, enterprise_id: int, year: int, officer_id: int, number: 
     return card
 
 
-# ---- ratings and 差评 cases --------------------------------------------------------------------------------------
-@transaction.atomic
+# ---- ratings ----------------------------------------------------------------------------------------------------
 def rate_request(
     *, user, pk: int, level: int, reasons: list[str] | None = None, text: str = "", on: dt.date | None = None
-) -> Rating:
-    """The enterprise's real-name rating of its closed request, within the window; a 差评 opens a case."""
-    on = on or _today()
-    req = get_object_or_404(Request.objects.restrict(user, "view"), pk=pk)
+):
+    """The enterprise's real-name rating of its closed request (好差评 is the ratings app's: a rating target)."""
+    return ratings.rate(
+        user=user, target=RATING_TARGET, target_id=pk, level=level, reasons=reasons, text=text, on=on
+    )
+
+
+def request_rating_context(user, target_id: int, on: dt.date, window_days: int) -> dict[str, Any]:
+    """What a rating of this request counts for, once the request may be rated by this user now."""
+    req = get_object_or_404(Request.objects.restrict(user, "view").select_related("category"), pk=target_id)
     if not user.is_enterprise_user:
         raise Forbidden(_("Only the enterprise rates its request."))
     if req.state not in {RequestState.CLOSED, RequestState.REVISITED} or req.closed_on is None:
         raise Invalid(_("A request is rated once it is closed."))
-    cfg = ServiceConfig.get()
-    if (on - req.closed_on).days > cfg.rating_window_days:
+    if (on - req.closed_on).days > window_days:
         raise Invalid(
-            _("The rating window closed %(n)s days after the request was closed.")
-            % {"n": cfg.rating_window_days}
+            _("The rating window closed %(n)s days after the request was closed.") % {"n": window_days}
         )
-    if Rating.objects.filter(request=req, followup_of__isnull=True).exists():
-        raise Invalid(_("This request has been rated."))
-    return _rate(
-        user=user,
-        request=req,
-        level=level,
-        reasons=reasons or [],
-        text=text,
-        on=on,
+    return {
+        "enterprise_id": req.enterprise_id,
         # a request the centre closed itself (no department took it on) counts for the service centre
-        department_id=req.department_id or centre_department_id(),
-        officer_id=req.officer_id,
-        category_id=req.category_id,
-    )
-
-
-def _rate(
-    *,
-    user,
-    level: int,
-    reasons: list[str],
-    text: str,
-    on: dt.date,
-    department_id,
-    officer_id=None,
-    category_id=None,
-    request=None,
-    item=None,
-) -> Rating:
-    if level not in range(1, 6):
-        raise Invalid(_("Choose a rating from 1 to 5."), fields={"level": [_("required")]})
-    if engine.is_bad(level) and not reasons:
-        raise Invalid(_("A bad rating names at least one reason."), fields={"reasons": [_("required")]})
-    unknown = [r for r in reasons if r not in BAD_REASONS]
-    if unknown:
-        raise Invalid(
-            _("Reasons are chosen from the standard list: %(list)s (not “%(given)s”).")
-            % {"list": "、".join(BAD_REASONS), "given": "、".join(map(str, unknown))},
-            fields={"reasons": [_("not in the standard list")]},
-        )
-    ent = request.enterprise_id if request else item.project.investor_id
-    r = Rating(
-        request=request,
-        item=item,
-        enterprise_id=ent,
-        department_id=department_id,
-        officer_id=officer_id,
-        category_id=category_id,
-        rater=user,
-        level=level,
-        reasons=reasons,
-        text=text.strip(),
-        on=on,
-    )
-    r.full_clean(exclude=["followup_of"])
-    r.save()
-    if engine.is_bad(level) and department_id:
-        cfg = ServiceConfig.get()
-        cal = working_calendar()
-        case = BadRatingCase(
-            rating=r,
-            department_id=department_id,
-            received_on=on,
-            contact_due=cal.add_working_days(on, cfg.case_contact_wd),
-        )
-        case.state = (
-            CaseState.ASSIGNED
-        )  # pushed to the responsible unit on receipt (spec §4.2 assign_within_hours)
-        _save(case, user=user)
-        workflow.record(CASE, case, "assign", user=user, on=on, frm=CaseState.RECEIVED)
-    return r
-
-
-@transaction.atomic
-def rate_item(
-    *,
-    user,
-    item_id: int,
-    level: int,
-    reasons: list[str] | None = None,
-    text: str = "",
-    on: dt.date | None = None,
-) -> Rating:
-    """The enterprise's rating of a decided approval item of its own project."""
-    from parkos.projects.public import item_for_rating
-
-    item = item_for_rating(user=user, pk=item_id)
-    if item is None:
-        raise Http404
-    if not user.is_enterprise_user:
-        raise Forbidden(_("Only the enterprise rates its approvals."))
-    if item.completed_on is None:
-        raise Invalid(_("An approval item is rated once it is decided."))
-    on = on or _today()
-    window = ServiceConfig.get().rating_window_days
-    if (on - item.completed_on).days > window:
-        raise Invalid(_("The rating window closed %(n)s days after the request was closed.") % {"n": window})
-    if Rating.objects.filter(item=item, followup_of__isnull=True).exists():
-        raise Invalid(_("This approval item has been rated."))
-    return _rate(
-        user=user,
-        item=item,
-        level=level,
-        reasons=reasons or [],
-        text=text,
-        on=on,
-        department_id=item.department_id,
-    )
-
-
-def _case_action_effects(*, case, action, on, note, kind, method, evidence, level, cfg, cal, user) -> None:
-    """What a step does to the case besides its state: dates, deadlines, classification, feedback, appeal,
-    follow-up rating, re-opening (spec §4.2–4.3)."""
-    if action == "contact":
-        if not method.strip():
-            raise Invalid(_("Say how the rater was contacted."), fields={"method": [_("required")]})
-        case.contact_on, case.contact_method, case.handler = on, method.strip(), user
-        case.verify_due = cal.add_working_days(case.received_on, cfg.case_verify_wd)
-    elif action == "rectify":
-        if kind not in BadRatingCase.Kind.values:
-            raise Invalid(
-                _("Classify the case: fix at once or rectify by a deadline."),
-                fields={"kind": [_("required")]},
-            )
-        case.kind = kind
-        wd = cfg.case_rectify_simple_wd if kind == BadRatingCase.Kind.SIMPLE else cfg.case_rectify_complex_wd
-        case.rectify_due = cal.add_working_days(on, wd)
-        case.measures = note.strip()
-    elif action == "explain":
-        if not note.strip():
-            raise Invalid(_("Write the explanation for the rater."), fields={"note": [_("required")]})
-        case.explanation = note.strip()
-    elif action == "send_feedback":
-        case.feedback, case.feedback_on = case.explanation, on
-        case.followup_due = on + dt.timedelta(days=cfg.followup_window_days)
-    elif action == "done":
-        if not note.strip():
-            raise Invalid(
-                _("Describe what was rectified (the feedback to the rater)."),
-                fields={"note": [_("required")]},
-            )
-        if evidence is not None:
-            case.evidence = evidence
-        case.done_on, case.feedback, case.feedback_on = on, note.strip(), on
-        case.feedback_due = cal.add_working_days(on, cfg.case_feedback_wd)
-        case.followup_due = on + dt.timedelta(days=cfg.followup_window_days)
-    elif action == "appeal":
-        if working_calendar().working_days_between(case.received_on, on) > cfg.appeal_window_wd:
-            raise Invalid(
-                _("An appeal is filed within %(n)s working days of receiving the case.")
-                % {"n": cfg.appeal_window_wd}
-            )
-        if not note.strip():
-            raise Invalid(_("Give the grounds of the appeal."), fields={"note": [_("required")]})
-        case.appeal_grounds, case.appeal_on = note.strip(), on
-        case.appeal_due = cal.add_working_days(on, cfg.appeal_review_wd)
-    elif action in {"uphold", "reject"}:
-        case.appeal_decision, case.appeal_reviewer, case.appeal_decided_on = note.strip(), user, on
-        if action == "uphold":
-            Rating.objects.filter(pk=case.rating_id).update(
-                excluded=True, exclusion_reason=note.strip()[:200] or str(_("appeal upheld"))
-            )
-            case.closed_on = on
-        else:
-            case.kind = case.kind or BadRatingCase.Kind.SIMPLE
-            case.rectify_due = cal.add_working_days(on, cfg.case_rectify_simple_wd)
-    elif action == "followup":
-        if level not in FOLLOWUP_LEVELS:
-            raise Invalid(
-                _("The follow-up rating is 满意, 基本满意 or 不满意."),
-                fields={"level": [_("choose one of the three")]},
-            )
-        r = case.rating
-        Rating.objects.create(
-            request_id=r.request_id,
-            item_id=r.item_id,
-            enterprise_id=r.enterprise_id,
-            department_id=r.department_id,
-            officer_id=r.officer_id,
-            category_id=r.category_id,
-            rater=user,
-            level=level,
-            text=note.strip(),
-            on=on,
-            followup_of=case,
-        )
-        case.closed_on = on
-    elif action == "close_unanswered":
-        if case.followup_due and on <= case.followup_due:
-            raise Invalid(_("The rater may still answer until %(d)s.") % {"d": case.followup_due})
-        case.closed_on = on
-    elif action == "reopen":
-        fu = case.followup
-        if fu is None or fu.level > 2:
-            raise Invalid(_("Only a case whose follow-up rating was dissatisfied is re-opened."))
-        # the dissatisfied follow-up stays (and counts); the case is open again: its earlier feedback no longer
-        # closes it, so it is rectified anew by a new deadline (the events keep the earlier dates)
-        case.closed_on, case.done_on, case.feedback_on, case.followup_due = None, None, None, None
-        case.rectify_due = cal.add_working_days(on, cfg.case_rectify_simple_wd)
-
-
-@transaction.atomic
-def case_act(
-    *,
-    user,
-    pk: int,
-    action: str,
-    on: dt.date | None = None,
-    note: str = "",
-    kind: str = "",
-    method: str = "",
-    evidence=None,
-    level: int | None = None,
-    version: int | None = None,
-) -> BadRatingCase:
-    """One step of a 差评 case. The responsible department contacts, classifies, rectifies or explains, appeals;
-    the service centre decides appeals and re-opens; the rater gives the follow-up rating."""
-    case = get_object_or_404(
-        BadRatingCase.objects.restrict(user, "view").select_for_update(of=("self",)).select_related("rating"),
-        pk=pk,
-    )
-    if version is not None:
-        check_version(case, version)
-    on = on or _today()
-    cfg = ServiceConfig.get()
-    cal = working_calendar()
-
-    def effects(t) -> None:
-        _case_action_effects(
-            case=case,
-            action=action,
-            on=on,
-            note=note,
-            kind=kind,
-            method=method,
-            evidence=evidence,
-            level=level,
-            cfg=cfg,
-            cal=cal,
-            user=user,
-        )
-
-    workflow.transition(CASE, case, action, user=user, on=on, note=note.strip(), effects=effects)
-    return case
+        "department_id": req.department_id or centre_department_id(),
+        "officer_id": req.officer_id,
+        "category": req.category.name if req.category_id else "",
+    }
 
 
 # ---- settings --------------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def config_update(*, user, data: dict[str, Any]):
-    return ServiceConfig.save_values(user=user, data=data)
+    """The desk's settings page saves two sections: the service desk's limits and the 好差评 limits."""
+    ratings.RatingConfig.save_values(
+        user=user, data={k: v for k, v in data.items() if k in ratings.RatingConfig.base_fields}
+    )
+    return ServiceConfig.save_values(
+        user=user, data={k: v for k, v in data.items() if k in ServiceConfig.base_fields}
+    )
 
 
 @transaction.atomic

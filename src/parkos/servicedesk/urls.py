@@ -10,11 +10,6 @@ urlpatterns = [
     path("<int:pk>/act/", views.request_act_view, name="act"),
     path("visits/", views.visits_view, name="visits"),
     path("cards/", views.cards_view, name="cards"),
-    path("ratings/", views.ratings_view, name="ratings"),
-    path("cases/", views.cases_view, name="cases"),
-    path("cases/<int:pk>/", views.case_view, name="case"),
-    path("public/", views.public_view, name="public"),
     path("colleagues/", views.colleagues_view, name="colleagues"),
     path("settings/", views.settings_view, name="settings"),
-    path("items/<int:pk>/rate/", views.rate_item_view, name="rate_item"),
 ]

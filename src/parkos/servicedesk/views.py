@@ -15,28 +15,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core import charts, lists
-from parkos.core.excel import Column, Schema, text
+from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
 from parkos.core.selectors import department_get, departments
-from parkos.core.views import schema_export_response, service_errors
+from parkos.core.views import service_errors
 from parkos.enterprises.selectors import account_of, accounts_of
+from parkos.ratings import public as ratings
 
 from . import selectors, services
 from .filters import RequestFilters
 from .forms import (
     CardForm,
-    CaseActionForm,
     DispatchForm,
     InviteForm,
     NoteForm,
-    RateForm,
     RequestForm,
     RevisitForm,
     VisitForm,
 )
 from .models import Channel, RequestState, is_service_centre
-from .workflows import CASE
 
 REQUEST_TABLE = lists.Table(
     [
@@ -113,11 +110,6 @@ CARD_TABLE = lists.Table(
     kind="service-cards",
     title="企业服务卡",
 )
-CASE_SCHEMA = Schema(kind="bad-rating-cases", title="差评整改台账", columns=[
-    Column("received_on", "收到日期", text), Column("enterprise", "企业", text, width=30), Column("level", "评价", text),
-    Column("reasons", "差评原因", text, width=20), Column("department", "责任部门", text), Column("state", "状态", text),
-    Column("kind", "处置类型", text), Column("rectify_due", "整改期限", text), Column("feedback_on", "反馈日期", text),
-    Column("followup", "追评", text)])  # fmt: skip
 LIGHT_LABELS = {
     "green": gettext_lazy("on time"),
     "yellow": gettext_lazy("due soon"),
@@ -145,8 +137,8 @@ def _request_context(request: HttpRequest, page, fs) -> dict:
         "light_labels": LIGHT_LABELS,
         "is_enterprise": request.user.is_enterprise_user,
         "is_centre": is_service_centre(request.user),
-        "items_to_rate": selectors.items_to_rate(user=request.user),
-        "rate_form": RateForm(),
+        "items_to_rate": ratings.to_rate(user=request.user),
+        "rate_form": ratings.RateForm(),
     }
 
 
@@ -225,7 +217,7 @@ def request_view(request: HttpRequest, pk: int) -> HttpResponse:
         dispatch_form=DispatchForm(initial={"department": r.category.department_id}),
         note_form=NoteForm(),
         revisit_form=RevisitForm(),
-        rate_form=RateForm(),
+        rate_form=ratings.RateForm(),
         can_rate=user.is_enterprise_user
         and r.state in {RequestState.CLOSED, RequestState.REVISITED}
         and ctx["rating"] is None,
@@ -269,7 +261,7 @@ def request_act_view(request: HttpRequest, pk: int) -> HttpResponse:
                 user=u, pk=pk, note=form.cleaned_data["note"], satisfied=form.cleaned_data["satisfied"]
             )
         elif action == "rate":
-            form = RateForm(request.POST)
+            form = ratings.RateForm(request.POST)
             if not form.is_valid():
                 raise ParkOSError(_("Choose a rating from 1 to 5."))
             d = form.cleaned_data
@@ -281,24 +273,6 @@ def request_act_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Done."))
     return redirect("servicedesk:request", pk=pk)
-
-
-@login_required
-@require_POST
-def rate_item_view(request: HttpRequest, pk: int) -> HttpResponse:
-    form = RateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ParkOSError(_("Choose a rating from 1 to 5."))
-        d = form.cleaned_data
-        services.rate_item(
-            user=request.user, item_id=pk, level=d["level"], reasons=d["reasons"], text=d["text"]
-        )
-    except ParkOSError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("servicedesk:requests")
 
 
 # ---- visits and cards ------------------------------------------------------------------------------------------------
@@ -404,105 +378,18 @@ def cards_view(request: HttpRequest) -> HttpResponse:
     return card_list(request, extra_context={"form": form})
 
 
-# ---- ratings and cases -------------------------------------------------------------------------------------------------
-@login_required
-def ratings_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_enterprise_user:
-        raise Http404
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
-    by = request.GET.get("by", "department")
-    rows = selectors.rating_metrics(user=request.user, year=year, by=by)
-    chart = charts.bar(
-        [str(r["key"]) for r in rows],
-        {
-            _("Good-rating rate (%)"): [r["m"].good_rate for r in rows],
-            _("Satisfaction"): [r["m"].satisfaction for r in rows],
-        },
+def _desk_settings_form(data=None):
+    """One form over the desk's two settings sections (service limits, 好差评 limits)."""
+    from django import forms
+
+    from .models import ServiceConfig
+
+    sections = (ServiceConfig, ratings.RatingConfig)
+    form_class = type(
+        "DeskSettingsForm", (forms.Form,), {k: f for s in sections for k, f in s.base_fields.items()}
     )
-    return render(
-        request,
-        "servicedesk/ratings.html",
-        {
-            "rows": rows,
-            "year": year,
-            "by": by,
-            "chart": chart,
-            "groups": selectors.GROUPS,
-            "years": range(_today().year - 2, _today().year + 1),
-        },
-    )
-
-
-def public_view(request: HttpRequest) -> HttpResponse:
-    """Department figures for the public: no login, no personal data (spec §7)."""
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
-    rows = selectors.rating_metrics(user=request.user, year=year, by="department", public=True)
-    return render(request, "servicedesk/public.html", {"rows": rows, "year": year})
-
-
-@login_required
-def cases_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_enterprise_user:
-        raise Http404
-    if request.GET.get("export") == "xlsx":
-        recs = (
-            {
-                "received_on": c.received_on.isoformat(),
-                "enterprise": c.rating.enterprise.name,
-                "level": c.rating.get_level_display(),
-                "reasons": "、".join(c.rating.reasons),
-                "department": c.department.name,
-                "state": c.get_state_display(),
-                "kind": c.get_kind_display(),
-                "rectify_due": c.rectify_due.isoformat() if c.rectify_due else "",
-                "feedback_on": c.feedback_on.isoformat() if c.feedback_on else "",
-                "followup": c.followup.get_level_display() if c.followup else "",
-            }
-            for c in selectors.case_list(user=request.user)
-            .prefetch_related("followups")
-            .order_by("received_on", "pk")
-        )
-        return schema_export_response(CASE_SCHEMA, recs, "bad-rating-cases.xlsx")
-    return render(request, "servicedesk/cases.html", {"columns": selectors.case_board(user=request.user)})
-
-
-@login_required
-def case_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(user=request.user, pk=pk)
-    if request.method == "POST":
-        form = CaseActionForm(request.POST, request.FILES)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.case_act(
-                    user=request.user,
-                    pk=pk,
-                    action=d["action"],
-                    on=d["on"],
-                    note=d["note"],
-                    kind=d["kind"],
-                    method=d["method"],
-                    evidence=d["evidence"],
-                    level=d["level"],
-                    version=d["version"],
-                )
-            except ParkOSError as exc:
-                messages.error(request, str(exc.message))
-            else:
-                messages.success(request, _("Done."))
-        return redirect("servicedesk:case", pk=pk)
-    actions = [(t.action, t.label) for t in CASE.available(request.user, case)]
-    return render(
-        request,
-        "servicedesk/case.html",
-        {
-            "case": case,
-            "actions": actions,
-            "events": case.events.select_related("by"),
-            "form": CaseActionForm(initial={"on": _today(), "version": case.version}),
-            "due": selectors.step_due(case),
-        },
-    )
+    initial = {k: v for s in sections for k, v in s.get().as_dict().items()}
+    return form_class(data, initial=initial) if data is not None else form_class(initial=initial)
 
 
 @login_required
@@ -510,11 +397,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     """Request categories with their time limits, and the desk's settings (service centre, 差评 limits, windows)."""
     from parkos.core.forms import style_widgets
 
-    from .models import ServiceConfig
-
     if not request.user.may("configure"):
         raise Http404
-    form = ServiceConfig.bound_form(
+    form = _desk_settings_form(
         request.POST if request.method == "POST" and "category" not in request.POST else None
     )
     if request.method == "POST":
