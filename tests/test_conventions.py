@@ -48,3 +48,16 @@ def test_views_and_api_handlers_read_through_selectors_not_the_orm():
             if isinstance(node, ast.Attribute) and node.attr == "objects":
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not found, found
+
+
+def test_at_most_three_functions_run_over_a_hundred_lines():
+    """Long work is split into named steps; the three left are a parser's and an engine's single passes and a
+    demo builder's table of chains."""
+    long = []
+    for path in sorted((ROOT / "src" / "parkos").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno >= 100:
+                long.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert len(long) <= 3, long

@@ -239,51 +239,10 @@ def _events(admin, today) -> list[Event]:
     ]
 
 
-def _leads(rng, today, teams, chains, events, gaps, head) -> int:
-    from parkos.demo.zone import make_uscc
-
-    team_chains = {"T1": ["GCJX"], "T2": ["QCCY"], "T3": ["JCDL", "GDJT"]}
+def _conflicts(today, teams, gap_targets, head) -> int:
+    """Targets of a gap node become leads, and one of them is also claimed by another team: the conflict of the
+    year, decided by a joint meeting; and an open conflict for the next meeting. Returns the leads entered."""
     count = 0
-    gap_targets = list(Target.objects.filter(node__in=gaps).select_related("node"))
-    for team in teams:
-        officer = team.leader
-        if officer is None:
-            continue
-        for k in range(28):
-            code = str(rng.choice(team_chains[team.code]))
-            node = chains[code][int(rng.integers(len(chains[code])))]
-            entered = today - dt.timedelta(days=int(rng.integers(20, 360)))
-            foreign = rng.random() < 0.2
-            country, form = FOREIGN[int(rng.integers(len(FOREIGN)))]
-            name = (
-                f"{country}{''.join(rng.choice(ZIHAO, size=2))}{rng.choice(WORDS[code])}{form}"
-                if foreign
-                else _name(rng, WORDS[code])
-            )
-            source = str(rng.choice(["own", "referral", "agency", "event"], p=[0.4, 0.25, 0.15, 0.2]))
-            data = {
-                "investor_name": name,
-                "title": f"{node.name}{rng.choice(['生产基地', '研发中心', '区域总部', '扩产'])}项目",
-                "amount": Decimal(int(rng.choice([3000, 8000, 15000, 30000, 60000, 120000]))),
-                "node": node,
-                "team": team,
-                "officer": officer,
-                "source": source,
-                "foreign_country": country if foreign else "",
-                "amount_usd": Decimal(int(rng.integers(500, 5000))) if foreign else None,
-                "top500_list": str(rng.choice(["", "", "", "", "china", "china_private", "fortune_global"])),
-                "hq_level": "regional" if rng.random() < 0.15 else "",
-                "agency": "湖南某招商咨询有限公司" if source == "agency" else "",
-                "event": events[int(rng.integers(len(events)))] if source == "event" else None,
-                "next_step": str(
-                    rng.choice(["安排高层互访", "报送投资协议草案", "组织来园考察", "对接用地需求"])
-                ),
-                "next_step_on": today + dt.timedelta(days=int(rng.integers(3, 40))),
-            }
-            lead = services.lead_create(user=officer, data=data, decision="separate", on=entered)
-            count += 1
-            _advance(rng, lead, officer, entered, today, make_uscc, k)
-    # targets of a gap node become leads, and one of them also claimed by another team: the conflict of the year
     t1, t3 = teams[0], teams[2]
     first = gap_targets[0] if gap_targets else None
     if first is not None:
@@ -353,6 +312,53 @@ def _leads(rng, today, teams, chains, events, gaps, head) -> int:
         )
         count += 2
     return count
+
+
+def _leads(rng, today, teams, chains, events, gaps, head) -> int:
+    from parkos.demo.zone import make_uscc
+
+    team_chains = {"T1": ["GCJX"], "T2": ["QCCY"], "T3": ["JCDL", "GDJT"]}
+    count = 0
+    gap_targets = list(Target.objects.filter(node__in=gaps).select_related("node"))
+    for team in teams:
+        officer = team.leader
+        if officer is None:
+            continue
+        for k in range(28):
+            code = str(rng.choice(team_chains[team.code]))
+            node = chains[code][int(rng.integers(len(chains[code])))]
+            entered = today - dt.timedelta(days=int(rng.integers(20, 360)))
+            foreign = rng.random() < 0.2
+            country, form = FOREIGN[int(rng.integers(len(FOREIGN)))]
+            name = (
+                f"{country}{''.join(rng.choice(ZIHAO, size=2))}{rng.choice(WORDS[code])}{form}"
+                if foreign
+                else _name(rng, WORDS[code])
+            )
+            source = str(rng.choice(["own", "referral", "agency", "event"], p=[0.4, 0.25, 0.15, 0.2]))
+            data = {
+                "investor_name": name,
+                "title": f"{node.name}{rng.choice(['生产基地', '研发中心', '区域总部', '扩产'])}项目",
+                "amount": Decimal(int(rng.choice([3000, 8000, 15000, 30000, 60000, 120000]))),
+                "node": node,
+                "team": team,
+                "officer": officer,
+                "source": source,
+                "foreign_country": country if foreign else "",
+                "amount_usd": Decimal(int(rng.integers(500, 5000))) if foreign else None,
+                "top500_list": str(rng.choice(["", "", "", "", "china", "china_private", "fortune_global"])),
+                "hq_level": "regional" if rng.random() < 0.15 else "",
+                "agency": "湖南某招商咨询有限公司" if source == "agency" else "",
+                "event": events[int(rng.integers(len(events)))] if source == "event" else None,
+                "next_step": str(
+                    rng.choice(["安排高层互访", "报送投资协议草案", "组织来园考察", "对接用地需求"])
+                ),
+                "next_step_on": today + dt.timedelta(days=int(rng.integers(3, 40))),
+            }
+            lead = services.lead_create(user=officer, data=data, decision="separate", on=entered)
+            count += 1
+            _advance(rng, lead, officer, entered, today, make_uscc, k)
+    return count + _conflicts(today, teams, gap_targets, head)
 
 
 def _advance(rng, lead: Lead, officer, entered: dt.date, today: dt.date, make_uscc, k: int) -> None:

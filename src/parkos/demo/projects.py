@@ -77,6 +77,176 @@ def _months(d: dt.date, n: int) -> dt.date:
     return dt.date(d.year + y, m + 1, min(d.day, 28))
 
 
+def _new_project(rng, i: int, *, investors, first_enterprise, start_day, parks, leads, officers) -> Project:
+    """One synthetic key project (not saved)."""
+    investor = investors[int(rng.integers(0, len(investors)))]
+    if i < 2 and first_enterprise is not None:
+        investor = first_enterprise
+    registered = start_day + dt.timedelta(days=int(rng.integers(0, 3 * 365 - 60)))
+    total = Decimal(str(round(float(np.exp(rng.normal(np.log(30000), 0.9))), 2)))
+    itype = str(rng.choice(["industrial", "social", "gov", "small_low_risk"], p=[0.6, 0.2, 0.1, 0.1]))
+    kind = str(rng.choice([Kind.NEW, Kind.CONTINUED, Kind.UPGRADE, Kind.EXPANSION], p=[0.6, 0.15, 0.15, 0.1]))
+    p = Project(
+        code=f"2{registered.year % 1000:03d}-430121-{int(rng.integers(10, 99))}-03-{100000 + i:06d}",
+        name=f"{investor.name.removesuffix('有限公司').removesuffix('股份')[:10]}{WORDS[i % len(WORDS)]}{SUFFIX[int(rng.integers(0, len(SUFFIX)))]}",
+        investor=investor,
+        category=str(rng.choice(Category.values, p=[0.5, 0.2, 0.2, 0.1])),
+        top500_list=str(
+            rng.choice(["", "fortune_global", "china", "china_private"], p=[0.85, 0.05, 0.05, 0.05])
+        ),
+        is_talent=bool(rng.random() < 0.1),
+        level=str(rng.choice(Level.values, p=[0.15, 0.35, 0.5])),
+        kind=kind,
+        investment_type=itype,
+        land_mode="existing"
+        if kind != Kind.NEW
+        else str(rng.choice(["transfer", "with_scheme"], p=[0.8, 0.2])),
+        total_investment=total,
+        contracted_investment=total,
+        park=parks[int(rng.integers(0, len(parks)))] if parks else None,
+        land_area_mu=Decimal(str(round(float(rng.uniform(20, 300)), 2))),
+        lead_department=leads[int(rng.integers(0, len(leads)))],
+        helper=officers[int(rng.integers(0, len(officers)))] if officers else None,
+        registered_on=registered,
+    )
+    return p
+
+
+def _year_plans(p: Project, planned: dict, actual: dict, year_plans: list) -> tuple[dt.date, float]:
+    """The project's year plans: its investment spread evenly from the start of construction to completion."""
+    start = actual.get(Status.STARTED) or planned.get(Status.STARTED)
+    end_inv = planned.get(Status.COMPLETED) or _months(start, 18)
+    span_months = max(1, (end_inv.year - start.year) * 12 + end_inv.month - start.month + 1)
+    monthly_plan = float(p.total_investment) / span_months
+    for y in range(start.year, end_inv.year + 1):
+        months_in_year = sum(1 for k in range(span_months) if _months(start.replace(day=1), k).year == y)
+        if months_in_year:
+            inv = round(monthly_plan * months_in_year, 2)
+            year_plans.append(
+                YearPlan(
+                    project=p,
+                    year=y,
+                    investment=Decimal(str(inv)),
+                    funds=Decimal(str(round(inv * 0.9, 2))),
+                )
+            )
+    return start, monthly_plan
+
+
+def _monthly_reports(
+    rng, p: Project, actual: dict, status: str, start, monthly_plan: float, today, reports: list
+) -> None:
+    """Monthly reports from the start of construction to last month (now and then one missing)."""
+    if Status.STARTED in actual:
+        m = actual[Status.STARTED].replace(day=1)
+        last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        skip_last = rng.random() < 0.12
+        pace = float(rng.uniform(0.6, 1.25))
+        done = 0.0
+        while m <= last_month and done < float(p.total_investment):
+            if m == last_month and skip_last:
+                break
+            if status == Status.PAUSED and m > last_month - dt.timedelta(days=120):
+                break
+            inv = min(float(p.total_investment) - done, monthly_plan * pace * float(rng.uniform(0.5, 1.5)))
+            done += inv
+            reports.append(
+                MonthlyReport(
+                    project=p,
+                    month=m,
+                    investment=Decimal(str(round(inv, 2))),
+                    funds=Decimal(str(round(inv * float(rng.uniform(0.7, 1.1)), 2))),
+                    progress=PROGRESS[int(rng.integers(0, len(PROGRESS)))],
+                    problems="" if rng.random() < 0.8 else PROBLEMS[int(rng.integers(0, len(PROBLEMS)))][0],
+                    submitted_by=p.helper,
+                )
+            )
+            m = _months(m, 1).replace(day=1)
+
+
+def _project_history(rng, p: Project, *, today, cal, depts, out: dict[str, list]) -> tuple[dict, dict]:
+    """What happened to one project up to today: its milestones (planned and reached, with stalls), year plans,
+    monthly reports, a problem now and then, and the 帮代办 authorization; appends the records to `out`."""
+    milestones, reports, year_plans = out["milestones"], out["reports"], out["year_plans"]
+    problems, auths = out["problems"], out["auths"]
+    planned: dict[str, dt.date] = {}
+    d = p.registered_on
+    for kind in MILESTONE_ORDER:
+        if kind == Status.LAND and p.kind != Kind.NEW:
+            continue
+        lo, hi = GAPS[kind]
+        d = _months(d, int(rng.integers(lo, hi + 1)))
+        planned[kind] = d
+    actual: dict[str, dt.date] = {}
+    status = Status.REGISTERED
+    stalled: dt.date | None = None
+    for kind in MILESTONE_ORDER:
+        if kind not in planned:
+            continue
+        slip = int(rng.normal(15, 45))
+        when = planned[kind] + dt.timedelta(days=slip)
+        prev = max(actual.values(), default=p.registered_on)
+        when = max(when, prev + dt.timedelta(days=7))
+        if when > today:
+            break
+        if rng.random() < 0.05:  # stalls here; a long stall ends paused or terminated below
+            stalled = planned[kind]
+            break
+        actual[kind] = when
+        status = kind
+    reason = ""
+    if stalled is not None and stalled < today - dt.timedelta(days=150):
+        if status == Status.REGISTERED:
+            status, reason = Status.TERMINATED, "投资方战略调整，项目退出"
+        else:
+            p.status_before_pause, status, reason = status, Status.PAUSED, "企业资金链紧张，暂缓建设"
+    p.status, p.status_reason = status, reason
+    for kind in Milestone.Kind.values:
+        milestones.append(
+            Milestone(
+                project=p,
+                kind=kind,
+                planned_on=planned.get(kind),
+                actual_on=actual.get(kind),
+                evidence="施工许可证 430121202" + str(p.pk) if kind == "started" and kind in actual else "",
+            )
+        )
+    start, monthly_plan = _year_plans(p, planned, actual, year_plans)
+    _monthly_reports(rng, p, actual, status, start, monthly_plan, today, reports)
+    if rng.random() < 0.3:
+        text, owner = PROBLEMS[int(rng.integers(0, len(PROBLEMS)))]
+        raised = today - dt.timedelta(days=int(rng.integers(3, 120)))
+        due_wd = int(rng.integers(5, 20))
+        answered = rng.random() < 0.5
+        problems.append(
+            Problem(
+                project=p,
+                description=text,
+                raised_by=p.helper,
+                raised_on=raised,
+                owner=depts.get(owner, p.lead_department),
+                due_wd=due_wd,
+                due_on=cal.add_working_days(raised, due_wd),
+                answer="已协调相关单位，按计划推进" if answered else "",
+                answered_on=raised + dt.timedelta(days=4) if answered else None,
+                state=Problem.State.CLOSED if answered else Problem.State.OPEN,
+            )
+        )
+    if p.helper and status != Status.REGISTERED:
+        signed = actual.get(Status.SIGNED, p.registered_on)
+        auths.append(
+            Authorization(
+                project=p,
+                signed_on=signed,
+                valid_until=_months(signed, 24),
+                signatory=p.investor.legal_representative or "法定代表人",
+                scope="工程建设项目审批全流程帮办代办",
+                created_by=p.helper,
+            )
+        )
+    return planned, actual
+
+
 @transaction.atomic
 def build_projects(
     *, rng, n: int = 150, today: dt.date, admin: User, officers: list[User], first_enterprise=None
@@ -95,166 +265,27 @@ def build_projects(
 
     projects, plans = [], {}
     for i in range(n):
-        investor = investors[int(rng.integers(0, len(investors)))]
-        if i < 2 and first_enterprise is not None:
-            investor = first_enterprise
-        registered = start_day + dt.timedelta(days=int(rng.integers(0, 3 * 365 - 60)))
-        total = Decimal(str(round(float(np.exp(rng.normal(np.log(30000), 0.9))), 2)))
-        itype = str(rng.choice(["industrial", "social", "gov", "small_low_risk"], p=[0.6, 0.2, 0.1, 0.1]))
-        kind = str(
-            rng.choice([Kind.NEW, Kind.CONTINUED, Kind.UPGRADE, Kind.EXPANSION], p=[0.6, 0.15, 0.15, 0.1])
+        projects.append(
+            _new_project(
+                rng,
+                i,
+                investors=investors,
+                first_enterprise=first_enterprise,
+                start_day=start_day,
+                parks=parks,
+                leads=leads,
+                officers=officers,
+            )
         )
-        p = Project(
-            code=f"2{registered.year % 1000:03d}-430121-{int(rng.integers(10, 99))}-03-{100000 + i:06d}",
-            name=f"{investor.name.removesuffix('有限公司').removesuffix('股份')[:10]}{WORDS[i % len(WORDS)]}{SUFFIX[int(rng.integers(0, len(SUFFIX)))]}",
-            investor=investor,
-            category=str(rng.choice(Category.values, p=[0.5, 0.2, 0.2, 0.1])),
-            top500_list=str(
-                rng.choice(["", "fortune_global", "china", "china_private"], p=[0.85, 0.05, 0.05, 0.05])
-            ),
-            is_talent=bool(rng.random() < 0.1),
-            level=str(rng.choice(Level.values, p=[0.15, 0.35, 0.5])),
-            kind=kind,
-            investment_type=itype,
-            land_mode="existing"
-            if kind != Kind.NEW
-            else str(rng.choice(["transfer", "with_scheme"], p=[0.8, 0.2])),
-            total_investment=total,
-            contracted_investment=total,
-            park=parks[int(rng.integers(0, len(parks)))] if parks else None,
-            land_area_mu=Decimal(str(round(float(rng.uniform(20, 300)), 2))),
-            lead_department=leads[int(rng.integers(0, len(leads)))],
-            helper=officers[int(rng.integers(0, len(officers)))] if officers else None,
-            registered_on=registered,
-        )
-        projects.append(p)
     bulk_insert_objects(projects)
     projects = list(Project.objects.filter(code__in=[p.code for p in projects]).order_by("pk"))
 
-    milestones, reports, year_plans, problems, handovers, auths = [], [], [], [], [], []
+    out: dict[str, list] = {k: [] for k in ("milestones", "reports", "year_plans", "problems", "auths")}
+    handovers: list = []
     for p in projects:
-        planned: dict[str, dt.date] = {}
-        d = p.registered_on
-        for kind in MILESTONE_ORDER:
-            if kind == Status.LAND and p.kind != Kind.NEW:
-                continue
-            lo, hi = GAPS[kind]
-            d = _months(d, int(rng.integers(lo, hi + 1)))
-            planned[kind] = d
-        actual: dict[str, dt.date] = {}
-        status = Status.REGISTERED
-        stalled: dt.date | None = None
-        for kind in MILESTONE_ORDER:
-            if kind not in planned:
-                continue
-            slip = int(rng.normal(15, 45))
-            when = planned[kind] + dt.timedelta(days=slip)
-            prev = max(actual.values(), default=p.registered_on)
-            when = max(when, prev + dt.timedelta(days=7))
-            if when > today:
-                break
-            if rng.random() < 0.05:  # stalls here; a long stall ends paused or terminated below
-                stalled = planned[kind]
-                break
-            actual[kind] = when
-            status = kind
-        reason = ""
-        if stalled is not None and stalled < today - dt.timedelta(days=150):
-            if status == Status.REGISTERED:
-                status, reason = Status.TERMINATED, "投资方战略调整，项目退出"
-            else:
-                p.status_before_pause, status, reason = status, Status.PAUSED, "企业资金链紧张，暂缓建设"
-        p.status, p.status_reason = status, reason
-        plans[p.pk] = (planned, actual)
-        for kind in Milestone.Kind.values:
-            milestones.append(
-                Milestone(
-                    project=p,
-                    kind=kind,
-                    planned_on=planned.get(kind),
-                    actual_on=actual.get(kind),
-                    evidence="施工许可证 430121202" + str(p.pk)
-                    if kind == "started" and kind in actual
-                    else "",
-                )
-            )
-        # plans and reports: investment from the start of construction
-        start = actual.get(Status.STARTED) or planned.get(Status.STARTED)
-        end_inv = planned.get(Status.COMPLETED) or _months(start, 18)
-        span_months = max(1, (end_inv.year - start.year) * 12 + end_inv.month - start.month + 1)
-        monthly_plan = float(p.total_investment) / span_months
-        for y in range(start.year, end_inv.year + 1):
-            months_in_year = sum(1 for k in range(span_months) if _months(start.replace(day=1), k).year == y)
-            if months_in_year:
-                inv = round(monthly_plan * months_in_year, 2)
-                year_plans.append(
-                    YearPlan(
-                        project=p,
-                        year=y,
-                        investment=Decimal(str(inv)),
-                        funds=Decimal(str(round(inv * 0.9, 2))),
-                    )
-                )
-        if Status.STARTED in actual:
-            m = actual[Status.STARTED].replace(day=1)
-            last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-            skip_last = rng.random() < 0.12
-            pace = float(rng.uniform(0.6, 1.25))
-            done = 0.0
-            while m <= last_month and done < float(p.total_investment):
-                if m == last_month and skip_last:
-                    break
-                if status == Status.PAUSED and m > last_month - dt.timedelta(days=120):
-                    break
-                inv = min(
-                    float(p.total_investment) - done, monthly_plan * pace * float(rng.uniform(0.5, 1.5))
-                )
-                done += inv
-                reports.append(
-                    MonthlyReport(
-                        project=p,
-                        month=m,
-                        investment=Decimal(str(round(inv, 2))),
-                        funds=Decimal(str(round(inv * float(rng.uniform(0.7, 1.1)), 2))),
-                        progress=PROGRESS[int(rng.integers(0, len(PROGRESS)))],
-                        problems=""
-                        if rng.random() < 0.8
-                        else PROBLEMS[int(rng.integers(0, len(PROBLEMS)))][0],
-                        submitted_by=p.helper,
-                    )
-                )
-                m = _months(m, 1).replace(day=1)
-        if rng.random() < 0.3:
-            text, owner = PROBLEMS[int(rng.integers(0, len(PROBLEMS)))]
-            raised = today - dt.timedelta(days=int(rng.integers(3, 120)))
-            due_wd = int(rng.integers(5, 20))
-            answered = rng.random() < 0.5
-            problems.append(
-                Problem(
-                    project=p,
-                    description=text,
-                    raised_by=p.helper,
-                    raised_on=raised,
-                    owner=depts.get(owner, p.lead_department),
-                    due_wd=due_wd,
-                    due_on=cal.add_working_days(raised, due_wd),
-                    answer="已协调相关单位，按计划推进" if answered else "",
-                    answered_on=raised + dt.timedelta(days=4) if answered else None,
-                    state=Problem.State.CLOSED if answered else Problem.State.OPEN,
-                )
-            )
-        if p.helper and status != Status.REGISTERED:
-            signed = actual.get(Status.SIGNED, p.registered_on)
-            auths.append(
-                Authorization(
-                    project=p,
-                    signed_on=signed,
-                    valid_until=_months(signed, 24),
-                    signatory=p.investor.legal_representative or "法定代表人",
-                    scope="工程建设项目审批全流程帮办代办",
-                    created_by=p.helper,
-                )
-            )
+        plans[p.pk] = _project_history(rng, p, today=today, cal=cal, depts=depts, out=out)
+    milestones, reports, year_plans = out["milestones"], out["reports"], out["year_plans"]
+    problems, auths = out["problems"], out["auths"]
     Project.objects.bulk_update(projects, ["status", "status_reason", "status_before_pause"], 500)
     for objs in (milestones, year_plans, reports, problems, auths):
         bulk_insert_objects(objs)
@@ -372,6 +403,44 @@ def _simulate(rng, cal, project: Project, actual: dict[str, dt.date], today: dt.
     return handovers, new
 
 
+def _review_steps(rng, cal, it: ItemInstance, cursor: dt.date, today: dt.date, act, limit: int):
+    """The review's pauses and extension: a correction notice part-way, or a special procedure, and sometimes an
+    extension; returns the item and the day review resumes (None: today came first)."""
+    if rng.random() < 0.22:  # a correction notice part-way
+        notice = cal.add_working_days(cursor, int(rng.integers(1, limit + 1)))
+        if notice > today:
+            return it, None
+        it = act(it, "request_correction", notice, note="补正通知书：请补充相关图纸与说明")
+        back = notice + dt.timedelta(days=int(rng.integers(3, 25)))
+        if back > today:
+            return it, None
+        it = act(it, "receive_materials", back)
+        cursor = back
+    elif rng.random() < 0.05:  # a special procedure (expert review)
+        begin = cal.add_working_days(cursor, 1)
+        if begin > today:
+            return it, None
+        it = act(it, "start_special", begin, note="组织专家评审，预计10个工作日")
+        end = cal.add_working_days(begin, 10)
+        if end > today:
+            return it, None
+        it = act(it, "end_special", end)
+        cursor = end
+    if rng.random() < 0.06:
+        when = cal.add_working_days(cursor, 1)
+        if when <= today:
+            it = act(
+                it,
+                "extend",
+                when,
+                days=int(rng.integers(3, 10)),
+                approved_by="分管副局长",
+                note="情况复杂需延期",
+            )
+            cursor = when
+    return it, cursor
+
+
 def _walk(
     rng, cal, it: ItemInstance, start: dt.date, today: dt.date, act, handovers, project, admin
 ) -> dt.date | None:
@@ -426,38 +495,9 @@ def _walk(
         return None
     it = act(it, "accept", cursor)
     limit = max(it.promised_limit_wd, 1)
-    if rng.random() < 0.22:  # a correction notice part-way
-        notice = cal.add_working_days(cursor, int(rng.integers(1, limit + 1)))
-        if notice > today:
-            return None
-        it = act(it, "request_correction", notice, note="补正通知书：请补充相关图纸与说明")
-        back = notice + dt.timedelta(days=int(rng.integers(3, 25)))
-        if back > today:
-            return None
-        it = act(it, "receive_materials", back)
-        cursor = back
-    elif rng.random() < 0.05:  # a special procedure (expert review)
-        begin = cal.add_working_days(cursor, 1)
-        if begin > today:
-            return None
-        it = act(it, "start_special", begin, note="组织专家评审，预计10个工作日")
-        end = cal.add_working_days(begin, 10)
-        if end > today:
-            return None
-        it = act(it, "end_special", end)
-        cursor = end
-    if rng.random() < 0.06:
-        when = cal.add_working_days(cursor, 1)
-        if when <= today:
-            it = act(
-                it,
-                "extend",
-                when,
-                days=int(rng.integers(3, 10)),
-                approved_by="分管副局长",
-                note="情况复杂需延期",
-            )
-            cursor = when
+    it, cursor = _review_steps(rng, cal, it, cursor, today, act, limit)
+    if cursor is None:
+        return None
     if rng.random() < 0.05:
         when = cal.add_working_days(cursor, 2)
         if when > today:

@@ -42,6 +42,55 @@ ANSWERS = [
 ]
 
 
+def _handle(
+    rng, k: int, r, code: str, received: dt.date, today: dt.date, *, depts, staff, centre, admin, cases: int
+) -> int:
+    """A request's life after it was filed: dispatch (sometimes sent back), acceptance, the answer, closing and
+    the revisit, and the enterprise's rating; a bad one walks its 差评 case. Returns 1 when it made a case."""
+    age = (today - received).days
+    dept = r.department or depts[DEPTS[code]]
+    handler = r.officer or staff.get(DEPTS[code]) or admin
+    if r.state == "received":
+        if age < 5:
+            return 0
+        services.request_dispatch(user=centre, pk=r.pk, department_id=dept.pk, on=received)
+    if age < 4 and rng.random() < 0.7:
+        return 0
+    if k % 17 == 5:  # a wrong assignment sent back and re-dispatched
+        services.request_send_back(
+            user=handler, pk=r.pk, reason="不属本部门职责，建议由规划建设局承办", on=received
+        )
+        services.request_dispatch(user=centre, pk=r.pk, department_id=depts["GHJ"].pk, on=received)
+        handler = staff.get("GHJ") or admin
+    services.request_accept(user=handler, pk=r.pk, on=min(today, received + dt.timedelta(days=1)))
+    if age < 20 and rng.random() < 0.5:
+        return 0  # still being handled (some late)
+    answered = min(today, received + dt.timedelta(days=int(rng.integers(2, 25))))
+    services.request_answer(user=handler, pk=r.pk, answer=str(rng.choice(ANSWERS)), on=answered)
+    closed = min(today, answered + dt.timedelta(days=1))
+    services.request_close(user=centre, pk=r.pk, on=closed)
+    if (today - closed).days > 3:
+        services.request_revisit(
+            user=centre,
+            pk=r.pk,
+            note="电话回访，企业表示满意",
+            satisfied=True,
+            on=min(today, closed + dt.timedelta(days=3)),
+        )
+    rater = _rater(r.enterprise_id)
+    if rater is None or rng.random() < 0.12:  # not every enterprise rates (主动评价率 below 100 %)
+        return 0
+    level = int(rng.choice([5, 5, 5, 4, 4, 3, 2, 1], p=[0.3, 0.15, 0.1, 0.15, 0.1, 0.08, 0.07, 0.05]))
+    reasons = [str(rng.choice(BAD_REASONS))] if level <= 2 else []
+    rating = services.rate_request(
+        user=rater, pk=r.pk, level=level, reasons=reasons, text="" if level > 2 else "办理太慢", on=closed
+    )
+    if level > 2:
+        return 0
+    _walk_case(rng, rating.case, handler, centre, rater, closed, today, cases + 1)
+    return 1
+
+
 @transaction.atomic
 def build_services(*, rng: np.random.Generator, today: dt.date, admin: User) -> dict[str, int]:
     depts = {d.code: d for d in Department.objects.all()}
@@ -111,47 +160,19 @@ def build_services(*, rng: np.random.Generator, today: dt.date, admin: User) -> 
             visit_id=visit.pk if visit else None,
         )
         made += 1
-        age = (today - received).days
-        dept = r.department or depts[DEPTS[code]]
-        handler = r.officer or staff.get(DEPTS[code]) or admin
-        if r.state == "received":
-            if age < 5:
-                continue
-            services.request_dispatch(user=centre, pk=r.pk, department_id=dept.pk, on=received)
-        if age < 4 and rng.random() < 0.7:
-            continue
-        if k % 17 == 5:  # a wrong assignment sent back and re-dispatched
-            services.request_send_back(
-                user=handler, pk=r.pk, reason="不属本部门职责，建议由规划建设局承办", on=received
-            )
-            services.request_dispatch(user=centre, pk=r.pk, department_id=depts["GHJ"].pk, on=received)
-            handler = staff.get("GHJ") or admin
-        services.request_accept(user=handler, pk=r.pk, on=min(today, received + dt.timedelta(days=1)))
-        if age < 20 and rng.random() < 0.5:
-            continue  # still being handled (some late)
-        answered = min(today, received + dt.timedelta(days=int(rng.integers(2, 25))))
-        services.request_answer(user=handler, pk=r.pk, answer=str(rng.choice(ANSWERS)), on=answered)
-        closed = min(today, answered + dt.timedelta(days=1))
-        services.request_close(user=centre, pk=r.pk, on=closed)
-        if (today - closed).days > 3:
-            services.request_revisit(
-                user=centre,
-                pk=r.pk,
-                note="电话回访，企业表示满意",
-                satisfied=True,
-                on=min(today, closed + dt.timedelta(days=3)),
-            )
-        rater = _rater(r.enterprise_id)
-        if rater is None or rng.random() < 0.12:  # not every enterprise rates (主动评价率 below 100 %)
-            continue
-        level = int(rng.choice([5, 5, 5, 4, 4, 3, 2, 1], p=[0.3, 0.15, 0.1, 0.15, 0.1, 0.08, 0.07, 0.05]))
-        reasons = [str(rng.choice(BAD_REASONS))] if level <= 2 else []
-        rating = services.rate_request(
-            user=rater, pk=r.pk, level=level, reasons=reasons, text="" if level > 2 else "办理太慢", on=closed
+        cases += _handle(
+            rng,
+            k,
+            r,
+            code,
+            received,
+            today,
+            depts=depts,
+            staff=staff,
+            centre=centre,
+            admin=admin,
+            cases=cases,
         )
-        if level <= 2:
-            cases += 1
-            _walk_case(rng, rating.case, handler, centre, rater, closed, today, cases)
     services.escalate_overdue(today)
     return {"requests": made, "cases": cases}
 

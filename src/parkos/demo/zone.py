@@ -161,6 +161,31 @@ def _dec(values: np.ndarray, places: int = 2) -> list[Decimal | None]:
     return [None if np.isnan(v) else Decimal(f"{v:.{places}f}").quantize(q) for v in values]
 
 
+def _registry(rng, enterprises: int, years: int, months: int, today: dt.date):
+    """The zone, its parks and departments, the enterprises with land, indicators, contacts and evaluation inputs,
+    and the demo users, in one transaction."""
+
+    with transaction.atomic():
+        Zone.objects.get_or_create(
+            name="长沙经济技术开发区", defaults={"short_name": "长沙经开区", "region_code": "430121"}
+        )
+        parks = [Park.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in PARKS]
+        depts = [Department.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in DEPARTMENTS]
+        ents = _enterprises(rng, enterprises, parks, depts)
+        bulk_insert_objects(ents)
+        industrial = np.array([e.industry_code[:2] < "44" for e in ents])
+        land = _land(rng, ents, industrial)
+        bulk_insert_objects(land)
+        annual, base_revenue = _annual(rng, ents, industrial, years, today)
+        bulk_insert_objects(annual)
+        monthly = _monthly(rng, ents, base_revenue, months, today)
+        bulk_insert_objects(monthly)
+        bulk_insert_objects(_contacts(rng, ents))
+        bulk_insert_objects(_evaluation_inputs(rng, ents, land, annual))
+        users = _users(depts, ents[0] if ents else None)
+    return ents, land, annual, monthly, users
+
+
 def demo_build(
     *,
     enterprises: int = 2000,
@@ -182,24 +207,7 @@ def demo_build(
     # are fixed to a date so that a seed always gives the same enterprises
     projects_today = today or timezone.localdate()
     today = today or dt.date(2026, 11, 1)
-    with transaction.atomic():
-        Zone.objects.get_or_create(
-            name="长沙经济技术开发区", defaults={"short_name": "长沙经开区", "region_code": "430121"}
-        )
-        parks = [Park.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in PARKS]
-        depts = [Department.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in DEPARTMENTS]
-        ents = _enterprises(rng, enterprises, parks, depts)
-        bulk_insert_objects(ents)
-        industrial = np.array([e.industry_code[:2] < "44" for e in ents])
-        land = _land(rng, ents, industrial)
-        bulk_insert_objects(land)
-        annual, base_revenue = _annual(rng, ents, industrial, years, today)
-        bulk_insert_objects(annual)
-        monthly = _monthly(rng, ents, base_revenue, months, today)
-        bulk_insert_objects(monthly)
-        bulk_insert_objects(_contacts(rng, ents))
-        bulk_insert_objects(_evaluation_inputs(rng, ents, land, annual))
-        users = _users(depts, ents[0] if ents else None)
+    ents, land, annual, monthly, users = _registry(rng, enterprises, years, months, today)
     runs = 0
     if evaluate:  # the evaluated years (each a run of the default scheme, as the system administrator)
         from parkos.efficiency.services import evaluation_run
