@@ -51,6 +51,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench scripts
 	$(VENV)/bin/ruff format --check src tests bench scripts
 	$(VENV)/bin/lint-imports --no-cache
+	PARKOS_ENV=test $(VENV)/bin/mypy
 
 # the whole suite (slow and browser tests included) on two workers, with the coverage floor
 test: install system-deps lint

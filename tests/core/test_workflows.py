@@ -42,8 +42,8 @@ DIRECT_WRITES = {
         "request_submit",
     ): "a new request starts dispatched when its category has a unit",
     ("ratings/services.py", "_rate"): "a new 差评 case starts assigned (pushed to the unit on receipt)",
-    ("projects/services.py", "_stage_starts"): "StageInstance.state follows its items",
-    ("projects/services.py", "_stage_completion"): "StageInstance.state follows its items",
+    ("projects/services/approvals.py", "_stage_starts"): "StageInstance.state follows its items",
+    ("projects/services/approvals.py", "_stage_completion"): "StageInstance.state follows its items",
     ("core/workflow.py", "__init__"): "IllegalTransition keeps the refused state",
 }
 

@@ -173,7 +173,7 @@ def _tree_order(nodes: list[Node]) -> list[Node]:
 
     def walk(parent: int | None, depth: int) -> None:
         for n in sorted(kids.get(parent, []), key=lambda x: (x.order, x.pk)):
-            n.depth = depth
+            setattr(n, "depth", depth)  # noqa: B010  (the tree page indents by it; not a model field)
             out.append(n)
             walk(n.pk, depth + 1)
 

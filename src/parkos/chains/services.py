@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import audited
 from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
 from parkos.enterprises.models import Enterprise
@@ -88,7 +89,7 @@ def node_delete(*, user, pk: int) -> None:
     _may_edit(user, node.chain)
     if node.children.exists():
         raise Invalid(_("Remove or move the node's sub-nodes first."))
-    node._history_user = user
+    audited(node, user)
     node.delete()
 
 
@@ -101,7 +102,7 @@ def placement_set(*, user, node_id: int, enterprise_id: int, is_leader: bool = F
     p, _created = Placement.objects.get_or_create(node=node, enterprise_id=enterprise_id)
     if p.is_leader != is_leader:
         p.is_leader = is_leader
-        p._history_user = user
+        audited(p, user)
         p.save()
     return p
 
@@ -110,7 +111,7 @@ def placement_set(*, user, node_id: int, enterprise_id: int, is_leader: bool = F
 def placement_remove(*, user, pk: int) -> None:
     p = _get(Placement.objects.select_related("node__chain"), user, pk=pk)
     _may_edit(user, p.node.chain)
-    p._history_user = user
+    audited(p, user)
     p.delete()
 
 
@@ -147,7 +148,7 @@ def supply_add(
 def supply_delete(*, user, pk: int) -> None:
     rel = _get(SupplyRelation.objects.select_related("node__chain"), user, pk=pk)
     _may_edit(user, rel.node.chain)
-    rel._history_user = user
+    audited(rel, user)
     rel.delete()
 
 

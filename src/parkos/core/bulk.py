@@ -112,24 +112,25 @@ def bulk_insert_columns(
     With `ids=False` (and no history) the database numbers the rows itself and nothing is returned."""
     if n == 0:
         return []
-    conn = connections[model.objects.db]
-    if not transaction.get_connection(model.objects.db).in_atomic_block:
+    db = model._default_manager.db
+    conn = connections[db]
+    if not transaction.get_connection(db).in_atomic_block:
         raise RuntimeError("bulk_insert must run inside a transaction")
     now = timezone.now()
     fields = _fields(model)
-    columns = _columns(fields, columns, n, now, conn)
+    cols = _columns(fields, columns, n, now, conn)
     hist = getattr(model, "history", None) if history else None
     if not ids and hist is None:
-        _write(conn, model._meta.db_table, [f.column for f in fields], columns)
+        _write(conn, model._meta.db_table, [f.column for f in fields], cols)
         _analyze(conn, model, n)
         return []
-    ids = _allocate_ids(model, n, conn)
-    _write(conn, model._meta.db_table, [model._meta.pk.column, *[f.column for f in fields]], [ids, *columns])
+    pks = _allocate_ids(model, n, conn)
+    _write(conn, model._meta.db_table, [model._meta.pk.column, *[f.column for f in fields]], [pks, *cols])
     if hist is not None:
         hmodel = hist.model
         tracked = {f.attname for f in _fields(hmodel)} & {f.attname for f in fields}
         hfields = [f for f in fields if f.attname in tracked]
-        hcols = [columns[fields.index(f)] for f in hfields]
+        hcols = [cols[fields.index(f)] for f in hfields]
         stamp = conn.ops.adapt_datetimefield_value(now) if conn.vendor == "sqlite" else now
         _write(
             conn,
@@ -142,10 +143,10 @@ def bulk_insert_columns(
                 "history_user_id",
                 "history_change_reason",
             ],
-            [ids, *hcols, [stamp] * n, ["+"] * n, [getattr(user, "pk", None)] * n, [None] * n],
+            [pks, *hcols, [stamp] * n, ["+"] * n, [getattr(user, "pk", None)] * n, [None] * n],
         )
     _analyze(conn, model, n)
-    return ids
+    return pks
 
 
 def bulk_insert_objects(objs: Sequence[models.Model], *, user=None, history: bool = True) -> None:

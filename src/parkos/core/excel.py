@@ -289,14 +289,14 @@ class Schema:
         rows: list[dict[str, Any]] = [{"_row": r + 2} for r in range(len(body))]
         blank = [all(_is_blank(v) for v in line) for line in body]
         for col in self.columns:  # column by column: one parser, one tight loop
-            i = index.get(col.key)
-            if i is None:
+            pos = index.get(col.key)
+            if pos is None:
                 continue
             header, parse, required = out.headers[col.key], col.parse, col.required
             for r, line in enumerate(body):
                 if blank[r]:
                     continue
-                v = line[i] if i < len(line) else None
+                v = line[pos] if i < len(line) else None
                 if _is_blank(v):
                     if required:
                         out.errors.append(RowError(r + 2, header, _("required, but empty")))

@@ -137,7 +137,7 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # Django's user model declares the manager the same way
 
     class Meta:
         verbose_name = _("user")
@@ -318,7 +318,9 @@ class Notice(models.Model):
     on = models.DateField(_("date"))
     once_key = models.CharField(max_length=120, blank=True)  # a notice sent once per (kind, once_key)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    recipients = models.ManyToManyField(User, through="NoticeRecipient", related_name="notices")
+    recipients: models.ManyToManyField = models.ManyToManyField(
+        User, through="NoticeRecipient", related_name="notices"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -445,3 +447,8 @@ class ZoneSettings(models.Model):
 
     def __str__(self) -> str:
         return self.section
+
+
+def audited(obj, user) -> None:
+    """Record who makes the next save of `obj` (the user of its simple-history row)."""
+    obj._history_user = user  # type: ignore[attr-defined]  # simple-history reads this attribute on save

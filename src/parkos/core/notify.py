@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -28,7 +29,7 @@ class Message:
     recipients: set[int]
     message: str
     on: dt.date
-    target: object | None = None
+    target: Any = None  # the record the notice is about (a model instance)
     url: str = ""
     light: str = ""
     once_key: str = ""
@@ -65,7 +66,7 @@ def send_many(messages: list[Message]) -> list[Notice]:
     for m in todo:
         ct = None
         if m.target is not None:
-            ct = types.get(type(m.target)) or ContentType.objects.get_for_model(type(m.target))
+            ct = types.get(type(m.target)) or ContentType.objects.get_for_model(m.target)
             types[type(m.target)] = ct
         notices.append(
             Notice(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .exceptions import Conflict, Forbidden, Invalid
 from .imports import ImportReport, import_file, importer_for
-from .models import ApiToken, CalendarDay, ImportRun, User
+from .models import ApiToken, CalendarDay, ImportRun, User, audited
 from .progress import Progress
 
 TOKEN_PREFIX = "pk_"
@@ -29,7 +29,7 @@ def clean_and_save(obj, *, user) -> None:
     except ValidationError as exc:
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         raise Invalid(_("Please correct the errors below."), fields=fields) from None
-    obj._history_user = user
+    audited(obj, user)
     obj.save()
 
 
@@ -104,11 +104,12 @@ def import_run_start(*, user: User, kind: str, upload: UploadedFile, dry_run: bo
     importer = importer_for(kind)
     if not user.may(importer.permission):
         raise Forbidden(_("You may not import data."))
-    if not upload.name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+    name = upload.name or ""
+    if not name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
         raise Invalid(_("Upload an Excel file (.xlsx)."), fields={"file": [_("not an Excel file")]})
     with transaction.atomic():
         run = ImportRun.objects.create(
-            kind=kind, file=upload, original_name=upload.name[:200], dry_run=dry_run, created_by=user
+            kind=kind, file=upload, original_name=name[:200], dry_run=dry_run, created_by=user
         )
     from .tasks import import_run_task
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import registries
 from .exceptions import Forbidden, Invalid
-from .models import Role, User
+from .models import Role, User, audited
 
 
 def _manageable_q(actor: User) -> Q | None:
@@ -48,7 +48,7 @@ def user_get(*, actor: User, pk: int) -> User:
     return get_object_or_404(user_list(actor=actor), pk=pk)
 
 
-def roles_for(actor: User) -> list[tuple[str, str]]:
+def roles_for(actor: User) -> list[tuple[str, Any]]:
     if actor.is_superuser or actor.role == Role.SYSTEM_ADMIN:
         return list(Role.choices)
     return [
@@ -95,7 +95,7 @@ def save_new_user(
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"password": exc.messages}
         raise Invalid(_("Please correct the errors below."), fields=fields) from None
     user.set_password(password)
-    user._history_user = actor
+    audited(user, actor)
     user.save()
     link_enterprise(user, enterprise, invited_by)
     return user
@@ -124,7 +124,7 @@ def user_update(*, actor: User, pk: int, data: dict[str, Any], enterprise=None, 
         except ValidationError as exc:
             raise Invalid(_("Please correct the errors below."), fields={"password": exc.messages}) from None
         user.set_password(password)
-    user._history_user = actor
+    audited(user, actor)
     user.save()
     link_enterprise(user, enterprise)
     return user

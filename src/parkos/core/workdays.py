@@ -79,7 +79,7 @@ class WorkingCalendar:
 
     def working_days(self, start: DateLike, end: DateLike) -> np.ndarray:
         """All working days in [start, end]."""
-        s, e = np.datetime64(start, "D"), np.datetime64(end, "D")
+        s, e = _day(start), _day(end)
         self._ensure(_year(s), _year(e))
         return self._days[(self._days >= s) & (self._days <= e)]
 
@@ -88,13 +88,11 @@ class WorkingCalendar:
 
         Engines that count over many items at once (approval clocks) index into this array.
         """
-        self._ensure(
-            _year(np.datetime64(first, "D")) - margin_years, _year(np.datetime64(last, "D")) + margin_years
-        )
+        self._ensure(_year(_day(first)) - margin_years, _year(_day(last)) + margin_years)
         return self._days
 
     def is_working_day(self, d: DateLike) -> bool:
-        x = np.datetime64(d, "D")
+        x = _day(d)
         self._ensure(_year(x), _year(x))
         i = np.searchsorted(self._days, x)
         return bool(i < len(self._days) and self._days[i] == x)
@@ -131,5 +129,10 @@ class WorkingCalendar:
         return int(out[0]) if scalar else out.astype("int64")
 
 
+def _day(d: DateLike) -> np.datetime64:
+    """A date, a numpy day or an ISO string as a numpy day."""
+    return np.datetime64(d, "D")  # type: ignore[call-overload]  # numpy's stubs miss the date | str union
+
+
 def _year(d: np.datetime64) -> int:
-    return int(np.datetime64(d, "Y").astype(int)) + 1970
+    return int(d.astype("datetime64[Y]").astype(int)) + 1970

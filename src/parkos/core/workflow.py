@@ -155,7 +155,7 @@ class Workflow:
         return str(self.model_class()._meta.verbose_name)
 
     def state_label(self, state: str) -> str:
-        choices = dict(self.model_class()._meta.get_field(self.field).flatchoices)
+        choices = dict(getattr(self.model_class()._meta.get_field(self.field), "flatchoices", ()))
         return str(choices.get(state, state))
 
     def action_label(self, action: str) -> str:
@@ -199,7 +199,9 @@ def _save(wf: Workflow, obj, user, update_fields: Sequence[str] | None = None) -
 
         clean_and_save(obj, user=user)
     else:
-        obj._history_user = user
+        from .models import audited
+
+        audited(obj, user)
         obj.save()
 
 

@@ -37,6 +37,9 @@ class Values:
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self._section.base_fields}
 
+    def __getattr__(self, name: str) -> Any:  # the section's fields (set in __init__); for the type checker
+        raise AttributeError(name)
+
 
 def _json(v: Any) -> Any:
     return str(v) if isinstance(v, Decimal) else v
@@ -97,7 +100,7 @@ class Section(forms.Form):
     @transaction.atomic
     def save_values(cls, *, user, data: dict[str, Any], version: int | None = None) -> Values:
         """Change some settings of the section (the others keep their values); refused without `configure`."""
-        from .models import ZoneSettings
+        from .models import ZoneSettings, audited
 
         if not user.may("configure"):
             raise Forbidden(_("You may not change the settings."))
@@ -105,7 +108,10 @@ class Section(forms.Form):
         merged = {**current, **{k: v for k, v in data.items() if k in cls.base_fields}}
         form = cls(data={k: _form_value(v) for k, v in merged.items()})
         if not form.is_valid():
-            raise Invalid(_("Please correct the errors below."), fields=form.errors)
+            raise Invalid(
+                _("Please correct the errors below."),
+                fields={k: [str(m) for m in v] for k, v in form.errors.items()},
+            )
         row, _created = ZoneSettings.objects.select_for_update().get_or_create(section=cls.key)
         if version is not None and version != row.version:
             from .services import check_version
@@ -113,7 +119,7 @@ class Section(forms.Form):
             check_version(row, version)
         row.values = {k: _json(v) for k, v in form.cleaned_data.items()}
         row.version += 1
-        row._history_user = user
+        audited(row, user)
         row.save()
         transaction.on_commit(lambda: cache.delete(cls._cache_key()))
         cache.delete(cls._cache_key())

@@ -361,8 +361,8 @@ def _benchmark(scheme: Scheme, cohort: str, ind: Indicator, num, den, has, rated
         sd = np.bincount(inv, weights=np.where(use, den, 0.0), minlength=len(codes))
         per = np.divide(sn, sd, out=np.zeros_like(sn), where=sd > 0)
         return per[inv] * scheme.benchmark_multiplier
-    sd = float(den[use].sum())
-    b = float(num[use].sum()) / sd if sd > 0 else 0.0
+    total = float(den[use].sum())
+    b = float(num[use].sum()) / total if total > 0 else 0.0
     return np.full(n, b * scheme.benchmark_multiplier)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core import workflow
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
+from parkos.core.models import audited
 
 from . import engine, selectors
 from .models import ClassPolicy, EvaluationResult, EvaluationRun, RectificationPlan
@@ -67,7 +68,7 @@ def policy_set(*, user, year: int, klass: str, version: int | None, data: dict[s
         row.full_clean()
     except ValidationError as exc:
         raise Invalid(_("Please correct the errors below."), fields=exc.message_dict) from None
-    row._history_user = user
+    audited(row, user)
     row.save()
     return row
 
@@ -195,7 +196,7 @@ def plan_create(
         measures=measures.strip(),
         deadline=deadline,
     )
-    plan._history_user = user
+    audited(plan, user)
     plan.save()
     return plan
 

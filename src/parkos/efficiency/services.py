@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from parkos.core import workflow
 from parkos.core.bulk import bulk_insert_columns
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
+from parkos.core.models import audited
 from parkos.core.progress import Progress
 from parkos.core.selectors import working_calendar
 
@@ -95,7 +96,7 @@ def scheme_save(
             )
         row.profile, row.config = profile, scheme.to_dict()
         row.version += 1
-    row._history_user = user
+    audited(row, user)
     row.save()
     return row
 
@@ -270,12 +271,16 @@ def objection_submit(
         raise Forbidden(_("You may not object for this enterprise."))
     run = _run_for_update(run_id)
     day = today or timezone.localdate()
-    if run.state != EvaluationRun.State.PUBLICITY or day > run.objection_deadline:
+    if (
+        run.state != EvaluationRun.State.PUBLICITY
+        or run.objection_deadline is None
+        or day > run.objection_deadline
+    ):
         raise Conflict(_("Objections are taken only during the public notice."))
     if not text.strip():
         raise Invalid(_("Say what is wrong."), fields={"text": [_("required")]})
     obj = Objection(run=run, enterprise_id=enterprise_id, text=text.strip()[:4000], submitted_by=user)
-    obj._history_user = user
+    audited(obj, user)
     obj.save()
     return obj
 
@@ -312,8 +317,9 @@ def run_publish(*, user, run_id: int, today: dt.date | None = None) -> Evaluatio
     day = today or timezone.localdate()
 
     def effects(t) -> None:
-        if day <= run.objection_deadline:
-            raise Conflict(_("Objections are open until %(d)s.") % {"d": run.objection_deadline.isoformat()})
+        deadline = run.objection_deadline
+        if deadline is not None and day <= deadline:
+            raise Conflict(_("Objections are open until %(d)s.") % {"d": deadline.isoformat()})
         if run.objections.filter(status=Objection.Status.OPEN).exists():
             raise Conflict(_("Answer every objection before publishing."))
         run.published_at = timezone.now()

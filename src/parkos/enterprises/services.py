@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import audited
 from parkos.core.services import check_version as _check_version
 from parkos.core.services import clean_and_save
 
@@ -112,7 +113,7 @@ def land_parcel_update(*, user, pk: int, version: int | None, data: dict[str, An
 @transaction.atomic
 def land_parcel_delete(*, user, pk: int) -> None:
     parcel = get_object_or_404(LandParcel.objects.restrict(user, "change"), pk=pk)
-    parcel._history_user = user
+    audited(parcel, user)
     parcel.delete()
 
 
@@ -187,7 +188,7 @@ def contact_create(*, user, enterprise_id: int, data: dict[str, Any]) -> Contact
 @transaction.atomic
 def contact_delete(*, user, pk: int) -> None:
     contact = get_object_or_404(Contact.objects.restrict(user, "change"), pk=pk)
-    contact._history_user = user
+    audited(contact, user)
     contact.delete()
 
 

@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +136,12 @@ class Normaliser:
     """Turns investor names into comparison keys; `regions` are the zone's extra place names."""
 
     regions: tuple[str, ...] = ()
+    # computed in __post_init__ from the place lists and `regions`
+    _places: frozenset[str] = field(init=False, repr=False, compare=False)
+    _bracket_places: frozenset[str] = field(init=False, repr=False, compare=False)
+    _longest: int = field(init=False, repr=False, compare=False)
+    _forms_zh: re.Pattern = field(init=False, repr=False, compare=False)
+    _forms_en: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         major, minor = _divisions()

@@ -26,7 +26,7 @@ from parkos.core.excel import (
     uscc,
 )
 from parkos.core.imports import Importer, register
-from parkos.core.models import User
+from parkos.core.models import User, audited
 from parkos.enterprises.models import Top500Kind
 
 from . import engine
@@ -182,7 +182,7 @@ class LeadImporter(Importer):
                         setattr(lead, k, v)
                     lead.name_key = ctx["keys"].get(r["_row"]) or normaliser()(lead.investor_name)
                     lead.version += 1
-                    lead._history_user = user
+                    audited(lead, user)
                     lead.save()
                     updated += 1
                 continue

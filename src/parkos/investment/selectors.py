@@ -267,7 +267,7 @@ def scores(*, user, year: int, by: str = "team") -> Scores:
     )
     if by == "officer":
         ids = sorted({o for _l, _t, o, _p in shares if o})
-        holders = list(User.objects.filter(pk__in=ids).order_by("pk"))
+        holders: list[Any] = list(User.objects.filter(pk__in=ids).order_by("pk"))
         key = 2
     else:
         ids = list(Team.objects.order_by("code").values_list("pk", flat=True))

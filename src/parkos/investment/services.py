@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from parkos.chains import public as chains
 from parkos.core import workflow
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import audited
 from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
 from parkos.projects import public as projects
@@ -478,7 +479,7 @@ def conflict_open(*, claim: Lead, other: Lead, score: float, by: str, user) -> L
     c = LeadConflict(
         claim=claim, other=other, score=Decimal(str(round(score, 1))), matched_by=by, meeting=next_meeting()
     )
-    c._history_user = user
+    audited(c, user)
     c.save()
     return c
 
@@ -548,7 +549,9 @@ def conflict_decide(
     if owner_team_id not in teams:
         raise Invalid(_("The owner must be one of the two teams."), fields={"owner_team": [_("not a party")]})
     shares = {
-        int(k): Decimal(str(v)) for k, v in (shares or {owner_team_id: 100}).items() if Decimal(str(v)) > 0
+        int(k): Decimal(str(v))
+        for k, v in (shares or {owner_team_id: Decimal(100)}).items()
+        if Decimal(str(v)) > 0
     }
     if set(shares) - set(teams):
         raise Invalid(

@@ -16,17 +16,17 @@ from parkos.core.workflow import Workflow, step
 from .models import JointMeeting, LeadConflict, Stage, State
 
 G = Stage
-BEFORE_SIGNING = {G.CLUE, G.CONTACT, G.VISIT, G.NEGOTIATION}
+BEFORE_SIGNING: set[str] = {G.CLUE, G.CONTACT, G.VISIT, G.NEGOTIATION}
 
 
 def _earlier_than(stage: str) -> set[str]:
-    order = list(Stage.values)
+    order: list[str] = list(Stage.values)
     return set(order[: order.index(stage)])
 
 
 def _back_or_from(stage: str, previous: str | None) -> set[str]:
     """A stage is reached from the one before it, or back from a later stage before signing."""
-    later = BEFORE_SIGNING - _earlier_than(stage) - {stage}
+    later: set[str] = BEFORE_SIGNING - _earlier_than(stage) - {stage}
     return later | ({previous} if previous else set())
 
 

@@ -149,7 +149,7 @@ def validate(rule: Any, path: str | None = None) -> None:
                 keys=", ".join(sorted(extra)),
             )
         )
-    f = FIELDS.get(rule.get("field"))
+    f = FIELDS.get(str(rule.get("field")))
     if f is None:
         raise RuleError(
             _t(
@@ -385,7 +385,7 @@ def validate_support(support: Any) -> None:
             raise RuleError(_t(pgettext_lazy("rule", "fixed support: amount is a number not below 0")))
         return
     extra = set(support) - {"type", "field", "rate", "cap", "year"}
-    f = FIELDS.get(support.get("field"))
+    f = FIELDS.get(str(support.get("field")))
     if extra or f is None or f.kind != "number" or not _is_num(support.get("rate")) or support["rate"] <= 0:
         raise RuleError(
             _t(pgettext_lazy("rule", "rate support: a numeric field, a rate above 0 and optionally a cap"))

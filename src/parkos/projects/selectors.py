@@ -172,7 +172,7 @@ def late_milestones(*, user, today: dt.date | None = None) -> list[dict[str, Any
         .select_related("project", "project__lead_department", "project__helper")
         .order_by("planned_on")
     )
-    return [{"m": m, "days_late": (today - m.planned_on).days} for m in qs]
+    return [{"m": m, "days_late": (today - m.planned_on).days if m.planned_on else 0} for m in qs]
 
 
 # ---- the officer's queue ----------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def case_board(*, user) -> list[dict[str, Any]]:
     cfg = RatingConfig.get()
     today = timezone.localdate()
     cal = working_calendar()
-    cols = {s: [] for s in CaseState.values}
+    cols: dict[str, list] = {s: [] for s in CaseState.values}
     for c in cases:
         due = step_due(c)
         c.step_due = due
@@ -91,18 +91,19 @@ def step_limit(c: BadRatingCase, cfg) -> int:
     if c.state == CaseState.RECTIFYING:
         complex_ = c.kind == BadRatingCase.Kind.COMPLEX
         return cfg.case_rectify_complex_wd if complex_ else cfg.case_rectify_simple_wd
-    return {
+    limits: dict[str, int] = {
         CaseState.RECEIVED: cfg.case_contact_wd,
         CaseState.ASSIGNED: cfg.case_contact_wd,
         CaseState.VERIFYING: cfg.case_verify_wd,
         CaseState.EXPLAINED: cfg.case_verify_wd,
         CaseState.APPEALED: cfg.appeal_review_wd,
         CaseState.FEEDBACK: cfg.followup_window_days,
-    }.get(c.state, cfg.case_verify_wd)
+    }
+    return limits.get(c.state, cfg.case_verify_wd)
 
 
 def step_due(c: BadRatingCase) -> dt.date | None:
-    return {
+    due: dict[str, dt.date | None] = {
         CaseState.ASSIGNED: c.contact_due,
         CaseState.RECEIVED: c.contact_due,
         CaseState.VERIFYING: c.verify_due,
@@ -110,7 +111,8 @@ def step_due(c: BadRatingCase) -> dt.date | None:
         CaseState.APPEALED: c.appeal_due,
         CaseState.EXPLAINED: c.verify_due,
         CaseState.FEEDBACK: c.followup_due,
-    }.get(c.state)
+    }
+    return due.get(c.state)
 
 
 def case_get(*, user, pk: int) -> BadRatingCase:
@@ -153,9 +155,9 @@ def rating_metrics(*, user, year: int, by: str = "department", public: bool = Fa
         cases_qs = cases_qs.filter(pk__in=BadRatingCase.objects.restrict(user, "view").values("pk"))
     qs = ratings.filter(on__year=year, excluded=False, followup_of__isnull=True)
     rows = list(qs.values_list(field, "level"))
-    keys = np.array([_group_key(by, r[0]) for r in rows], dtype=object)
+    groups = np.array([_group_key(by, r[0]) for r in rows], dtype=object)
     levels = np.array([r[1] for r in rows], dtype=int)
-    grouped = engine.grouped_rating_metrics(keys, levels, strict=RatingConfig.get().strict_good_rate)
+    grouped = engine.grouped_rating_metrics(groups, levels, strict=RatingConfig.get().strict_good_rate)
     year_cases = list(
         cases_qs.filter(rating__in=qs.values("pk")).values_list(f"rating__{field}", "state", "contact_on")
     )

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from parkos.core.numbers import percent
 
@@ -69,6 +70,9 @@ MAX_TITLE = 60
 
 class ParseWarning(str):
     """A warning as English text (the CLI's JSON), with its parts kept so pages can say it in Chinese."""
+
+    kind: str
+    parts: dict[str, Any]
 
     TEXT = {
         "repeat": "line {line}: “{label}” repeats the previous number",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core.excel import CellError, Column, ParsedSheet, RowError, Schema, date_cell, text, year_cell
 from parkos.core.imports import Importer, register
-from parkos.core.models import Department
+from parkos.core.models import Department, audited
 
 from .models import Plan, Task
 
@@ -132,7 +132,7 @@ class LedgerImporter(Importer):
                 continue
             t.lead_id, t.deadline, t.responsible = new
             t.version += 1
-            t._history_user = user
+            audited(t, user)
             t.save()
             through.objects.filter(task_id=t.pk).delete()
             through.objects.bulk_create([through(task_id=t.pk, department_id=d) for d in r["co_ids"]])

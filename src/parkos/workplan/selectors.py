@@ -67,9 +67,9 @@ def board(*, user, plan: Plan, filters: BoardFilters | None = None) -> dict[str,
         tasks = tasks.filter(status=f.status)
     if f.q:
         tasks = tasks.filter(Q(text__contains=f.q) | Q(point__title__contains=f.q))
-    tasks = list(tasks.order_by("order"))
+    rows: list[Task] = list(tasks.order_by("order"))
     by_point: dict[int, list[Task]] = {}
-    for t in tasks:
+    for t in rows:
         by_point.setdefault(t.point_id, []).append(t)
     points = list(Point.objects.filter(plan=plan).order_by("order"))
     children: dict[int | None, list[Point]] = {}
@@ -91,7 +91,7 @@ def board(*, user, plan: Plan, filters: BoardFilters | None = None) -> dict[str,
         }
 
     tree = [n for n in (node(p) for p in children.get(None, [])) if n]
-    return {"tree": tree, "counts": _counts(tasks), "tasks": tasks}
+    return {"tree": tree, "counts": _counts(rows), "tasks": rows}
 
 
 def _counts(tasks: list[Task]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core import capabilities, notify
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
-from parkos.core.models import Department, Role, User
+from parkos.core.models import Department, Role, User, audited
 from parkos.core.selectors import working_calendar
 from parkos.core.services import clean_and_save as _save
 
@@ -152,7 +152,7 @@ def _suggest(text: str, rules) -> tuple[int | None, list[int], list[str]]:
 def plan_delete(*, user, pk: int) -> None:
     _supervisor(user)
     plan = get_object_or_404(Plan, pk=pk)
-    plan._history_user = user
+    audited(plan, user)
     plan.delete()
 
 
@@ -261,7 +261,7 @@ def milestone_done(*, user, pk: int, on: dt.date | None = None) -> TaskMilestone
 
 
 # ---- progress, instructions --------------------------------------------------------------------------------
-def _reporting_department(user, task: Task) -> int:
+def _reporting_department(user, task: Task) -> int | None:
     if user.is_enterprise_user or not user.may("change"):
         raise Forbidden(_("You may not report on tasks."))
     if user.department_id and (
@@ -307,7 +307,7 @@ def progress_report(
         task.percent, task.last_report_on = latest.percent, latest.on
         task.completed_on = latest.on if latest.percent >= 100 else None
         task.version += 1
-        task._history_user = user
+        audited(task, user)
         task.save()
     refresh(today=today, task_ids=[task.pk])
     return report
@@ -418,7 +418,7 @@ def refresh(
 REMINDER_KINDS = {"due_soon": "workplan.due_soon", "overdue": "workplan.overdue"}  # inbox kinds (apps.py)
 
 
-def _send(reminders, today: dt.date, cfg: WorkplanConfig) -> int:
+def _send(reminders, today: dt.date, cfg) -> int:
     """Each reminder once per task and kind, to the lead department (and, when overdue, the supervision office)."""
     if not reminders:
         return 0

@@ -435,7 +435,7 @@ def handover_record(*, user, pk: int, data: dict[str, Any]) -> Handover:
     h = Handover(project=project, officer=user, at=data.get("at") or timezone.now())
     for k in {"item", "direction", "documents", "counterpart"} & data.keys():
         setattr(h, k, data[k])
-    if h.item_id and h.item.project_id != project.pk:
+    if h.item is not None and h.item.project_id != project.pk:
         raise Invalid(_("That item belongs to another project."))
     _clean_and_save(h, user=user)
     return h

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core import workflow
 from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.models import audited
 from parkos.core.selectors import working_calendar
 from parkos.core.services import check_version as _check_version
 from parkos.core.services import clean_and_save as _clean_and_save
@@ -46,7 +47,7 @@ def project_create(*, user, data: dict[str, Any], planned: dict[str, dt.date] | 
     _clean_and_save(project, user=user)
     for kind in Milestone.Kind.values:
         m = Milestone(project=project, kind=kind, planned_on=(planned or {}).get(kind))
-        m._history_user = user
+        audited(m, user)
         m.save()
     return project
 
@@ -75,7 +76,7 @@ def milestones_plan(*, user, pk: int, planned: dict[str, dt.date | None]) -> Non
         if m.kind in planned and m.planned_on != planned[m.kind]:
             m.planned_on = planned[m.kind]
             m.version += 1
-            m._history_user = user
+            audited(m, user)
             m.save()
 
 
@@ -141,7 +142,7 @@ def _milestone_reached(project: Project, target: str, *, on: dt.date, evidence: 
         raise Invalid(_("The date is before the project's previous milestone (%(d)s).") % {"d": latest})
     m.actual_on, m.evidence = on, evidence.strip()
     m.version += 1
-    m._history_user = user
+    audited(m, user)
     m.save()
 
 

@@ -41,7 +41,7 @@ def _light_text(light: str) -> str:
 class _Recipients:
     """Who hears of a light: handlers, department heads, the approval office, the officer, the leaders."""
 
-    def __init__(self, cfg: ApprovalConfig):
+    def __init__(self, cfg):
         rows = User.objects.filter(is_active=True).values_list("pk", "role", "department_id")
         self.heads: dict[int, list[int]] = {}
         self.staff: dict[int, list[int]] = {}
@@ -100,6 +100,7 @@ def _alert(
     problem_id=None,
 ) -> None:
     """One inbox notice of a change of light (or an overdue problem), about the record, linking to the board."""
+    target: Any
     if level == "problem":
         target, url = Problem(pk=problem_id), reverse("projects:detail", args=[project_id])
     else:
@@ -134,7 +135,7 @@ class _Refresh:
     the counts to report, and the projects asked for (None: all)."""
 
     today: dt.date
-    cfg: ApprovalConfig
+    cfg: Any  # the approvals section of the zone settings
     cal: Any
     who: _Recipients
     scope: Q
