@@ -313,6 +313,14 @@ class Table:
             return np.zeros(self.n), np.ones(self.n, dtype=bool)
         return self.values[key], self.missing[key]
 
+    def converted(self, name: str, off: int, kind: type) -> np.ndarray:
+        """A column as floats or strings, converted once per table (200 clauses test the same columns)."""
+        cache = self.__dict__.setdefault("_converted", {})
+        key = (name, off, kind)
+        if key not in cache:
+            cache[key] = self.column(name, off)[0].astype(kind)
+        return cache[key]
+
 
 def leaf_status(leaf: dict, t: Table) -> np.ndarray:
     """MET / NOT_MET / UNKNOWN per enterprise."""
@@ -323,18 +331,18 @@ def leaf_status(leaf: dict, t: Table) -> np.ndarray:
     elif op == "ne":
         ok = col != v
     elif op in {"gt", "gte", "lt", "lte"}:
-        x = col.astype(float)
+        x = t.converted(leaf["field"], leaf.get("year", 0), float)
         with np.errstate(invalid="ignore"):
             ok = {"gt": x > v, "gte": x >= v, "lt": x < v, "lte": x <= v}[op]
     elif op == "between":
-        x = col.astype(float)
+        x = t.converted(leaf["field"], leaf.get("year", 0), float)
         with np.errstate(invalid="ignore"):
             ok = (x >= v[0]) & (x <= v[1])
     elif op in {"in", "not_in"}:
-        ok = np.isin(col.astype(str), v)
+        ok = np.isin(t.converted(leaf["field"], leaf.get("year", 0), str), v)
         ok = ok if op == "in" else ~ok
     elif op == "prefix":
-        ok = np.char.startswith(col.astype(str), v)
+        ok = np.char.startswith(t.converted(leaf["field"], leaf.get("year", 0), str), v)
     else:  # validate() refuses anything else
         raise RuleError(f"未知运算“{op}”")
     return np.where(miss, UNKNOWN, np.where(np.asarray(ok, dtype=bool), MET, NOT_MET)).astype(np.int8)

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, FloatField, Q, Sum
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -68,12 +69,15 @@ def build_table(
         rows_y = AnnualIndicator.objects.filter(year=y)
         if enterprise_ids is not None:
             rows_y = rows_y.filter(enterprise_id__in=ids)
-        for rec in rows_y.values_list("enterprise_id", *INDICATORS):
-            i = pos.get(rec[0])  # enterprises no longer operating drop out here
-            if i is None:
-                continue
-            for k, v in zip(INDICATORS, rec[1:], strict=True):
-                cols[k][i] = np.nan if v is None else float(v)
+        # read as floats in SQL (no Decimal per value), then place the columns at once
+        floats = {f"{k}__f": Cast(k, FloatField()) for k in INDICATORS}
+        recs = list(rows_y.annotate(**floats).values_list("enterprise_id", *floats))
+        if recs:
+            at = np.array([pos.get(r[0], -1) for r in recs], dtype=np.int64)
+            keep = at >= 0  # enterprises no longer operating drop out here
+            data = np.array([r[1:] for r in recs], dtype=float)  # None → NaN
+            for j, k in enumerate(INDICATORS):
+                cols[k][at[keep]] = data[keep, j]
         ind[y] = cols
     for f, off in need:
         if not engine.FIELDS[f].yearly:
