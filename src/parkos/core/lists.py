@@ -352,3 +352,35 @@ class ListPage:
         ctx.update(extra_context or {})
         htmx = request.headers.get("HX-Request") == "true"
         return render(request, self.partial if htmx else self.template, ctx)
+
+
+def list_with_form(
+    request: HttpRequest,
+    page: ListPage,
+    *,
+    form_class: Callable[[Any], Any],
+    save: Callable[[dict[str, Any]], Any],
+    success: Any,
+    then: str | Callable[[Any], Any],
+) -> HttpResponse:
+    """A list page with a form beside it (log a visit, issue a card, record an event, plan a meeting): GET shows
+    the list; a valid POST calls `save(cleaned_data)` (a service), says `success` and redirects to `then` (a URL
+    name, or a function of what `save` returned); an invalid one shows the list with the form's errors."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .exceptions import ParkOSError
+    from .views import service_errors
+
+    if request.method != "POST":
+        return page(request)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, success)
+            return redirect(then(result)) if callable(then) else redirect(then)
+    return page(request, extra_context={"form": form})

@@ -513,18 +513,14 @@ meeting_list = lists.ListPage(
 @login_required
 def meetings_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    if request.method != "POST":
-        return meeting_list(request)
-    form = _meeting_form(request.POST)
-    if form.is_valid():
-        try:
-            m = services.meeting_save(user=request.user, data=form.cleaned_data)
-        except ParkOSError as exc:
-            service_errors(request, exc, form)
-        else:
-            messages.success(request, _("Meeting planned; open conflicts are on its agenda."))
-            return redirect("investment:meeting", pk=m.pk)
-    return meeting_list(request, extra_context={"form": form})
+    return lists.list_with_form(
+        request,
+        meeting_list,
+        form_class=lambda data: _meeting_form(data),
+        save=lambda d: services.meeting_save(user=request.user, data=d),
+        success=_("Meeting planned; open conflicts are on its agenda."),
+        then=lambda m: reverse("investment:meeting", args=[m.pk]),
+    )
 
 
 @login_required
@@ -583,18 +579,14 @@ event_list = lists.ListPage(
 @login_required
 def events_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    if request.method != "POST":
-        return event_list(request)
-    form = EventForm(request.POST)
-    if form.is_valid():
-        try:
-            services.event_save(user=request.user, data=form.cleaned_data)
-        except ParkOSError as exc:
-            service_errors(request, exc, form)
-        else:
-            messages.success(request, _("Event recorded."))
-            return redirect("investment:events")
-    return event_list(request, extra_context={"form": form})
+    return lists.list_with_form(
+        request,
+        event_list,
+        form_class=EventForm,
+        save=lambda d: services.event_save(user=request.user, data=d),
+        success=_("Event recorded."),
+        then="investment:events",
+    )
 
 
 RANK_SCHEMA = Schema(

@@ -332,50 +332,40 @@ card_list = lists.ListPage(
 def visits_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
-    if request.method != "POST":
-        return visit_list(request)
-    form = VisitForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.visit_log(
-                user=request.user,
-                enterprise_id=d["enterprise_uscc"].pk,
-                on=d["on"],
-                officials=d["officials"],
-                topics=d["topics"],
-            )
-        except ParkOSError as exc:
-            service_errors(request, exc, form)
-        else:
-            messages.success(request, _("Visit logged."))
-            return redirect("servicedesk:visits")
-    return visit_list(request, extra_context={"form": form})
+    return lists.list_with_form(
+        request,
+        visit_list,
+        form_class=VisitForm,
+        save=lambda d: services.visit_log(
+            user=request.user,
+            enterprise_id=d["enterprise_uscc"].pk,
+            on=d["on"],
+            officials=d["officials"],
+            topics=d["topics"],
+        ),
+        success=_("Visit logged."),
+        then="servicedesk:visits",
+    )
 
 
 @login_required
 def cards_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
-    if request.method != "POST":
-        return card_list(request)
-    form = CardForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.card_issue(
-                user=request.user,
-                enterprise_id=d["enterprise_uscc"].pk,
-                year=d["year"],
-                officer_id=d["officer"].pk,
-                number=d["number"],
-            )
-        except ParkOSError as exc:
-            service_errors(request, exc, form)
-        else:
-            messages.success(request, _("Service card issued."))
-            return redirect("servicedesk:cards")
-    return card_list(request, extra_context={"form": form})
+    return lists.list_with_form(
+        request,
+        card_list,
+        form_class=CardForm,
+        save=lambda d: services.card_issue(
+            user=request.user,
+            enterprise_id=d["enterprise_uscc"].pk,
+            year=d["year"],
+            officer_id=d["officer"].pk,
+            number=d["number"],
+        ),
+        success=_("Service card issued."),
+        then="servicedesk:cards",
+    )
 
 
 def _desk_settings_form(data=None):
