@@ -58,6 +58,9 @@ def test_at_most_three_functions_run_over_a_hundred_lines():
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno >= 100:
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.end_lineno - node.lineno >= 100
+            ):
                 long.append(f"{path.relative_to(ROOT)}:{node.name}")
     assert len(long) <= 3, long

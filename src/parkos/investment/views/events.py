@@ -1,0 +1,226 @@
+"""Promotion events, the teams' rankings, the settings, and leads made from a chain node's targets."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from parkos.core import charts, lists
+from parkos.core.excel import Column, Schema, text
+from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import style_widgets
+from parkos.core.views import schema_export_response, service_errors
+
+from .. import selectors, services
+from ..forms import (
+    EventForm,
+    TeamForm,
+)
+from ..models import (
+    InvestmentConfig,
+)
+from .common import _staff, _staff_only, _today
+
+
+# ---- events, rankings, settings ---------------------------------------------------------------------------------
+class EventFilters(lists.FilterSet):
+    q = lists.Search("name", "place", "attendees")
+    sort = lists.Sort({"start_on": "start_on", "name": "name", "leads": "n"}, default="-start_on")
+
+
+EVENT_TABLE = lists.Table(
+    [
+        lists.Col("start_on", _l("date"), sort="start_on", header="日期"),
+        lists.Col("name", _l("name"), sort="name", header="活动名称", width=30),
+        lists.Col("kind", _l("kind"), export="get_kind_display", header="类型"),
+        lists.Col("place", _l("place"), header="地点"),
+        lists.Col("attendees", "", header="参加人员", width=30, page=False),
+        lists.Col("leads", _l("Leads"), sort="leads", export="n", header="产生线索数"),
+    ],
+    kind="investment-events",
+    title="招商活动",
+    export_order=["name", "kind", "start_on", "place", "attendees", "leads"],
+)
+
+event_list = lists.ListPage(
+    name="investment-events",
+    url="investment:events",
+    queryset=_staff(lambda request: selectors.event_list(user=request.user)),
+    filters=EventFilters,
+    table=EVENT_TABLE,
+    template="investment/events.html",
+    partial="investment/_events.html",
+    export="investment-events.xlsx",
+    context=lambda request, page, fs: {"form": EventForm(initial={"start_on": _today()})},
+)
+
+
+@login_required
+def events_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    return lists.list_with_form(
+        request,
+        event_list,
+        form_class=EventForm,
+        save=lambda d: services.event_save(user=request.user, data=d),
+        success=_("Event recorded."),
+        then="investment:events",
+    )
+
+
+RANK_SCHEMA = Schema(
+    kind="investment-scores", title="招商绩效得分",
+    columns=[Column("rank", "名次", text), Column("holder", "小分队/人员", text, width=20),
+             *[Column(f"m{i}", f"{i}月", text) for i in range(1, 13)], Column("points", "全年得分", text),
+             Column("grade", "档次", text)],
+)  # fmt: skip
+
+
+@login_required
+def rankings_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    today = _today()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    by = "officer" if request.GET.get("by") == "officer" else "team"
+    month = (
+        int(request.GET["month"])
+        if request.GET.get("month", "").isdigit() and 1 <= int(request.GET["month"]) <= 12
+        else None
+    )
+    s = selectors.scores(user=request.user, year=year, by=by)
+    rows = s.ranking(month)
+    if request.GET.get("export") == "xlsx":
+        recs = (
+            {
+                "rank": r["rank"],
+                "holder": str(r["holder"]),
+                **{f"m{i + 1}": v for i, v in enumerate(r["months"])},
+                "points": r["points"],
+                "grade": r["grade"],
+            }
+            for r in s.ranking()
+        )
+        return schema_export_response(RANK_SCHEMA, recs, f"investment-scores-{year}.xlsx")
+    top_down = rows[::-1]  # a horizontal bar chart draws its first category at the bottom
+    chart = charts.bar(
+        [str(r["holder"]) for r in top_down],
+        {pgettext("score", "Points"): [r["points"] for r in top_down]},
+        horizontal=True,
+    )
+    return render(
+        request,
+        "investment/rankings.html",
+        {
+            "rows": rows,
+            "year": year,
+            "by": by,
+            "month": month,
+            "chart": chart,
+            "months": range(1, 13),
+            "years": range(today.year - 3, today.year + 1),
+            "scheme": selectors.scheme_for(year),
+        },
+    )
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("configure"):
+        raise Http404
+    form = InvestmentConfig.bound_form(request.POST if request.method == "POST" else None)
+    style_widgets(form)
+    year = _today().year
+    scheme = selectors.scheme_for(year)
+    team_pk = request.POST.get("team_pk") or request.GET.get("team") or ""
+    team = selectors.teams().filter(pk=int(team_pk)).first() if team_pk.isdigit() else None
+    team_form = TeamForm(request.POST if "team_form" in request.POST else None, instance=team)
+    if request.method == "POST":
+        if "team_form" in request.POST:
+            if team_form.is_valid():
+                d = team_form.cleaned_data
+                try:
+                    services.team_save(
+                        user=request.user,
+                        data=d,
+                        members=[u.pk for u in d["members"]],
+                        pk=team.pk if team else None,
+                    )
+                except ParkOSError as exc:
+                    service_errors(request, exc, team_form)
+                else:
+                    messages.success(request, _("Settings saved."))
+                    return redirect("investment:settings")
+        elif "scheme" in request.POST:
+            try:
+                data = {
+                    k: request.POST[k]
+                    for k in ("per_10k_funds", "top500", "foreign", "headquarters", "gap_filled", "neglect")
+                }
+                data["bands"] = json.loads(request.POST.get("bands") or "[]")
+                data["grades"] = json.loads(request.POST.get("grades") or "[]")
+                services.scheme_save(user=request.user, year=int(request.POST.get("year", year)), data=data)
+            except (ValueError, ParkOSError) as exc:
+                messages.error(request, str(getattr(exc, "message", exc)))
+            else:
+                messages.success(request, _("Scoring scheme saved."))
+                return redirect("investment:settings")
+        elif form.is_valid():
+            try:
+                services.config_update(user=request.user, data=form.cleaned_data)
+            except ParkOSError as exc:
+                service_errors(request, exc, form)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("investment:settings")
+    return render(
+        request,
+        "investment/settings.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "year": year,
+            "bands": json.dumps(scheme.bands),
+            "grades": json.dumps(scheme.grades),
+            "teams": selectors.teams().prefetch_related("members").select_related("department", "leader"),
+            "team_form": team_form,
+            "team": team,
+        },
+    )
+
+
+@login_required
+@require_POST
+def from_targets_view(request: HttpRequest) -> HttpResponse:
+    """The chain gap page's “make leads”: each chosen target becomes a lead of the user's team (or the chosen
+    one); targets whose investor is already in open leads are reported, not entered."""
+    ids = [int(x) for x in request.POST.getlist("target") if x.isdigit()]
+    team = request.POST.get("team", "")
+    made, held = services.leads_from_targets(
+        user=request.user, target_ids=ids, team_id=int(team) if team.isdigit() else None
+    )
+    if made:
+        messages.success(request, _("%(n)s lead(s) entered from the targets.") % {"n": made})
+    for h in held:
+        messages.warning(request, h)
+    return redirect(request.POST.get("next") or reverse("investment:leads"))
+
+
+def node_targets_actions(request: HttpRequest, node) -> str:
+    """The chain node page's "make leads of the chosen targets" footer (a panel in the chains app's slot)."""
+    if not request.user.may("change"):
+        return ""
+    return render_to_string(
+        "investment/_node_targets_actions.html",
+        {"my_teams": services.user_teams(request.user), "teams": selectors.team_list()},
+        request=request,
+    )

@@ -1,0 +1,106 @@
+"""Approval configuration: the settings, the flows and the catalogue of items."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from parkos.core.exceptions import ParkOSError
+from parkos.core.views import service_errors
+
+from .. import selectors, services
+from ..forms import (
+    ApprovalItemForm,
+    FlowForm,
+)
+from ..models import (
+    ApprovalConfig,
+    ApprovalItem,
+    FlowTemplate,
+)
+from .common import _staff_only
+
+
+# ---- configuration ---------------------------------------------------------------------------------------------
+@login_required
+def flows_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    cfg = ApprovalConfig.get()
+    if request.method == "POST":
+        try:
+            data = {
+                "yellow_ratio": Decimal(request.POST.get("yellow_ratio") or cfg.yellow_ratio),
+                "yellow_min_wd": int(request.POST.get("yellow_min_wd") or cfg.yellow_min_wd),
+                "deem_accept_wd": int(request.POST.get("deem_accept_wd") or cfg.deem_accept_wd),
+                "accept_on_nonworking": request.POST.get("accept_on_nonworking") or cfg.accept_on_nonworking,
+                "report_due_day": int(request.POST.get("report_due_day") or cfg.report_due_day),
+            }
+        except (ValueError, ArithmeticError):
+            messages.error(request, _("Enter numbers in the settings."))
+            return redirect("projects:flows")
+        try:
+            services.approval_config_update(user=request.user, data=data)
+            messages.success(request, _("Settings saved."))
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        return redirect("projects:flows")
+    return render(
+        request,
+        "projects/flows.html",
+        {
+            "cfg": cfg,
+            "flows": selectors.flows().prefetch_related("items"),
+            "items": selectors.catalogue_items(),
+            "can_configure": request.user.may("configure"),
+            "nonworking": ApprovalConfig.AcceptOnNonWorking.choices,
+        },
+    )
+
+
+@login_required
+def flow_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.may("configure"):
+        raise Http404
+    flow = get_object_or_404(FlowTemplate, pk=pk)
+    form = FlowForm(request.POST or None, instance=flow, initial={"version": flow.version})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "items"}}
+        try:
+            services.flow_update(
+                user=request.user,
+                pk=pk,
+                version=form.cleaned_data.get("version"),
+                data=data,
+                item_ids=[i.pk for i in form.cleaned_data["items"]],
+            )
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("projects:flows")
+    return render(request, "projects/config_form.html", {"form": form, "title": flow.name})
+
+
+@login_required
+def approval_item_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.may("configure"):
+        raise Http404
+    item = get_object_or_404(ApprovalItem, pk=pk)
+    form = ApprovalItemForm(request.POST or None, instance=item, initial={"version": item.version})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.approval_item_update(
+                user=request.user, pk=pk, version=form.cleaned_data.get("version"), data=data
+            )
+        except ParkOSError as exc:
+            service_errors(request, exc, form)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("projects:flows")
+    return render(request, "projects/config_form.html", {"form": form, "title": str(item)})
