@@ -1,140 +1,51 @@
-"""Every write of investment promotion: leads with their duplicate check, moves through the funnel (the stage
-rules live here), signing (which enters the key project), activities, funds in place, loss; conflicts on the
-joint meeting's agenda and its decisions; teams, events, settings and scoring schemes."""
+"""Leads: entering (with the duplicate and conflict check), editing, moving through the funnel, signing into
+a key project, losing; activities and funds."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.chains import public as chains
 from parkos.core import workflow
 from parkos.core.exceptions import Forbidden, Invalid
-from parkos.core.models import audited
-from parkos.core.services import check_version
 from parkos.core.services import clean_and_save as _save
 from parkos.projects import public as projects
 
-from . import engine
-from .models import (
-    DEFAULT_BANDS,
-    DEFAULT_GRADES,
+from .. import engine
+from ..models import (
     LEAD_FIELDS,
     STAGE_ORDER,
     Activity,
-    Event,
     Funds,
     HqLevel,
-    InvestmentConfig,
-    JointMeeting,
     Lead,
     LeadConflict,
     LostReason,
-    ScoringScheme,
     Share,
     Stage,
     State,
     Team,
     is_coordinator,
-    region_names,
 )
-from .workflows import CONFLICT, LEAD_STATE, MEETING, STAGE
-
-
-class DuplicateFound(Invalid):
-    """The new lead names an investor already in open leads; `extra["matches"]` lists them as far as the user
-    may see them."""
-
-    code = "duplicate"
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _staff(user) -> None:
-    if not user.may("change") or user.is_enterprise_user:
-        raise Forbidden(_("You may not change investment leads."))
-
-
-def _coordinator(user) -> None:
-    if not is_coordinator(user) or not user.may("view"):
-        raise Forbidden(_("Only the joint-meeting office decides conflicts and holds meetings."))
-
-
-def _lead_for_change(user, pk: int, version: int | None = None) -> Lead:
-    _staff(user)
-    lead = get_object_or_404(Lead.objects.restrict(user, "change").select_for_update(), pk=pk)
-    if version is not None:
-        check_version(lead, version)
-    return lead
-
-
-def user_teams(user) -> list[Team]:
-    return list(Team.objects.filter(members=user)) if user.is_authenticated else []
-
-
-# ---- duplicates ------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=8)
-def _normaliser_for(regions: tuple[str, ...]) -> engine.Normaliser:
-    return engine.Normaliser(regions=regions)
-
-
-def normaliser() -> engine.Normaliser:
-    return _normaliser_for(region_names(InvestmentConfig.get()))
-
-
-def open_leads():
-    return Lead.objects.filter(state=State.OPEN).exclude(stage=Stage.LANDED)
-
-
-def find_matches(
-    names: list[str], usccs: list[str], *, exclude: set[int] | None = None
-) -> list[list[tuple[int, float, str]]]:
-    """For each name, the open leads naming the same investor: (lead id, score, matched by), best first."""
-    cfg = InvestmentConfig.get()
-    norm = normaliser()
-    rows = list(open_leads().exclude(pk__in=exclude or set()).values_list("pk", "name_key", "uscc"))
-    pairs = engine.match(
-        [norm(n) for n in names],
-        [engine.clean_uscc(u) for u in usccs],
-        [k for _p, k, _u in rows],
-        [u for _p, _k, u in rows],
-        cfg.duplicate_threshold,
-    )
-    out: list[list[tuple[int, float, str]]] = [[] for _ in names]
-    for p in pairs:
-        out[p.new].append((rows[p.old][0], p.score, p.by))
-    return out
-
-
-def match_view(user, lead: Lead, score: float, by: str) -> dict[str, Any]:
-    """What the user may see of a matching lead: everything of their own team's, only who and where of
-    another team's (enough to take it to the joint meeting)."""
-    own = Lead.objects.restrict(user, "view").filter(pk=lead.pk).exists()
-    return {
-        "id": lead.pk,
-        "investor_name": lead.investor_name,
-        "uscc": lead.uscc if own else "",
-        "title": lead.title if own else "",
-        "team": lead.team.name,
-        "team_id": lead.team_id,
-        "officer": str(lead.officer) if lead.officer else "",
-        "stage": str(Stage(lead.stage).label),
-        "entered_on": lead.entered_on.isoformat(),
-        "score": score,
-        "by": by,
-        "own": own,
-    }
+from ..workflows import LEAD_STATE, STAGE
+from .common import (
+    DuplicateFound,
+    _lead_for_change,
+    _staff,
+    _today,
+    find_matches,
+    match_view,
+    normaliser,
+    user_teams,
+)
+from .meetings import conflict_open
 
 
 # ---- leads ---------------------------------------------------------------------------------------------
@@ -463,222 +374,3 @@ def funds_add(
     f = Funds(lead=lead, on=on, amount=amount, amount_usd=amount_usd, evidence=evidence.strip(), by=user)
     _save(f, user=user)
     return f
-
-
-# ---- conflicts and joint meetings ------------------------------------------------------------------------
-def next_meeting(today: dt.date | None = None) -> JointMeeting | None:
-    return (
-        JointMeeting.objects.filter(status=JointMeeting.Status.PLANNED, held_on__gte=today or _today())
-        .order_by("held_on", "pk")
-        .first()
-    )
-
-
-def conflict_open(*, claim: Lead, other: Lead, score: float, by: str, user) -> LeadConflict:
-    """Put two teams' claims to the same investor on the next joint meeting's agenda."""
-    c = LeadConflict(
-        claim=claim, other=other, score=Decimal(str(round(score, 1))), matched_by=by, meeting=next_meeting()
-    )
-    audited(c, user)
-    c.save()
-    return c
-
-
-@transaction.atomic
-def meeting_save(
-    *, user, data: dict[str, Any], pk: int | None = None, version: int | None = None
-) -> JointMeeting:
-    """Plan (or edit) a joint meeting; open conflicts not yet on a planned agenda join the earliest one."""
-    _coordinator(user)
-    m = JointMeeting.objects.select_for_update().get(pk=pk) if pk else JointMeeting()
-    if pk:
-        if version is not None:
-            check_version(m, version)
-        m.version += 1
-    for k in ("title", "held_on", "place", "chair", "attendees", "minutes"):
-        if k in data:
-            setattr(m, k, data[k])
-    _save(m, user=user)
-    _reschedule()
-    return m
-
-
-def _reschedule() -> None:
-    """Every open conflict sits on the earliest planned meeting from today on (or waits for one)."""
-    nxt = next_meeting()
-    stale = LeadConflict.objects.filter(status=LeadConflict.Status.OPEN).filter(
-        Q(meeting__isnull=True)
-        | Q(meeting__status=JointMeeting.Status.HELD)
-        | Q(meeting__held_on__lt=_today())
-    )
-    if nxt is not None:
-        stale.update(meeting=nxt)
-
-
-@transaction.atomic
-def meeting_close(*, user, pk: int, minutes: str = "") -> JointMeeting:
-    """Record the meeting as held; conflicts it did not decide move to the next planned meeting."""
-    _coordinator(user)
-    m = JointMeeting.objects.select_for_update().get(pk=pk)
-
-    def held(t) -> None:
-        if minutes.strip():
-            m.minutes = minutes.strip()
-
-    workflow.transition(MEETING, m, "close", user=user, on=_today(), note=minutes.strip()[:300], effects=held)
-    LeadConflict.objects.filter(meeting=m, status=LeadConflict.Status.OPEN).update(meeting=None)
-    _reschedule()
-    return m
-
-
-@transaction.atomic
-def conflict_decide(
-    *,
-    user,
-    pk: int,
-    owner_team_id: int,
-    shares: dict[int, Decimal] | None = None,
-    decision: str = "",
-    on: dt.date | None = None,
-) -> LeadConflict:
-    """The joint meeting's decision: the owner team's lead goes on; the other is merged into it; the credit is
-    split as decided (percent per team, summing to 100; by default all to the owner)."""
-    _coordinator(user)
-    c = LeadConflict.objects.select_for_update().select_related("claim", "other").get(pk=pk)
-    teams = {c.claim.team_id: c.claim, c.other.team_id: c.other}
-    if owner_team_id not in teams:
-        raise Invalid(_("The owner must be one of the two teams."), fields={"owner_team": [_("not a party")]})
-    shares = {
-        int(k): Decimal(str(v))
-        for k, v in (shares or {owner_team_id: Decimal(100)}).items()
-        if Decimal(str(v)) > 0
-    }
-    if set(shares) - set(teams):
-        raise Invalid(
-            _("Credit can only be shared between the two teams."), fields={"shares": [_("not a party")]}
-        )
-    if sum(shares.values()) != 100 or owner_team_id not in shares:
-        raise Invalid(
-            _("The shares must add up to 100 % and include the owner team."),
-            fields={"shares": [_("must total 100")]},
-        )
-    on = on or _today()
-    winner = teams[owner_team_id]
-    loser = c.other if winner.pk == c.claim.pk else c.claim
-    if loser.state == State.OPEN:
-
-        def merged(t) -> None:
-            loser.merged_into, loser.closed_on, loser.state_note = winner, on, (decision or "")[:300]
-
-        workflow.transition(
-            LEAD_STATE,
-            loser,
-            "merge",
-            user=user,
-            on=on,
-            note=_("joint meeting: merged into lead #%(id)s") % {"id": winner.pk},
-            effects=merged,
-        )
-    Share.objects.filter(lead=winner).delete()
-    for team_id, pct in shares.items():
-        officer = winner.officer_id if team_id == winner.team_id else loser.officer_id
-        Share.objects.create(lead=winner, team_id=team_id, officer_id=officer, pct=pct)
-    workflow.record(
-        STAGE,
-        winner,
-        "remark",
-        user=user,
-        on=on,
-        note=_("joint meeting decision: owner %(team)s") % {"team": winner.team.name},
-    )
-
-    def decided(t) -> None:
-        c.owner_team_id, c.decided_on, c.decision = owner_team_id, on, decision.strip()
-        c.shares = {str(k): float(v) for k, v in shares.items()}
-        if c.meeting is None:
-            c.meeting = next_meeting(on)
-
-    workflow.transition(CONFLICT, c, "decide", user=user, on=on, note=decision.strip(), effects=decided)
-    return c
-
-
-# ---- teams, events, settings, schemes ----------------------------------------------------------------------
-@transaction.atomic
-def team_save(*, user, data: dict[str, Any], members: list[int] | None = None, pk: int | None = None) -> Team:
-    if not user.may("configure"):
-        raise Forbidden(_("You may not change the settings."))
-    team = Team.objects.get(pk=pk) if pk else Team()
-    for k in ("name", "code", "department", "leader"):
-        if k in data:
-            setattr(team, k, data[k])
-    _save(team, user=user)
-    if members is not None:
-        team.members.set(members)
-    return team
-
-
-@transaction.atomic
-def event_save(*, user, data: dict[str, Any], pk: int | None = None) -> Event:
-    _staff(user)
-    ev = Event.objects.get(pk=pk) if pk else Event()
-    for k in ("name", "kind", "start_on", "place", "attendees", "notes"):
-        if k in data:
-            setattr(ev, k, data[k])
-    if pk:
-        ev.version += 1
-    _save(ev, user=user)
-    return ev
-
-
-def config_update(*, user, data: dict[str, Any]):
-    if "duplicate_threshold" in data and not 50 <= int(data["duplicate_threshold"] or 0) <= 100:
-        raise Invalid(
-            _("The threshold is between 50 and 100."), fields={"duplicate_threshold": [_("out of range")]}
-        )
-    return InvestmentConfig.save_values(user=user, data=data)
-
-
-def default_scheme(year: int) -> ScoringScheme:
-    return ScoringScheme(
-        year=year,
-        bands=DEFAULT_BANDS,
-        per_10k_funds=Decimal("0.001"),
-        top500=Decimal(10),
-        foreign=Decimal(5),
-        headquarters=Decimal(5),
-        gap_filled=Decimal(5),
-        neglect=Decimal(3),
-        grades=DEFAULT_GRADES,
-    )
-
-
-@transaction.atomic
-def scheme_save(*, user, year: int, data: dict[str, Any]) -> ScoringScheme:
-    if not user.may("configure"):
-        raise Forbidden(_("You may not change the settings."))
-    scheme = ScoringScheme.objects.filter(year=year).first() or default_scheme(year)
-    for k in (
-        "bands",
-        "per_10k_funds",
-        "top500",
-        "foreign",
-        "headquarters",
-        "gap_filled",
-        "neglect",
-        "grades",
-    ):
-        if k in data:
-            setattr(scheme, k, data[k])
-    try:
-        bands = [(float(lo), float(pts)) for lo, pts in scheme.bands]
-        grades = [(str(g), None if m is None else float(m)) for g, m in scheme.grades]
-    except (TypeError, ValueError):
-        raise Invalid(
-            _("Bands are pairs of (lower bound, points); grades pairs of (grade, minimum points)."),
-            fields={"bands": [_("invalid")]},
-        ) from None
-    scheme.bands, scheme.grades = [list(b) for b in sorted(bands)], [list(g) for g in grades]
-    if scheme.pk:
-        scheme.version += 1
-    _save(scheme, user=user)
-    return scheme
