@@ -6,7 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parkos.core.exceptions import Forbidden, Invalid
@@ -379,3 +381,49 @@ def test_the_portal_marks_matches_seen_by_post_not_by_reading(client, zone):
     )  # a GET writes nothing
     assert client.post(reverse("policies:matches_seen")).status_code == 204
     assert not Eligibility.objects.filter(enterprise=zone["a"], notified=False).exists()
+
+
+@pytest.mark.parametrize("url", ["policies:grants", "policies:applications", "policies:list"])
+def test_grant_application_and_library_lists_are_bounded_in_queries(client, zone, admin, url):
+    auto = services.clause_save(
+        user=admin,
+        policy_id=zone["policy"].pk,
+        data={
+            "number": "第七条",
+            "title": "高企奖励",
+            "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+            "support": {"type": "fixed", "amount": 20},
+            "auto_grant": True,
+        },
+    )
+
+    def add(k: int) -> None:
+        for i in range(k):
+            e = EnterpriseFactory(name=f"附加企业{url[-3:]}{k}{i}")
+            Grant.objects.create(clause=auto, enterprise=e, year=2025, amount=Decimal(20))
+            Application.objects.create(
+                clause=zone["clause"],
+                enterprise=e,
+                amount=Decimal(10),
+                submitted_on=dt.date(2026, 3, 2),
+                submitted_by=admin,
+            )
+            services.policy_save(
+                user=admin,
+                data={
+                    "title": f"政策{k}{i}",
+                    "issuer": "管委会",
+                    "level": "zone",
+                    "valid_from": dt.date(2026, 1, 1),
+                    "department": zone["policy"].department,
+                },
+            )
+
+    client.force_login(admin)
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(url)).status_code == 200
+    add(8)
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse(url))
+    assert len(more) == len(few), url

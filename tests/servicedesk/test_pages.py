@@ -324,3 +324,43 @@ def test_case_application_grant_and_conflict_lists_export(client, desk, admin):
     ]:
         rows = read_xlsx(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
         assert rows[0][0] == first, url
+
+
+@pytest.mark.parametrize(
+    ("url", "add"),
+    [
+        (
+            "servicedesk:visits",
+            lambda d, i: services.visit_log(
+                user=d["centre"],
+                enterprise_id=d["ent"].pk,
+                on=dt.date(2026, 3, 2),
+                officials="服务中心",
+                topics=f"走访{i}",
+            ),
+        ),
+        (
+            "servicedesk:cards",
+            lambda d, i: services.card_issue(
+                user=d["centre"],
+                enterprise_id=EnterpriseFactory(name=f"持卡企业{i}").pk,
+                year=dt.date.today().year,
+                officer_id=d["jfj"].pk,
+            ),
+        ),
+        ("users", lambda d, i: UserFactory(username=f"staff{i}", role=Role.DEPT_STAFF, department=d["dept"])),
+        ("inbox", lambda d, i: None),
+    ],
+)
+def test_more_list_pages_are_bounded_in_queries(client, desk, url, add):
+    """The kernel's list page does the same number of queries for 2 rows as for 12 (rows in bulk: select/prefetch)."""
+    client.force_login(desk["admin"] if url == "users" else desk["centre"])
+    for i in range(2):
+        add(desk, i)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(url)).status_code == 200
+    for i in range(2, 12):
+        add(desk, i)
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse(url))
+    assert len(more) == len(few), url
