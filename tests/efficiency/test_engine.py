@@ -127,8 +127,10 @@ def test_example_2_benchmarks_scores_and_classes():
     assert list(res.rank) == [0, 2, 1, 3, 4]
     assert list(res.score_class) == ["D", "B", "A", "C", "D"]
     assert list(res.final_class) == ["D", "C", "A", "C", "D"]
-    assert explain(res, DEFAULT_SCHEME, 0) == "一票否决：较大及以上安全事故"
-    assert explain(res, DEFAULT_SCHEME, 1) == "降档：环境行政处罚"
+    assert explain(res, DEFAULT_SCHEME, 0) == [
+        ("veto", ["较大及以上安全事故"])
+    ]  # codes; the service words them
+    assert explain(res, DEFAULT_SCHEME, 1) == [("downgrade", ["环境行政处罚"])]
 
 
 # ---- §7.3: below-scale with Huangyan's 2022 constants, no cap ---------------------------------------------
@@ -227,7 +229,7 @@ def test_missing_denominator_gets_the_mean_score_of_those_that_have_it():
     assert res.benchmarks["above"]["va_per_energy"] == pytest.approx(3.2)
     assert list(res.scores["va_per_energy"]) == pytest.approx([40, 12.5, 26.25])
     assert list(res.mean_score_used["va_per_energy"]) == [False, False, True]
-    assert "按平均得分计：单位能耗增加值" in explain(res, DEFAULT_SCHEME, 2)
+    assert ("mean_score", ["va_per_energy"]) in explain(res, DEFAULT_SCHEME, 2)
 
 
 def test_emissions_are_the_sum_of_four_pollutants():
@@ -380,3 +382,15 @@ def test_a_higher_value_never_lowers_a_score(data, who, extra):
 def test_scheme_round_trips_through_its_snapshot():
     assert Scheme.from_dict(DEFAULT_SCHEME.to_dict()) == DEFAULT_SCHEME
     assert DEFAULT_SCHEME.validate() == []
+
+
+def test_the_explanation_is_worded_at_the_edge_in_the_interface_language():
+    from django.utils import translation
+
+    from parkos.efficiency.services import explanation_text
+
+    parts = [("veto", ["违法用地"]), ("mean_score", ["va_per_energy", "tax_per_mu"])]
+    with translation.override("zh-hans"):
+        assert explanation_text(parts) == "一票否决：违法用地；按平均得分计：单位能耗增加值、亩均税收"
+    with translation.override("en"):
+        assert explanation_text([("downgrade", ["超能耗限额"])]) == "Downgraded: 超能耗限额"

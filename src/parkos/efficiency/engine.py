@@ -490,14 +490,15 @@ def _evaluate(inp: Inputs, scheme: Scheme, year: int) -> Result:
     )
 
 
-def explain(res: Result, scheme: Scheme, i: int) -> str:
-    """The 说明 of one row: vetoes, downgrades and the indicators that used the mean-score rule."""
-    parts = []
+def explain(res: Result, scheme: Scheme, i: int) -> list[tuple[str, list[str]]]:
+    """The 说明 of one row as codes with their items: ("veto", events), ("downgrade", events), ("mean_score",
+    indicator codes). The caller words them (`services.explanation_text`)."""
+    parts: list[tuple[str, list[str]]] = []
     if res.applied_vetoes[i] and res.vetoed[i]:
-        parts.append("一票否决：" + "；".join(res.applied_vetoes[i]))
+        parts.append(("veto", list(res.applied_vetoes[i])))
     if res.applied_downgrades[i] and res.downgraded[i]:
-        parts.append("降档：" + "；".join(res.applied_downgrades[i]))
-    means = [CATALOGUE[c][0] for c, used in res.mean_score_used.items() if used[i]]
+        parts.append(("downgrade", list(res.applied_downgrades[i])))
+    means = [c for c, used in res.mean_score_used.items() if used[i]]
     if means:
-        parts.append("按平均得分计：" + "、".join(means))
-    return "；".join(parts)
+        parts.append(("mean_score", means))
+    return parts

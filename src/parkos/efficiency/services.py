@@ -141,6 +141,21 @@ def evaluation_run_execute(*, run_id: int, progress=None) -> EvaluationRun:
     return run
 
 
+def explanation_text(parts: list[tuple[str, list[str]]]) -> str:
+    """The 说明 of a result in the interface's words: vetoes and downgrades name their events (the spec's own
+    terms), the mean-score rule its indicators."""
+    words = {
+        "veto": _("Vetoed: %(items)s"),
+        "downgrade": _("Downgraded: %(items)s"),
+        "mean_score": _("Scored at the mean: %(items)s"),
+    }
+    out = []
+    for code, items in parts:
+        names = [engine.CATALOGUE[c][0] for c in items] if code == "mean_score" else items
+        out.append(words[code] % {"items": ("、" if code == "mean_score" else "；").join(names)})
+    return "；".join(out)
+
+
 def _compute(run: EvaluationRun, report) -> None:
     scheme, year = engine.Scheme.from_dict(run.scheme), run.year
     report("read", 0, 3, force=True)
@@ -187,7 +202,7 @@ def _compute(run: EvaluationRun, report) -> None:
             flagged = flagged | res.mean_score_used[c]
         notes = [""] * n
         for i in np.flatnonzero(flagged).tolist():
-            notes[i] = engine.explain(res, scheme, i)
+            notes[i] = explanation_text(engine.explain(res, scheme, i))
         tpm = res.values.get("tax_per_mu")
         columns = {
             "run_id": [run.pk] * n,

@@ -344,7 +344,7 @@ def leaf_status(leaf: dict, t: Table) -> np.ndarray:
     elif op == "prefix":
         ok = np.char.startswith(t.converted(leaf["field"], leaf.get("year", 0), str), v)
     else:  # validate() refuses anything else
-        raise RuleError(f"未知运算“{op}”")
+        raise RuleError(_t(pgettext_lazy("rule", "unknown operator “%(op)s”"), op=op))
     return np.where(miss, UNKNOWN, np.where(np.asarray(ok, dtype=bool), MET, NOT_MET)).astype(np.int8)
 
 
