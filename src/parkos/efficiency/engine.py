@@ -37,15 +37,14 @@ RATED, EXEMPT, PROTECTED, DATA_INCOMPLETE, NOT_EVALUATED = (
     "data_incomplete",
     "not_evaluated",
 )
-STATUS_LABELS = {
-    RATED: "参评",
-    EXEMPT: "免评",
-    PROTECTED: "暂缓",
-    DATA_INCOMPLETE: "数据不全",
-    NOT_EVALUATED: "不参评",
-}
-ABOVE, BELOW = "above", "below"
-COHORT_LABELS = {ABOVE: "规上", BELOW: "规下"}
+STATUSES = (
+    RATED,
+    EXEMPT,
+    PROTECTED,
+    DATA_INCOMPLETE,
+    NOT_EVALUATED,
+)  # labels: efficiency.models.STATUS_LABELS
+ABOVE, BELOW = "above", "below"  # labels: efficiency.models.COHORT_LABELS
 CLASSES = ("A", "B", "C", "D")
 
 VETO_EVENTS = (

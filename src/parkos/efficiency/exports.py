@@ -8,7 +8,7 @@ from typing import Any
 from parkos.core.excel import Column, Schema
 
 from . import engine
-from .models import EvaluationResult, EvaluationRun
+from .models import COHORT_LABELS, STATUS_LABELS, EvaluationResult, EvaluationRun
 
 PERCENT = {"rd_ratio"}  # shown as a percentage (2 decimals) in the workbook and pages
 
@@ -56,8 +56,8 @@ def result_records(run: EvaluationRun, results: Iterable[EvaluationResult]) -> I
         rec: dict[str, Any] = {
             "uscc": r.enterprise.uscc,
             "name": r.enterprise.name,
-            "status": engine.STATUS_LABELS[r.status],
-            "cohort": engine.COHORT_LABELS[r.cohort],
+            "status": str(STATUS_LABELS[r.status]),
+            "cohort": str(COHORT_LABELS[r.cohort]),
             "total": shown("", r.total) if r.total is not None else None,
             "rank": r.rank,
             "class": r.final_class,

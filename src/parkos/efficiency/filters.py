@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 from parkos.core import lists
 
 from . import engine
-from .models import EvaluationResult
+from .models import STATUS_LABELS, EvaluationResult
 
 RESULT_SORTS = {
     "rank": "rank",
@@ -42,7 +42,7 @@ class ResultFilters(lists.FilterSet):
         method=lambda qs, n, v: qs.filter(enterprise__industry_division=v[:2]) if v.isdigit() else qs,
     )
     klass = df.ChoiceFilter(field_name="final_class", choices=[(c, c) for c in engine.CLASSES])
-    status = df.ChoiceFilter(choices=list(engine.STATUS_LABELS.items()))
+    status = df.ChoiceFilter(choices=list(STATUS_LABELS.items()))
     sort = lists.Sort(RESULT_SORTS, default="rank", order=_by_cohort)
 
     class Meta:

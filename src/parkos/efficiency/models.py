@@ -7,10 +7,24 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core.models import ScopedQuerySet, VersionedModel
 from parkos.enterprises.models import EnterpriseChild
+
+# the engine's codes in the interface's words
+STATUS_LABELS = {
+    "rated": pgettext_lazy("evaluation", "Rated"),
+    "exempt": pgettext_lazy("evaluation", "Exempt"),
+    "protected": pgettext_lazy("evaluation", "Deferred"),
+    "data_incomplete": pgettext_lazy("evaluation", "Data incomplete"),
+    "not_evaluated": pgettext_lazy("evaluation", "Not evaluated"),
+}
+COHORT_LABELS = {
+    "above": pgettext_lazy("cohort", "Above scale"),
+    "below": pgettext_lazy("cohort", "Below scale"),
+}
 
 
 class EvaluationInput(EnterpriseChild, VersionedModel):

@@ -230,7 +230,7 @@ def _compute(run: EvaluationRun, report) -> None:
 
 def _summary(res: engine.Result) -> dict[str, Any]:
     out: dict[str, Any] = {"total": int(len(res.status))}
-    for s in engine.STATUS_LABELS:
+    for s in engine.STATUSES:
         out[f"status_{s}"] = int((res.status == s).sum())
     for coh in (engine.ABOVE, engine.BELOW):
         for c in engine.CLASSES:

@@ -20,7 +20,7 @@ from parkos.enterprises.selectors import enterprise_of_user
 
 from . import engine, exports, selectors, services
 from .filters import ResultFilters
-from .models import EvaluationRun, Objection
+from .models import COHORT_LABELS, STATUS_LABELS, EvaluationRun, Objection
 
 RESULT_TABLE = lists.Table(
     [
@@ -218,7 +218,7 @@ def _results_context(request: HttpRequest, page, fs) -> dict:
         "parks": parks(),
         "divisions": industries.DIVISION_CHOICES,
         "classes": engine.CLASSES,
-        "statuses": engine.STATUS_LABELS.items(),
+        "statuses": STATUS_LABELS.items(),
         "cohorts": [(engine.ABOVE, _("Above scale")), (engine.BELOW, _("Below scale"))],
     }
 
@@ -275,8 +275,8 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
             "result": result,
             "enterprise": result.enterprise,
             "rows": selectors.report_rows(run=run, result=result),
-            "status_label": engine.STATUS_LABELS[result.status],
-            "cohort_label": engine.COHORT_LABELS[result.cohort],
+            "status_label": STATUS_LABELS[result.status],
+            "cohort_label": COHORT_LABELS[result.cohort],
             "pool": run.summary.get(f"pool_{result.cohort}", 0),
             "history": history,
             "next_class": next_class,
