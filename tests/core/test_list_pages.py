@@ -92,3 +92,20 @@ def test_every_list_page_sorts_filters_exports_and_answers_htmx(client, admin, l
         assert r["Content-Type"].startswith("application/vnd.openxmlformats")
         rows = read_xlsx(io.BytesIO(r.content))
         assert rows, "the export has its header row"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "list_page", [p for p in registries.list_pages if p.staff_only], ids=lambda p: p.name
+)
+def test_officials_only_list_pages_answer_404_to_an_enterprise_and_export_nothing(
+    client, ent_user_a, list_page
+):
+    try:
+        url = reverse(list_page.url)
+    except NoReverseMatch:
+        pytest.skip("a list inside a record's page (needs its id)")
+    client.force_login(ent_user_a)
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"export": "xlsx"}).status_code == 404
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404

@@ -15,7 +15,7 @@ from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import style_widgets
 from parkos.core.registries import render_slot
-from parkos.core.views import schema_export_response, service_errors
+from parkos.core.views import schema_export_response, service_errors, staff_only
 from parkos.enterprises.selectors import enterprise_by_uscc
 
 from . import selectors, services
@@ -31,11 +31,6 @@ NODE_SCHEMA = Schema(
 )  # fmt: skip
 
 
-def _staff(request) -> None:
-    if request.user.is_enterprise_user:
-        raise Http404
-
-
 def _year(request) -> int | None:
     y = request.GET.get("year", "")
     return int(y) if y.isdigit() else None
@@ -43,7 +38,7 @@ def _year(request) -> int | None:
 
 @login_required
 def chain_list_view(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     q = request.GET.get("q", "").strip()
     year = _year(request) or selectors.latest_year()
     chains = list(selectors.chain_list(user=request.user, q=q))
@@ -97,7 +92,7 @@ def _node_record(chain, n) -> dict:
 
 @login_required
 def chain_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     cf = selectors.chain_figures(user=request.user, pk=pk, year=_year(request))
     if request.GET.get("export") == "xlsx":
         return schema_export_response(
@@ -149,7 +144,7 @@ def _add_urls(item: dict) -> None:
 
 @login_required
 def node_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     ctx = selectors.node_detail(user=request.user, pk=pk, year=_year(request))
     node = ctx["node"]
     cf = selectors.compute(node.chain, ctx["year"])
@@ -164,7 +159,7 @@ def node_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def chain_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     chain = selectors.chain_get(user=request.user, pk=pk) if pk else None
     form = ChainForm(
         request.POST or None, instance=chain, initial={"version": chain.version if chain else None}
@@ -187,7 +182,7 @@ def chain_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @login_required
 def node_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """`pk` is the node for edit, the chain for a new node (the URL names which)."""
-    _staff(request)
+    staff_only(request)
     creating = request.resolver_match.url_name == "node_create"
     node = None if creating else selectors.node_get(user=request.user, pk=pk)
     chain = selectors.chain_get(user=request.user, pk=pk) if creating else node.chain
@@ -218,7 +213,7 @@ def node_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def placement_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     try:
         if request.POST.get("remove"):
             services.placement_remove(user=request.user, pk=int(request.POST["remove"]))
@@ -245,7 +240,7 @@ def placement_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def target_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     form = TargetForm(request.POST)
     if form.is_valid():
         try:

@@ -300,6 +300,7 @@ class ListPage:
     rows: Callable[[HttpRequest, Any], None] | None = None
     page_size: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    staff_only: bool = False  # a page for the zone's officials: an enterprise user is answered 404
 
     def __post_init__(self) -> None:
         from . import registries
@@ -316,6 +317,8 @@ class ListPage:
         """The page (GET); a view that also takes a form's POST calls it with the bound form in `extra_context`."""
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if self.staff_only and request.user.is_enterprise_user:
+            raise Http404
         base = self.queryset(request, *args, **kwargs)
         if isinstance(base, QuerySet):
             fs = self.filters(request.GET, queryset=base, request=request)

@@ -44,6 +44,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---- helpers for every app's views -------------------------------------------------------------------
+def staff_only(request: HttpRequest) -> None:
+    """A page for the zone's officials: an enterprise user is answered 404, as for a record out of scope."""
+    if request.user.is_enterprise_user:
+        raise Http404
+
+
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -77,15 +77,6 @@ LOWLAND_TABLE = lists.Table(
 )
 
 
-def _staff(selector):
-    def queryset(request: HttpRequest, *args, **kwargs):
-        if request.user.is_enterprise_user:
-            raise Http404
-        return selector(request, *args, **kwargs)
-
-    return queryset
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -227,7 +218,8 @@ results = login_required(
     lists.ListPage(
         name="evaluation-results",
         url="efficiency:results",
-        queryset=_staff(_run_results),
+        queryset=_run_results,
+        staff_only=True,
         filters=ResultFilters,
         table=RESULT_TABLE,
         template="efficiency/results.html",
@@ -465,7 +457,8 @@ def _surcharges(request: HttpRequest, year: int):
 surcharge_page = lists.ListPage(
     name="surcharges",
     url="efficiency:policies",
-    queryset=_staff(_surcharges),
+    queryset=_surcharges,
+    staff_only=True,
     filters=lists.FilterSet,
     table=SURCHARGE_TABLE,
     template="efficiency/policies.html",
@@ -528,7 +521,8 @@ def _lowland(request: HttpRequest, year: int):
 lowland_page = lists.ListPage(
     name="lowland",
     url="efficiency:lowland",
-    queryset=_staff(_lowland),
+    queryset=_lowland,
+    staff_only=True,
     filters=lists.FilterSet,
     table=LOWLAND_TABLE,
     template="efficiency/lowland.html",

@@ -32,10 +32,6 @@ POLICY_FIELDS = ["title", "issuer", "level", "doc_number", "valid_from", "valid_
 CLAUSE_FIELDS = ["number", "title", "text", "rule", "support", "auto_grant", "active"]
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 def _editor(user, department_id: int | None = None) -> None:
     if user.is_enterprise_user or not user.may("change"):
         raise Forbidden(_("You may not change policies."))
@@ -91,7 +87,7 @@ def match_all(
     """Evaluate every active clause (of policies in force) against every operating enterprise; store the eligible
     and to-check pairs (replacing the clause's previous ones) and flag the newly eligible for notification."""
     year = year or selectors.latest_year()
-    today = _today()
+    today = timezone.localdate()
     clauses = list(
         Clause.objects.filter(active=True, policy__valid_from__lte=today)
         .filter(Q(policy__valid_to__isnull=True) | Q(policy__valid_to__gte=today))
@@ -199,7 +195,7 @@ def apply(
         enterprise_id=enterprise_id,
         amount=amount,
         note=note.strip(),
-        submitted_on=_today(),
+        submitted_on=timezone.localdate(),
         submitted_by=user,
     )
     if materials is not None:
@@ -212,7 +208,7 @@ def apply(
 def review(*, user, pk: int, approve: bool, note: str = "", amount: Decimal | None = None) -> Application:
     a = get_object_or_404(Application.objects.select_for_update().select_related("clause__policy"), pk=pk)
     _editor(user, a.clause.policy.department_id)
-    today = _today()
+    today = timezone.localdate()
 
     def effects(t) -> None:
         if not approve and not note.strip():
@@ -250,7 +246,7 @@ def application_withdraw(*, user, pk: int, note: str = "") -> Application:
     a = get_object_or_404(Application.objects.restrict(user, "view").select_for_update(), pk=pk)
     if not user.is_enterprise_user or not a.enterprise.accounts.filter(user=user).exists():
         raise Forbidden(_("Only the enterprise's own users apply."))
-    workflow.transition(APPLICATION, a, "withdraw", user=user, on=_today(), note=note.strip())
+    workflow.transition(APPLICATION, a, "withdraw", user=user, on=timezone.localdate(), note=note.strip())
     return a
 
 
@@ -269,7 +265,7 @@ def grant_list(*, user, clause_id: int, year: int | None = None) -> int:
         for e in Eligibility.objects.filter(clause=clause, status="eligible").exclude(enterprise_id__in=have)
     ]
     made = bulk_create_with_history(rows, Grant, default_user=user)
-    workflow.record_many(GRANT, made, "propose", user=user, on=_today(), frm="")
+    workflow.record_many(GRANT, made, "propose", user=user, on=timezone.localdate(), frm="")
     return len(rows)
 
 
@@ -283,7 +279,7 @@ def grants_approve(*, user, ids: list[int]) -> int:
     for g in grants:
         _editor(user, g.clause.policy.department_id)
     ready = [g for g in grants if g.amount is not None]  # data missing: stays proposed until the figure is in
-    today = _today()
+    today = timezone.localdate()
 
     def approved(g: Grant) -> None:
         g.approved_by, g.approved_on = user, today
@@ -317,5 +313,7 @@ def grant_cancel(*, user, pk: int, reason: str) -> Grant:
         if not reason.strip():
             raise Invalid(_("Give the reason."), fields={"reason": [_("required")]})
 
-    workflow.transition(GRANT, g, "cancel", user=user, on=_today(), note=reason.strip(), effects=effects)
+    workflow.transition(
+        GRANT, g, "cancel", user=user, on=timezone.localdate(), note=reason.strip(), effects=effects
+    )
     return g

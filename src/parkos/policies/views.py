@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
 from parkos.core.progress import progress_of
-from parkos.core.views import service_errors
+from parkos.core.views import service_errors, staff_only
 from parkos.enterprises.selectors import enterprise_get
 
 from . import engine, selectors, services
@@ -126,23 +126,10 @@ GRANT_TABLE = lists.Table(
 )
 
 
-def _staff(request) -> None:
-    if request.user.is_enterprise_user:
-        raise Http404
-
-
 def _with_figures(request: HttpRequest, rows) -> None:
     figures = selectors.policy_figures([p.pk for p in rows])
     for p in rows:
         p.figures = figures[p.pk]
-
-
-def _staff_list(selector):
-    def queryset(request: HttpRequest, *args, **kwargs):
-        _staff(request)
-        return selector(request, *args, **kwargs)
-
-    return queryset
 
 
 policy_library = lists.ListPage(
@@ -190,7 +177,7 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def policy_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     policy = selectors.policy_get(user=request.user, pk=pk)
     clauses = list(policy.clauses.all())
     year = selectors.latest_year()
@@ -215,7 +202,7 @@ def policy_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def policy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     if pk is None and not request.user.may("change"):
         raise Http404
     policy = selectors.policy_get(user=request.user, pk=pk, action="change") if pk else None
@@ -243,7 +230,7 @@ def policy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
 @login_required
 def clause_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """`pk` is the policy for a new clause, the clause for an edit."""
-    _staff(request)
+    staff_only(request)
     creating = request.resolver_match.url_name == "clause_create"
     clause = None if creating else selectors.clause_get(user=request.user, pk=pk, action="change")
     policy = selectors.policy_get(user=request.user, pk=pk, action="change") if creating else clause.policy
@@ -298,7 +285,8 @@ clause_view = login_required(
     lists.ListPage(
         name="policy-matches",
         url="policies:clause",
-        queryset=_staff_list(_clause_matches),
+        queryset=_clause_matches,
+        staff_only=True,
         filters=MatchFilters,
         table=MATCH_TABLE,
         template="policies/clause.html",
@@ -351,7 +339,7 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def applications_view(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     if request.method == "POST":
         try:
             services.review(
@@ -371,7 +359,8 @@ def applications_view(request: HttpRequest) -> HttpResponse:
 application_page = lists.ListPage(
     name="policy-applications",
     url="policies:applications",
-    queryset=_staff_list(lambda request: selectors.application_list(user=request.user)),
+    queryset=lambda request: selectors.application_list(user=request.user),
+    staff_only=True,
     filters=ApplicationFilters,
     table=APPLICATION_TABLE,
     template="policies/applications.html",
@@ -383,7 +372,7 @@ application_page = lists.ListPage(
 
 @login_required
 def grants_view(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     if request.method == "POST":
         try:
             if request.POST.get("approve"):
@@ -413,7 +402,8 @@ def grants_view(request: HttpRequest) -> HttpResponse:
 grant_page = lists.ListPage(
     name="policy-grants",
     url="policies:grants",
-    queryset=_staff_list(lambda request: selectors.grants_of(user=request.user)),
+    queryset=lambda request: selectors.grants_of(user=request.user),
+    staff_only=True,
     filters=GrantFilters,
     table=GRANT_TABLE,
     template="policies/grants.html",
@@ -439,7 +429,7 @@ def grant_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_view(request: HttpRequest) -> HttpResponse:
     """Start a matching of every clause against every enterprise in the background; its page shows the progress."""
-    _staff(request)
+    staff_only(request)
     if not request.user.may("change"):
         raise Http404
     try:
@@ -452,7 +442,7 @@ def match_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def match_run_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     run = selectors.match_run_get(user=request.user, pk=pk)
     ctx = {"run": run, "progress": progress_of("policy-match", run.pk)}
     if request.headers.get("HX-Request") == "true":

@@ -44,10 +44,6 @@ from .models import (
 ACTIVE = [Status.SIGNED, Status.LAND, Status.STARTED, Status.COMPLETED, Status.PRODUCTION]
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 def project_list(*, user, filters=None, action: str = "view") -> QuerySet[Project]:
     """The projects the user may see (or act on), with their invested total, filtered and sorted by `filters` (a
     query dict; see `filters.ProjectFilters`)."""
@@ -141,7 +137,7 @@ def report_due_date(month: dt.date) -> dt.date:
 
 def missing_reports(*, user, month: dt.date, today: dt.date | None = None) -> dict[str, Any]:
     """Projects under way that had to report for `month` and have not (flagged once the due day has passed)."""
-    today = today or _today()
+    today = today or timezone.localdate()
     month = month.replace(day=1)
     last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     due = report_due_date(month)
@@ -163,7 +159,7 @@ def missing_reports(*, user, month: dt.date, today: dt.date | None = None) -> di
 
 # ---- late milestones -------------------------------------------------------------------------------------
 def late_milestones(*, user, today: dt.date | None = None) -> list[dict[str, Any]]:
-    today = today or _today()
+    today = today or timezone.localdate()
     visible = Project.objects.restrict(user, "view").values("pk")
     qs = (
         overdue_milestones(today)
@@ -177,7 +173,7 @@ def late_milestones(*, user, today: dt.date | None = None) -> list[dict[str, Any
 
 # ---- the officer's queue ----------------------------------------------------------------------------------
 def officer_queue(*, user, today: dt.date | None = None) -> dict[str, Any]:
-    today = today or _today()
+    today = today or timezone.localdate()
     projects = list(
         Project.objects.restrict(user, "view").filter(helper=user).select_related("investor").order_by("name")
     )
@@ -424,7 +420,7 @@ def rates(*, user, period: Period, by: str = "category", today: dt.date | None =
     c = _rate_columns(user, period, by)
     keys = c["keys"]
     groups = sorted(set(keys.tolist()), key=str)
-    share = engine.elapsed_share(period.end, today or _today())
+    share = engine.elapsed_share(period.end, today or timezone.localdate())
 
     def row(mask, label):
         r: dict[str, Any] = {"label": label, "projects": int(mask.sum())}

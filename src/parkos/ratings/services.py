@@ -21,10 +21,6 @@ from .models import BAD_REASONS, FOLLOWUP_LEVELS, BadRatingCase, CaseState, Rati
 from .workflows import CASE
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 @transaction.atomic
 def rate(
     *,
@@ -42,7 +38,7 @@ def rate(
     t = registries.rating_targets.get(target)
     if t is None:
         raise Invalid(_("This service cannot be rated."))
-    on = on or _today()
+    on = on or timezone.localdate()
     ctx = t.context(user, target_id, on, RatingConfig.get().rating_window_days)
     if Rating.objects.filter(target=target, target_id=target_id, followup_of__isnull=True).exists():
         raise Invalid(t.already_rated)
@@ -228,7 +224,7 @@ def case_act(
     )
     if version is not None:
         check_version(case, version)
-    on = on or _today()
+    on = on or timezone.localdate()
     cfg = RatingConfig.get()
     cal = working_calendar()
 

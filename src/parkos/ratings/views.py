@@ -3,8 +3,6 @@ the rating form's target. Thin: selectors read, services write."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,10 +26,6 @@ CASE_SCHEMA = Schema(kind="bad-rating-cases", title="差评整改台账", column
     Column("reasons", "差评原因", text, width=20), Column("department", "责任部门", text), Column("state", "状态", text),
     Column("kind", "处置类型", text), Column("rectify_due", "整改期限", text), Column("feedback_on", "反馈日期", text),
     Column("followup", "追评", text)])  # fmt: skip
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 @login_required
@@ -67,7 +61,7 @@ def rate_view(request: HttpRequest, target: str, pk: int) -> HttpResponse:
 def ratings_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
     by = request.GET.get("by", "department")
     rows = selectors.rating_metrics(user=request.user, year=year, by=by)
     chart = charts.bar(
@@ -86,14 +80,14 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
             "by": by,
             "chart": chart,
             "groups": selectors.GROUPS,
-            "years": range(_today().year - 2, _today().year + 1),
+            "years": range(timezone.localdate().year - 2, timezone.localdate().year + 1),
         },
     )
 
 
 def public_view(request: HttpRequest) -> HttpResponse:
     """Department figures for the public: no login, no personal data (spec §7)."""
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else _today().year
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
     rows = selectors.rating_metrics(user=request.user, year=year, by="department", public=True)
     return render(request, "ratings/public.html", {"rows": rows, "year": year})
 
@@ -157,7 +151,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "actions": actions,
             "events": case.events.select_related("by"),
-            "form": CaseActionForm(initial={"on": _today(), "version": case.version}),
+            "form": CaseActionForm(initial={"on": timezone.localdate(), "version": case.version}),
             "due": selectors.step_due(case),
         },
     )

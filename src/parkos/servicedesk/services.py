@@ -48,10 +48,6 @@ DEFAULT_CATEGORIES = [  # code, name, close WD, card holders' close WD (specs/ra
 ]
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 def install_default_categories() -> int:
     made = 0
     for i, (code, name, close, card) in enumerate(DEFAULT_CATEGORIES):
@@ -95,7 +91,7 @@ def request_submit(
 ) -> Request:
     """A request enters: from the enterprise's own user (portal), or an officer after a visit or from the hotline.
     A card holder's request goes straight to its service officer with the card's shorter limit."""
-    on = on or _today()
+    on = on or timezone.localdate()
     if user.is_enterprise_user:
         if not Enterprise.objects.filter(pk=enterprise_id, accounts__user=user).exists():
             raise Forbidden(_("You may only submit requests for your own enterprise."))
@@ -180,7 +176,7 @@ def request_dispatch(
     _centre(user)
     req = _request_for(user, pk)
     req.department_id, req.officer_id = department_id, officer_id or req.officer_id
-    _move(req, user=user, action="dispatch", on=on or _today(), note=note)
+    _move(req, user=user, action="dispatch", on=on or timezone.localdate(), note=note)
     if co_departments is not None:
         req.co_departments.set([d for d in co_departments if d != department_id])
     return req
@@ -190,7 +186,7 @@ def request_dispatch(
 def request_accept(*, user, pk: int, on: dt.date | None = None) -> Request:
     req = _request_for(user, pk)
     _handler(user, req)
-    on = on or _today()
+    on = on or timezone.localdate()
     req.accepted_on = on
     _move(req, user=user, action="accept", on=on)
     return req
@@ -204,7 +200,7 @@ def request_send_back(*, user, pk: int, reason: str, on: dt.date | None = None) 
     _handler(user, req)
     if not reason.strip():
         raise Invalid(_("Give the reason for sending it back."), fields={"reason": [_("required")]})
-    on = on or _today()
+    on = on or timezone.localdate()
     dispatched = (
         req.events.filter(action="dispatch").order_by("-at").values_list("on", flat=True).first()
         or req.received_on
@@ -228,7 +224,7 @@ def request_answer(*, user, pk: int, answer: str, on: dt.date | None = None) -> 
     _handler(user, req)
     if not answer.strip():
         raise Invalid(_("Write the answer."), fields={"answer": [_("required")]})
-    on = on or _today()
+    on = on or timezone.localdate()
     req.answer, req.answered_on = answer.strip(), on
     _move(req, user=user, action="answer", on=on, note=answer.strip())
     return req
@@ -238,7 +234,7 @@ def request_answer(*, user, pk: int, answer: str, on: dt.date | None = None) -> 
 def request_close(*, user, pk: int, note: str = "", on: dt.date | None = None) -> Request:
     _centre(user)
     req = _request_for(user, pk)
-    on = on or _today()
+    on = on or timezone.localdate()
     req.closed_on = on
     req.revisit_due = working_calendar().add_working_days(on, ServiceConfig.get().revisit_wd)
     _move(req, user=user, action="close", on=on, note=note)
@@ -251,7 +247,7 @@ def request_revisit(*, user, pk: int, note: str, satisfied: bool, on: dt.date | 
     leaders."""
     _centre(user)
     req = _request_for(user, pk)
-    on = on or _today()
+    on = on or timezone.localdate()
     req.revisit_note = note.strip()
     if satisfied:
         _move(req, user=user, action="revisit", on=on, note=note)
@@ -267,7 +263,7 @@ def request_revisit(*, user, pk: int, note: str, satisfied: bool, on: dt.date | 
 
 def escalate_overdue(today: dt.date | None = None) -> int:
     """Open requests past their deadline go to the leaders (flag and event), once."""
-    today = today or _today()
+    today = today or timezone.localdate()
     open_states = [RequestState.RECEIVED, RequestState.DISPATCHED, RequestState.ACCEPTED]
     late = list(
         Request.objects.filter(state__in=open_states, due_on__lt=today, escalated=False).select_related(

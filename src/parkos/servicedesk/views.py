@@ -4,8 +4,6 @@ enterprise's colleagues. Thin: selectors read, services write."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -116,10 +114,6 @@ LIGHT_LABELS = {
     "red": gettext_lazy("overdue"),
     "done": gettext_lazy("done"),
 }
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _enterprise_of(user):
@@ -286,35 +280,28 @@ class CardFilters(lists.FilterSet):
     sort = lists.Sort({"number": "number", "enterprise": "enterprise__name"}, default="number")
 
 
-def _staff_list(selector):
-    def queryset(request: HttpRequest):
-        if request.user.is_enterprise_user:
-            raise Http404
-        return selector(request)
-
-    return queryset
-
-
 def _card_year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else _today().year
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
 
 
 visit_list = lists.ListPage(
     name="visits",
     url="servicedesk:visits",
-    queryset=_staff_list(lambda request: selectors.visit_list(user=request.user)),
+    queryset=lambda request: selectors.visit_list(user=request.user),
+    staff_only=True,
     filters=VisitFilters,
     table=VISIT_TABLE,
     template="servicedesk/visits.html",
     partial="servicedesk/_visits.html",
     export="visits.xlsx",
-    context=lambda request, page, fs: {"form": VisitForm(initial={"on": _today()})},
+    context=lambda request, page, fs: {"form": VisitForm(initial={"on": timezone.localdate()})},
 )
 card_list = lists.ListPage(
     name="service-cards",
     url="servicedesk:cards",
-    queryset=_staff_list(lambda request: selectors.card_list(user=request.user, year=_card_year(request))),
+    queryset=lambda request: selectors.card_list(user=request.user, year=_card_year(request)),
+    staff_only=True,
     filters=CardFilters,
     table=CARD_TABLE,
     template="servicedesk/cards.html",

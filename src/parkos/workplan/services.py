@@ -45,10 +45,6 @@ DEFAULT_RULES = [  # keyword → department code (the demo zone's departments); 
 ]  # fmt: skip
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 def _supervisor(user) -> None:
     if not is_supervisor(user) or not user.may("change"):
         raise Forbidden(_("Only the supervision office assigns and configures work plans."))
@@ -254,7 +250,7 @@ def milestone_done(*, user, pk: int, on: dt.date | None = None) -> TaskMilestone
     m = get_object_or_404(TaskMilestone.objects.select_related("task"), pk=pk)
     if user.department_id != m.task.lead_id and not is_supervisor(user):
         raise Forbidden(_("The lead department reports its milestones."))
-    m.done_on = on or _today()
+    m.done_on = on or timezone.localdate()
     _save(m, user=user)
     refresh(task_ids=[m.task_id])
     return m
@@ -288,7 +284,7 @@ def progress_report(
     dept = _reporting_department(user, task)
     if dept is None:
         raise Invalid(_("Assign a lead department first."))
-    today = today or _today()
+    today = today or timezone.localdate()
     on = on or today
     if on > today:
         raise Invalid(_("The date cannot be in the future."), fields={"on": [_("after today")]})
@@ -320,7 +316,7 @@ def instruction_add(*, user, pk: int, text: str, on: dt.date | None = None) -> I
     task = get_object_or_404(Task, pk=pk)
     if not text.strip():
         raise Invalid(_("Write the instruction."), fields={"text": [_("required")]})
-    ins = Instruction(task=task, leader=user, on=on or _today(), text=text.strip())
+    ins = Instruction(task=task, leader=user, on=on or timezone.localdate(), text=text.strip())
     _save(ins, user=user)
     return ins
 
@@ -332,7 +328,7 @@ def instruction_answer(*, user, pk: int, answer: str, on: dt.date | None = None)
         raise Forbidden(_("The lead department answers the instruction."))
     if not answer.strip():
         raise Invalid(_("Write the answer."), fields={"answer": [_("required")]})
-    ins.answer, ins.answered_by, ins.answered_on = answer.strip(), user, on or _today()
+    ins.answer, ins.answered_by, ins.answered_on = answer.strip(), user, on or timezone.localdate()
     _save(ins, user=user)
     return ins
 
@@ -344,7 +340,7 @@ def refresh(
 ) -> dict:
     """Recompute every task's status on the zone calendar (column-wise) and send each reminder once: a deadline
     within `remind_wd` working days, then overdue."""
-    today = today or _today()
+    today = today or timezone.localdate()
     cfg = WorkplanConfig.get()
     cal = working_calendar()
     qs = Task.objects.all()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from parkos.core import capabilities, charts
 from parkos.core.exceptions import ParkOSError
 from parkos.core.selectors import department_get, departments
-from parkos.core.views import is_htmx, schema_export_response, service_errors
+from parkos.core.views import is_htmx, schema_export_response, service_errors, staff_only
 
 from . import engine, selectors, services
 from .exports import bulletin_docx
@@ -35,23 +35,14 @@ STATUS_CSS = {
 SESSION_KEY = "workplan_upload"
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _no_enterprise(request: HttpRequest) -> None:
-    if request.user.is_enterprise_user:
-        raise Http404
-
-
 @login_required
 def plan_index(request: HttpRequest) -> HttpResponse:
-    _no_enterprise(request)
+    staff_only(request)
     ctx = {
         "plans": selectors.plan_list(user=request.user),
         "can_import": is_supervisor(request.user) and request.user.may("change"),
-        "years": range(_today().year - 6, _today().year + 2),
-        "this_year": _today().year,
+        "years": range(timezone.localdate().year - 6, timezone.localdate().year + 2),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "workplan/index.html", ctx)
 
@@ -59,7 +50,7 @@ def plan_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: read and parse the document, show the tree; step 2 (`confirm`): store it."""
-    _no_enterprise(request)
+    staff_only(request)
     if not (is_supervisor(request.user) and request.user.may("change")):
         raise Http404
     if request.method == "POST" and request.POST.get("confirm"):
@@ -92,7 +83,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         return redirect("workplan:index")
     result = engine.parse(text)
     request.session[SESSION_KEY] = {"text": text, "name": upload.name[:200]}
-    year = result.published.year if result.published else _today().year
+    year = result.published.year if result.published else timezone.localdate().year
     return render(
         request,
         "workplan/preview.html",
@@ -102,7 +93,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
-    _no_enterprise(request)
+    staff_only(request)
     plan = selectors.plan_get(user=request.user, pk=pk)
     filters = selectors.BoardFilters.from_query(request.GET)
     data = selectors.board(user=request.user, plan=plan, filters=filters)
@@ -157,7 +148,7 @@ def _stacked(categories, counts, labels) -> dict:
 
 @login_required
 def plan_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    _no_enterprise(request)
+    staff_only(request)
     if not (is_supervisor(request.user) and request.user.may("change")):
         raise Http404
     plan = selectors.plan_get(user=request.user, pk=pk)
@@ -223,9 +214,9 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_page(request: HttpRequest, pk: int) -> HttpResponse:
-    _no_enterprise(request)
+    staff_only(request)
     ctx = selectors.task_detail(user=request.user, pk=pk)
-    ctx["today"] = _today()
+    ctx["today"] = timezone.localdate()
     ctx["status_css"] = STATUS_CSS
     ctx["departments"] = departments()
     return render(request, "workplan/task.html", ctx)
@@ -302,7 +293,7 @@ def instruction_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    _no_enterprise(request)
+    staff_only(request)
     ctx = selectors.my_tasks(user=request.user)
     ctx["status_css"] = STATUS_CSS
     return render(request, "workplan/mine.html", ctx)
@@ -310,9 +301,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
-    _no_enterprise(request)
+    staff_only(request)
     plan = selectors.plan_get(user=request.user, pk=pk)
-    today = _today()
+    today = timezone.localdate()
     try:
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
@@ -325,7 +316,7 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    _no_enterprise(request)
+    staff_only(request)
     can = is_supervisor(request.user) and request.user.may("change")
     if request.method == "POST" and request.POST.get("settings") and request.user.may("configure"):
         try:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import Forbidden, Invalid
@@ -30,10 +28,6 @@ class DuplicateFound(Invalid):
     may see them."""
 
     code = "duplicate"
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _staff(user) -> None:

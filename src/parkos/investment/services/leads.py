@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.chains import public as chains
@@ -39,7 +40,6 @@ from .common import (
     DuplicateFound,
     _lead_for_change,
     _staff,
-    _today,
     find_matches,
     match_view,
     normaliser,
@@ -62,7 +62,7 @@ def lead_create(*, user, data: dict[str, Any], decision: str = "", on: dt.date |
     `DuplicateFound`; `decision="separate"` records that they are different investors (never for an equal USCC),
     `decision="conflict"` enters it and puts each match of another team before the joint meeting."""
     _staff(user)
-    on = on or _today()
+    on = on or timezone.localdate()
     data = {
         k: v
         for k, v in data.items()
@@ -181,7 +181,7 @@ def lead_update(
             lead,
             "remark",
             user=user,
-            on=on or _today(),
+            on=on or timezone.localdate(),
             note=_("renamed; a different investor from lead(s) %(ids)s")
             % {"ids": ", ".join(f"#{p}" for p, _s, _b in found)},
         )
@@ -204,7 +204,7 @@ def lead_move(
     """Move a lead along the funnel: forward one stage at a time once its evidence is logged, back to any
     earlier stage with a reason; signing has its own form (`lead_sign`)."""
     lead = _lead_for_change(user, pk, version)
-    on = on or _today()
+    on = on or timezone.localdate()
     if stage == lead.stage:
         return lead
     if lead.state != State.OPEN:
@@ -281,7 +281,7 @@ def lead_sign(
         raise Invalid(_("Only a lead in negotiation can be signed."))
     if is_contested(lead):
         raise Invalid(_("Two teams claim this investor: the joint meeting decides before the lead moves on."))
-    if signed_on > _today():
+    if signed_on > timezone.localdate():
         raise Invalid(_("The signing date is in the future."), fields={"signed_on": [_("in the future")]})
     if not amount or amount <= 0:
         raise Invalid(_("Enter the contracted investment."), fields={"amount": [_("required")]})
@@ -335,7 +335,7 @@ def lead_sign(
 @transaction.atomic
 def lead_lose(*, user, pk: int, reason: str, note: str = "", on: dt.date | None = None) -> Lead:
     lead = _lead_for_change(user, pk)
-    on = on or _today()
+    on = on or timezone.localdate()
 
     def effects(t) -> None:
         if reason not in LostReason.values:
@@ -349,7 +349,7 @@ def lead_lose(*, user, pk: int, reason: str, note: str = "", on: dt.date | None 
 @transaction.atomic
 def activity_add(*, user, pk: int, on: dt.date, kind: str, summary: str, participants: str = "") -> Activity:
     lead = _lead_for_change(user, pk)
-    if on > _today():
+    if on > timezone.localdate():
         raise Invalid(_("The date is in the future."), fields={"on": [_("in the future")]})
     if not summary.strip():
         raise Invalid(_("Write what happened."), fields={"summary": [_("required")]})

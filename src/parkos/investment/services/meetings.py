@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core import workflow
@@ -24,13 +25,15 @@ from ..models import (
     State,
 )
 from ..workflows import CONFLICT, LEAD_STATE, MEETING, STAGE
-from .common import _coordinator, _today
+from .common import _coordinator
 
 
 # ---- conflicts and joint meetings ------------------------------------------------------------------------
 def next_meeting(today: dt.date | None = None) -> JointMeeting | None:
     return (
-        JointMeeting.objects.filter(status=JointMeeting.Status.PLANNED, held_on__gte=today or _today())
+        JointMeeting.objects.filter(
+            status=JointMeeting.Status.PLANNED, held_on__gte=today or timezone.localdate()
+        )
         .order_by("held_on", "pk")
         .first()
     )
@@ -71,7 +74,7 @@ def _reschedule() -> None:
     stale = LeadConflict.objects.filter(status=LeadConflict.Status.OPEN).filter(
         Q(meeting__isnull=True)
         | Q(meeting__status=JointMeeting.Status.HELD)
-        | Q(meeting__held_on__lt=_today())
+        | Q(meeting__held_on__lt=timezone.localdate())
     )
     if nxt is not None:
         stale.update(meeting=nxt)
@@ -87,7 +90,9 @@ def meeting_close(*, user, pk: int, minutes: str = "") -> JointMeeting:
         if minutes.strip():
             m.minutes = minutes.strip()
 
-    workflow.transition(MEETING, m, "close", user=user, on=_today(), note=minutes.strip()[:300], effects=held)
+    workflow.transition(
+        MEETING, m, "close", user=user, on=timezone.localdate(), note=minutes.strip()[:300], effects=held
+    )
     LeadConflict.objects.filter(meeting=m, status=LeadConflict.Status.OPEN).update(meeting=None)
     _reschedule()
     return m
@@ -124,7 +129,7 @@ def conflict_decide(
             _("The shares must add up to 100 % and include the owner team."),
             fields={"shares": [_("must total 100")]},
         )
-    on = on or _today()
+    on = on or timezone.localdate()
     winner = teams[owner_team_id]
     loser = c.other if winner.pk == c.claim.pk else c.claim
     if loser.state == State.OPEN:

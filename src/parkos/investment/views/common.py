@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,15 +34,6 @@ KINDS = [
 ]  # fmt: skip
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _staff_only(request: HttpRequest) -> None:
-    if request.user.is_enterprise_user:
-        raise Http404
-
-
 def _filter_ctx(request, filters) -> dict:
     from parkos.chains.public import chain_options
 
@@ -62,11 +49,3 @@ def _filter_ctx(request, filters) -> dict:
         and bool(services.user_teams(request.user) or is_coordinator(request.user)),
         "is_coordinator": is_coordinator(request.user),
     }
-
-
-def _staff(selector):
-    def queryset(request: HttpRequest):
-        _staff_only(request)
-        return selector(request)
-
-    return queryset

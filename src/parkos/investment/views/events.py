@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext
@@ -19,7 +20,7 @@ from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import style_widgets
-from parkos.core.views import schema_export_response, service_errors
+from parkos.core.views import schema_export_response, service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
@@ -29,7 +30,6 @@ from ..forms import (
 from ..models import (
     InvestmentConfig,
 )
-from .common import _staff, _staff_only, _today
 
 
 # ---- events, rankings, settings ---------------------------------------------------------------------------------
@@ -55,19 +55,20 @@ EVENT_TABLE = lists.Table(
 event_list = lists.ListPage(
     name="investment-events",
     url="investment:events",
-    queryset=_staff(lambda request: selectors.event_list(user=request.user)),
+    queryset=lambda request: selectors.event_list(user=request.user),
+    staff_only=True,
     filters=EventFilters,
     table=EVENT_TABLE,
     template="investment/events.html",
     partial="investment/_events.html",
     export="investment-events.xlsx",
-    context=lambda request, page, fs: {"form": EventForm(initial={"start_on": _today()})},
+    context=lambda request, page, fs: {"form": EventForm(initial={"start_on": timezone.localdate()})},
 )
 
 
 @login_required
 def events_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     return lists.list_with_form(
         request,
         event_list,
@@ -88,8 +89,8 @@ RANK_SCHEMA = Schema(
 
 @login_required
 def rankings_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    today = _today()
+    staff_only(request)
+    today = timezone.localdate()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
     by = "officer" if request.GET.get("by") == "officer" else "team"
     month = (
@@ -139,7 +140,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = InvestmentConfig.bound_form(request.POST if request.method == "POST" else None)
     style_widgets(form)
-    year = _today().year
+    year = timezone.localdate().year
     scheme = selectors.scheme_for(year)
     team_pk = request.POST.get("team_pk") or request.GET.get("team") or ""
     team = selectors.teams().filter(pk=int(team_pk)).first() if team_pk.isdigit() else None

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
-from parkos.core.views import is_htmx, service_errors
+from parkos.core.views import is_htmx, service_errors, staff_only
 
 from .. import selectors, services
 from ..filters import LeadFilters
@@ -32,15 +33,15 @@ from ..models import (
     STAGE_ORDER,
     Stage,
 )
-from .common import LEAD_TABLE, _filter_ctx, _staff_only, _today
+from .common import LEAD_TABLE, _filter_ctx
 
 
 # ---- board and list ------------------------------------------------------------------------------------------
 @login_required
 def board_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     filters = LeadFilters(request.GET).values
-    year = _today().year
+    year = timezone.localdate().year
     columns = selectors.board(user=request.user, filters=request.GET)
     funnel = selectors.funnel_counts(user=request.user, year=year)
     ctx = {
@@ -99,7 +100,7 @@ def lead_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _staff_leads(request: HttpRequest):
-    _staff_only(request)
+    staff_only(request)
     return selectors.lead_list(user=request.user)
 
 
@@ -126,7 +127,7 @@ def _lead_data(form) -> dict:
 
 @login_required
 def lead_create_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     if not request.user.may("change"):
         raise Http404
     initial = {"team": (services.user_teams(request.user) or [None])[0], "node": request.GET.get("node")}
@@ -165,7 +166,7 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lead_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     lead = selectors.lead_get(user=request.user, pk=pk, action="change")
     form = LeadForm(request.POST or None, instance=lead, user=request.user, initial={"version": lead.version})
     matches = None
@@ -201,17 +202,17 @@ def lead_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def lead_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     ctx = selectors.lead_detail(user=request.user, pk=pk)
     lead = ctx["lead"]
     cur = STAGE_ORDER.index(lead.stage)
     ctx.update(
-        activity_form=ActivityForm(initial={"on": _today()}),
+        activity_form=ActivityForm(initial={"on": timezone.localdate()}),
         move_form=MoveForm(
             initial={"stage": STAGE_ORDER[min(cur + 1, len(STAGE_ORDER) - 1)], "version": lead.version}
         ),
         lose_form=LoseForm(),
-        funds_form=FundsForm(initial={"on": _today()}),
+        funds_form=FundsForm(initial={"on": timezone.localdate()}),
         stages=Stage.choices,
         stage_index=cur,
     )
@@ -276,10 +277,10 @@ def funds_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     lead = selectors.lead_get(user=request.user, pk=pk, action="change")
     initial = {
-        "signed_on": _today(),
+        "signed_on": timezone.localdate(),
         "amount": lead.amount,
         "uscc": lead.uscc,
         "company_name": lead.investor_name,

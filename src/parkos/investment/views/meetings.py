@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
+from parkos.core.views import staff_only
 
 from .. import selectors, services
 from ..forms import (
@@ -26,7 +28,6 @@ from ..models import (
     LeadConflict,
     is_coordinator,
 )
-from .common import _staff, _staff_only, _today
 
 
 # ---- conflicts and meetings ------------------------------------------------------------------------------------
@@ -74,7 +75,8 @@ CONFLICT_TABLE = lists.Table(
 conflicts_view = lists.ListPage(
     name="conflicts",
     url="investment:conflicts",
-    queryset=_staff(lambda request: selectors.conflict_queue(user=request.user, status="all")),
+    queryset=lambda request: selectors.conflict_queue(user=request.user, status="all"),
+    staff_only=True,
     filters=ConflictFilters,
     table=CONFLICT_TABLE,
     template="investment/conflicts.html",
@@ -136,7 +138,7 @@ def _meeting_form(data=None) -> MeetingForm:
     return MeetingForm(
         data,
         initial={
-            "held_on": _today() + dt.timedelta(days=7),
+            "held_on": timezone.localdate() + dt.timedelta(days=7),
             "title": _("Joint meeting on investment promotion"),
         },
     )
@@ -145,7 +147,8 @@ def _meeting_form(data=None) -> MeetingForm:
 meeting_list = lists.ListPage(
     name="joint-meetings",
     url="investment:meetings",
-    queryset=_staff(lambda request: selectors.meetings(user=request.user)),
+    queryset=lambda request: selectors.meetings(user=request.user),
+    staff_only=True,
     filters=MeetingFilters,
     table=MEETING_TABLE,
     template="investment/meetings.html",
@@ -160,7 +163,7 @@ meeting_list = lists.ListPage(
 
 @login_required
 def meetings_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     return lists.list_with_form(
         request,
         meeting_list,
@@ -173,7 +176,7 @@ def meetings_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     m = selectors.meeting_get(user=request.user, pk=pk)
     if request.method == "POST":
         try:

@@ -35,7 +35,7 @@ from ..models import (
     Suspension,
 )
 from ..workflows import ITEM
-from .common import MAX_EXTENSION_WD, _on, _project_for_change, _today
+from .common import MAX_EXTENSION_WD, _on, _project_for_change
 from .refresh import refresh
 
 
@@ -315,7 +315,7 @@ def item_act(
     _may_act(user, item, action)
     if version is not None:
         _check_version(item, version)
-    today = today or _today()
+    today = today or timezone.localdate()
     on = _on(on, today=today)
     last = item.events.order_by("-on").values_list("on", flat=True).first()
     if last and on < last:

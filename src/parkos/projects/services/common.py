@@ -18,10 +18,6 @@ from ..models import (
 MAX_EXTENSION_WD = 15  # 行政许可法 Art. 42: +10, or +15 for joint handling
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 def _staff(user) -> None:
     if not user.may("change") or user.is_enterprise_user:
         raise Forbidden(_("You may not change projects."))
@@ -33,7 +29,7 @@ def _project_for_change(user, pk: int) -> Project:
 
 
 def _on(on: dt.date | None, *, today: dt.date | None = None) -> dt.date:
-    today = today or _today()
+    today = today or timezone.localdate()
     on = on or today
     if on > today:
         raise Invalid(_("The date cannot be in the future."), fields={"on": [_("after today")]})

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core import workflow
@@ -30,7 +31,7 @@ from ..models import (
     YearPlan,
 )
 from ..workflows import PROBLEM, PROJECT
-from .common import _on, _project_for_change, _staff, _today
+from .common import _on, _project_for_change, _staff
 
 
 # ---- projects ----------------------------------------------------------------------------------------------
@@ -43,7 +44,7 @@ def project_create(*, user, data: dict[str, Any], planned: dict[str, dt.date] | 
         project.lead_department_id = user.department_id
     if not user.is_zone_wide and project.lead_department_id != user.department_id:
         raise Forbidden(_("You may only register projects your department leads."))
-    project.registered_on = project.registered_on or _today()
+    project.registered_on = project.registered_on or timezone.localdate()
     _clean_and_save(project, user=user)
     for kind in Milestone.Kind.values:
         m = Milestone(project=project, kind=kind, planned_on=(planned or {}).get(kind))
@@ -163,7 +164,7 @@ def monthly_report_save(
 ) -> MonthlyReport:
     project = _project_for_change(user, pk)
     month = month.replace(day=1)
-    if month > _today().replace(day=1):
+    if month > timezone.localdate().replace(day=1):
         raise Invalid(
             _("A report cannot be for a month that has not begun."), fields={"month": [_("in the future")]}
         )

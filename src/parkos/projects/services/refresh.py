@@ -11,6 +11,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core import capabilities, notify, workflow
@@ -30,7 +31,6 @@ from ..models import (
     Suspension,
 )
 from ..workflows import ITEM
-from .common import _today
 
 
 # ---- clocks, lights and alerts -----------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def refresh(*, today: dt.date | None = None, project_ids: list[int] | None = Non
     problems; alert each change of light to yellow or red once. Five named steps in one transaction."""
     cfg = ApprovalConfig.get()
     run = _Refresh(
-        today=today or _today(),
+        today=today or timezone.localdate(),
         cfg=cfg,
         cal=working_calendar(),
         who=_Recipients(cfg),

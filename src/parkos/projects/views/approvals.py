@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core import charts
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.models import User
-from parkos.core.views import is_htmx, schema_export_response, service_errors
+from parkos.core.views import is_htmx, schema_export_response, service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
@@ -23,7 +24,6 @@ from ..forms import (
 )
 from ..services import ACTION_LABELS
 from ..workflows import ITEM
-from .common import _staff_only, _today
 
 
 # ---- approvals ---------------------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def _board_ctx(request: HttpRequest, project) -> dict:
         "project": project,
         "board": board,
         "events": selectors.item_events(project),
-        "today": _today(),
+        "today": timezone.localdate(),
         "is_enterprise": user.is_enterprise_user,
     }
 
@@ -116,14 +116,14 @@ def item_action_view(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
             "it": it,
             "action": action,
             "label": dict(ACTION_LABELS)[action],
-            "today": _today(),
+            "today": timezone.localdate(),
         },
     )
 
 
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     officer = request.user
     if request.user.is_zone_wide and request.GET.get("officer", "").isdigit():
         officer = get_object_or_404(User, pk=int(request.GET["officer"]))
@@ -143,8 +143,8 @@ def _date_param(request, name: str, default: dt.date) -> dt.date:
 
 @login_required
 def department_report_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    today = _today()
+    staff_only(request)
+    today = timezone.localdate()
     start = _date_param(request, "start", today.replace(month=1, day=1))
     end = _date_param(request, "end", today)
     rows = selectors.department_report(user=request.user, start=start, end=end)
@@ -178,8 +178,8 @@ def department_report_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rates_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    today = _today()
+    staff_only(request)
+    today = timezone.localdate()
     period = selectors.Period.from_query(request.GET, today.year)
     by = request.GET.get("by", "category")
     by = by if by in selectors.GROUPS else "category"
@@ -263,8 +263,8 @@ def _rate_records(data):
 
 @login_required
 def reports_due_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    today = _today()
+    staff_only(request)
+    today = timezone.localdate()
     default = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     try:
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parkos.core import lists
@@ -89,12 +85,3 @@ LIFECYCLE_STEPS = {
     Status.PRODUCTION,
     Status.CAPACITY,
 }
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _staff_only(request: HttpRequest) -> None:
-    if request.user.is_enterprise_user:
-        raise Http404

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import ParkOSError
-from parkos.core.views import service_errors
+from parkos.core.views import service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
@@ -23,13 +23,12 @@ from ..models import (
     ApprovalItem,
     FlowTemplate,
 )
-from .common import _staff_only
 
 
 # ---- configuration ---------------------------------------------------------------------------------------------
 @login_required
 def flows_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     cfg = ApprovalConfig.get()
     if request.method == "POST":
         try:

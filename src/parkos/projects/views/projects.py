@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,7 @@ from ..models import (
     Status,
 )
 from ..workflows import PROJECT
-from .common import LIFECYCLE_STEPS, LIGHT_CHOICES, TABLE, _today
+from .common import LIFECYCLE_STEPS, LIGHT_CHOICES, TABLE
 
 
 # ---- projects ------------------------------------------------------------------------------------------------
@@ -70,7 +71,9 @@ project_list_view = login_required(
 def project_create_view(request: HttpRequest) -> HttpResponse:
     if not request.user.may("change") or request.user.is_enterprise_user:
         raise Http404
-    form = ProjectForm(request.POST or None, user=request.user, initial={"registered_on": _today()})
+    form = ProjectForm(
+        request.POST or None, user=request.user, initial={"registered_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "investor_uscc"}}
         data["investor"] = form.cleaned_data["investor_uscc"]
@@ -112,7 +115,7 @@ def project_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
-    today = _today()
+    today = timezone.localdate()
     timeline = selectors.milestone_timeline(project, today)
     labels = [str(r["m"].get_kind_display()) for r in timeline]
     chart = charts.timeline(
