@@ -335,3 +335,38 @@ def test_teams_are_managed_on_the_settings_page(client, admin, tcj, u1):
     )
     t.refresh_from_db()
     assert (t.name, t.members.count()) == ("招商三分队（新材料）", 0)
+
+
+def test_conflict_decision_page_parses_shares_refuses_bad_ones_and_never_redirects_outside(
+    client, u1, u2, team1, team2, head
+):
+    from parkos.investment.models import LeadConflict, Share
+    from tests.investment.test_services import new_lead
+
+    new_lead(u1, team1)
+    claim = new_lead(u2, team2, name="三一重工集团", decision="conflict")
+    c = LeadConflict.objects.get()
+    client.force_login(head)
+    url = reverse("investment:decide", args=[c.pk])
+    r = client.post(
+        url, {"owner_team": team2.pk, f"share_{team2.pk}": "abc", "next": "https://evil.example/"}
+    )
+    assert r.status_code == 302
+    assert r["Location"] == reverse("investment:conflicts")
+    assert LeadConflict.objects.get().status == LeadConflict.Status.OPEN  # nothing written
+    r = client.post(url, {"owner_team": team2.pk, f"share_{team2.pk}": "abc"}, follow=True)
+    assert "分成比例（%）：输入一个数字。" in r.text  # the field and the reason, in Chinese
+    r = client.post(
+        url,
+        {
+            "owner_team": team2.pk,
+            f"share_{team2.pk}": "60",
+            f"share_{team1.pk}": "40",
+            "next": "//evil.example/x",
+        },
+    )
+    assert r["Location"] == reverse("investment:conflicts")
+    assert LeadConflict.objects.get().status == LeadConflict.Status.DECIDED
+    assert sorted(Share.objects.filter(lead=claim).values_list("team_id", "pct")) == sorted(
+        [(team2.pk, 60), (team1.pk, 40)]
+    )

@@ -397,9 +397,9 @@ def test_settings_page_saves_and_refuses_nonsense(client_admin, client, staff_a,
     cfg = ApprovalConfig.get()
     assert (cfg.yellow_ratio, cfg.yellow_min_wd, cfg.report_due_day) == (Decimal("0.25"), 3, 10)
     r = client_admin.post(url, {"yellow_ratio": "abc"}, follow=True)
-    assert "设置项请填写数字" in r.text
+    assert "剩余时限占比黄灯阈值: 输入一个数字。" in r.text  # the field's label and the reason
     r = client_admin.post(url, {"report_due_day": "31"}, follow=True)
-    assert "请选择 1 至 28 日" in r.text
+    assert "月报报送截止日（次月）: 确保该值小于或等于28。" in r.text
     client.force_login(staff_a)
     r = client.post(url, {"report_due_day": "7"}, follow=True)
     assert "您无权修改审批设置" in r.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -77,6 +78,42 @@ def service_errors(request: HttpRequest, exc: ParkOSError, form=None) -> None:
         if not getattr(exc, "fields", None):
             form.add_error(None, str(exc.message))
     messages.error(request, str(exc.message))
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """Where to go after a post: the `next` it names when that is a path on this site, else `default` (never an
+    outside address: no open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return target
+    return default
+
+
+def form_errors(request: HttpRequest, form) -> None:
+    """A form's errors as messages, each naming its field's label (for a small form posted from a record page)."""
+    for field, errs in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+
+
+def form_post(
+    request: HttpRequest, form, call: Callable[[dict[str, Any]], Any], *, ok: str, back: str
+) -> HttpResponse:
+    """The one way a small form on a record's page is posted: the form parses and validates, one service call does
+    the work, and the page comes back (`back`, a URL) with the success message `ok` — or with each field's error
+    and the service's refusal as messages, nothing written."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ParkOSError as exc:
+            service_errors(request, exc)
+        else:
+            messages.success(request, ok)
+    else:
+        form_errors(request, form)
+    return redirect(back)
 
 
 def nav_context(request: HttpRequest) -> dict[str, Any]:

@@ -90,11 +90,18 @@ class Section(forms.Form):
         return Values(cls, values, version)
 
     @classmethod
-    def bound_form(cls, data=None) -> Section:
-        """The settings page's form: bound to `data`, or showing the current values."""
-        return (
-            cls(data, initial=cls.get().as_dict()) if data is not None else cls(initial=cls.get().as_dict())
-        )
+    def bound_form(cls, data=None, *, partial: bool = False) -> Section:
+        """The settings page's form: bound to `data`, or showing the current values. `partial`: a field the
+        post leaves out keeps its current value (a page that edits only some of the section)."""
+        current = cls.get().as_dict()
+        if data is None:
+            return cls(initial=current)
+        if partial:
+            data = {
+                **{k: _form_value(v) for k, v in current.items()},
+                **{k: data[k] for k in data if k in cls.base_fields},
+            }
+        return cls(data, initial=current)
 
     @classmethod
     @transaction.atomic

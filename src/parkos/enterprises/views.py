@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from parkos.core.excel import write_workbook
 from parkos.core.exceptions import ParkOSError
 from parkos.core.selectors import departments, parks
 from parkos.core.views import (
+    form_post,
     service_errors,
     xlsx_response,
 )
@@ -200,18 +202,13 @@ def _limit_owner(form: EnterpriseForm, user) -> None:
 
 
 def _child_form_post(request: HttpRequest, pk: int, form_class, create) -> HttpResponse:
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            create(user=request.user, enterprise_id=pk, data=form.cleaned_data)
-            messages.success(request, _("Saved."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    return redirect("enterprises:detail", pk=pk)
+    return form_post(
+        request,
+        form_class(request.POST),
+        lambda d: create(user=request.user, enterprise_id=pk, data=d),
+        ok=_("Saved."),
+        back=reverse("enterprises:detail", kwargs={"pk": pk}),
+    )
 
 
 @login_required

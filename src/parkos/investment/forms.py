@@ -23,6 +23,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class LeadForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # the button pressed after the duplicate check: a different investor, or the same one before the joint meeting
+    decision = forms.ChoiceField(
+        choices=[("", ""), ("separate", "separate"), ("conflict", "conflict")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
     referrer_uscc = forms.CharField(
         label=_("Referring enterprise (USCC)"),
         max_length=18,
@@ -173,3 +179,27 @@ class TeamForm(forms.ModelForm):
         self.fields["leader"].queryset = staff
         self.fields["members"].queryset = staff
         style_widgets(self)
+
+
+class ConflictDecisionForm(forms.Form):
+    """The joint meeting's decision on a conflict: the owner team, the credit per team in percent (the fields
+    `share_<team id>`, one per side of the conflict) and the decision's wording."""
+
+    owner_team = forms.IntegerField(label=_("Owner team"))
+    decision = forms.CharField(label=_("Decision"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        shares = {}
+        for key, value in self.data.items():
+            if key.startswith("share_") and key[6:].isdigit() and str(value).strip():
+                try:
+                    shares[int(key[6:])] = forms.DecimalField(min_value=0, max_value=100).clean(value)
+                except forms.ValidationError as exc:
+                    self.add_error(None, _("Credit (%%): %(reason)s") % {"reason": " ".join(exc.messages)})
+        data["shares"] = shares or None
+        return data
+
+
+class MeetingCloseForm(forms.Form):
+    minutes = forms.CharField(label=_("minutes"), required=False)

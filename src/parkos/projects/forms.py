@@ -145,6 +145,12 @@ class AuthorizationForm(forms.Form):
         style_widgets(self)
 
 
+class ApprovalsStartForm(forms.Form):
+    """Lay out a project's approval stages, from a flow template or (none chosen) the catalogue's default."""
+
+    flow = forms.ModelChoiceField(FlowTemplate.objects.all(), label=_("flow template"), required=False)
+
+
 class ItemActionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     on = forms.DateField(label=_("Date"), required=False, widget=DATE)

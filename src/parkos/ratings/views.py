@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkos.core import charts
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
-from parkos.core.views import schema_export_response
+from parkos.core.views import next_url, schema_export_response
 
 from . import selectors, services
 from .forms import CaseActionForm, RateForm
@@ -49,11 +49,7 @@ def rate_view(request: HttpRequest, target: str, pk: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Done."))
-    return redirect(
-        request.POST.get("next")
-        if url_has_allowed_host_and_scheme(request.POST.get("next"), None)
-        else "home"
-    )
+    return redirect(next_url(request, reverse("home")))
 
 
 # ---- ratings and cases -------------------------------------------------------------------------------------------------

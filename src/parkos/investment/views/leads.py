@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
-from parkos.core.views import is_htmx, service_errors, staff_only
+from parkos.core.views import form_post, is_htmx, service_errors, staff_only
 
 from .. import selectors, services
 from ..filters import LeadFilters
@@ -120,7 +120,7 @@ lead_list_view = lists.ListPage(
 
 
 def _lead_data(form) -> dict:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "referrer_uscc"}}
+    data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "referrer_uscc", "decision"}}
     data["referrer"] = form.cleaned_data.get("referrer_uscc")
     return data
 
@@ -136,7 +136,7 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             lead = services.lead_create(
-                user=request.user, data=_lead_data(form), decision=request.POST.get("decision", "")
+                user=request.user, data=_lead_data(form), decision=form.cleaned_data["decision"]
             )
         except services.DuplicateFound as exc:
             matches = exc.extra["matches"]
@@ -144,7 +144,7 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
         except ParkOSError as exc:
             service_errors(request, exc, form)
         else:
-            if request.POST.get("decision") == "conflict":
+            if form.cleaned_data["decision"] == "conflict":
                 messages.warning(request, _("Lead entered; the conflict goes before the next joint meeting."))
             else:
                 messages.success(request, _("Lead entered."))
@@ -177,7 +177,7 @@ def lead_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 pk=pk,
                 version=form.cleaned_data.get("version"),
                 data=_lead_data(form),
-                decision=request.POST.get("decision", ""),
+                decision=form.cleaned_data["decision"],
             )
         except services.DuplicateFound as exc:
             matches = exc.extra["matches"]
@@ -220,23 +220,9 @@ def lead_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_action(request, pk: int, form_class, action, ok: str) -> HttpResponse:
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ParkOSError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, ok)
-    else:
-        messages.error(
-            request,
-            "; ".join(
-                f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}"
-                for k, v in form.errors.items()
-            ),
-        )
-    return redirect("investment:lead", pk=pk)
+    return form_post(
+        request, form_class(request.POST), action, ok=ok, back=reverse("investment:lead", kwargs={"pk": pk})
+    )
 
 
 @login_required

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 import django_filters as df
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +15,12 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from parkos.core import lists
-from parkos.core.exceptions import ParkOSError
-from parkos.core.views import staff_only
+from parkos.core.views import form_post, next_url, staff_only
 
 from .. import selectors, services
 from ..forms import (
+    ConflictDecisionForm,
+    MeetingCloseForm,
     MeetingForm,
 )
 from ..models import (
@@ -93,28 +92,19 @@ conflicts_view = lists.ListPage(
 @login_required
 @require_POST
 def conflict_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        owner = int(request.POST.get("owner_team", ""))
-        shares = {}
-        for key, value in request.POST.items():
-            if key.startswith("share_") and value.strip():
-                shares[int(key[6:])] = Decimal(value)
-    except (ValueError, InvalidOperation):
-        messages.error(request, _("Choose the owner team and give the shares as numbers."))
-    else:
-        try:
-            services.conflict_decide(
-                user=request.user,
-                pk=pk,
-                owner_team_id=owner,
-                shares=shares or None,
-                decision=request.POST.get("decision", ""),
-            )
-        except ParkOSError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Decision recorded; the leads follow it."))
-    return redirect(request.POST.get("next") or reverse("investment:conflicts"))
+    return form_post(
+        request,
+        ConflictDecisionForm(request.POST),
+        lambda d: services.conflict_decide(
+            user=request.user,
+            pk=pk,
+            owner_team_id=d["owner_team"],
+            shares=d["shares"],
+            decision=d["decision"],
+        ),
+        ok=_("Decision recorded; the leads follow it."),
+        back=next_url(request, reverse("investment:conflicts")),
+    )
 
 
 class MeetingFilters(lists.FilterSet):
@@ -179,13 +169,13 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request)
     m = selectors.meeting_get(user=request.user, pk=pk)
     if request.method == "POST":
-        try:
-            services.meeting_close(user=request.user, pk=pk, minutes=request.POST.get("minutes", ""))
-        except ParkOSError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Meeting recorded as held."))
-        return redirect("investment:meeting", pk=pk)
+        return form_post(
+            request,
+            MeetingCloseForm(request.POST),
+            lambda d: services.meeting_close(user=request.user, pk=pk, minutes=d["minutes"]),
+            ok=_("Meeting recorded as held."),
+            back=reverse("investment:meeting", kwargs={"pk": pk}),
+        )
     agenda = selectors.conflict_queue(user=request.user, status="all").filter(meeting=m)
     return render(
         request,

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import ParkOSError
-from parkos.core.views import service_errors, staff_only
+from parkos.core.views import form_post, service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
@@ -31,23 +30,13 @@ def flows_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     cfg = ApprovalConfig.get()
     if request.method == "POST":
-        try:
-            data = {
-                "yellow_ratio": Decimal(request.POST.get("yellow_ratio") or cfg.yellow_ratio),
-                "yellow_min_wd": int(request.POST.get("yellow_min_wd") or cfg.yellow_min_wd),
-                "deem_accept_wd": int(request.POST.get("deem_accept_wd") or cfg.deem_accept_wd),
-                "accept_on_nonworking": request.POST.get("accept_on_nonworking") or cfg.accept_on_nonworking,
-                "report_due_day": int(request.POST.get("report_due_day") or cfg.report_due_day),
-            }
-        except (ValueError, ArithmeticError):
-            messages.error(request, _("Enter numbers in the settings."))
-            return redirect("projects:flows")
-        try:
-            services.approval_config_update(user=request.user, data=data)
-            messages.success(request, _("Settings saved."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        return redirect("projects:flows")
+        return form_post(
+            request,
+            ApprovalConfig.bound_form(request.POST, partial=True),
+            lambda d: services.approval_config_update(user=request.user, data=d),
+            ok=_("Settings saved."),
+            back=reverse("projects:flows"),
+        )
     return render(
         request,
         "projects/flows.html",

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,12 +15,13 @@ from django.views.decorators.http import require_POST
 from parkos.core import charts, lists
 from parkos.core.exceptions import ParkOSError
 from parkos.core.selectors import departments, parks
-from parkos.core.views import service_errors
+from parkos.core.views import form_post, service_errors
 
 from .. import selectors, services
 from ..filters import ProjectFilters
 from ..forms import (
     AnswerForm,
+    ApprovalsStartForm,
     AuthorizationForm,
     HandoverForm,
     MilestonePlanForm,
@@ -181,18 +183,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post(request: HttpRequest, pk: int, form, call, ok: str, anchor: str = "") -> HttpResponse:
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        else:
-            messages.success(request, ok)
-    else:
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
-    return redirect(f"{redirect('projects:detail', pk=pk).url}{anchor}")
+    return form_post(request, form, call, ok=ok, back=reverse("projects:detail", kwargs={"pk": pk}) + anchor)
 
 
 @login_required
@@ -326,10 +317,12 @@ def authorization_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approvals_start_view(request: HttpRequest, pk: int) -> HttpResponse:
-    flow = request.POST.get("flow", "")
-    try:
-        services.approvals_start(user=request.user, pk=pk, flow_id=int(flow) if flow.isdigit() else None)
-        messages.success(request, _("Approval stages laid out."))
-    except ParkOSError as exc:
-        service_errors(request, exc)
-    return redirect("projects:board", pk=pk)
+    return form_post(
+        request,
+        ApprovalsStartForm(request.POST),
+        lambda d: services.approvals_start(
+            user=request.user, pk=pk, flow_id=d["flow"].pk if d["flow"] else None
+        ),
+        ok=_("Approval stages laid out."),
+        back=reverse("projects:board", kwargs={"pk": pk}),
+    )
