@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import style_widgets
 
@@ -39,3 +40,14 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class PlacementForm(forms.Form):
+    """Place an enterprise at a node by its USCC (as 链主 or not), or take one placement (`remove`) away."""
+
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    is_leader = forms.BooleanField(label=_("chain leader"), required=False)
+    remove = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_uscc(self):
+        return self.cleaned_data["uscc"].strip().upper()

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkos.core.excel import Column, Schema, text
-from parkos.core.exceptions import ParkOSError
+from parkos.core.exceptions import Invalid, ParkOSError
 from parkos.core.forms import style_widgets
 from parkos.core.registries import render_slot
-from parkos.core.views import schema_export_response, service_errors, staff_only
+from parkos.core.views import form_post, schema_export_response, service_errors, staff_only
 from parkos.enterprises.selectors import enterprise_by_uscc
 
 from . import selectors, services
-from .forms import ChainForm, NodeForm, TargetForm
+from .forms import ChainForm, NodeForm, PlacementForm, TargetForm
 from .models import ChainConfig
 
 NODE_SCHEMA = Schema(
@@ -214,27 +214,23 @@ def node_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def placement_view(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request)
-    try:
-        if request.POST.get("remove"):
-            services.placement_remove(user=request.user, pk=int(request.POST["remove"]))
-        else:
-            ent = enterprise_by_uscc(
-                user=request.user, uscc=request.POST.get("uscc", "").strip().upper()[:18]
-            )
-            if ent is None:
-                messages.error(request, _("No enterprise with this USCC in the registry."))
-                return redirect("chains:node", pk=pk)
-            services.placement_set(
-                user=request.user,
-                node_id=pk,
-                enterprise_id=ent.pk,
-                is_leader=bool(request.POST.get("is_leader")),
-            )
-    except ParkOSError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Changes saved."))
-    return redirect("chains:node", pk=pk)
+
+    def place(d) -> None:
+        if d["remove"]:
+            services.placement_remove(user=request.user, pk=d["remove"])
+            return
+        ent = enterprise_by_uscc(user=request.user, uscc=d["uscc"])
+        if ent is None:
+            raise Invalid(_("No enterprise with this USCC in the registry."))
+        services.placement_set(user=request.user, node_id=pk, enterprise_id=ent.pk, is_leader=d["is_leader"])
+
+    return form_post(
+        request,
+        PlacementForm(request.POST),
+        place,
+        ok=_("Changes saved."),
+        back=reverse("chains:node", kwargs={"pk": pk}),
+    )
 
 
 @login_required

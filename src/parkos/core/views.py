@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -114,6 +114,22 @@ def form_post(
     else:
         form_errors(request, form)
     return redirect(back)
+
+
+def action_post(
+    request: HttpRequest,
+    actions: Mapping[str, tuple[type, Callable[[dict[str, Any]], Any]]],
+    *,
+    ok: str,
+    back: str,
+) -> HttpResponse:
+    """A record page's action buttons posted to one URL: `action` names one of `actions` (anything else is 404);
+    its form class parses the post and its call does the work, as in `form_post`."""
+    name = request.POST.get("action", "")
+    if name not in actions:
+        raise Http404
+    form_class, call = actions[name]
+    return form_post(request, form_class(request.POST), call, ok=ok, back=back)
 
 
 def nav_context(request: HttpRequest) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
 from parkos.core.selectors import department_get, departments
-from parkos.core.views import service_errors
+from parkos.core.views import action_post, service_errors
 from parkos.enterprises.selectors import account_of, accounts_of
 from parkos.ratings import public as ratings
 
@@ -222,51 +223,37 @@ def request_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_act_view(request: HttpRequest, pk: int) -> HttpResponse:
-    action = request.POST.get("action", "")
-    note = request.POST.get("note", "")
     u = request.user
-    try:
-        if action == "dispatch":
-            form = DispatchForm(request.POST)
-            if not form.is_valid():
-                raise ParkOSError(_("Choose the lead department."))
-            d = form.cleaned_data
-            services.request_dispatch(
+    actions = {
+        "dispatch": (
+            DispatchForm,
+            lambda d: services.request_dispatch(
                 user=u,
                 pk=pk,
                 department_id=d["department"].pk,
                 co_departments=[x.pk for x in d["co_departments"]],
                 officer_id=d["officer"].pk if d["officer"] else None,
                 note=d["note"],
-            )
-        elif action == "accept":
-            services.request_accept(user=u, pk=pk)
-        elif action == "send_back":
-            services.request_send_back(user=u, pk=pk, reason=note)
-        elif action == "answer":
-            services.request_answer(user=u, pk=pk, answer=note)
-        elif action == "close":
-            services.request_close(user=u, pk=pk, note=note)
-        elif action == "revisit":
-            form = RevisitForm(request.POST)
-            if not form.is_valid():
-                raise ParkOSError(_("Say whether the enterprise is satisfied and what it said."))
-            services.request_revisit(
-                user=u, pk=pk, note=form.cleaned_data["note"], satisfied=form.cleaned_data["satisfied"]
-            )
-        elif action == "rate":
-            form = ratings.RateForm(request.POST)
-            if not form.is_valid():
-                raise ParkOSError(_("Choose a rating from 1 to 5."))
-            d = form.cleaned_data
-            services.rate_request(user=u, pk=pk, level=d["level"], reasons=d["reasons"], text=d["text"])
-        else:
-            raise Http404
-    except ParkOSError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("servicedesk:request", pk=pk)
+            ),
+        ),
+        "accept": (NoteForm, lambda d: services.request_accept(user=u, pk=pk)),
+        "send_back": (NoteForm, lambda d: services.request_send_back(user=u, pk=pk, reason=d["note"])),
+        "answer": (NoteForm, lambda d: services.request_answer(user=u, pk=pk, answer=d["note"])),
+        "close": (NoteForm, lambda d: services.request_close(user=u, pk=pk, note=d["note"])),
+        "revisit": (
+            RevisitForm,
+            lambda d: services.request_revisit(user=u, pk=pk, note=d["note"], satisfied=d["satisfied"]),
+        ),
+        "rate": (
+            ratings.RateForm,
+            lambda d: services.rate_request(
+                user=u, pk=pk, level=d["level"], reasons=d["reasons"], text=d["text"]
+            ),
+        ),
+    }
+    return action_post(
+        request, actions, ok=_("Done."), back=reverse("servicedesk:request", kwargs={"pk": pk})
+    )
 
 
 # ---- visits and cards ------------------------------------------------------------------------------------------------
