@@ -341,7 +341,7 @@ def test_a_grant_is_cancelled_with_a_reason_before_payment_only(client, zone, ad
         services.grant_cancel(user=admin, pk=g1.pk, reason=" ")
     assert exc.value.fields == {"reason": ["必填"]} or "reason" in exc.value.fields
     client.force_login(admin)
-    r = client.post(reverse("policies:grants"), {"cancel": "1", "grant_id": g1.pk, "reason": "重复列入"})
+    r = client.post(reverse("policies:grants"), {"action": "cancel", "grant_id": g1.pk, "reason": "重复列入"})
     assert r.status_code == 302
     g1.refresh_from_db()
     assert g1.state == "cancelled"
@@ -427,3 +427,31 @@ def test_grant_application_and_library_lists_are_bounded_in_queries(client, zone
     with CaptureQueriesContext(connection) as more:
         client.get(reverse(url))
     assert len(more) == len(few), url
+
+
+def test_the_grants_page_approves_the_ticked_disburses_and_refuses_a_bad_post(client, zone, admin):
+    auto = services.clause_save(
+        user=admin,
+        policy_id=zone["policy"].pk,
+        data={
+            "number": "第七条",
+            "title": "高企认定奖励",
+            "rule": {"field": "is_high_tech", "op": "eq", "value": True},
+            "support": {"type": "fixed", "amount": 20},
+            "auto_grant": True,
+        },
+    )
+    services.grant_list(user=admin, clause_id=auto.pk, year=2025)
+    g1, g2 = Grant.objects.filter(clause=auto).order_by("pk")[:2]
+    client.force_login(admin)
+    url = reverse("policies:grants")
+    r = client.post(url, {"action": "approve", "grant": [g1.pk, "x"]}, follow=True)
+    assert "请从列表中选择" in r.text  # nothing half-done
+    g1.refresh_from_db()
+    assert g1.state == "proposed"
+    r = client.post(url, {"action": "approve", "grant": [g1.pk, g2.pk]}, follow=True)
+    assert "已批准 2 笔兑现。" in r.text
+    r = client.post(url, {"action": "disburse", "grant_id": g1.pk, "voucher": "CZ-9"}, follow=True)
+    g1.refresh_from_db()
+    assert (g1.state, g1.voucher) == ("disbursed", "CZ-9")
+    assert client.post(url, {"action": "nonsense", "grant_id": g2.pk}).status_code == 404

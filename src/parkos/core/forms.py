@@ -4,6 +4,24 @@ from django.utils.translation import gettext_lazy as _
 from .models import Department, User
 
 
+class IdList(forms.Field):
+    """The ids of the rows ticked in a list (checkboxes sharing one name): whole numbers, none required."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return [int(v) for v in value or [] if str(v).strip()]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose rows from the list.")) from None
+
+
+class NoteForm(forms.Form):
+    """A button that takes an optional note (withdraw, send back, close …)."""
+
+    note = forms.CharField(label=_("note"), required=False)
+
+
 def style_widgets(form: forms.BaseForm) -> None:
     """Tabler/Bootstrap classes on every widget of a form."""
     for f in form.fields.values():

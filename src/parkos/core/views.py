@@ -102,15 +102,15 @@ def form_post(
     request: HttpRequest, form, call: Callable[[dict[str, Any]], Any], *, ok: str, back: str
 ) -> HttpResponse:
     """The one way a small form on a record's page is posted: the form parses and validates, one service call does
-    the work, and the page comes back (`back`, a URL) with the success message `ok` — or with each field's error
-    and the service's refusal as messages, nothing written."""
+    the work, and the page comes back (`back`, a URL) with the success message `ok` (or `ok(result)`) — or with
+    each field's error and the service's refusal as messages, nothing written."""
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            result = call(form.cleaned_data)
         except ParkOSError as exc:
             service_errors(request, exc)
         else:
-            messages.success(request, ok)
+            messages.success(request, ok(result) if callable(ok) else ok)
     else:
         form_errors(request, form)
     return redirect(back)
@@ -124,12 +124,15 @@ def action_post(
     back: str,
 ) -> HttpResponse:
     """A record page's action buttons posted to one URL: `action` names one of `actions` (anything else is 404);
-    its form class parses the post and its call does the work, as in `form_post`."""
+    its form class parses the post and its call does the work, as in `form_post`; `ok` is one message or one per
+    action."""
     name = request.POST.get("action", "")
     if name not in actions:
         raise Http404
     form_class, call = actions[name]
-    return form_post(request, form_class(request.POST), call, ok=ok, back=back)
+    return form_post(
+        request, form_class(request.POST), call, ok=ok[name] if isinstance(ok, Mapping) else ok, back=back
+    )
 
 
 def nav_context(request: HttpRequest) -> dict[str, Any]:

@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import style_widgets
+from parkos.core.forms import IdList, style_widgets
 
 from .models import Clause, Policy
 
@@ -87,3 +87,25 @@ class ApplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class ReviewForm(forms.Form):
+    application = forms.IntegerField(label=_("application"))
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(label=_("review"), required=False)
+
+
+class GrantsApproveForm(forms.Form):
+    grant = IdList(label=_("grants"), required=False)
+
+
+class GrantCancelForm(forms.Form):
+    grant_id = forms.IntegerField(label=_("grant"))
+    reason = forms.CharField(label=_("reason for cancelling"), required=False)
+
+
+class DisburseForm(forms.Form):
+    grant_id = forms.IntegerField(label=_("grant"))
+    voucher = forms.CharField(label=_("payment voucher"), max_length=60, required=False)

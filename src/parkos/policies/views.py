@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -15,13 +16,22 @@ from django.views.decorators.http import require_POST
 
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import NoteForm
 from parkos.core.progress import progress_of
-from parkos.core.views import service_errors, staff_only
+from parkos.core.views import action_post, form_post, service_errors, staff_only
 from parkos.enterprises.selectors import enterprise_get
 
 from . import engine, selectors, services
 from .filters import ApplicationFilters, GrantFilters, MatchFilters, PolicyFilters
-from .forms import ApplyForm, ClauseForm, PolicyForm
+from .forms import (
+    ApplyForm,
+    ClauseForm,
+    DisburseForm,
+    GrantCancelForm,
+    GrantsApproveForm,
+    PolicyForm,
+    ReviewForm,
+)
 from .models import Application, Eligibility, Grant, Policy
 
 MATCH_TABLE = lists.Table(
@@ -329,30 +339,28 @@ def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.application_withdraw(user=request.user, pk=pk, note=request.POST.get("note", ""))
-        messages.success(request, _("Application withdrawn."))
-    except ParkOSError as exc:
-        service_errors(request, exc)
-    return redirect("policies:mine")
+    return form_post(
+        request,
+        NoteForm(request.POST),
+        lambda d: services.application_withdraw(user=request.user, pk=pk, note=d["note"]),
+        ok=_("Application withdrawn."),
+        back=reverse("policies:mine"),
+    )
 
 
 @login_required
 def applications_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     if request.method == "POST":
-        try:
-            services.review(
-                user=request.user,
-                pk=int(request.POST["application"]),
-                approve=request.POST.get("decision") == "approve",
-                note=request.POST.get("note", ""),
-            )
-        except (ParkOSError, ValueError, KeyError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
-        else:
-            messages.success(request, _("Review recorded."))
-        return redirect("policies:applications")
+        return form_post(
+            request,
+            ReviewForm(request.POST),
+            lambda d: services.review(
+                user=request.user, pk=d["application"], approve=d["decision"] == "approve", note=d["note"]
+            ),
+            ok=_("Review recorded."),
+            back=reverse("policies:applications"),
+        )
     return application_page(request)
 
 
@@ -374,28 +382,26 @@ application_page = lists.ListPage(
 def grants_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     if request.method == "POST":
-        try:
-            if request.POST.get("approve"):
-                n = services.grants_approve(
-                    user=request.user, ids=[int(x) for x in request.POST.getlist("grant")]
-                )
-                messages.success(request, _("%(n)s grants approved.") % {"n": n})
-            elif request.POST.get("cancel"):
-                services.grant_cancel(
-                    user=request.user, pk=int(request.POST["grant_id"]), reason=request.POST.get("reason", "")
-                )
-                messages.success(request, _("Grant cancelled."))
-            else:
-                services.disburse(
-                    user=request.user,
-                    pk=int(request.POST["grant_id"]),
-                    on=timezone.localdate(),
-                    voucher=request.POST.get("voucher", ""),
-                )
-                messages.success(request, _("Disbursement recorded."))
-        except (ParkOSError, ValueError, KeyError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
-        return redirect(request.get_full_path())
+        u = request.user
+        actions = {
+            "approve": (GrantsApproveForm, lambda d: services.grants_approve(user=u, ids=d["grant"])),
+            "cancel": (
+                GrantCancelForm,
+                lambda d: services.grant_cancel(user=u, pk=d["grant_id"], reason=d["reason"]),
+            ),
+            "disburse": (
+                DisburseForm,
+                lambda d: services.disburse(
+                    user=u, pk=d["grant_id"], on=timezone.localdate(), voucher=d["voucher"]
+                ),
+            ),
+        }
+        ok = {
+            "approve": lambda n: _("%(n)s grants approved.") % {"n": n},
+            "cancel": _("Grant cancelled."),
+            "disburse": _("Disbursement recorded."),
+        }
+        return action_post(request, actions, ok=ok, back=request.get_full_path())
     return grant_page(request)
 
 
