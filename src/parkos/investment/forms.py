@@ -13,6 +13,7 @@ from .models import (
     JointMeeting,
     Lead,
     LostReason,
+    ScoringScheme,
     Stage,
     Team,
     is_coordinator,
@@ -203,3 +204,23 @@ class ConflictDecisionForm(forms.Form):
 
 class MeetingCloseForm(forms.Form):
     minutes = forms.CharField(label=_("minutes"), required=False)
+
+
+class ScoringSchemeForm(forms.ModelForm):
+    """The year's scoring scheme for the teams' appraisal: points bands and grades as JSON pairs, the extras as
+    numbers (their meaning is checked by the service)."""
+
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = ScoringScheme
+        fields = [
+            "bands",
+            "per_10k_funds",
+            "top500",
+            "foreign",
+            "headquarters",
+            "gap_filled",
+            "neglect",
+            "grades",
+        ]

@@ -20,11 +20,12 @@ from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import style_widgets
-from parkos.core.views import schema_export_response, service_errors, staff_only
+from parkos.core.views import form_post, schema_export_response, service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
     EventForm,
+    ScoringSchemeForm,
     TeamForm,
 )
 from ..models import (
@@ -162,19 +163,13 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Settings saved."))
                     return redirect("investment:settings")
         elif "scheme" in request.POST:
-            try:
-                data = {
-                    k: request.POST[k]
-                    for k in ("per_10k_funds", "top500", "foreign", "headquarters", "gap_filled", "neglect")
-                }
-                data["bands"] = json.loads(request.POST.get("bands") or "[]")
-                data["grades"] = json.loads(request.POST.get("grades") or "[]")
-                services.scheme_save(user=request.user, year=int(request.POST.get("year", year)), data=data)
-            except (ValueError, ParkOSError) as exc:
-                messages.error(request, str(getattr(exc, "message", exc)))
-            else:
-                messages.success(request, _("Scoring scheme saved."))
-                return redirect("investment:settings")
+            return form_post(
+                request,
+                ScoringSchemeForm(request.POST),
+                lambda d: services.scheme_save(user=request.user, year=d.pop("year"), data=d),
+                ok=_("Scoring scheme saved."),
+                back=reverse("investment:settings"),
+            )
         elif form.is_valid():
             try:
                 services.config_update(user=request.user, data=form.cleaned_data)
