@@ -322,3 +322,64 @@ def test_upload_preview_shows_warnings_in_chinese(client, office):
     doc = SimpleUploadedFile("plan.txt", "计划\n一、甲\n1.一\n3.三\n".encode())
     r = client.post(reverse("workplan:upload"), {"file": doc})
     assert "第 4 行：“3.”处应为第 2 项" in r.text
+
+
+def test_task_page_forms_assign_report_milestone_instruct_and_answer(
+    plan, office, leader, staff_a, staff_b, dept_a, dept_b, client
+):
+    task = Task.objects.filter(plan=plan).order_by("order").first()
+    client.force_login(office)
+    url = reverse("workplan:task_assign", args=[task.pk])
+    r = client.post(url, {"lead": dept_a.pk, "deadline": "2020-13-01", "version": task.version}, follow=True)
+    assert "完成时限" in r.text  # the field named, nothing written
+    task.refresh_from_db()
+    assert task.lead_id is None
+    r = client.post(
+        url,
+        {
+            "lead": dept_a.pk,
+            "co": [dept_b.pk],
+            "deadline": "2020-06-30",
+            "responsible": "张三",
+            "next": "https://x.example/",
+        },
+    )
+    assert r["Location"] == reverse("workplan:task", args=[task.pk])
+    task.refresh_from_db()
+    assert (task.lead, list(task.co_departments.all()), task.deadline, task.responsible) == (
+        dept_a,
+        [dept_b],
+        D("2020-06-30"),
+        "张三",
+    )
+    r = client.post(reverse("workplan:task_milestone", args=[task.pk]), {"target": "完成选址"}, follow=True)
+    assert not task.milestones.exists()
+    client.post(
+        reverse("workplan:task_milestone", args=[task.pk]), {"due": "2020-03-31", "target": "完成选址"}
+    )
+    (m,) = task.milestones.all()
+    assert (m.due, m.target) == (D("2020-03-31"), "完成选址")
+    client.force_login(staff_a)
+    r = client.post(
+        reverse("workplan:task_report", args=[task.pk]), {"text": "已完成", "percent": "120"}, follow=True
+    )
+    assert "进度" in r.text
+    task.refresh_from_db()
+    assert task.percent == 0
+    client.post(
+        reverse("workplan:task_report", args=[task.pk]),
+        {"text": "完成选址", "percent": "40", "on": "2020-03-20"},
+    )
+    task.refresh_from_db()
+    assert task.percent == 40
+    client.force_login(leader)
+    client.post(reverse("workplan:task_instruct", args=[task.pk]), {"text": "请加快进度"})
+    (ins,) = task.instructions.all()
+    client.force_login(staff_b)  # a co-department sees the task but the lead department answers
+    client.post(reverse("workplan:instruction_answer", args=[ins.pk]), {"answer": "x"})
+    ins.refresh_from_db()
+    assert not ins.answer
+    client.force_login(staff_a)
+    client.post(reverse("workplan:instruction_answer", args=[ins.pk]), {"answer": "已召开调度会"})
+    ins.refresh_from_db()
+    assert ins.answer == "已召开调度会"

@@ -41,6 +41,14 @@ def task_get(*, user, pk: int) -> Task:
     return get_object_or_404(task_list(user=user), pk=pk)
 
 
+def instruction_task_id(*, user, pk: int) -> int:
+    """The task an instruction was given on, when the user may see that task (404 otherwise)."""
+    from .models import Instruction
+
+    task_id = get_object_or_404(Instruction.objects.only("task_id"), pk=pk).task_id
+    return task_get(user=user, pk=task_id).pk
+
+
 @dataclass
 class BoardFilters:
     department: int | None = None

@@ -8,18 +8,29 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkos.core import capabilities, charts
 from parkos.core.exceptions import ParkOSError
-from parkos.core.selectors import department_get, departments
-from parkos.core.views import is_htmx, schema_export_response, service_errors, staff_only
+from parkos.core.selectors import departments
+from parkos.core.views import form_post, is_htmx, next_url, schema_export_response, service_errors, staff_only
 
 from . import engine, selectors, services
 from .exports import bulletin_docx
+from .forms import (
+    AssignForm,
+    InstructionAnswerForm,
+    InstructionForm,
+    KeywordRuleForm,
+    MilestoneForm,
+    PlanYearForm,
+    ProgressForm,
+    settings_form,
+)
 from .imports import LEDGER_SCHEMA
 from .models import SUPERVISION_OFFICE, Status, WorkplanConfig, is_supervisor
 from .reader import UnreadableDocument, read_document
@@ -53,19 +64,22 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     if not (is_supervisor(request.user) and request.user.may("change")):
         raise Http404
-    if request.method == "POST" and request.POST.get("confirm"):
+    if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(SESSION_KEY)
         if not stored:
             messages.error(request, _("Upload the document again."))
             return redirect("workplan:index")
-        try:
-            year = int(request.POST.get("year", ""))
-            plan = services.plan_import(
-                user=request.user, result=engine.parse(stored["text"]), year=year, source_name=stored["name"]
-            )
-        except ValueError:
+        year_form = PlanYearForm(request.POST)
+        if not year_form.is_valid():
             messages.error(request, _("Choose the year of the plan."))
             return redirect("workplan:index")
+        try:
+            plan = services.plan_import(
+                user=request.user,
+                result=engine.parse(stored["text"]),
+                year=year_form.cleaned_data["year"],
+                source_name=stored["name"],
+            )
         except ParkOSError as exc:
             service_errors(request, exc)
             return redirect("workplan:index")
@@ -152,7 +166,7 @@ def plan_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not (is_supervisor(request.user) and request.user.may("change")):
         raise Http404
     plan = selectors.plan_get(user=request.user, pk=pk)
-    if request.method == "POST" and request.POST.get("apply_suggestions"):
+    if request.method == "POST" and "apply_suggestions" in request.POST:
         n = services.apply_suggestions(user=request.user, plan_id=plan.pk)
         services.refresh(plan_id=plan.pk)
         messages.success(request, _("Suggestions applied to %(n)s tasks.") % {"n": n})
@@ -180,36 +194,32 @@ def plan_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
-    lead_id = request.POST.get("lead", "")
-    co_ids = [int(x) for x in request.POST.getlist("co") if x.isdigit()]
-    deadline = request.POST.get("deadline", "")
-    try:
+
+    def assign(d) -> None:
         services.task_assign(
             user=request.user,
             pk=task.pk,
-            version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
-            lead=department_get(lead_id),
-            co=list(departments().filter(pk__in=co_ids)),
-            deadline=dt.date.fromisoformat(deadline) if deadline else None,
-            responsible=request.POST.get("responsible", ""),
+            version=d["version"],
+            lead=d["lead"],
+            co=list(d["co"]),
+            deadline=d["deadline"],
+            responsible=d["responsible"],
         )
         services.refresh(task_ids=[task.pk])
-        messages.success(request, _("Task %(seq)s assigned.") % {"seq": task.seq})
-    except ValueError:
-        messages.error(request, _("The deadline is not a date."))
-    except ParkOSError as exc:
-        service_errors(request, exc)
+
+    back = form_post(
+        request,
+        AssignForm(request.POST),
+        assign,
+        ok=_("Task %(seq)s assigned.") % {"seq": task.seq},
+        back=next_url(request, reverse("workplan:task", kwargs={"pk": pk})),
+    )
     if is_htmx(request):
         task = selectors.task_get(user=request.user, pk=pk)
         return render(
-            request,
-            "workplan/_assign_row.html",
-            {"row": {"t": task}, "departments": departments()},
+            request, "workplan/_assign_row.html", {"row": {"t": task}, "departments": departments()}
         )
-    nxt = request.POST.get("next", "")
-    if nxt.startswith("/workplan/"):
-        return redirect(nxt)
-    return redirect("workplan:task", pk=pk)
+    return back
 
 
 @login_required
@@ -225,70 +235,65 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        on = request.POST.get("on", "")
-        services.progress_report(
+    return form_post(
+        request,
+        ProgressForm(request.POST, request.FILES),
+        lambda d: services.progress_report(
             user=request.user,
             pk=pk,
-            text=request.POST.get("text", ""),
-            percent=int(request.POST.get("percent") or 0),
-            on=dt.date.fromisoformat(on) if on else None,
-            attachment=request.FILES.get("attachment"),
-        )
-        messages.success(request, _("Progress reported."))
-    except ValueError:
-        messages.error(request, _("Progress is a whole number from 0 to 100, the date YYYY-MM-DD."))
-    except ParkOSError as exc:
-        service_errors(request, exc)
-    return redirect("workplan:task", pk=pk)
+            text=d["text"],
+            percent=d["percent"] or 0,
+            on=d["on"],
+            attachment=d["attachment"],
+        ),
+        ok=_("Progress reported."),
+        back=reverse("workplan:task", kwargs={"pk": pk}),
+    )
 
 
 @login_required
 @require_POST
 def task_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.task_get(user=request.user, pk=pk)
-    try:
-        if request.POST.get("done"):
-            services.milestone_done(user=request.user, pk=int(request.POST["done"]))
+
+    def save(d) -> None:
+        if d["done"]:
+            services.milestone_done(user=request.user, pk=d["done"])
         else:
-            services.milestone_add(
-                user=request.user,
-                pk=pk,
-                due=dt.date.fromisoformat(request.POST.get("due", "")),
-                target=request.POST.get("target", ""),
-            )
-        messages.success(request, _("Saved."))
-    except ValueError:
-        messages.error(request, _("The deadline is not a date."))
-    except ParkOSError as exc:
-        service_errors(request, exc)
-    return redirect("workplan:task", pk=pk)
+            services.milestone_add(user=request.user, pk=pk, due=d["due"], target=d["target"])
+
+    return form_post(
+        request,
+        MilestoneForm(request.POST),
+        save,
+        ok=_("Saved."),
+        back=reverse("workplan:task", kwargs={"pk": pk}),
+    )
 
 
 @login_required
 @require_POST
 def task_instruct(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.instruction_add(user=request.user, pk=pk, text=request.POST.get("text", ""))
-        messages.success(request, _("Instruction sent to the lead department."))
-    except ParkOSError as exc:
-        service_errors(request, exc)
-    return redirect("workplan:task", pk=pk)
+    return form_post(
+        request,
+        InstructionForm(request.POST),
+        lambda d: services.instruction_add(user=request.user, pk=pk, text=d["text"]),
+        ok=_("Instruction sent to the lead department."),
+        back=reverse("workplan:task", kwargs={"pk": pk}),
+    )
 
 
 @login_required
 @require_POST
 def instruction_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    from .models import Instruction
-
-    ins = get_object_or_404(Instruction, pk=pk)
-    selectors.task_get(user=request.user, pk=ins.task_id)  # 404 when out of scope
-    try:
-        services.instruction_answer(user=request.user, pk=pk, answer=request.POST.get("answer", ""))
-        messages.success(request, _("Answer saved."))
-    except ParkOSError as exc:
-        service_errors(request, exc)
-    return redirect("workplan:task", pk=ins.task_id)
+    task_id = selectors.instruction_task_id(user=request.user, pk=pk)  # 404 when out of scope
+    return form_post(
+        request,
+        InstructionAnswerForm(request.POST),
+        lambda d: services.instruction_answer(user=request.user, pk=pk, answer=d["answer"]),
+        ok=_("Answer saved."),
+        back=reverse("workplan:task", kwargs={"pk": task_id}),
+    )
 
 
 @login_required
@@ -318,37 +323,24 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
 def rules(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     can = is_supervisor(request.user) and request.user.may("change")
-    if request.method == "POST" and request.POST.get("settings") and request.user.may("configure"):
-        try:
-            services.config_update(
-                user=request.user,
-                data={
-                    "lag_margin": int(request.POST.get("lag_margin", "")),
-                    "remind_wd": int(request.POST.get("remind_wd", "")),
-                },
-            )
-            messages.success(request, _("Settings saved."))
-        except ValueError:
-            messages.error(request, _("Enter numbers in the settings."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        return redirect("workplan:rules")
+    back = reverse("workplan:rules")
+    if request.method == "POST" and "settings" in request.POST and request.user.may("configure"):
+        return form_post(
+            request,
+            settings_form(request.POST),
+            lambda d: services.config_update(user=request.user, data=d),
+            ok=_("Settings saved."),
+            back=back,
+        )
     if request.method == "POST" and can:
-        try:
-            if request.POST.get("delete"):
-                services.rule_delete(user=request.user, pk=int(request.POST["delete"]))
+
+        def save_rule(d) -> None:
+            if d["delete"]:
+                services.rule_delete(user=request.user, pk=d["delete"])
             else:
-                services.rule_add(
-                    user=request.user,
-                    keyword=request.POST.get("keyword", ""),
-                    department_id=int(request.POST.get("department") or 0),
-                )
-            messages.success(request, _("Saved."))
-        except (ValueError, KeyError):
-            messages.error(request, _("Choose a department."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        return redirect("workplan:rules")
+                services.rule_add(user=request.user, keyword=d["keyword"], department_id=d["department"].pk)
+
+        return form_post(request, KeywordRuleForm(request.POST), save_rule, ok=_("Saved."), back=back)
     cfg = WorkplanConfig.get()
     return render(
         request,
