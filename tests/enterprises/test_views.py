@@ -282,3 +282,19 @@ def test_sort_and_export_links_carry_a_single_question_mark(client_admin, ent_a)
     assert any("sort=" in h for h in hrefs)
     assert any("export=xlsx" in h for h in hrefs)
     assert all(not h.startswith("??") for h in hrefs)
+
+
+def test_calendar_refuses_a_bad_date_or_day_count_naming_the_field(client_admin, db):
+    from parkos.core.models import CalendarDay
+
+    r = client_admin.post(
+        "/calendar/", {"action": "set", "date": "2026-02-30", "is_working": "1"}, follow=True
+    )
+    assert "日期: 输入一个有效的日期。" in r.text
+    assert not CalendarDay.objects.exists()
+    page = client_admin.get("/calendar/", {"start": "2026-09-30", "n": "五"}).content.decode()
+    assert "请按 YYYY-MM-DD 输入日期，并输入整数天数。" in page
+    client_admin.post(
+        "/calendar/", {"action": "set", "date": "2026-10-10", "is_working": "1", "note": "调休上班"}
+    )
+    assert CalendarDay.objects.get().is_working is True

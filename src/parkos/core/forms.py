@@ -71,3 +71,54 @@ class UserForm(forms.Form):
             "is_active": user.is_active,
             "enterprise_uscc": account.enterprise.uscc if account else "",
         }
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"))
+    file = forms.FileField(label=_("Excel file"))
+    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(kinds)
+
+
+class CalendarDayForm(forms.Form):
+    """Set a day as working or off (`set`), or give it back to the published schedule (`delete`)."""
+
+    action = forms.ChoiceField(choices=[("set", "set"), ("delete", "delete")], widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date"))
+    is_working = forms.TypedChoiceField(
+        label=_("Kind"),
+        choices=[("0", _("Day off")), ("1", _("Working day"))],
+        coerce=lambda v: v == "1",
+        required=False,
+        empty_value=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=100, required=False)
+
+
+class WorkingDaysForm(forms.Form):
+    """The calculator: the date `n` working days after `start`."""
+
+    start = forms.DateField(label=_("Start"))
+    n = forms.IntegerField(label=_("Working days"), min_value=-3650, max_value=3650)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+
+
+class CapabilityGrantForm(forms.Form):
+    """Grant an office's power to a department or one user, or take a grant back (`revoke`)."""
+
+    revoke = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    capability = forms.CharField(label=_("Office"), max_length=60, required=False)
+    department = forms.IntegerField(label=_("Department"), required=False)
+    user = forms.IntegerField(label=_("or one user"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class MarkReadForm(forms.Form):
+    notice = IdList(required=False)
+    all = forms.BooleanField(required=False)

@@ -111,3 +111,8 @@ def _show(v: Any) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     return str(v)
+
+
+def api_token_list(*, user) -> QuerySet:
+    """The user's own API tokens still in force, newest first."""
+    return user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")

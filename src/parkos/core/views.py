@@ -20,12 +20,21 @@ from django.views.decorators.http import require_POST
 
 from . import lists, notify, registries, users
 from .excel import Schema, error_report_bytes
-from .exceptions import ParkOSError
+from .exceptions import Invalid, ParkOSError
 from .filters import InboxFilters, UserFilters
-from .forms import UserForm
+from .forms import (
+    CalendarDayForm,
+    CapabilityGrantForm,
+    ImportForm,
+    MarkReadForm,
+    TokenForm,
+    UserForm,
+    WorkingDaysForm,
+)
 from .imports import IMPORTERS
 from .progress import progress_of
 from .selectors import (
+    api_token_list,
     calendar_overrides,
     departments,
     history_entries,
@@ -155,14 +164,14 @@ def import_index(request: HttpRequest) -> HttpResponse:
         raise Http404
     kinds = [(k, imp.schema.title) for k, imp in IMPORTERS.items()]
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
-        if kind not in IMPORTERS or upload is None:
+        form = ImportForm(request.POST, request.FILES, kinds=kinds)
+        if not form.is_valid():
             messages.error(request, _("Choose what to import and an Excel file."))
         else:
+            d = form.cleaned_data
             try:
                 run = import_run_start(
-                    user=request.user, kind=kind, upload=upload, dry_run=bool(request.POST.get("dry_run"))
+                    user=request.user, kind=d["kind"], upload=d["file"], dry_run=d["dry_run"]
                 )
             except ParkOSError as exc:
                 service_errors(request, exc)
@@ -201,36 +210,26 @@ def import_run_report(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_view(request: HttpRequest) -> HttpResponse:
     cal = working_calendar()
     result = None
-    if request.method == "POST" and request.POST.get("action") in {"set", "delete"}:
-        try:
-            day = dt.date.fromisoformat(request.POST.get("date", ""))
-            if request.POST["action"] == "set":
+    if request.method == "POST":
+
+        def save(d) -> None:
+            if d["action"] == "set":
                 calendar_day_set(
-                    user=request.user,
-                    date=day,
-                    is_working=request.POST.get("is_working") == "1",
-                    note=request.POST.get("note", "")[:100],
+                    user=request.user, date=d["date"], is_working=d["is_working"], note=d["note"]
                 )
             else:
-                calendar_day_delete(user=request.user, date=day)
-            messages.success(request, _("Calendar updated."))
-        except ValueError:
-            messages.error(request, _("Enter a date as YYYY-MM-DD."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        return redirect("calendar")
-    start, n = request.GET.get("start"), request.GET.get("n")
-    if start and n:
-        try:
-            d, k = dt.date.fromisoformat(start), int(n)
-            result = {
-                "start": d,
-                "n": k,
-                "date": cal.add_working_days(d, k),
-                "confirmed": cal.is_confirmed(d, cal.add_working_days(d, k)),
-            }
-        except ValueError:
-            messages.error(request, _("Enter a date as YYYY-MM-DD and a whole number of days."))
+                calendar_day_delete(user=request.user, date=d["date"])
+
+        return form_post(
+            request, CalendarDayForm(request.POST), save, ok=_("Calendar updated."), back=reverse("calendar")
+        )
+    calc = WorkingDaysForm(request.GET) if {"start", "n"} <= set(request.GET) else None
+    if calc is not None and calc.is_valid():
+        d, k = calc.cleaned_data["start"], calc.cleaned_data["n"]
+        end = cal.add_working_days(d, k)
+        result = {"start": d, "n": k, "date": end, "confirmed": cal.is_confirmed(d, end)}
+    elif calc is not None:
+        messages.error(request, _("Enter a date as YYYY-MM-DD and a whole number of days."))
     today = timezone.localdate()
     return render(
         request,
@@ -249,11 +248,14 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 def tokens_view(request: HttpRequest) -> HttpResponse:
     raw = None
     if request.method == "POST":
+        form = TokenForm(request.POST)
         try:
-            _token, raw = api_token_create(user=request.user, name=request.POST.get("name", ""))
+            if not form.is_valid():
+                raise Invalid(_("Please correct the errors below."), fields=dict(form.errors))
+            _token, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
         except ParkOSError as exc:
             service_errors(request, exc)
-    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    tokens = api_token_list(user=request.user)
     return render(request, "core/tokens.html", {"tokens": tokens, "raw": raw})
 
 
@@ -378,22 +380,26 @@ def capabilities_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_grant:
             raise Http404
-        try:
-            if request.POST.get("revoke", "").isdigit():
-                caps.revoke(actor=actor, pk=int(request.POST["revoke"]))
+
+        def save(d) -> None:
+            if d["revoke"]:
+                caps.revoke(actor=actor, pk=d["revoke"])
             else:
-                dept, user = request.POST.get("department", ""), request.POST.get("user", "")
                 caps.grant(
                     actor=actor,
-                    key=request.POST.get("capability", ""),
-                    department_id=int(dept) if dept.isdigit() else None,
-                    user_id=int(user) if user.isdigit() else None,
-                    note=request.POST.get("note", "")[:200],
+                    key=d["capability"],
+                    department_id=d["department"],
+                    user_id=d["user"],
+                    note=d["note"],
                 )
-            messages.success(request, _("Office powers saved."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        return redirect("capabilities")
+
+        return form_post(
+            request,
+            CapabilityGrantForm(request.POST),
+            save,
+            ok=_("Office powers saved."),
+            back=reverse("capabilities"),
+        )
     grants = list(caps.grant_list(actor=actor))
     rows = [
         {"cap": c, "grants": [g for g in grants if g.capability == c.key]} for c in registries.capabilities
@@ -415,10 +421,13 @@ def capabilities_view(request: HttpRequest) -> HttpResponse:
 def inbox_view(request: HttpRequest) -> HttpResponse:
     """Every notice the user received: filters (kind, app, unread), search, pagination, bulk mark-read, links."""
     if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("notice") if x.isdigit()]
-        n = notify.mark_read(user=request.user, ids=None if request.POST.get("all") else ids)
-        messages.success(request, _("%(n)s notices marked read.") % {"n": n})
-        return redirect(request.get_full_path())
+        return form_post(
+            request,
+            MarkReadForm(request.POST),
+            lambda d: notify.mark_read(user=request.user, ids=None if d["all"] else d["notice"]),
+            ok=lambda n: _("%(n)s notices marked read.") % {"n": n},
+            back=request.get_full_path(),
+        )
     return inbox_page(request)
 
 
