@@ -108,7 +108,7 @@ def test_pages_and_exports(client_admin, years):
     e = Enterprise.objects.get(uscc=U(4))
     client_admin.post(
         "/efficiency/low-efficiency/2025/",
-        {"enterprise": e.pk, "reason": "D", "measures": "技改", "deadline": "2027-01-31"},
+        {"action": "create", "enterprise": e.pk, "reason": "D", "measures": "技改", "deadline": "2027-01-31"},
     )
     assert e.rectifications.get().measures == "技改"
 

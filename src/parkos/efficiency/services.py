@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import orjson
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -304,7 +305,7 @@ def objection_submit(
 def objection_answer(*, user, objection_id: int, answer: str) -> Objection:
     if not user.may("evaluate"):
         raise Forbidden(_("You may not answer objections."))
-    obj = Objection.objects.select_for_update().get(pk=objection_id)
+    obj = get_object_or_404(Objection.objects.select_for_update(), pk=objection_id)
 
     def effects(t) -> None:
         if not answer.strip():

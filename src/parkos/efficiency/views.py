@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,13 +16,25 @@ from parkos.core import charts, lists
 from parkos.core.exceptions import Invalid, ParkOSError
 from parkos.core.progress import progress_of
 from parkos.core.selectors import history_entries, parks
-from parkos.core.views import is_htmx, service_errors
+from parkos.core.views import action_post, form_errors, form_post, is_htmx, service_errors
 from parkos.enterprises import industries
 from parkos.enterprises.selectors import enterprise_of_user
 
 from . import engine, exports, selectors, services
 from .filters import ResultFilters
-from .models import COHORT_LABELS, STATUS_LABELS, EvaluationRun, Objection
+from .forms import (
+    ROWS_PER_COHORT,
+    ClassPolicyForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    PlanCompleteForm,
+    PlanCreateForm,
+    PublicizeForm,
+    RunStartForm,
+    SchemeForm,
+    SchemeProfileForm,
+)
+from .models import COHORT_LABELS, STATUS_LABELS, EvaluationRun
 
 RESULT_TABLE = lists.Table(
     [
@@ -101,10 +115,13 @@ def index(request: HttpRequest) -> HttpResponse:
         int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
     )
     if request.method == "POST":
+        form = RunStartForm(request.POST)
         try:
-            run = services.evaluation_run_start(user=user, year=int(request.POST.get("year", "0")))
-        except (ParkOSError, ValueError) as exc:
-            service_errors(request, exc if isinstance(exc, ParkOSError) else ParkOSError(_("Choose a year.")))
+            if not form.is_valid():
+                raise Invalid(_("Choose a year."), fields=dict(form.errors))
+            run = services.evaluation_run_start(user=user, year=form.cleaned_data["year"])
+        except ParkOSError as exc:
+            service_errors(request, exc)
             return redirect("efficiency:index")
         return redirect("efficiency:run", pk=run.pk)
     runs = selectors.run_list(user=user).filter(year=year)[:20] if year else []
@@ -127,29 +144,24 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("efficiency:index")
     run = selectors.run_get(user=request.user, pk=pk)
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "publicize":
-                days = request.POST.get("working_days", "5")
-                services.run_publicize(
-                    user=request.user, run_id=run.pk, working_days=int(days) if days.isdigit() else 0
-                )
-                messages.success(request, _("The results are on public notice."))
-            elif action == "publish":
-                services.run_publish(user=request.user, run_id=run.pk)
-                messages.success(request, _("The results are published and locked."))
-            elif action == "answer":
-                services.objection_answer(
-                    user=request.user,
-                    objection_id=int(request.POST.get("objection", "0")),
-                    answer=request.POST.get("answer", ""),
-                )
-                messages.success(request, _("Answer saved."))
-        except (ParkOSError, Objection.DoesNotExist) as exc:
-            service_errors(
-                request, exc if isinstance(exc, ParkOSError) else ParkOSError(_("No such objection."))
-            )
-        return redirect("efficiency:run", pk=run.pk)
+        u = request.user
+        actions = {
+            "publicize": (
+                PublicizeForm,
+                lambda d: services.run_publicize(user=u, run_id=run.pk, working_days=d["working_days"] or 0),
+            ),
+            "publish": (forms.Form, lambda d: services.run_publish(user=u, run_id=run.pk)),
+            "answer": (
+                ObjectionAnswerForm,
+                lambda d: services.objection_answer(user=u, objection_id=d["objection"], answer=d["answer"]),
+            ),
+        }
+        ok = {
+            "publicize": _("The results are on public notice."),
+            "publish": _("The results are published and locked."),
+            "answer": _("Answer saved."),
+        }
+        return action_post(request, actions, ok=ok, back=reverse("efficiency:run", kwargs={"pk": run.pk}))
     ctx = {"run": run, "progress": progress_of("evaluation", run.pk)}
     if run.status == EvaluationRun.Status.DONE:
         counts = selectors.class_counts(user=request.user, run=run)
@@ -245,17 +257,15 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
     history = selectors.result_history(user=request.user, enterprise_id=enterprise_id, year=run.year)
     next_class = {"B": "A", "C": "B", "D": "C"}.get(result.final_class, "")
     if request.method == "POST":
-        try:
-            services.objection_submit(
-                user=request.user,
-                run_id=run.pk,
-                enterprise_id=enterprise_id,
-                text=request.POST.get("text", ""),
-            )
-            messages.success(request, _("Your objection was recorded; the administration will answer it."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        return redirect("efficiency:report", pk=run.pk, enterprise_id=enterprise_id)
+        return form_post(
+            request,
+            ObjectionForm(request.POST),
+            lambda d: services.objection_submit(
+                user=request.user, run_id=run.pk, enterprise_id=enterprise_id, text=d["text"]
+            ),
+            ok=_("Your objection was recorded; the administration will answer it."),
+            back=reverse("efficiency:report", kwargs={"pk": run.pk, "enterprise_id": enterprise_id}),
+        )
     objections = selectors.objection_list(user=request.user, year=run.year, enterprise_id=enterprise_id)
     return render(
         request,
@@ -279,69 +289,6 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
 
 
 # ---- scheme editor -------------------------------------------------------------------------------------------
-ROWS_PER_COHORT = 8
-
-
-def _scheme_from_post(post) -> dict:
-    """The editor's fields as a scheme dict; problems are reported by `Scheme.validate` in the service."""
-
-    def num(name: str, default=None):
-        raw = (post.get(name) or "").strip()
-        if raw == "":
-            return default
-        try:
-            return float(raw)
-        except ValueError:
-            raise Invalid(
-                _("“%(v)s” is not a number.") % {"v": raw}, fields={name: [_("not a number")]}
-            ) from None
-
-    config: dict = {"fixed_benchmarks": {}}
-    for cohort in (engine.ABOVE, engine.BELOW):
-        inds, fixed = [], {}
-        for i in range(ROWS_PER_COHORT):
-            code = post.get(f"{cohort}-{i}-code", "")
-            if not code:
-                continue
-            if code not in engine.CATALOGUE:
-                raise Invalid(_("Unknown indicator “%(c)s”.") % {"c": code})
-            cap = num(f"{cohort}-{i}-cap")
-            inds.append(
-                {
-                    "code": code,
-                    "weight": num(f"{cohort}-{i}-weight", 0.0),
-                    "cap": cap,
-                    "missing": post.get(f"{cohort}-{i}-missing", "mean_score"),
-                }
-            )
-            bench = num(f"{cohort}-{i}-bench")
-            if bench is not None:
-                fixed[code] = bench / 100 if code in exports.PERCENT else bench
-        config[cohort] = inds
-        config["fixed_benchmarks"][cohort] = fixed
-    config.update(
-        {
-            "benchmark_mode": post.get("benchmark_mode", "cohort_aggregate"),
-            "benchmark_multiplier": num("benchmark_multiplier", 1.0),
-            "cutoffs": [num("cut_a", 0.2), num("cut_b", 0.6), num("cut_c", 0.95)],
-            "protection_years": int(num("protection_years", 3)),
-            "small_min_land_mu": num("small_min_land_mu", 3.0),
-            "exempt_divisions": [
-                d.strip() for d in post.get("exempt_divisions", "").replace("，", ",").split(",") if d.strip()
-            ],
-            "vetoes": [
-                e for e in engine.VETO_EVENTS + engine.DOWNGRADE_EVENTS if post.get(f"event-{e}") == "veto"
-            ],
-            "downgrades": [
-                e
-                for e in engine.VETO_EVENTS + engine.DOWNGRADE_EVENTS
-                if post.get(f"event-{e}") == "downgrade"
-            ],
-        }
-    )
-    return config
-
-
 @login_required
 def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
     user = request.user
@@ -349,24 +296,34 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404
     row = selectors.scheme_row(year)
     if request.method == "POST":
-        version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
-        try:
-            if request.POST.get("action") == "profile":
-                services.scheme_apply_profile(
-                    user=user, year=year, profile=request.POST.get("profile", ""), version=version
-                )
-            else:
+        back = reverse("efficiency:scheme", kwargs={"year": year})
+        if "profile" in request.POST:  # the profile picker above the editor
+            return form_post(
+                request,
+                SchemeProfileForm(request.POST),
+                lambda d: services.scheme_apply_profile(
+                    user=user, year=year, profile=d["profile"], version=d["version"]
+                ),
+                ok=_("Scheme saved."),
+                back=back,
+            )
+        form = SchemeForm(request.POST)  # a refused scheme stays on the editor (200) with its reasons
+        if not form.is_valid():
+            form_errors(request, form)
+        else:
+            try:
                 services.scheme_save(
                     user=user,
                     year=year,
-                    config=_scheme_from_post(request.POST),
-                    profile=request.POST.get("profile_name") or "custom",
-                    version=version,
+                    config=form.config(),
+                    profile=form.cleaned_data["profile_name"] or "custom",
+                    version=form.cleaned_data["version"],
                 )
-            messages.success(request, _("Scheme saved."))
-            return redirect("efficiency:scheme", year=year)
-        except ParkOSError as exc:
-            service_errors(request, exc)
+            except ParkOSError as exc:
+                service_errors(request, exc)
+            else:
+                messages.success(request, _("Scheme saved."))
+                return redirect(back)
     scheme, profile = selectors.scheme_for_year(year)
     rows = {}
     for cohort in (engine.ABOVE, engine.BELOW):
@@ -422,28 +379,16 @@ def policies_view(request: HttpRequest, year: int) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
     if request.method == "POST":
-        klass = request.POST.get("klass", "")
-        version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
-        try:
-            data = {
-                k: request.POST.get(k, "0") or "0"
-                for k in (
-                    "electricity_surcharge",
-                    "consecutive_surcharge",
-                    "water_surcharge_pct",
-                    "land_tax_reduction_pct",
-                )
-            }
-            data["consecutive_years"] = int(request.POST.get("consecutive_years", "3") or 3)
-            data["land_supply_priority"] = bool(request.POST.get("land_supply_priority"))
-            data["subsidy_eligible"] = bool(request.POST.get("subsidy_eligible"))
-            levers.policy_set(user=request.user, year=year, klass=klass, version=version, data=data)
-            messages.success(request, _("Saved."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        except ValueError:
-            messages.error(request, _("Enter numbers."))
-        return redirect("efficiency:policies", year=year)
+        form = ClassPolicyForm(request.POST)
+        return form_post(
+            request,
+            form,
+            lambda d: levers.policy_set(
+                user=request.user, year=year, klass=d["klass"], version=d["version"], data=form.policy()
+            ),
+            ok=_("Saved."),
+            back=reverse("efficiency:policies", kwargs={"year": year}),
+        )
     return surcharge_page(request, year=year)
 
 
@@ -482,34 +427,33 @@ def _levers():
 
 @login_required
 def lowland_view(request: HttpRequest, year: int) -> HttpResponse:
-    import datetime as dt
 
     from . import levers
 
     if request.user.is_enterprise_user:
         raise Http404
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "complete":
-                version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
-                levers.plan_complete(
-                    user=request.user, plan_id=int(request.POST.get("plan", "0")), version=version
-                )
-            else:
-                levers.plan_create(
-                    user=request.user,
-                    enterprise_id=int(request.POST.get("enterprise", "0")),
+        u = request.user
+        actions = {
+            "complete": (
+                PlanCompleteForm,
+                lambda d: levers.plan_complete(user=u, plan_id=d["plan"], version=d["version"]),
+            ),
+            "create": (
+                PlanCreateForm,
+                lambda d: levers.plan_create(
+                    user=u,
+                    enterprise_id=d["enterprise"],
                     year=year,
-                    reason=request.POST.get("reason", ""),
-                    measures=request.POST.get("measures", ""),
-                    deadline=dt.date.fromisoformat(request.POST.get("deadline", "")),
-                )
-            messages.success(request, _("Saved."))
-        except ParkOSError as exc:
-            service_errors(request, exc)
-        except ValueError:
-            messages.error(request, _("Enter a date as YYYY-MM-DD."))
-        return redirect("efficiency:lowland", year=year)
+                    reason=d["reason"],
+                    measures=d["measures"],
+                    deadline=d["deadline"],
+                ),
+            ),
+        }
+        return action_post(
+            request, actions, ok=_("Saved."), back=reverse("efficiency:lowland", kwargs={"year": year})
+        )
     return lowland_page(request, year=year)
 
 
