@@ -37,16 +37,52 @@ def test_the_formatter_is_bypassed_only_for_tables_of_data():
     assert found == {}
 
 
+def _view_modules():
+    """Every app's views and API handlers: `views.py`, `api.py` and the modules of a `views/` package."""
+    src = ROOT / "src" / "parkos"
+    yield from sorted(p for p in src.glob("*/*.py") if p.name in {"views.py", "api.py"})
+    yield from sorted(src.glob("*/views/*.py"))
+
+
 def test_views_and_api_handlers_read_through_selectors_not_the_orm():
     """Thin views: no `Model.objects` in a view or API module — reads go through a scoped selector, writes
     through a service."""
     found = []
-    for path in sorted((ROOT / "src" / "parkos").glob("*/*.py")):
-        if path.name not in {"views.py", "api.py"}:
-            continue
+    for path in _view_modules():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "objects":
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, found
+
+
+def test_views_parse_posts_with_forms_not_by_hand():
+    """Thin views: a post is parsed by a form (`Form(request.POST)`), never read field by field
+    (`request.POST.get`, `request.POST[...]`, `getlist`); asking which form was posted (`"x" in request.POST`) is
+    fine. The kernel's `action_post` and `next_url` are the two places that read one field themselves."""
+    allowed = {"src/parkos/core/views.py:action_post", "src/parkos/core/views.py:next_url"}
+    found = []
+    for path in _view_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef) or f"{path.relative_to(ROOT)}:{fn.name}" in allowed:
+                continue
+            for node in ast.walk(fn):
+                target = (
+                    node.value
+                    if isinstance(node, ast.Subscript)
+                    else node.func.value
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    else None
+                )
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "POST"
+                    and (
+                        isinstance(node, ast.Subscript)
+                        or node.func.attr in {"get", "getlist", "items", "dict", "lists"}
+                    )
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not found, found
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import style_widgets
+from parkos.core.forms import IdList, style_widgets
 from parkos.core.models import Park, Role, User
 from parkos.enterprises.models import Enterprise
 from parkos.projects.public import Category, Level
@@ -224,3 +224,22 @@ class ScoringSchemeForm(forms.ModelForm):
             "neglect",
             "grades",
         ]
+
+
+class TeamRefForm(forms.Form):
+    """Which team the settings page edits: `team_pk` posted back, or `?team=` on the way in."""
+
+    team_pk = forms.IntegerField(required=False, min_value=1)
+    team = forms.IntegerField(required=False, min_value=1)
+
+    def team_id(self) -> int | None:
+        return (
+            (self.cleaned_data.get("team_pk") or self.cleaned_data.get("team")) if self.is_valid() else None
+        )
+
+
+class FromTargetsForm(forms.Form):
+    """The chain gap page's “make leads”: the chosen targets, for the user's team or the one chosen."""
+
+    target = IdList(label=_("targets"), required=False)
+    team = forms.IntegerField(label=_("team"), required=False)

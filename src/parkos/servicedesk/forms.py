@@ -103,3 +103,31 @@ class InviteForm(Styled):
     username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]+$", max_length=150)
     display_name = forms.CharField(label=_("display name"), max_length=60)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+
+
+class CategoryForm(forms.Form):
+    """A request category's row on the settings page (`category`: which one; a new one without it). Only the
+    fields the post carries are changed."""
+
+    category = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    code = forms.CharField(label=_("code"), max_length=20, required=False)
+    name = forms.CharField(label=_("name"), max_length=40, required=False)
+    close_wd = forms.IntegerField(
+        label=_("close within (working days)"), min_value=1, max_value=365, required=False
+    )
+    card_close_wd = forms.IntegerField(
+        label=_("card holders: close within (working days)"), min_value=1, max_value=365, required=False
+    )
+    department = forms.ModelChoiceField(
+        Department.objects.all(), label=_("default department"), required=False
+    )
+    order = forms.IntegerField(label=_("order"), min_value=0, max_value=999, required=False)
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "category" and k in self.data}
+
+
+class VisitRefForm(forms.Form):
+    """The visit a request is raised in (`?visit=` on the way in, a hidden field on the way back)."""
+
+    visit = forms.IntegerField(required=False, min_value=1)

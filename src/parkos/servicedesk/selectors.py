@@ -104,6 +104,11 @@ def visit_list(*, user):
     )
 
 
+def visit_get(*, user, pk: int):
+    """One visit the user may see, or None (a request raised in a visit the user cannot see is raised without it)."""
+    return visit_list(user=user).filter(pk=pk).first()
+
+
 def card_list(*, user, year: int):
     qs = ServiceCard.objects.filter(year=year).select_related("enterprise", "officer", "officer__department")
     if user.is_enterprise_user:

@@ -387,7 +387,7 @@ def config_update(*, user, data: dict[str, Any]):
 def category_save(*, user, data: dict[str, Any], pk: int | None = None) -> Category:
     if not user.may("configure"):
         raise Forbidden(_("You may not change the settings."))
-    cat = Category.objects.get(pk=pk) if pk else Category()
+    cat = get_object_or_404(Category, pk=pk) if pk else Category()
     for k in ("code", "name", "close_wd", "card_close_wd", "department", "order"):
         if k in data:
             setattr(cat, k, data[k])

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
-from parkos.core.selectors import department_get, departments
-from parkos.core.views import action_post, service_errors
+from parkos.core.selectors import departments
+from parkos.core.views import action_post, form_post, service_errors
 from parkos.enterprises.selectors import account_of, accounts_of
 from parkos.ratings import public as ratings
 
@@ -25,12 +25,14 @@ from . import selectors, services
 from .filters import RequestFilters
 from .forms import (
     CardForm,
+    CategoryForm,
     DispatchForm,
     InviteForm,
     NoteForm,
     RequestForm,
     RevisitForm,
     VisitForm,
+    VisitRefForm,
 )
 from .models import Channel, RequestState, is_service_centre
 
@@ -156,15 +158,9 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
     ent_user = request.user.is_enterprise_user
     if not ent_user and (not request.user.may("change")):
         raise Http404
-    visit = None
-    if (
-        not ent_user and (request.GET.get("visit") or request.POST.get("visit", "")).isdigit()
-    ):  # a request raised in a visit
-        visit = (
-            selectors.visit_list(user=request.user)
-            .filter(pk=int(request.GET.get("visit") or request.POST["visit"]))
-            .first()
-        )
+    ref = VisitRefForm(request.POST if "visit" in request.POST else request.GET)
+    visit_id = ref.cleaned_data["visit"] if ref.is_valid() else None
+    visit = selectors.visit_get(user=request.user, pk=visit_id) if visit_id and not ent_user else None
     initial = {"enterprise_uscc": visit.enterprise.uscc, "channel": Channel.VISIT} if visit else {}
     form = RequestForm(request.POST or None, enterprise_user=ent_user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -366,30 +362,26 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     form = _desk_settings_form(
         request.POST if request.method == "POST" and "category" not in request.POST else None
     )
+    if request.method == "POST" and "category" in request.POST:
+        cat = CategoryForm(request.POST)
+        return form_post(
+            request,
+            cat,
+            lambda d: services.category_save(user=request.user, data=cat.changes(), pk=d["category"]),
+            ok=_("Settings saved."),
+            back=reverse("servicedesk:settings"),
+        )
     if request.method == "POST":
-        try:
-            if "category" in request.POST:
-                data = {
-                    k: request.POST[k]
-                    for k in ("code", "name", "close_wd", "card_close_wd", "order")
-                    if k in request.POST
-                }
-                for k in ("close_wd", "card_close_wd", "order"):
-                    if k in data:
-                        data[k] = int(data[k])
-                dept = request.POST.get("department")
-                data["department"] = department_get(dept) if dept else None
-                pk = int(request.POST["category"]) if request.POST["category"].isdigit() else None
-                services.category_save(user=request.user, data=data, pk=pk)
-            elif form.is_valid():
+        if form.is_valid():
+            try:
                 services.config_update(user=request.user, data=form.cleaned_data)
+            except ParkOSError as exc:
+                service_errors(request, exc, form)
             else:
-                raise ParkOSError(_("Please correct the errors below."))
-        except (ParkOSError, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
+                messages.success(request, _("Settings saved."))
+                return redirect("servicedesk:settings")
         else:
-            messages.success(request, _("Settings saved."))
-            return redirect("servicedesk:settings")
+            messages.error(request, _("Please correct the errors below."))
     style_widgets(form)
     return render(
         request,

@@ -20,13 +20,22 @@ from parkos.core import charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import style_widgets
-from parkos.core.views import form_post, schema_export_response, service_errors, staff_only
+from parkos.core.views import (
+    form_errors,
+    form_post,
+    next_url,
+    schema_export_response,
+    service_errors,
+    staff_only,
+)
 
 from .. import selectors, services
 from ..forms import (
     EventForm,
+    FromTargetsForm,
     ScoringSchemeForm,
     TeamForm,
+    TeamRefForm,
 )
 from ..models import (
     InvestmentConfig,
@@ -143,8 +152,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     style_widgets(form)
     year = timezone.localdate().year
     scheme = selectors.scheme_for(year)
-    team_pk = request.POST.get("team_pk") or request.GET.get("team") or ""
-    team = selectors.teams().filter(pk=int(team_pk)).first() if team_pk.isdigit() else None
+    team_id = TeamRefForm(request.POST if "team_pk" in request.POST else request.GET).team_id()
+    team = selectors.teams().filter(pk=team_id).first() if team_id else None
     team_form = TeamForm(request.POST if "team_form" in request.POST else None, instance=team)
     if request.method == "POST":
         if "team_form" in request.POST:
@@ -199,16 +208,18 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 def from_targets_view(request: HttpRequest) -> HttpResponse:
     """The chain gap page's “make leads”: each chosen target becomes a lead of the user's team (or the chosen
     one); targets whose investor is already in open leads are reported, not entered."""
-    ids = [int(x) for x in request.POST.getlist("target") if x.isdigit()]
-    team = request.POST.get("team", "")
+    form = FromTargetsForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(next_url(request, reverse("investment:leads")))
     made, held = services.leads_from_targets(
-        user=request.user, target_ids=ids, team_id=int(team) if team.isdigit() else None
+        user=request.user, target_ids=form.cleaned_data["target"], team_id=form.cleaned_data["team"]
     )
     if made:
         messages.success(request, _("%(n)s lead(s) entered from the targets.") % {"n": made})
     for h in held:
         messages.warning(request, h)
-    return redirect(request.POST.get("next") or reverse("investment:leads"))
+    return redirect(next_url(request, reverse("investment:leads")))
 
 
 def node_targets_actions(request: HttpRequest, node) -> str:
