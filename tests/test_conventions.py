@@ -55,10 +55,10 @@ def test_views_and_api_handlers_read_through_selectors_not_the_orm():
     assert not found, found
 
 
-def test_views_parse_posts_with_forms_not_by_hand():
-    """Thin views: a post is parsed by a form (`Form(request.POST)`), never read field by field
-    (`request.POST.get`, `request.POST[...]`, `getlist`); asking which form was posted (`"x" in request.POST`) is
-    fine. The kernel's `action_post` and `next_url` are the two places that read one field themselves."""
+def test_views_parse_posts_and_queries_with_forms_not_by_hand():
+    """Thin views: a post or a query is parsed by a form (`Form(request.POST)`, `QueryParams.of(request)`), never
+    read field by field (`request.POST.get`, `request.GET[...]`, `getlist`); asking which form was posted (`"x" in
+    request.POST`) is fine. The kernel's `action_post` and `next_url` are the two places that read one field."""
     allowed = {"src/parkos/core/views.py:action_post", "src/parkos/core/views.py:next_url"}
     found = []
     for path in _view_modules():
@@ -76,7 +76,7 @@ def test_views_parse_posts_with_forms_not_by_hand():
                 )
                 if (
                     isinstance(target, ast.Attribute)
-                    and target.attr == "POST"
+                    and target.attr in {"POST", "GET"}
                     and (
                         isinstance(node, ast.Subscript)
                         or node.func.attr in {"get", "getlist", "items", "dict", "lists"}

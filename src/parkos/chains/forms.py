@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import style_widgets
+from parkos.core.forms import YearParams, style_widgets
 
 from .models import Chain, Node, Target
 
@@ -51,3 +51,8 @@ class PlacementForm(forms.Form):
 
     def clean_uscc(self):
         return self.cleaned_data["uscc"].strip().upper()
+
+
+class ChainListParams(YearParams):
+    q = forms.CharField(required=False, max_length=100)
+    sort = forms.CharField(required=False, max_length=20)

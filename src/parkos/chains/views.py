@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import Invalid, ParkOSError
-from parkos.core.forms import style_widgets
+from parkos.core.forms import YearParams, style_widgets
 from parkos.core.registries import render_slot
 from parkos.core.views import form_post, schema_export_response, service_errors, staff_only
 from parkos.enterprises.selectors import enterprise_by_uscc
 
 from . import selectors, services
-from .forms import ChainForm, NodeForm, PlacementForm, TargetForm
+from .forms import ChainForm, ChainListParams, NodeForm, PlacementForm, TargetForm
 from .models import ChainConfig
 
 NODE_SCHEMA = Schema(
@@ -32,21 +32,21 @@ NODE_SCHEMA = Schema(
 
 
 def _year(request) -> int | None:
-    y = request.GET.get("year", "")
-    return int(y) if y.isdigit() else None
+    return YearParams.of(request).year
 
 
 @login_required
 def chain_list_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
-    q = request.GET.get("q", "").strip()
-    year = _year(request) or selectors.latest_year()
+    params = ChainListParams.of(request, q="", sort="order")
+    q = params.q.strip()
+    year = params.year or selectors.latest_year()
     chains = list(selectors.chain_list(user=request.user, q=q))
     rows = []
     for c in chains:  # a handful of chains: one engine pass each
         cf = selectors.compute(c, year)
         rows.append({"chain": c, "cf": cf, "gaps": len(cf.gaps())})
-    sort = request.GET.get("sort", "order")
+    sort = params.sort
     keys = {
         "name": lambda r: r["chain"].name,
         "rate": lambda r: -(r["cf"].rate or 0),
@@ -55,7 +55,7 @@ def chain_list_view(request: HttpRequest) -> HttpResponse:
     }
     if sort in keys:
         rows.sort(key=keys[sort])
-    if request.GET.get("export") == "xlsx":
+    if params.export == "xlsx":
         recs = []
         for r in rows:
             for n in r["cf"].rows():
@@ -93,8 +93,9 @@ def _node_record(chain, n) -> dict:
 @login_required
 def chain_view(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request)
-    cf = selectors.chain_figures(user=request.user, pk=pk, year=_year(request))
-    if request.GET.get("export") == "xlsx":
+    q = YearParams.of(request)
+    cf = selectors.chain_figures(user=request.user, pk=pk, year=q.year)
+    if q.export == "xlsx":
         return schema_export_response(
             NODE_SCHEMA,
             [_node_record(cf.chain, n) for n in cf.rows()],

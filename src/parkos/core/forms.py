@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -122,3 +124,48 @@ class CapabilityGrantForm(forms.Form):
 class MarkReadForm(forms.Form):
     notice = IdList(required=False)
     all = forms.BooleanField(required=False)
+
+
+class MonthField(forms.DateField):
+    """A month as `YYYY-MM` (the first day of it)."""
+
+    input_formats = ["%Y-%m"]
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
+
+
+class QueryParams(forms.Form):
+    """A report page's query parameters (year, month, grouping, `export=xlsx` …): each field the query leaves out or
+    gets wrong falls back to the default the view gives (`of(request, year=2026)`) — a bookmark with a bad year still
+    opens the page, never a 500. Subclasses declare the fields."""
+
+    export = forms.ChoiceField(choices=[("", ""), ("xlsx", "xlsx")], required=False)
+
+    @classmethod
+    def of(cls, request, **defaults) -> SimpleNamespace:
+        form = cls(request.GET)
+        form.is_valid()
+        values = {}
+        for name in form.fields:
+            v = None if name in form.errors else form.cleaned_data.get(name)
+            values[name] = defaults.get(name) if v in (None, "", []) else v
+        return SimpleNamespace(**values)
+
+
+class YearParams(QueryParams):
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class MonthParams(QueryParams):
+    month = MonthField(required=False)
+
+
+class ImportParams(QueryParams):
+    kind = forms.CharField(
+        required=False, max_length=60
+    )  # the import chosen in advance (a page's “import …” link)
+
+
+class DigestParams(forms.Form):
+    day = forms.DateField(required=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -25,7 +24,9 @@ from .filters import InboxFilters, UserFilters
 from .forms import (
     CalendarDayForm,
     CapabilityGrantForm,
+    DigestParams,
     ImportForm,
+    ImportParams,
     MarkReadForm,
     TokenForm,
     UserForm,
@@ -179,7 +180,9 @@ def import_index(request: HttpRequest) -> HttpResponse:
                 return redirect("import_run", pk=run.pk)
     runs = import_run_list(user=request.user)[:20]
     return render(
-        request, "core/import.html", {"kinds": kinds, "runs": runs, "selected": request.GET.get("kind", "")}
+        request,
+        "core/import.html",
+        {"kinds": kinds, "runs": runs, "selected": ImportParams.of(request, kind="").kind},
     )
 
 
@@ -458,12 +461,10 @@ inbox_page = lists.ListPage(
 @login_required
 def digest_view(request: HttpRequest) -> HttpResponse:
     """Today's digest as a page (what the daily mail sends when a mail server is configured)."""
-    day = timezone.localdate()
-    if request.GET.get("day"):
-        try:
-            day = dt.date.fromisoformat(request.GET["day"])
-        except ValueError:
-            messages.error(request, _("Enter a date as YYYY-MM-DD."))
+    form = DigestParams(request.GET)
+    day = form.cleaned_data["day"] if form.is_valid() and form.cleaned_data["day"] else timezone.localdate()
+    if form.errors:
+        messages.error(request, _("Enter a date as YYYY-MM-DD."))
     return render(
         request, "core/digest.html", {"rows": notify.digest(user=request.user, day=day), "day": day}
     )

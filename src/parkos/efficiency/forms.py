@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import YearParams
+
 from . import engine, exports
 
 ROWS_PER_COHORT = 8
@@ -18,6 +20,12 @@ EVENTS = engine.VETO_EVENTS + engine.DOWNGRADE_EVENTS
 
 def _num(label, **kw) -> forms.FloatField:
     return forms.FloatField(label=label, required=False, **kw)
+
+
+class IndexParams(YearParams):
+    enterprise = forms.IntegerField(
+        required=False, min_value=1
+    )  # the enterprise page's link to its latest report
 
 
 class RunStartForm(forms.Form):

@@ -25,6 +25,7 @@ from .filters import ResultFilters
 from .forms import (
     ROWS_PER_COHORT,
     ClassPolicyForm,
+    IndexParams,
     ObjectionAnswerForm,
     ObjectionForm,
     PlanCompleteForm,
@@ -104,16 +105,15 @@ def index(request: HttpRequest) -> HttpResponse:
         if run is None or ent is None:
             return render(request, "efficiency/no_report.html")
         return redirect("efficiency:report", pk=run.pk, enterprise_id=ent.pk)
-    if request.GET.get("enterprise", "").isdigit():  # the enterprise page's link: its latest report
-        eid = int(request.GET["enterprise"])
+    q = IndexParams.of(request)
+    if q.enterprise:  # the enterprise page's link: its latest report
+        eid = q.enterprise
         result = selectors.latest_result(user=user, enterprise_id=eid)
         if result is None:
             return render(request, "efficiency/no_report.html")
         return redirect("efficiency:report", pk=result.run_id, enterprise_id=eid)
     years = selectors.evaluation_years()
-    year = (
-        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
-    )
+    year = q.year or (years[0] if years else None)
     if request.method == "POST":
         form = RunStartForm(request.POST)
         try:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import IdList, style_widgets
+from parkos.core.forms import IdList, QueryParams, YearParams, style_widgets
 from parkos.core.models import Park, Role, User
 from parkos.enterprises.models import Enterprise
 from parkos.projects.public import Category, Level
@@ -243,3 +243,12 @@ class FromTargetsForm(forms.Form):
 
     target = IdList(label=_("targets"), required=False)
     team = forms.IntegerField(label=_("team"), required=False)
+
+
+class RankingParams(YearParams):
+    by = forms.ChoiceField(choices=[("team", "team"), ("officer", "officer")], required=False)
+    month = forms.IntegerField(required=False, min_value=1, max_value=12)
+
+
+class LeadCreateParams(QueryParams):
+    node = forms.IntegerField(required=False, min_value=1)  # the chain node page's “new lead for this node”

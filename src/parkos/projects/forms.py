@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import style_widgets
+from parkos.core.forms import QueryParams, style_widgets
 from parkos.core.models import Department, Role, User
 from parkos.enterprises.models import Enterprise
 
@@ -205,3 +205,24 @@ class ApprovalItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class ItemActionParams(QueryParams):
+    action = forms.CharField(required=False, max_length=30)  # which action's form the board opens
+
+
+class QueueParams(QueryParams):
+    officer = forms.IntegerField(
+        required=False, min_value=1
+    )  # a zone-wide user looks at a 帮代办 officer's queue
+
+
+class PeriodParams(QueryParams):
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+
+
+class RatesParams(QueryParams):
+    by = forms.CharField(required=False, max_length=20)
+    metric = forms.CharField(required=False, max_length=40)
+    group = forms.CharField(required=False, max_length=100)

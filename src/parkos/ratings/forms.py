@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import style_widgets
+from parkos.core.forms import YearParams, style_widgets
 
 from .models import BAD_REASONS, FOLLOWUP_LEVELS, BadRatingCase, Level
 
@@ -44,3 +44,7 @@ class CaseActionForm(Styled):
         empty_value=None,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RatingsParams(YearParams):
+    by = forms.CharField(required=False, max_length=20)  # the grouping (department, category …)

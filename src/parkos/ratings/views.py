@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from parkos.core import charts
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import QueryParams, YearParams
 from parkos.core.views import next_url, schema_export_response
 
 from . import selectors, services
-from .forms import CaseActionForm, RateForm
+from .forms import CaseActionForm, RateForm, RatingsParams
 from .workflows import CASE
 
 CASE_SCHEMA = Schema(kind="bad-rating-cases", title="差评整改台账", columns=[
@@ -57,8 +58,8 @@ def rate_view(request: HttpRequest, target: str, pk: int) -> HttpResponse:
 def ratings_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
-    by = request.GET.get("by", "department")
+    q = RatingsParams.of(request, year=timezone.localdate().year, by="department")
+    year, by = q.year, q.by
     rows = selectors.rating_metrics(user=request.user, year=year, by=by)
     chart = charts.bar(
         [str(r["key"]) for r in rows],
@@ -83,7 +84,7 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
 
 def public_view(request: HttpRequest) -> HttpResponse:
     """Department figures for the public: no login, no personal data (spec §7)."""
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
+    year = YearParams.of(request, year=timezone.localdate().year).year
     rows = selectors.rating_metrics(user=request.user, year=year, by="department", public=True)
     return render(request, "ratings/public.html", {"rows": rows, "year": year})
 
@@ -92,7 +93,7 @@ def public_view(request: HttpRequest) -> HttpResponse:
 def cases_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_enterprise_user:
         raise Http404
-    if request.GET.get("export") == "xlsx":
+    if QueryParams.of(request).export == "xlsx":
         recs = (
             {
                 "received_on": c.received_on.isoformat(),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import YearParams
 from parkos.core.selectors import departments
 from parkos.core.views import action_post, form_post, service_errors
 from parkos.enterprises.selectors import account_of, accounts_of
@@ -264,8 +265,7 @@ class CardFilters(lists.FilterSet):
 
 
 def _card_year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return YearParams.of(request, year=timezone.localdate().year).year
 
 
 visit_list = lists.ListPage(

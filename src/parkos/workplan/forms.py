@@ -4,9 +4,14 @@ year on import, the keyword rules and the office's settings. Views parse with th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import QueryParams
 from parkos.core.models import Department
 
 from .models import WorkplanConfig
+
+
+class AssignParams(QueryParams):
+    only = forms.ChoiceField(choices=[("", ""), ("unassigned", "unassigned")], required=False)
 
 
 class AssignForm(forms.Form):

@@ -3,8 +3,6 @@ the ranking, the ledger (.xlsx) and the monthly bulletin (.docx). Thin: selector
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from parkos.core import capabilities, charts
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import MonthParams, QueryParams
 from parkos.core.selectors import departments
 from parkos.core.views import form_post, is_htmx, next_url, schema_export_response, service_errors, staff_only
 
@@ -23,6 +22,7 @@ from . import engine, selectors, services
 from .exports import bulletin_docx
 from .forms import (
     AssignForm,
+    AssignParams,
     InstructionAnswerForm,
     InstructionForm,
     KeywordRuleForm,
@@ -111,7 +111,7 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=pk)
     filters = selectors.BoardFilters.from_query(request.GET)
     data = selectors.board(user=request.user, plan=plan, filters=filters)
-    if request.GET.get("export") == "xlsx":
+    if QueryParams.of(request).export == "xlsx":
         return schema_export_response(
             LEDGER_SCHEMA,
             selectors.ledger_records(user=request.user, plan=plan),
@@ -174,7 +174,7 @@ def plan_assign(request: HttpRequest, pk: int) -> HttpResponse:
     tasks = (
         selectors.task_list(user=request.user, plan=plan).select_related("suggested_lead").order_by("order")
     )
-    only = request.GET.get("only", "")
+    only = AssignParams.of(request, only="").only
     if only == "unassigned":
         tasks = tasks.filter(lead__isnull=True)
     depts = list(departments())
@@ -309,10 +309,7 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request)
     plan = selectors.plan_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    try:
-        month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
-    except ValueError:
-        month = today.replace(day=1)
+    month = MonthParams.of(request, month=today.replace(day=1)).month
     data = selectors.monthly_bulletin(user=request.user, plan=plan, month=month, today=today)
     resp = HttpResponse(bulletin_docx(data), content_type=DOCX)
     resp["Content-Disposition"] = f'attachment; filename="bulletin-{plan.year}-{month:%Y-%m}.docx"'

@@ -33,6 +33,7 @@ from .. import selectors, services
 from ..forms import (
     EventForm,
     FromTargetsForm,
+    RankingParams,
     ScoringSchemeForm,
     TeamForm,
     TeamRefForm,
@@ -101,16 +102,11 @@ RANK_SCHEMA = Schema(
 def rankings_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
-    by = "officer" if request.GET.get("by") == "officer" else "team"
-    month = (
-        int(request.GET["month"])
-        if request.GET.get("month", "").isdigit() and 1 <= int(request.GET["month"]) <= 12
-        else None
-    )
+    q = RankingParams.of(request, year=today.year, by="team")
+    year, by, month = q.year, q.by, q.month
     s = selectors.scores(user=request.user, year=year, by=by)
     rows = s.ranking(month)
-    if request.GET.get("export") == "xlsx":
+    if q.export == "xlsx":
         recs = (
             {
                 "rank": r["rank"],

@@ -23,6 +23,7 @@ from ..filters import LeadFilters
 from ..forms import (
     ActivityForm,
     FundsForm,
+    LeadCreateParams,
     LeadForm,
     LoseForm,
     MoveForm,
@@ -130,7 +131,10 @@ def lead_create_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     if not request.user.may("change"):
         raise Http404
-    initial = {"team": (services.user_teams(request.user) or [None])[0], "node": request.GET.get("node")}
+    initial = {
+        "team": (services.user_teams(request.user) or [None])[0],
+        "node": LeadCreateParams.of(request).node,
+    }
     form = LeadForm(request.POST or None, user=request.user, initial=initial)
     matches = None
     if request.method == "POST" and form.is_valid():

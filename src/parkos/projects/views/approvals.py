@@ -15,12 +15,16 @@ from django.utils.translation import gettext as _
 from parkos.core import charts
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
-from parkos.core.models import User
+from parkos.core.forms import MonthParams
 from parkos.core.views import is_htmx, schema_export_response, service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
     ItemActionForm,
+    ItemActionParams,
+    PeriodParams,
+    QueueParams,
+    RatesParams,
 )
 from ..services import ACTION_LABELS
 from ..workflows import ITEM
@@ -105,7 +109,7 @@ def item_action_view(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
             project = selectors.project_get(user=request.user, pk=pk)  # its clock and light as refreshed
             return render(request, "projects/_board.html", _board_ctx(request, project))
         return redirect("projects:board", pk=pk)
-    action = request.GET.get("action", "")
+    action = ItemActionParams.of(request, action="").action
     if action not in dict(ACTION_LABELS):
         raise Http404
     return render(
@@ -125,8 +129,9 @@ def item_action_view(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
 def queue_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     officer = request.user
-    if request.user.is_zone_wide and request.GET.get("officer", "").isdigit():
-        officer = get_object_or_404(User, pk=int(request.GET["officer"]))
+    chosen = QueueParams.of(request).officer
+    if request.user.is_zone_wide and chosen:
+        officer = get_object_or_404(selectors.helpers(), pk=chosen)
     ctx = selectors.officer_queue(user=request.user if officer == request.user else officer)
     ctx["officer"] = officer
     ctx["officers"] = selectors.helpers() if request.user.is_zone_wide else []
@@ -134,21 +139,14 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/queue.html", ctx)
 
 
-def _date_param(request, name: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
-
-
 @login_required
 def department_report_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     today = timezone.localdate()
-    start = _date_param(request, "start", today.replace(month=1, day=1))
-    end = _date_param(request, "end", today)
+    q = PeriodParams.of(request, start=today.replace(month=1, day=1), end=today)
+    start, end = q.start, q.end
     rows = selectors.department_report(user=request.user, start=start, end=end)
-    if request.GET.get("export") == "xlsx":
+    if q.export == "xlsx":
         schema = Schema(
             kind="approval-departments",
             title="部门审批时效",
@@ -181,20 +179,19 @@ def rates_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     today = timezone.localdate()
     period = selectors.Period.from_query(request.GET, today.year)
-    by = request.GET.get("by", "category")
-    by = by if by in selectors.GROUPS else "category"
-    metric = request.GET.get("metric", "")
-    if metric:
+    q = RatesParams.of(request, by="category", metric="", group="")
+    by = q.by if q.by in selectors.GROUPS else "category"
+    if q.metric:
         rows = selectors.rate_projects(
-            user=request.user, period=period, metric=metric, by=by, group=request.GET.get("group", "")
+            user=request.user, period=period, metric=q.metric, by=by, group=q.group
         )
         return render(
             request,
             "projects/rate_projects.html",
-            {"rows": rows, "period": period, "metric": metric, "group": request.GET.get("group", "")},
+            {"rows": rows, "period": period, "metric": q.metric, "group": q.group},
         )
     data = selectors.rates(user=request.user, period=period, by=by)
-    if request.GET.get("export") == "xlsx":
+    if q.export == "xlsx":
         return schema_export_response(RATES_SCHEMA, _rate_records(data), f"project-rates-{period.label}.xlsx")
     rows = data["rows"]
     chart = charts.bar(
@@ -266,12 +263,10 @@ def reports_due_view(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     today = timezone.localdate()
     default = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    try:
-        month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
-    except ValueError:
-        month = default
+    q = MonthParams.of(request, month=default)
+    month = q.month
     data = selectors.missing_reports(user=request.user, month=month, today=today)
-    if request.GET.get("export") == "xlsx":
+    if q.export == "xlsx":
         schema = Schema(
             kind="reports-missing",
             title="月报未报项目",
