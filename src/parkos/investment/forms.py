@@ -8,6 +8,7 @@ from parkos.projects.public import Category, Level
 
 from .models import (
     LEAD_FIELDS,
+    SCHEME_FIELDS,
     Activity,
     Event,
     JointMeeting,
@@ -214,16 +215,7 @@ class ScoringSchemeForm(forms.ModelForm):
 
     class Meta:
         model = ScoringScheme
-        fields = [
-            "bands",
-            "per_10k_funds",
-            "top500",
-            "foreign",
-            "headquarters",
-            "gap_filled",
-            "neglect",
-            "grades",
-        ]
+        fields = SCHEME_FIELDS
 
 
 class TeamRefForm(forms.Form):

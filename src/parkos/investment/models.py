@@ -490,6 +490,18 @@ class LeadConflict(VersionedModel):
         return Q(claim__team_id__in=teams) | Q(other__team_id__in=teams)
 
 
+SCHEME_FIELDS = [
+    "bands",
+    "per_10k_funds",
+    "top500",
+    "foreign",
+    "headquarters",
+    "gap_filled",
+    "neglect",
+    "grades",
+]
+
+
 class ScoringScheme(VersionedModel):
     """A year's points for teams and officers (绩效与薪酬挂钩); see `engine.Scheme`."""
 

@@ -5,7 +5,16 @@ from parkos.core.forms import QueryParams, style_widgets
 from parkos.core.models import Department, Role, User
 from parkos.enterprises.models import Enterprise
 
-from .models import PROJECT_FIELDS, ApprovalItem, FlowTemplate, Handover, Milestone, Project
+from .models import (
+    FLOW_FIELDS,
+    ITEM_FIELDS,
+    PROJECT_FIELDS,
+    ApprovalItem,
+    FlowTemplate,
+    Handover,
+    Milestone,
+    Project,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -167,18 +176,7 @@ class FlowForm(forms.ModelForm):
 
     class Meta:
         model = FlowTemplate
-        fields = [
-            "name",
-            "total_limit_wd",
-            "stage1_wd",
-            "stage2_wd",
-            "stage3_wd",
-            "stage4_wd",
-            "merge_2_3",
-            "allow_overlap",
-            "is_default",
-            "items",
-        ]
+        fields = [*FLOW_FIELDS, "items"]
         widgets = {"items": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -192,15 +190,7 @@ class ApprovalItemForm(forms.ModelForm):
 
     class Meta:
         model = ApprovalItem
-        fields = [
-            "name",
-            "statutory_limit_wd",
-            "promised_limit_wd",
-            "mode",
-            "correction_mode",
-            "verification_wd",
-            "is_mandatory",
-        ]
+        fields = ITEM_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,9 +202,8 @@ class ItemActionParams(QueryParams):
 
 
 class QueueParams(QueryParams):
-    officer = forms.IntegerField(
-        required=False, min_value=1
-    )  # a zone-wide user looks at a 帮代办 officer's queue
+    # a zone-wide user looks at a 帮代办 officer's queue
+    officer = forms.IntegerField(required=False, min_value=1)
 
 
 class PeriodParams(QueryParams):

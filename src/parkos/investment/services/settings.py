@@ -14,6 +14,7 @@ from parkos.core.services import clean_and_save as _save
 from ..models import (
     DEFAULT_BANDS,
     DEFAULT_GRADES,
+    SCHEME_FIELDS,
     Event,
     InvestmentConfig,
     ScoringScheme,
@@ -77,16 +78,7 @@ def scheme_save(*, user, year: int, data: dict[str, Any]) -> ScoringScheme:
     if not user.may("configure"):
         raise Forbidden(_("You may not change the settings."))
     scheme = ScoringScheme.objects.filter(year=year).first() or default_scheme(year)
-    for k in (
-        "bands",
-        "per_10k_funds",
-        "top500",
-        "foreign",
-        "headquarters",
-        "gap_filled",
-        "neglect",
-        "grades",
-    ):
+    for k in SCHEME_FIELDS:
         if k in data:
             setattr(scheme, k, data[k])
     try:

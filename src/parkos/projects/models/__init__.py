@@ -8,6 +8,8 @@ their suspensions, extensions and events, lights and alerts; 帮代办 handovers
 The models live in two modules (`projects`, `approvals`); this package is what the rest of ParkOS imports."""
 
 from .approvals import (  # noqa: F401
+    FLOW_FIELDS,
+    ITEM_FIELDS,
     REFORM_OFFICE,
     AcceptOnNonWorking,
     ApprovalConfig,

@@ -117,6 +117,28 @@ class FlowTemplate(VersionedModel):
         }
 
 
+# what the configuration pages edit (the form's fields and what the service copies)
+ITEM_FIELDS = [
+    "name",
+    "statutory_limit_wd",
+    "promised_limit_wd",
+    "mode",
+    "correction_mode",
+    "verification_wd",
+    "is_mandatory",
+]
+FLOW_FIELDS = [
+    "name",
+    "total_limit_wd",
+    "stage1_wd",
+    "stage2_wd",
+    "stage3_wd",
+    "stage4_wd",
+    "merge_2_3",
+    "allow_overlap",
+    "is_default",
+]
+
 REFORM_OFFICE = "projects.reform_office"  # the capability of the 工改办 (told of every red item)
 
 

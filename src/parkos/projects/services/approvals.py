@@ -20,6 +20,8 @@ from parkos.core.services import check_version as _check_version
 from parkos.core.services import clean_and_save as _clean_and_save
 
 from ..models import (
+    FLOW_FIELDS,
+    ITEM_FIELDS,
     ApprovalConfig,
     ApprovalItem,
     Authorization,
@@ -103,17 +105,7 @@ def flow_update(
     _configurer(user)
     flow = get_object_or_404(FlowTemplate.objects.select_for_update(), pk=pk)
     _check_version(flow, version)
-    for k in {
-        "name",
-        "total_limit_wd",
-        "stage1_wd",
-        "stage2_wd",
-        "stage3_wd",
-        "stage4_wd",
-        "merge_2_3",
-        "allow_overlap",
-        "is_default",
-    } & data.keys():
+    for k in set(FLOW_FIELDS) & data.keys():
         setattr(flow, k, data[k])
     stage_sum = flow.stage1_wd + flow.stage2_wd + flow.stage3_wd + flow.stage4_wd
     if stage_sum > flow.total_limit_wd:
@@ -134,15 +126,7 @@ def approval_item_update(*, user, pk: int, version: int | None, data: dict[str, 
     _configurer(user)
     item = get_object_or_404(ApprovalItem.objects.select_for_update(), pk=pk)
     _check_version(item, version)
-    for k in {
-        "name",
-        "statutory_limit_wd",
-        "promised_limit_wd",
-        "mode",
-        "correction_mode",
-        "verification_wd",
-        "is_mandatory",
-    } & data.keys():
+    for k in set(ITEM_FIELDS) & data.keys():
         setattr(item, k, data[k])
     if item.promised_limit_wd > item.statutory_limit_wd:
         raise Invalid(
