@@ -6,7 +6,7 @@ import pytest
 
 from parkos.core import registries
 from parkos.core.exceptions import Forbidden, Invalid
-from parkos.ratings import services
+from parkos.ratings import selectors, services
 from parkos.ratings.models import BadRatingCase, Rating
 from tests.factories import enterprise_user, grant
 
@@ -32,7 +32,7 @@ def talent_target(dept_a, ent_a):
     target = registries.RatingTarget(
         "talent.recognition",
         "人才认定",
-        describe=lambda pk: (f"人才认定 #{pk}", ""),
+        describe=lambda user, pk: (f"人才认定 #{pk}", ""),
         context=context,
         already_rated="该认定已评价",
         closed_in=lambda year, user: [
@@ -68,7 +68,13 @@ def test_a_newly_registered_service_is_rated_and_its_bad_rating_opens_a_case(
     r = services.rate(
         user=qiye, target="talent.recognition", target_id=7, level=1, reasons=["办事效率"], on=D("2026-06-03")
     )
-    assert (r.target, r.target_id, r.department_id, r.category, r.target_label) == (
+    assert (
+        r.target,
+        r.target_id,
+        r.department_id,
+        r.category,
+        selectors.rated_service(user=qiye, rating=r)[0],
+    ) == (
         "talent.recognition",
         7,
         dept_a.pk,

@@ -3,6 +3,7 @@ the enterprise portal shows only the enterprise's own, and another enterprise's 
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -364,3 +365,65 @@ def test_more_list_pages_are_bounded_in_queries(client, desk, url, add):
     with CaptureQueriesContext(connection) as more:
         client.get(reverse(url))
     assert len(more) == len(few), url
+
+
+RAW_CODES = re.compile(
+    r"\b(assigned|verifying|rectifying|proposed|approved|disbursed|submitted|dispatched|servicedesk\.request|"
+    r"projects\.item|send_back|very_dissatisfied)\b"
+)
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _links(html: str) -> set[str]:
+    out = set()
+    for href in re.findall(r'href="([^"#][^"]*)"', html):
+        href = href.replace("&amp;", "&")
+        if href.startswith("/") and not href.startswith(("/static/", "/media/", "/api/", "//")):
+            if "export=" not in href and not href.startswith("/logout"):
+                out.add(href)
+    return out
+
+
+def test_service_and_rating_pages_show_labels_and_only_links_the_user_may_follow(
+    client, desk, catalogue_items, leader
+):
+    """A crawl of the pages whose templates the ratings move and the form posts touched (requests, a request, the
+    rating board and cases, a case, the public figures, the grants page): no stored code in what the user reads,
+    and every link on a page answers the user who sees it (never 404, 403 or 500)."""
+    (req,) = submit(desk)
+    item = catalogue_items
+    client.force_login(desk["qiye"])
+    client.post(
+        reverse("ratings:rate", args=["projects.item", item.pk]),
+        {"level": 1, "reasons": "办事效率", "text": "等太久"},
+    )
+    from parkos.ratings.models import BadRatingCase
+
+    case = BadRatingCase.objects.get()
+    pages = [
+        reverse("servicedesk:requests"),
+        reverse("servicedesk:request", args=[req.pk]),
+        reverse("ratings:ratings"),
+        reverse("ratings:cases"),
+        reverse("ratings:case", args=[case.pk]),
+        reverse("ratings:public"),
+        reverse("policies:grants"),
+    ]
+    for who in ("qiye", "centre", "jfj", "admin", leader):
+        user = desk[who] if isinstance(who, str) else who
+        client.force_login(user)
+        for url in pages:
+            r = client.get(url)
+            if r.status_code == 404:  # not this user's page: nothing on it to check
+                continue
+            assert r.status_code == 200, (user.username, url)
+            html = r.content.decode()
+            raw = RAW_CODES.findall(_visible_text(html))
+            assert not raw, (user.username, url, raw)
+            for link in _links(html):
+                status = client.get(link).status_code
+                assert status in (200, 302), (user.username, url, link, status)

@@ -123,7 +123,8 @@ class SearchProvider:
 
 @dataclass(frozen=True)
 class RatingTarget:
-    """A service that can be rated (好差评). `describe(target_id)` gives (label, url) for the case page;
+    """A service that can be rated (好差评). `describe(user, target_id)` gives (label, url) for the case page — the
+    url only when this user may open the record;
     `context(user, target_id, on, window_days)` checks that this user may rate it now (raising the service's own
     `Forbidden`/`Invalid`/`Http404`) and returns whom the rating counts for: enterprise_id, department_id,
     officer_id, category; `already_rated` is the message when it was; `closed_in(year, user or None)`, when the
@@ -132,7 +133,7 @@ class RatingTarget:
 
     key: str
     label: Any
-    describe: Callable[[int], tuple[str, str]]
+    describe: Callable[[Any, int], tuple[str, str]]
     context: Callable[[Any, int, dt.date, int], dict]
     already_rated: Any
     closed_in: Callable[[int, Any], list[dict]] | None = None

@@ -151,6 +151,9 @@ def nav_context(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         ctx["nav_role"] = user.get_role_display() if not user.is_superuser else _("System administrator")
         ctx["nav_can_import"] = user.may("import")
+        ctx["nav_can_change"] = user.may(
+            "change"
+        )  # leaders read: no buttons that lead to a form they may not use
         ctx["nav_is_enterprise"] = user.is_enterprise_user
         ctx["nav_can_calendar"] = user.may("manage_calendar")
         ctx["nav_can_users"] = user.may("manage_users")

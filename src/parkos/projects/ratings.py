@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import Forbidden, Invalid
 
-from .models import ItemInstance
+from .models import ItemInstance, Project
 
 
-def describe(pk: int) -> tuple[str, str]:
+def describe(user, pk: int) -> tuple[str, str]:
     it = ItemInstance.objects.filter(pk=pk).select_related("item", "project").first()
     if it is None:
         return f"#{pk}", ""
-    return f"{it.project.name} · {it.item.name}", reverse("projects:board", args=[it.project_id])
+    may_open = Project.objects.restrict(user, "view").filter(pk=it.project_id).exists()
+    return f"{it.project.name} · {it.item.name}", reverse(
+        "projects:board", args=[it.project_id]
+    ) if may_open else ""
 
 
 def context(user, pk: int, on: dt.date, window_days: int) -> dict:

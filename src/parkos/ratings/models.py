@@ -24,9 +24,10 @@ def runs_ratings(user) -> bool:
     return capabilities.holds(user, RATINGS_OFFICE)
 
 
-def describe(target: str, target_id: int) -> tuple[str, str]:
+def describe(user, target: str, target_id: int) -> tuple[str, str]:
+    """What was rated, in words, and a link to it when `user` may open it (from the app that registered it)."""
     t = registries.rating_targets.get(target)
-    return t.describe(target_id) if t is not None else (f"{target} #{target_id}", "")
+    return t.describe(user, target_id) if t is not None else (f"#{target_id}", "")
 
 
 class RatingConfig(Section):
@@ -139,15 +140,6 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.on}"
-
-    @property
-    def target_label(self) -> str:
-        """What was rated, in words, with a link (from the app that registered the service)."""
-        return describe(self.target, self.target_id)[0]
-
-    @property
-    def target_url(self) -> str:
-        return describe(self.target, self.target_id)[1]
 
     @classmethod
     def scope_q(cls, user, action: str) -> Q | None:

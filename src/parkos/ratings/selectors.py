@@ -220,3 +220,10 @@ def rating_metrics(*, user, year: int, by: str = "department", public: bool = Fa
             }
         )
     return out
+
+
+def rated_service(*, user, rating) -> tuple[str, str]:
+    """What a rating is about, in words, and a link to it when this user may open it."""
+    from .models import describe
+
+    return describe(user, rating.target, rating.target_id)

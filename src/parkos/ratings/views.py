@@ -141,6 +141,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Done."))
         return redirect("ratings:case", pk=pk)
     actions = [(t.action, t.label) for t in CASE.available(request.user, case)]
+    target_label, target_url = selectors.rated_service(user=request.user, rating=case.rating)
     return render(
         request,
         "ratings/case.html",
@@ -150,5 +151,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
             "events": case.events.select_related("by"),
             "form": CaseActionForm(initial={"on": timezone.localdate(), "version": case.version}),
             "due": selectors.step_due(case),
+            "target_label": target_label,
+            "target_url": target_url,
         },
     )

@@ -51,13 +51,16 @@ def _daily_escalate(today) -> str:
     return f"{escalate_overdue(today)} overdue requests escalated"
 
 
-def _describe_request(pk: int) -> tuple[str, str]:
+def _describe_request(user, pk: int) -> tuple[str, str]:
     from django.urls import reverse
 
     from .models import Request
 
     r = Request.objects.filter(pk=pk).values_list("number", "title").first()
-    return (f"{r[0]} {r[1]}", reverse("servicedesk:request", args=[pk])) if r else (f"#{pk}", "")
+    if r is None:
+        return f"#{pk}", ""
+    may_open = Request.objects.restrict(user, "view").filter(pk=pk).exists()
+    return f"{r[0]} {r[1]}", reverse("servicedesk:request", args=[pk]) if may_open else ""
 
 
 def _rating_context(user, pk: int, on, window_days: int) -> dict:
