@@ -109,3 +109,33 @@ def test_officials_only_list_pages_answer_404_to_an_enterprise_and_export_nothin
     assert client.get(url).status_code == 404
     assert client.get(url, {"export": "xlsx"}).status_code == 404
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_a_filtersets_form_is_built_once_per_class_and_a_subclass_keeps_its_own_fields():
+    import django_filters as df
+
+    from parkos.core import lists
+    from parkos.enterprises.models import Enterprise
+
+    class Base(lists.FilterSet):
+        q = lists.Search("name")
+
+        class Meta:
+            model = Enterprise
+            fields: list[str] = []
+
+    class WithStatus(Base):
+        status = df.CharFilter()
+
+    first, second = Base({"q": "汽车"}), Base({"q": "重工"})
+    assert first.form.__class__ is second.form.__class__  # not rebuilt per request
+    assert first.form.is_valid()
+    assert second.form.is_valid()
+    assert first.form.cleaned_data["q"] == "汽车"
+    assert second.form.cleaned_data["q"] == "重工"
+    sub = WithStatus({"status": "operating"})
+    assert sub.form.__class__ is not first.form.__class__
+    assert sub.form.is_valid()
+    assert set(sub.form.fields) == {"q", "status"}
+    assert set(first.form.fields) == {"q"}
+    assert sub.form.cleaned_data["status"] == "operating"
