@@ -15,6 +15,8 @@ FILES = {
     "node_modules/@tabler/core/dist/js/tabler.min.js": "tabler.min.js",
     "node_modules/htmx.org/dist/htmx.min.js": "htmx.min.js",
     "node_modules/echarts/dist/echarts.min.js": "echarts.min.js",
+    "node_modules/swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui-bundle.js",  # the API docs, served offline
+    "node_modules/swagger-ui-dist/swagger-ui.css": "swagger-ui.css",
 }
 
 

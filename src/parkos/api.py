@@ -1,7 +1,11 @@
 """The REST API: django-ninja at /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+import json
+
 from django.http import Http404
+from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, SessionAuth
 
 from parkos.core.exceptions import ParkOSError
@@ -18,12 +22,23 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class OfflineSwagger(Swagger):
+    """Swagger UI from the vendored npm package (`swagger-ui-dist`, copied by `make install`), never a CDN: the
+    docs work on a network without internet, and no page loads anything from another host."""
+
+    def render_page(self, request, api: NinjaAPI, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings), "api": api, "add_csrf": True}
+        return render(request, "core/api_docs.html", context)
+
+
 api = NinjaAPI(
     title="ParkOS API",
     version="1",
     description="ParkOS: the operating platform of a development zone administration.",
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
+    docs=OfflineSwagger(),
 )
 
 

@@ -14,7 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", core.language_view, name="language"),
     path("enterprises/", include("parkos.enterprises.urls")),
     path("efficiency/", include("parkos.efficiency.urls")),
     path("projects/", include("parkos.projects.urls")),

@@ -17,9 +17,9 @@ def test_login_page_is_chinese_by_default(client, db):
     assert "登录" in r.content.decode()
 
 
-def test_english_is_available(client, db):
-    r = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Log in" in r.content.decode()
+def test_english_is_available_when_picked(client, db):
+    client.post("/language/", {"language": "en"})
+    assert "Log in" in client.get("/login/").content.decode()
 
 
 def test_anonymous_is_sent_to_login(client, db):

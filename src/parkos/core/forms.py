@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, User
@@ -105,6 +106,12 @@ class WorkingDaysForm(forms.Form):
 
     start = forms.DateField(label=_("Start"))
     n = forms.IntegerField(label=_("Working days"), min_value=-3650, max_value=3650)
+
+
+class LanguageForm(forms.Form):
+    """The interface language a user picks (header or login page)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
 class TokenForm(forms.Form):

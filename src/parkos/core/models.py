@@ -136,6 +136,8 @@ class User(AbstractUser):
         related_name="users",
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # the interface language the user picked; empty: the zone's (zh-hans), whatever the browser asks for
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
     objects = UserManager()  # type: ignore[misc]  # Django's user model declares the manager the same way
 

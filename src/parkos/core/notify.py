@@ -156,6 +156,7 @@ def send_digests(today: dt.date) -> str:
     framework; without a configured mail server the inbox's digest page shows the same list)."""
     from django.conf import settings
     from django.core.mail import send_mass_mail
+    from django.utils import translation
     from django.utils.translation import gettext as _
 
     rows = (
@@ -169,14 +170,12 @@ def send_digests(today: dt.date) -> str:
         by_user.setdefault(r.user_id, []).append(r)
     if not by_user or not getattr(settings, "PARKOS_MAIL_ENABLED", False):
         return f"{len(by_user)} digests (mail not configured: shown on the inbox's digest page)"
-    mails = [
-        (
-            _("ParkOS: %(n)s new notices on %(day)s") % {"n": len(rs), "day": today.isoformat()},
-            "\n".join(f"- {r.notice.message}" for r in rs),
-            None,
-            [rs[0].user.email],
-        )
-        for rs in by_user.values()
-    ]
+    mails = []
+    for rs in by_user.values():
+        with translation.override(
+            rs[0].user.language or settings.LANGUAGE_CODE
+        ):  # the user's pick, else zh-hans
+            subject = _("ParkOS: %(n)s new notices on %(day)s") % {"n": len(rs), "day": today.isoformat()}
+        mails.append((subject, "\n".join(f"- {r.notice.message}" for r in rs), None, [rs[0].user.email]))
     send_mass_mail(mails, fail_silently=False)
     return f"{len(mails)} digests mailed"

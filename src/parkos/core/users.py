@@ -128,3 +128,15 @@ def user_update(*, actor: User, pk: int, data: dict[str, Any], enterprise=None, 
     user.save()
     link_enterprise(user, enterprise)
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The interface language `user` picked for themself (no power needed: it is their own view)."""
+    from django.conf import settings
+
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise Invalid(_("Unknown language."), fields={"language": [_("Unknown language.")]})
+    if user.language != language:
+        user.language = language
+        audited(user, user)
+        user.save(update_fields=["language"])

@@ -27,6 +27,7 @@ from .forms import (
     DigestParams,
     ImportForm,
     ImportParams,
+    LanguageForm,
     MarkReadForm,
     TokenForm,
     UserForm,
@@ -210,6 +211,21 @@ def import_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_run_report(request: HttpRequest, pk: int) -> HttpResponse:
     run = import_run_get(user=request.user, pk=pk)
     return xlsx_response(error_report_bytes(run.errors), f"import-{run.pk}-errors.xlsx")
+
+
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """Pick the interface language: kept on the user (and in the cookie the login page reads); back to `next`."""
+    form = LanguageForm(request.POST)
+    response = redirect(next_url(request, reverse("home")))
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            users.user_language_set(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
 
 
 @login_required
