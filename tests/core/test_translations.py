@@ -42,3 +42,24 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
     fresh = {_key(e) for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
     ours = {_key(e) for e in polib.pofile(str(PO))}
     assert sorted(fresh - ours) == []
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """xgettext cannot read `f"{_('…')}"`: such a string never reaches the catalogue and shows in English (the
+    alerts once said `problem overdue`). A sentence with parameters is one msgid: `_("%(x)s overdue") % {...}`."""
+    import ast
+
+    found = []
+    for path in sorted(PKG.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for part in ast.walk(node):
+                    if isinstance(part, ast.Call) and getattr(part.func, "id", "") in {
+                        "_",
+                        "gettext",
+                        "pgettext",
+                    }:
+                        found.append(f"{path.relative_to(PKG)}:{node.lineno}")
+    assert found == []

@@ -118,3 +118,16 @@ def test_no_report_for_an_enterprise_out_of_scope(client_staff_a, evaluated):
     page = client_staff_a.get("/efficiency/", {"enterprise": e.pk})
     assert page.status_code == 200
     assert "暂无" in page.content.decode()
+
+
+def test_every_scheme_profile_and_benchmark_mode_has_a_chinese_name():
+    from django.utils import translation
+
+    from parkos.efficiency import engine
+    from parkos.efficiency.models import MODE_LABELS, Profile
+
+    assert set(Profile.values) == set(engine.PROFILES)
+    assert set(MODE_LABELS) == set(engine.BENCHMARK_MODES)
+    with translation.override("zh-hans"):
+        names = [str(Profile(p).label) for p in engine.PROFILES] + [str(v) for v in MODE_LABELS.values()]
+    assert all(not n.isascii() for n in names), names

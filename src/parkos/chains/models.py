@@ -210,7 +210,11 @@ class Target(ZoneKnowledge, VersionedModel):
     is_headquarters = models.BooleanField(_("headquarters"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

@@ -204,11 +204,8 @@ def node_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("chains:node", pk=n.pk)
-    return render(
-        request,
-        "chains/form.html",
-        {"form": form, "title": f"{chain.name} · {node.name if node else _('New node')}"},
-    )
+    what = node.name if node else _("New node")
+    return render(request, "chains/form.html", {"form": form, "title": f"{chain.name} · {what}"})
 
 
 @login_required

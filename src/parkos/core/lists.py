@@ -275,9 +275,10 @@ def export_response(schema: Schema, records: Iterable[dict[str, Any]], filename:
     return xlsx_response(buf.getvalue(), filename)
 
 
-def paginate(request: HttpRequest, qs, size: int | None = None):
-    """One page of `qs` for `?page=` (a missing, bad or too large number gives the first or last page)."""
-    raw = request.GET.get("page", "")
+def paginate(request: HttpRequest, qs, size: int | None = None, param: str = "page"):
+    """One page of `qs` for `?page=` (or `?<param>=`; a missing, bad or too large number gives the first or last
+    page)."""
+    raw = request.GET.get(param, "")
     number = raw if raw.isdigit() and len(raw) <= 9 else 1
     return Paginator(qs, size or settings.PARKOS_PAGE_SIZE).get_page(number)
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -85,6 +86,16 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Light(models.TextChoices):
+    """A time limit's light (approval items and stages, whole approvals, requests): one set of names everywhere."""
+
+    GREEN = "green", pgettext_lazy("light", "On time")
+    YELLOW = "yellow", _("Due soon")
+    RED = "red", pgettext_lazy("light", "Overdue")
+    GREY = "grey", _("Clock paused")
+    DONE = "done", pgettext_lazy("light", "Done")
 
 
 class Role(models.TextChoices):
@@ -280,7 +291,9 @@ class CapabilityGrant(models.Model):
         on_delete=models.CASCADE,
         related_name="capability_grants",
     )
-    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("granted by")
+    )
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from .models import CalendarDay, Department, ImportRun, Park
@@ -65,15 +67,21 @@ def history_entries(records: list[tuple[str, QuerySet]], *, limit: int = 100) ->
     """Audit entries (time, actor, action, what, field changes) from simple-history tables.
 
     `records` pairs a label with a historical queryset. One query per table: each history row is
-    compared with the previous row of the same object to list what changed.
+    compared with the previous row of the same object to list what changed. Values are shown as a user reads
+    them: a choice by its label, a linked record by its name (one query per linked table), yes/no, dates.
     """
     entries: list[dict[str, Any]] = []
     for label, qs in records:
         model = qs.model.instance_type
         tracked = {f.attname for f in qs.model._meta.concrete_fields}  # excluded fields are not in history
         skip = {"id", "created_at", "updated_at", "version", "last_login", "password"}
-        fields = [f for f in model._meta.concrete_fields if f.attname in tracked and f.name not in skip]
+        fields = [  # what people change: not the derived keys (`editable=False`) nor the bookkeeping
+            f
+            for f in model._meta.concrete_fields
+            if f.attname in tracked and f.name not in skip and f.editable
+        ]
         rows = list(qs.select_related("history_user").order_by("history_date", "history_id"))
+        show = _Shower(fields, rows)
         previous: dict[Any, Any] = {}
         for h in rows:
             before = previous.get(h.id)
@@ -82,10 +90,12 @@ def history_entries(records: list[tuple[str, QuerySet]], *, limit: int = 100) ->
                 for f in fields:
                     old, new = getattr(before, f.attname), getattr(h, f.attname)
                     if old != new:
-                        changes.append({"field": str(f.verbose_name), "old": _show(old), "new": _show(new)})
+                        changes.append(
+                            {"field": str(f.verbose_name), "old": show(f, old), "new": show(f, new)}
+                        )
             elif h.history_type == "+":
                 changes = [
-                    {"field": str(f.verbose_name), "old": "", "new": _show(getattr(h, f.attname))}
+                    {"field": show.label(f), "old": "", "new": show(f, getattr(h, f.attname))}
                     for f in fields
                     if getattr(h, f.attname) not in (None, "", False)
                 ]
@@ -105,12 +115,39 @@ def history_entries(records: list[tuple[str, QuerySet]], *, limit: int = 100) ->
     return entries[:limit]
 
 
-def _show(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    return str(v)
+class _Shower:
+    """A history value as the user reads it; the names of linked records are read once per linked table."""
+
+    def __init__(self, fields: list, rows: list) -> None:
+        self.choices = {f.attname: {str(k): v for k, v in f.flatchoices} for f in fields if f.choices}
+        self.names: dict[str, dict[Any, str]] = {}
+        for f in fields:
+            if f.is_relation and f.many_to_one:
+                ids = {getattr(h, f.attname) for h in rows} - {None}
+                found = f.related_model._base_manager.in_bulk(ids) if ids else {}
+                self.names[f.attname] = {pk: str(obj) for pk, obj in found.items()}
+
+    @staticmethod
+    def label(f) -> str:
+        """The field's name; a link named after its model (`enterprise`, `project`) by that model's name."""
+        if f.is_relation and f.verbose_name == f.name.replace("_", " "):
+            return str(f.related_model._meta.verbose_name)
+        return str(f.verbose_name)
+
+    def __call__(self, f, v: Any) -> str:
+        if v is None or v == "":
+            return ""
+        if f.attname in self.choices:
+            return str(self.choices[f.attname].get(str(v), v))
+        if f.attname in self.names:
+            return self.names[f.attname].get(v) or _("(deleted #%(id)s)") % {"id": v}
+        if isinstance(v, bool):
+            return str(_("Yes") if v else _("No"))
+        if isinstance(v, dt.datetime):
+            return timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(v) else v.isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return str(v)
 
 
 def api_token_list(*, user) -> QuerySet:

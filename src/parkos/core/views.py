@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from . import lists, notify, registries, users
+from . import access, lists, notify, registries, users
 from .excel import Schema, error_report_bytes
 from .exceptions import Invalid, ParkOSError
 from .filters import InboxFilters, UserFilters
@@ -151,7 +151,7 @@ def nav_context(request: HttpRequest) -> dict[str, Any]:
     ctx: dict[str, Any] = {"LANGUAGES": settings.LANGUAGES}
     if user is not None and user.is_authenticated:
         ctx["nav_role"] = user.get_role_display() if not user.is_superuser else _("System administrator")
-        ctx["nav_can_import"] = user.may("import")
+        ctx["nav_can_import"] = access.may_open(user, "imports")
         ctx["nav_can_change"] = user.may(
             "change"
         )  # leaders read: no buttons that lead to a form they may not use
@@ -164,9 +164,8 @@ def nav_context(request: HttpRequest) -> dict[str, Any]:
 
 # ---- pages ---------------------------------------------------------------------------------------------
 @login_required
+@access.page("imports", lambda user: user.may("import"))
 def import_index(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("import"):
-        raise Http404
     kinds = [(k, imp.schema.title) for k, imp in IMPORTERS.items()]
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, kinds=kinds)

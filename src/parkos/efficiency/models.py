@@ -21,6 +21,27 @@ STATUS_LABELS = {
     "data_incomplete": pgettext_lazy("evaluation", "Data incomplete"),
     "not_evaluated": pgettext_lazy("evaluation", "Not evaluated"),
 }
+MODE_LABELS = {  # how a cohort's benchmark is set (engine.BENCHMARK_MODES)
+    "cohort_aggregate": _("Cohort aggregate (total ÷ total)"),
+    "cohort_mean": _("Cohort mean"),
+    "industry_aggregate": _("Aggregate of the industry division"),
+    "fixed": _("Fixed benchmarks"),
+    "prev_year": _("Previous year's average × factor"),
+}
+
+
+class Profile(models.TextChoices):
+    """The named schemes a year's scheme starts from (engine.PROFILES, specs/efficiency.md §8)."""
+
+    DEFAULT = "default", _("ParkOS default")
+    CHANGSHA_ETDZ = "changsha_etdz", _("Changsha ETDZ")
+    ZHEJIANG_HUANGYAN = "zhejiang_huangyan", _("Huangyan, Zhejiang (2022)")
+    JIANGSU_HUAIAN = "jiangsu_huaian", _("Huai'an, Jiangsu (2024)")
+    S4_CITY = "s4_city", _("Prefecture-level city (Anhui/Jiangsu style)")
+    HEFEI_HTZ = "hefei_htz", _("Hefei High-tech Zone")
+    SHANDONG = "shandong", _("Shandong province")
+
+
 COHORT_LABELS = {
     "above": pgettext_lazy("cohort", "Above scale"),
     "below": pgettext_lazy("cohort", "Below scale"),
@@ -60,7 +81,7 @@ class EvaluationScheme(VersionedModel):
     """The scheme used for one evaluation year (a snapshot of it is stored with every run)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    profile = models.CharField(_("profile"), max_length=40, default="default")
+    profile = models.CharField(_("profile"), max_length=40, choices=Profile.choices, default=Profile.DEFAULT)
     config = models.JSONField(_("configuration"))
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
@@ -71,7 +92,7 @@ class EvaluationScheme(VersionedModel):
         verbose_name_plural = _("evaluation schemes")
 
     def __str__(self) -> str:
-        return f"{self.year} {self.profile}"
+        return f"{self.year} {self.get_profile_display()}"
 
 
 class EvaluationRun(models.Model):
@@ -94,9 +115,11 @@ class EvaluationRun(models.Model):
     objection_deadline = models.DateField(_("objections until"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     scheme = models.JSONField(_("scheme snapshot"))
-    profile = models.CharField(_("profile"), max_length=40, default="default")
+    profile = models.CharField(_("profile"), max_length=40, choices=Profile.choices, default=Profile.DEFAULT)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
@@ -174,17 +197,26 @@ class Objection(EnterpriseChild):
         OPEN = "open", _("Open")
         ANSWERED = "answered", _("Answered")
 
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="objections")
+    run = models.ForeignKey(
+        EvaluationRun, on_delete=models.CASCADE, related_name="objections", verbose_name=_("evaluation run")
+    )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="objections"
     )
     text = models.TextField(_("objection"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     history = HistoricalRecords()

@@ -35,7 +35,7 @@ from .forms import (
     SchemeForm,
     SchemeProfileForm,
 )
-from .models import COHORT_LABELS, STATUS_LABELS, EvaluationRun
+from .models import COHORT_LABELS, MODE_LABELS, STATUS_LABELS, EvaluationRun, Profile
 
 RESULT_TABLE = lists.Table(
     [
@@ -361,8 +361,9 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
             "rows": rows,
             "events": events,
             "problems": scheme.validate(),
-            "profiles": list(engine.PROFILES),
-            "modes": engine.BENCHMARK_MODES,
+            "profile_label": Profile(profile).label if profile in Profile.values else profile,
+            "profiles": [(p, Profile(p).label) for p in engine.PROFILES],
+            "modes": [(m, MODE_LABELS[m]) for m in engine.BENCHMARK_MODES],
             "catalogue": [(c, v[0]) for c, v in engine.CATALOGUE.items()],
             "history": history,
             "cohorts": [(engine.ABOVE, _("Above scale")), (engine.BELOW, _("Below scale"))],

@@ -175,7 +175,7 @@ class Lead(VersionedModel):
     """A possible investor project, from the first clue to the project landing in the zone."""
 
     investor_name = models.CharField(_("investor"), max_length=200)
-    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    name_key = models.CharField(max_length=200, db_index=True, editable=False, verbose_name=_("name key"))
     uscc = models.CharField(_("USCC"), max_length=18, blank=True, db_index=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -270,7 +270,11 @@ class Lead(VersionedModel):
     )
     landed_on = models.DateField(_("landed on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -326,7 +330,13 @@ class Activity(LeadChild):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
     participants = models.CharField(_("participants"), max_length=200, blank=True)
     summary = models.TextField(_("summary"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
 
@@ -362,7 +372,13 @@ class Funds(LeadChild):
     amount = models.DecimalField(_("funds in place (10k yuan)"), **MONEY)
     amount_usd = models.DecimalField(_("of which foreign (10k US$)"), null=True, blank=True, **MONEY)
     evidence = models.CharField(_("evidence"), max_length=200, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
 

@@ -12,8 +12,10 @@ import numpy as np
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parkos.core.models import User
+from parkos.core.selectors import history_entries
 
 from . import engine
 from .filters import LeadFilters
@@ -87,7 +89,7 @@ def lead_detail(*, user, pk: int) -> dict[str, Any]:
         "shares": lead.shares.select_related("team", "officer"),
         "conflicts": conflicts,
         "can_change": Lead.objects.restrict(user, "change").filter(pk=pk).exists(),
-        "history": lead.history.select_related("history_user")[:30],
+        "history": history_entries([(str(_("Lead")), lead.history.all())]),
     }
 
 

@@ -137,10 +137,19 @@ class Application(VersionedModel):
     )
     submitted_on = models.DateField(_("submitted on"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
     review_note = models.TextField(_("review"), blank=True)
@@ -188,7 +197,12 @@ class Grant(VersionedModel):
         _("state"), max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)

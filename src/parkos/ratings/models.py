@@ -208,7 +208,12 @@ class BadRatingCase(VersionedModel):
     appeal_due = models.DateField(_("appeal decision due"), null=True, blank=True)
     appeal_decision = models.TextField(_("appeal decision"), blank=True)
     appeal_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("appeal reviewer"),
     )
     appeal_decided_on = models.DateField(_("appeal decided on"), null=True, blank=True)
     history = HistoricalRecords()

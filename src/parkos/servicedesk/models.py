@@ -214,7 +214,11 @@ class Request(VersionedModel):
     reopened = models.PositiveSmallIntegerField(_("times re-opened"), default=0)
     escalated = models.BooleanField(_("escalated to leaders"), default=False)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -266,7 +270,13 @@ class Visit(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from parkos.core import lists
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import YearParams
+from parkos.core.models import Light
 from parkos.core.selectors import departments
 from parkos.core.views import action_post, form_post, service_errors
 from parkos.enterprises.selectors import account_of, accounts_of
@@ -112,12 +113,7 @@ CARD_TABLE = lists.Table(
     kind="service-cards",
     title="企业服务卡",
 )
-LIGHT_LABELS = {
-    "green": gettext_lazy("on time"),
-    "yellow": gettext_lazy("due soon"),
-    "red": gettext_lazy("overdue"),
-    "done": gettext_lazy("done"),
-}
+LIGHT_LABELS = dict(Light.choices)
 
 
 def _enterprise_of(user):

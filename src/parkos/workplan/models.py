@@ -53,7 +53,11 @@ class Plan(VersionedModel):
     source_name = models.CharField(_("source file"), max_length=200, blank=True)
     warnings = models.JSONField(_("parse warnings"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords()
 
@@ -78,7 +82,7 @@ class Point(models.Model):
     label = models.CharField(_("label"), max_length=20)
     title = models.CharField(_("title"), max_length=300, blank=True)
     text = models.TextField(_("text"), blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
     seq = models.CharField(_("number"), max_length=40)
 
     class Meta:
@@ -112,7 +116,7 @@ class Task(VersionedModel):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="tasks")
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
     seq = models.CharField(_("number"), max_length=40, db_index=True)
     text = models.TextField(_("task"))
     lead = models.ForeignKey(
@@ -129,9 +133,16 @@ class Task(VersionedModel):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     responsible = models.CharField(_("responsible official"), max_length=60, blank=True)
     suggested_lead = models.ForeignKey(
-        "core.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("suggested lead department"),
     )
-    suggested_co = models.CharField(max_length=100, blank=True)  # department ids, comma-separated
+    suggested_co = models.CharField(
+        max_length=100, blank=True, verbose_name=_("suggested co-departments")
+    )  # department ids, comma-separated
     suggested_words = models.CharField(_("matched words"), max_length=200, blank=True)
     percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     last_report_on = models.DateField(_("last report"), null=True, blank=True)
@@ -185,9 +196,13 @@ class ProgressReport(models.Model):
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
     attachment = models.FileField(_("attachment"), upload_to="workplan/%Y/", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("reported at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -205,13 +220,22 @@ class Instruction(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="instructions")
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("instructing leader"),
     )
     on = models.DateField(_("date"))
     text = models.TextField(_("instruction"))
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     history = HistoricalRecords()

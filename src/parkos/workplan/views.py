@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parkos.core import capabilities, charts
+from parkos.core import access, capabilities, charts
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import MonthParams, QueryParams
 from parkos.core.selectors import departments
@@ -297,8 +297,8 @@ def instruction_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access.page("workplan:mine", lambda user: user.department_id is not None and not user.is_enterprise_user)
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    staff_only(request)
     ctx = selectors.my_tasks(user=request.user)
     ctx["status_css"] = STATUS_CSS
     return render(request, "workplan/mine.html", ctx)

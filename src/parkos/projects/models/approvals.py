@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.models import Light, ScopedQuerySet, VersionedModel, WorkflowEvent
 from parkos.core.zone_settings import Section
 
 from .projects import InvestmentType, Project, ProjectChild, _project_scope
@@ -185,7 +185,7 @@ class StageInstance(ProjectChild, models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     lead_department = models.ForeignKey(
         "core.Department", verbose_name=_("lead department"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -194,9 +194,9 @@ class StageInstance(ProjectChild, models.Model):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    elapsed_wd = models.IntegerField(default=0)
-    remaining_wd = models.IntegerField(null=True, blank=True)
-    light = models.CharField(max_length=10, blank=True)
+    elapsed_wd = models.IntegerField(default=0, verbose_name=_("working days used"))
+    remaining_wd = models.IntegerField(null=True, blank=True, verbose_name=_("working days left"))
+    light = models.CharField(max_length=10, blank=True, verbose_name=_("light"), choices=Light.choices)
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -257,8 +257,12 @@ class ItemInstance(ProjectChild, VersionedModel):
     """One approval item of one project, with its clock: accepted on (day 0), deadline, light."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
-    stage = models.ForeignKey(StageInstance, on_delete=models.CASCADE, related_name="items")
-    item = models.ForeignKey(ApprovalItem, on_delete=models.PROTECT, related_name="instances")
+    stage = models.ForeignKey(
+        StageInstance, on_delete=models.CASCADE, related_name="items", verbose_name=_("approval stage")
+    )
+    item = models.ForeignKey(
+        ApprovalItem, on_delete=models.PROTECT, related_name="instances", verbose_name=_("approval item")
+    )
     department = models.ForeignKey(
         "core.Department", on_delete=models.PROTECT, related_name="approval_instances"
     )
@@ -272,7 +276,10 @@ class ItemInstance(ProjectChild, VersionedModel):
     )
     mode = models.CharField(_("mode"), max_length=12, choices=ItemMode.choices)
     correction_mode = models.CharField(
-        max_length=10, choices=CorrectionMode.choices, default=CorrectionMode.PAUSE
+        max_length=10,
+        choices=CorrectionMode.choices,
+        default=CorrectionMode.PAUSE,
+        verbose_name=_("correction mode"),
     )
     statutory_limit_wd = models.PositiveSmallIntegerField(_("statutory limit"))
     promised_limit_wd = models.PositiveSmallIntegerField(_("promised limit"))
@@ -287,12 +294,19 @@ class ItemInstance(ProjectChild, VersionedModel):
     original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    elapsed_wd = models.IntegerField(default=0)
-    remaining_wd = models.IntegerField(null=True, blank=True)
-    suspended_wd = models.IntegerField(default=0)
-    light = models.CharField(max_length=10, blank=True, db_index=True)
+    elapsed_wd = models.IntegerField(default=0, verbose_name=_("working days used"))
+    remaining_wd = models.IntegerField(null=True, blank=True, verbose_name=_("working days left"))
+    suspended_wd = models.IntegerField(default=0, verbose_name=_("working days suspended"))
+    light = models.CharField(
+        max_length=10, blank=True, db_index=True, verbose_name=_("light"), choices=Light.choices
+    )
     previous_item = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resubmissions"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resubmissions",
+        verbose_name=_("previous item"),
     )
     commitment_signed_on = models.DateField(_("commitment signed on"), null=True, blank=True)
     commitment_text_version = models.CharField(_("commitment text version"), max_length=40, blank=True)
@@ -395,7 +409,11 @@ class Authorization(ProjectChild, models.Model):
     file = models.FileField(_("scan"), upload_to="authorizations/%Y/", blank=True)
     scope = models.CharField(_("scope"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -420,14 +438,23 @@ class Handover(ProjectChild, models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="handovers")
     item = models.ForeignKey(
-        ItemInstance, null=True, blank=True, on_delete=models.SET_NULL, related_name="handovers"
+        ItemInstance,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handovers",
+        verbose_name=_("approval item"),
     )
     direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices)
     documents = models.CharField(_("documents"), max_length=500)
     counterpart = models.CharField(_("counterpart"), max_length=100, blank=True)
     at = models.DateTimeField(_("time"))
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("officer"),
     )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import Light, ScopedQuerySet, VersionedModel
 from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -153,7 +153,9 @@ class Project(VersionedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
     )
-    status_before_pause = models.CharField(max_length=20, blank=True)
+    status_before_pause = models.CharField(
+        max_length=20, blank=True, verbose_name=_("status before pause"), choices=Status.choices
+    )
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
     registered_on = models.DateField(_("entered the library on"))
     description = models.TextField(_("description"), blank=True)
@@ -169,8 +171,10 @@ class Project(VersionedModel):
         _("total approval limit (working days)"), null=True, blank=True
     )
     # the approval clock of the whole project, refreshed with the lights
-    approval_elapsed_wd = models.IntegerField(default=0)
-    approval_light = models.CharField(max_length=10, blank=True)
+    approval_elapsed_wd = models.IntegerField(default=0, verbose_name=_("approval working days used"))
+    approval_light = models.CharField(
+        max_length=10, blank=True, verbose_name=_("approval light"), choices=Light.choices
+    )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
 
@@ -273,7 +277,12 @@ class MonthlyReport(ProjectChild, VersionedModel):
     progress = models.TextField(_("progress"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

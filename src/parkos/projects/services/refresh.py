@@ -450,7 +450,8 @@ def _refresh_projects(run: _Refresh, srows: list) -> None:
                         level="project",
                         light=str(light[i]),
                         on=today,
-                        message=f"{p[5]}: {_('whole approval')} {_light_text(str(light[i]))}",
+                        message=_("%(project)s: whole approval %(light)s")
+                        % {"project": p[5], "light": _light_text(str(light[i]))},
                     )
 
             Project.objects.bulk_update(moved, ["approval_light", "approval_elapsed_wd"], 500)
@@ -474,7 +475,8 @@ def _refresh_problems(run: _Refresh) -> None:
             problem_id=pk,
             light=engine.RED,
             on=today,
-            message=f"{pname}: {_('problem overdue')} · {desc[:80]}",
+            message=_("%(project)s: problem overdue · %(problem)s")
+            % {"project": pname, "problem": desc[:80]},
         )
     if overdue:
         Problem.objects.filter(pk__in=[o[0] for o in overdue]).update(escalated_on=today)

@@ -1,7 +1,8 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
+
+from parkos.core.models import Light
 
 register = template.Library()
 
@@ -15,13 +16,7 @@ CSS = {
 
 
 def _label(light: str) -> str:
-    return {
-        "green": pgettext("light", "On time"),
-        "yellow": _("Due soon"),
-        "red": pgettext("light", "Overdue"),
-        "grey": _("Clock paused"),
-        "done": pgettext("light", "Done"),
-    }.get(light, "")
+    return str(Light(light).label) if light in Light.values else ""
 
 
 @register.simple_tag

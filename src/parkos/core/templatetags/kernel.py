@@ -1,0 +1,30 @@
+"""Template tags every app's pages share: `{% load kernel %}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from parkos.core.lists import paginate
+
+register = template.Library()
+
+HISTORY_PAGE = 20  # entries a page of a record's change history shows
+
+
+@register.inclusion_tag("core/_history.html", takes_context=True)
+def history_table(context: template.Context, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """A record's change history (`core.selectors.history_entries`): collapsed under its heading, 20 entries a page
+    (`?history=N`, which also opens it), each change as `field: old → new` in labels."""
+    request = context["request"]
+    page = paginate(request, entries, HISTORY_PAGE, param="history")
+    return {"page": page, "request": request, "open": "history" in request.GET}
+
+
+@register.filter
+def may_open(user: Any, name: str) -> bool:
+    """`{% if user|may_open:"workplan:mine" %}`: the rule the page's view enforces (`core.access.page`)."""
+    from parkos.core import access
+
+    return access.may_open(user, name)
