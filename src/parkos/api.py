@@ -4,6 +4,7 @@ import json
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, SessionAuth
@@ -51,7 +52,7 @@ def on_service_error(request, exc: ParkOSError):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(
-        request, {"code": "not_found", "message": "Not found", "extra": {}}, status=404
+        request, {"code": "not_found", "message": gettext("Not found."), "extra": {}}, status=404
     )
 
 
