@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 from parkos.core.zone_settings import Section
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -125,7 +125,13 @@ class Node(ZoneKnowledge, VersionedModel):
         ordering = ["chain", "order", "pk"]
         verbose_name = _("chain node")
         verbose_name_plural = _("chain nodes")
-        constraints = [models.UniqueConstraint(fields=["chain", "name"], name="node_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "name"],
+                name="node_unique_name",
+                violation_error_message=_("This chain already has a node with this name."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.chain.name} · {self.name}"
@@ -149,7 +155,13 @@ class Placement(ZoneKnowledge, models.Model):
         ordering = ["node", "-is_leader", "enterprise__name"]
         verbose_name = _("enterprise on a node")
         verbose_name_plural = _("enterprises on nodes")
-        constraints = [models.UniqueConstraint(fields=["node", "enterprise"], name="placement_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "enterprise"],
+                name="placement_unique",
+                violation_error_message=_("This enterprise is already placed on this node."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.node} ← {self.enterprise_id}"
@@ -183,9 +195,17 @@ class SupplyRelation(ZoneKnowledge, models.Model):
         verbose_name = _("supply relation")
         verbose_name_plural = _("supply relations")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="supply_amount_nonneg"),
-            models.CheckConstraint(
-                condition=Q(supplier__isnull=False) | ~Q(supplier_name=""), name="supply_has_supplier"
+            FieldCheck(
+                field="amount",
+                condition=Q(amount__gte=0),
+                name="supply_amount_nonneg",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            FieldCheck(
+                field="supplier_name",
+                condition=Q(supplier__isnull=False) | ~Q(supplier_name=""),
+                name="supply_has_supplier",
+                violation_error_message=_("Name the supplier."),
             ),
         ]
         indexes = [models.Index(fields=["year", "node"])]
@@ -223,7 +243,13 @@ class Target(ZoneKnowledge, VersionedModel):
         ordering = ["node", "name"]
         verbose_name = _("target company")
         verbose_name_plural = _("target companies")
-        constraints = [models.UniqueConstraint(fields=["node", "name"], name="target_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "name"],
+                name="target_unique_name",
+                violation_error_message=_("This node already has a target with this name."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

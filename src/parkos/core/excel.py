@@ -103,6 +103,20 @@ def date_cell(v: Any) -> dt.date:
     raise CellError(_("“%(value)s” is not a date (use YYYY-MM-DD)") % {"value": text(v)})
 
 
+def past_date_cell(v: Any) -> dt.date:
+    """A date that has happened (成立日期): not after today."""
+    from django.core.exceptions import ValidationError
+
+    from .validators import not_in_future
+
+    d = date_cell(v)
+    try:
+        not_in_future(d)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+    return d
+
+
 _MONTH_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
 
 

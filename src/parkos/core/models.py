@@ -5,11 +5,37 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+
+class FieldCheck(models.CheckConstraint):
+    """A check on one field: a form or a service that breaks it gets the message on that field (Django puts a
+    check constraint's error on the whole form), never the constraint's name.
+
+        FieldCheck(field="amount", condition=Q(amount__gte=0), name="…", violation_error_message=_("…"))
+    """
+
+    def __init__(self, *, field: str, **kwargs):
+        self.field = field
+        super().__init__(**kwargs)
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS) -> None:
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)  # type: ignore[misc]  # missing from django-stubs
+        except ValidationError as exc:
+            raise ValidationError({self.field: exc.messages}, code=self.violation_error_code) from None
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, args, {**kwargs, "field": self.field}
+
+    def __eq__(self, other):
+        return super().__eq__(other) and getattr(other, "field", None) == self.field
 
 
 class VersionedModel(models.Model):
@@ -159,6 +185,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role__in=["dept_admin", "dept_staff"]) | Q(department__isnull=False),
                 name="user_department_staff_have_department",
+                violation_error_message=_("Department staff need a department."),
             )
         ]
 
@@ -307,11 +334,18 @@ class CapabilityGrant(models.Model):
                 condition=Q(department__isnull=False, user__isnull=True)
                 | Q(department__isnull=True, user__isnull=False),
                 name="capability_to_a_department_or_a_user",
+                violation_error_message=_("A power is granted to a department or to one user, not both."),
             ),
             models.UniqueConstraint(
-                fields=["capability", "department"], name="capability_once_per_department"
+                fields=["capability", "department"],
+                name="capability_once_per_department",
+                violation_error_message=_("This department already holds this power."),
             ),
-            models.UniqueConstraint(fields=["capability", "user"], name="capability_once_per_user"),
+            models.UniqueConstraint(
+                fields=["capability", "user"],
+                name="capability_once_per_user",
+                violation_error_message=_("This user already holds this power."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -344,7 +378,10 @@ class Notice(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "once_key"], condition=~Q(once_key=""), name="notice_once"
+                fields=["kind", "once_key"],
+                condition=~Q(once_key=""),
+                name="notice_once",
+                violation_error_message=_("This notice was already sent."),
             )
         ]
 
@@ -367,7 +404,13 @@ class NoticeRecipient(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "user"],
+                name="notice_once_per_user",
+                violation_error_message=_("This user already has this notice."),
+            )
+        ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 from parkos.enterprises.models import EnterpriseChild
 
 # the engine's codes in the interface's words
@@ -69,8 +69,17 @@ class EvaluationInput(EnterpriseChild, VersionedModel):
         verbose_name = _("evaluation input")
         verbose_name_plural = _("evaluation inputs")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year"], name="evalinput_unique_year"),
-            models.CheckConstraint(condition=Q(land_mu__gte=0), name="evalinput_land_nonneg"),
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="evalinput_unique_year",
+                violation_error_message=_("This enterprise already has evaluation data for this year."),
+            ),
+            FieldCheck(
+                field="land_mu",
+                condition=Q(land_mu__gte=0),
+                name="evalinput_land_nonneg",
+                violation_error_message=_("The land area cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,7 +171,13 @@ class EvaluationResult(EnterpriseChild):
         ordering = ["run", "cohort", "rank"]
         verbose_name = _("evaluation result")
         verbose_name_plural = _("evaluation results")
-        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="evalresult_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "enterprise"],
+                name="evalresult_unique",
+                violation_error_message=_("This enterprise already has a result in this run."),
+            )
+        ]
         # the ranking list reads one run in (cohort, rank) order; class filters scan that run's rows
         indexes = [models.Index(fields=["run", "cohort", "rank"])]
 
@@ -259,7 +274,13 @@ class ClassPolicy(VersionedModel):
         ordering = ["year", "klass"]
         verbose_name = _("class policy")
         verbose_name_plural = _("class policies")
-        constraints = [models.UniqueConstraint(fields=["year", "klass"], name="classpolicy_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "klass"],
+                name="classpolicy_unique",
+                violation_error_message=_("This class already has measures for this year."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.klass}"

@@ -21,10 +21,10 @@ from parkos.core.excel import (
     Schema,
     boolean,
     choice_parser,
-    date_cell,
     decimal_parser,
     integer_parser,
     month_cell,
+    past_date_cell,
     text,
     uscc,
     year_cell,
@@ -97,7 +97,9 @@ ENTERPRISE_SCHEMA = Schema(
         Column("former_names", "曾用名", _bounded(text, 500), help=gettext_lazy("separate several with ；")),
         Column("legal_representative", "法定代表人", _bounded(text, 60), aliases=("法人", "法人代表")),
         Column("registered_capital", "注册资本(万元)", money, aliases=("注册资本",)),
-        Column("established_on", "成立日期", date_cell, aliases=("成立时间", "注册日期"), help="YYYY-MM-DD"),
+        Column(
+            "established_on", "成立日期", past_date_cell, aliases=("成立时间", "注册日期"), help="YYYY-MM-DD"
+        ),
         Column(
             "industry_code",
             "行业代码",

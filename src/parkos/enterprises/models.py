@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc as stdnum_uscc
 
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
+from parkos.core.validators import not_in_future
 
 from . import industries
 
@@ -72,7 +73,9 @@ class Enterprise(VersionedModel):
     former_names = models.CharField(_("former names"), max_length=500, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
     registered_capital = models.DecimalField(_("registered capital (10k yuan)"), **MONEY)
-    established_on = models.DateField(_("date established"), null=True, blank=True)
+    established_on = models.DateField(
+        _("date established"), null=True, blank=True, validators=[not_in_future]
+    )
     industry_code = models.CharField(
         _("industry code"), max_length=4, blank=True, validators=[validate_industry], db_index=True
     )
@@ -121,7 +124,12 @@ class Enterprise(VersionedModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [
-            models.CheckConstraint(condition=Q(registered_capital__gte=0), name="ent_capital_nonneg"),
+            FieldCheck(
+                field="registered_capital",
+                condition=Q(registered_capital__gte=0),
+                name="ent_capital_nonneg",
+                violation_error_message=_("Registered capital cannot be negative."),
+            ),
         ]
         indexes = [
             models.Index(fields=["park", "status"]),
@@ -220,8 +228,19 @@ class LandParcel(EnterpriseChild, VersionedModel):
         verbose_name = _("land parcel")
         verbose_name_plural = _("land parcels")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "certificate_no"], name="land_unique_certificate"),
-            models.CheckConstraint(condition=Q(area_mu__gte=0), name="land_area_nonneg"),
+            models.UniqueConstraint(
+                fields=["enterprise", "certificate_no"],
+                name="land_unique_certificate",
+                violation_error_message=_(
+                    "This enterprise already has a parcel with this certificate number."
+                ),
+            ),
+            FieldCheck(
+                field="area_mu",
+                condition=Q(area_mu__gte=0),
+                name="land_area_nonneg",
+                violation_error_message=_("The area cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -271,13 +290,20 @@ class AnnualIndicator(EnterpriseChild, VersionedModel):
         verbose_name = _("annual indicators")
         verbose_name_plural = _("annual indicators")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year"], name="annual_unique_year"),
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="annual_unique_year",
+                violation_error_message=_("This enterprise already has figures for this year."),
+            ),
             models.CheckConstraint(
                 condition=Q(revenue__gte=0)
                 & Q(gross_output__gte=0)
                 & Q(rd_expense__gte=0)
                 & Q(energy_tce__gte=0),
                 name="annual_nonneg",
+                violation_error_message=_(
+                    "Revenue, gross output, R&D spending and energy use cannot be negative."
+                ),
             ),
         ]
 
@@ -304,8 +330,17 @@ class MonthlyIndicator(EnterpriseChild, VersionedModel):
         verbose_name = _("monthly indicators")
         verbose_name_plural = _("monthly indicators")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "month"], name="monthly_unique_month"),
-            models.CheckConstraint(condition=Q(month__day=1), name="monthly_first_day"),
+            models.UniqueConstraint(
+                fields=["enterprise", "month"],
+                name="monthly_unique_month",
+                violation_error_message=_("This enterprise already has figures for this month."),
+            ),
+            FieldCheck(
+                field="month",
+                condition=Q(month__day=1),
+                name="monthly_first_day",
+                violation_error_message=_("A month is given by its first day."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel, WorkflowEvent
 from parkos.core.zone_settings import Section
 from parkos.enterprises.models import Top500Kind
 
@@ -285,7 +285,9 @@ class Lead(VersionedModel):
         verbose_name_plural = _("investment leads")
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gte=0) & Q(amount_usd__gte=0), name="lead_amount_nonneg"
+                condition=Q(amount__gte=0) & Q(amount_usd__gte=0),
+                name="lead_amount_nonneg",
+                violation_error_message=_("The planned investment cannot be negative."),
             ),
         ]
         indexes = [models.Index(fields=["state", "stage"]), models.Index(fields=["team", "state"])]
@@ -386,7 +388,14 @@ class Funds(LeadChild):
         ordering = ["-on", "-pk"]
         verbose_name = _("funds in place")
         verbose_name_plural = _("funds in place")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="funds_positive")]
+        constraints = [
+            FieldCheck(
+                field="amount",
+                condition=Q(amount__gt=0),
+                name="funds_positive",
+                violation_error_message=_("The amount must be greater than 0."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead_id} {self.on} {self.amount}"
@@ -415,8 +424,17 @@ class Share(LeadChild):
         verbose_name = _("credit share")
         verbose_name_plural = _("credit shares")
         constraints = [
-            models.UniqueConstraint(fields=["lead", "team"], name="share_unique_team"),
-            models.CheckConstraint(condition=Q(pct__gt=0) & Q(pct__lte=100), name="share_pct_range"),
+            models.UniqueConstraint(
+                fields=["lead", "team"],
+                name="share_unique_team",
+                violation_error_message=_("This team already has a share of this lead."),
+            ),
+            FieldCheck(
+                field="pct",
+                condition=Q(pct__gt=0) & Q(pct__lte=100),
+                name="share_pct_range",
+                violation_error_message=_("A share is more than 0 and at most 100 percent."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -99,7 +99,15 @@ class Eligibility(models.Model):
     class Meta:
         verbose_name = _("eligibility")
         verbose_name_plural = _("eligibilities")
-        constraints = [models.UniqueConstraint(fields=["clause", "enterprise"], name="eligibility_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clause", "enterprise"],
+                name="eligibility_unique",
+                violation_error_message=_(
+                    "This enterprise's eligibility for this clause is already recorded."
+                ),
+            )
+        ]
         indexes = [models.Index(fields=["enterprise", "status"])]
 
     def __str__(self) -> str:
@@ -165,6 +173,7 @@ class Application(VersionedModel):
                 fields=["clause", "enterprise"],
                 condition=Q(state__in=["submitted", "approved"]),
                 name="application_one_open",
+                violation_error_message=_("This enterprise already has an open application for this clause."),
             ),
         ]
 
@@ -215,11 +224,23 @@ class Grant(VersionedModel):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         constraints = [
-            models.UniqueConstraint(fields=["clause", "enterprise", "year"], name="grant_one_per_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="grant_amount_nonneg"),
+            models.UniqueConstraint(
+                fields=["clause", "enterprise", "year"],
+                name="grant_one_per_year",
+                violation_error_message=_(
+                    "This enterprise already has a grant of this clause for this year."
+                ),
+            ),
+            FieldCheck(
+                field="amount",
+                condition=Q(amount__gte=0),
+                name="grant_amount_nonneg",
+                violation_error_message=_("A grant cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=Q(amount__isnull=False) | Q(state="proposed"),
                 name="grant_amount_known_once_approved",
+                violation_error_message=_("A grant needs its amount before it is approved."),
             ),
         ]
 

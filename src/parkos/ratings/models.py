@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities, registries
-from parkos.core.models import ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel, WorkflowEvent
 from parkos.core.zone_settings import Section
 
 # The 企业服务中心 runs 好差评 (it decides appeals and re-opens cases); the capability is the service centre's.
@@ -130,11 +130,17 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [
-            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=5), name="rating_level_range"),
+            FieldCheck(
+                field="level",
+                condition=Q(level__gte=1) & Q(level__lte=5),
+                name="rating_level_range",
+                violation_error_message=_("A rating is from 1 to 5."),
+            ),
             models.UniqueConstraint(
                 fields=["target", "target_id"],
                 condition=Q(followup_of__isnull=True),
                 name="rating_once_per_service",
+                violation_error_message=_("This service has already been rated."),
             ),
         ]
 

@@ -100,8 +100,16 @@ class ServiceCard(VersionedModel):
         verbose_name = _("service card")
         verbose_name_plural = _("service cards")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year"], name="card_one_per_year"),
-            models.UniqueConstraint(fields=["year", "number"], name="card_unique_number"),
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="card_one_per_year",
+                violation_error_message=_("This enterprise already has a service card for this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="card_unique_number",
+                violation_error_message=_("Another card of this year has this number."),
+            ),
         ]
 
     def __str__(self) -> str:

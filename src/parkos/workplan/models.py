@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import ScopedQuerySet, VersionedModel
+from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 from parkos.core.zone_settings import Section
 
 
@@ -158,7 +158,13 @@ class Task(VersionedModel):
         ordering = ["plan", "order"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        constraints = [models.UniqueConstraint(fields=["plan", "seq"], name="task_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "seq"],
+                name="task_seq_unique",
+                violation_error_message=_("Another task of this plan has this number."),
+            )
+        ]
         indexes = [models.Index(fields=["plan", "lead", "status"])]
 
     def __str__(self) -> str:
@@ -209,7 +215,14 @@ class ProgressReport(models.Model):
         ordering = ["task", "-on", "-pk"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
-        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max")]
+        constraints = [
+            FieldCheck(
+                field="percent",
+                condition=Q(percent__lte=100),
+                name="report_percent_max",
+                violation_error_message=_("Progress cannot exceed 100 percent."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.on} {self.percent}%"
@@ -260,7 +273,13 @@ class KeywordRule(models.Model):
         ordering = ["keyword"]
         verbose_name = _("keyword rule")
         verbose_name_plural = _("keyword rules")
-        constraints = [models.UniqueConstraint(fields=["keyword", "department"], name="keyword_rule_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["keyword", "department"],
+                name="keyword_rule_unique",
+                violation_error_message=_("This keyword already points to this department."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.keyword} → {self.department}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import Light, ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.models import FieldCheck, Light, ScopedQuerySet, VersionedModel, WorkflowEvent
 from parkos.core.zone_settings import Section
 
 from .projects import InvestmentType, Project, ProjectChild, _project_scope
@@ -68,9 +68,11 @@ class ApprovalItem(VersionedModel):
         verbose_name = _("approval item")
         verbose_name_plural = _("approval items")
         constraints = [
-            models.CheckConstraint(
+            FieldCheck(
+                field="promised_limit_wd",
                 condition=Q(promised_limit_wd__lte=models.F("statutory_limit_wd")),
                 name="item_promise_within_law",
+                violation_error_message=_("The promised time limit cannot exceed the statutory one."),
             )
         ]
 
@@ -203,7 +205,13 @@ class StageInstance(ProjectChild, models.Model):
         ordering = ["project", "order"]
         verbose_name = _("approval stage")
         verbose_name_plural = _("approval stages")
-        constraints = [models.UniqueConstraint(fields=["project", "stage"], name="stage_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stage"],
+                name="stage_unique",
+                violation_error_message=_("This project already has this stage."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_stage_display()}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import Light, ScopedQuerySet, VersionedModel
+from parkos.core.models import FieldCheck, Light, ScopedQuerySet, VersionedModel
 from parkos.enterprises.models import Top500Kind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -183,8 +183,18 @@ class Project(VersionedModel):
         verbose_name = _("key project")
         verbose_name_plural = _("key projects")
         constraints = [
-            models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_investment_nonneg"),
-            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="project_code_unique"),
+            FieldCheck(
+                field="total_investment",
+                condition=Q(total_investment__gte=0),
+                name="project_investment_nonneg",
+                violation_error_message=_("The total investment cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="project_code_unique",
+                violation_error_message=_("Another project has this code."),
+            ),
         ]
         indexes = [
             models.Index(fields=["lead_department", "status"]),
@@ -241,7 +251,13 @@ class Milestone(ProjectChild, VersionedModel):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="milestone_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                name="milestone_unique",
+                violation_error_message=_("This project already has this milestone."),
+            )
+        ]
         indexes = [models.Index(fields=["kind", "planned_on"]), models.Index(fields=["kind", "actual_on"])]
 
     def __str__(self) -> str:
@@ -261,7 +277,13 @@ class YearPlan(ProjectChild, VersionedModel):
     class Meta:
         verbose_name = _("annual plan")
         verbose_name_plural = _("annual plans")
-        constraints = [models.UniqueConstraint(fields=["project", "year"], name="yearplan_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="yearplan_unique",
+                violation_error_message=_("This project already has a plan for this year."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.year}"
@@ -292,8 +314,16 @@ class MonthlyReport(ProjectChild, VersionedModel):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         constraints = [
-            models.UniqueConstraint(fields=["project", "month"], name="report_unique"),
-            models.CheckConstraint(condition=Q(investment__gte=0) & Q(funds__gte=0), name="report_nonneg"),
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="report_unique",
+                violation_error_message=_("This project already has a report for this month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment__gte=0) & Q(funds__gte=0),
+                name="report_nonneg",
+                violation_error_message=_("Investment completed and funds in place cannot be negative."),
+            ),
         ]
         indexes = [models.Index(fields=["month"])]
 
