@@ -139,3 +139,21 @@ def test_a_filtersets_form_is_built_once_per_class_and_a_subclass_keeps_its_own_
     assert set(sub.form.fields) == {"q", "status"}
     assert set(first.form.fields) == {"q"}
     assert sub.form.cleaned_data["status"] == "operating"
+
+
+def test_numbered_pages_and_a_choice_of_rows_per_page(client_staff_a, dept_a):
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory.create_batch(130, owner=dept_a)
+    page = client_staff_a.get("/enterprises/", {"page": 3}).content.decode()
+    assert "第 3 / 6 页" in page
+    for n in (1, 2, 4, 5, 6):
+        assert f"?page={n}" in page
+    assert 'aria-current="page"><span class="page-link">3<' in page
+    assert "?per_page=50" in page
+    wide = client_staff_a.get("/enterprises/", {"per_page": 50})
+    assert len(wide.context["page"].object_list) == 50
+    assert wide.context["page"].paginator.num_pages == 3
+    assert len(client_staff_a.get("/enterprises/", {"per_page": 5000}).context["page"].object_list) == 25
+    many = client_staff_a.get("/enterprises/", {"page": 1, "per_page": 10}).content.decode()
+    assert "…" in many  # 13 pages: 1 2 3 … 13

@@ -275,12 +275,17 @@ def export_response(schema: Schema, records: Iterable[dict[str, Any]], filename:
     return xlsx_response(buf.getvalue(), filename)
 
 
+PAGE_SIZES = (10, 25, 50, 100)  # what a user may choose (`?per_page=`); the page's own size otherwise
+
+
 def paginate(request: HttpRequest, qs, size: int | None = None, param: str = "page"):
     """One page of `qs` for `?page=` (or `?<param>=`; a missing, bad or too large number gives the first or last
-    page)."""
+    page), `?per_page=` rows a page when it is one of PAGE_SIZES."""
     raw = request.GET.get(param, "")
     number = raw if raw.isdigit() and len(raw) <= 9 else 1
-    return Paginator(qs, size or settings.PARKOS_PAGE_SIZE).get_page(number)
+    per = request.GET.get("per_page", "") if param == "page" else ""
+    size = int(per) if per.isdigit() and int(per) in PAGE_SIZES else size or settings.PARKOS_PAGE_SIZE
+    return Paginator(qs, size).get_page(number)
 
 
 # ---- the page ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from parkos.core.lists import paginate
+from parkos.core.lists import PAGE_SIZES, paginate
 
 register = template.Library()
 
@@ -28,3 +28,16 @@ def may_open(user: Any, name: str) -> bool:
     from parkos.core import access
 
     return access.may_open(user, name)
+
+
+@register.filter
+def page_numbers(page: Any) -> list[Any]:
+    """The page numbers a list's footer links: the first, the last, two either side of this one, `…` between."""
+    elided = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [n if isinstance(n, int) else None for n in elided]  # None: the gap
+
+
+@register.filter
+def page_sizes(page: Any) -> tuple[int, ...]:
+    """The rows-a-page a user may choose, with the page's own size among them."""
+    return tuple(sorted({*PAGE_SIZES, page.paginator.per_page}))
