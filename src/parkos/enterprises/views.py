@@ -95,8 +95,15 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         [str(y) for y in a["years"]],
         {_("Revenue"): a["revenue"], _("Value added"): a["value_added"], _("Tax"): a["tax"]},
         bars=(_("Revenue"),),
+        unit=_("10k yuan"),
+        right=(_("Tax"),),
     )
-    ctx["chart_monthly"] = charts.line(m["months"], {_("Output value"): m["output"], _("Tax"): m["tax"]})
+    ctx["chart_monthly"] = charts.line(
+        m["months"],
+        {_("Output value"): m["output"], _("Tax"): m["tax"]},
+        unit=_("10k yuan"),
+        right=(_("Tax"),),
+    )
     ctx["can_change"] = selectors.enterprise_list(user=request.user, action="change").filter(pk=pk).exists()
     if ctx["can_change"]:
         ctx["land_form"], ctx["contact_form"] = LandParcelForm(), ContactForm()
@@ -256,12 +263,17 @@ def home_view(request: HttpRequest) -> HttpResponse:
         {
             "summary": summary,
             "chart_parks": charts.bar(
-                [p for p, _n in parks], {_("Enterprises"): [n for _p, n in parks]}, horizontal=True
+                [p for p, _n in parks],
+                {_("Enterprises"): [n for _p, n in parks]},
+                horizontal=True,
+                unit=_("enterprises (unit)"),
             ),
             "chart_years": charts.line(
                 [str(y["year"]) for y in years],
                 {_("Revenue"): [y["revenue"] for y in years], _("Tax"): [y["tax"] for y in years]},
                 bars=(_("Revenue"),),
+                unit=_("10k yuan"),
+                right=(_("Tax"),),
             ),
         },
     )

@@ -41,3 +41,28 @@ def page_numbers(page: Any) -> list[Any]:
 def page_sizes(page: Any) -> tuple[int, ...]:
     """The rows-a-page a user may choose, with the page's own size among them."""
     return tuple(sorted({*PAGE_SIZES, page.paginator.per_page}))
+
+
+# ---- one number format: thousands separators, money with two decimals, half-up (core.numbers) -------------
+def _number(value: Any, places: int) -> str:
+    from parkos.core.numbers import round_half_up
+
+    if value is None or value == "":
+        return ""
+    try:
+        rounded = round_half_up(value, places)
+    except (ArithmeticError, TypeError, ValueError):
+        return str(value)
+    return "" if rounded is None else f"{rounded:,.{places}f}"
+
+
+@register.filter
+def money(value: Any) -> str:
+    """An amount (万元, 元): `1,234.50`; empty for no value."""
+    return _number(value, 2)
+
+
+@register.filter
+def count(value: Any) -> str:
+    """A count or a whole figure: `12,345`."""
+    return _number(value, 0)

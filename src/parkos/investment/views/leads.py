@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parkos.core import lists
+from parkos.core import charts, lists
 from parkos.core.exceptions import ParkOSError
 from parkos.core.views import form_post, is_htmx, service_errors, staff_only
 
@@ -51,19 +51,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
         "stage_order": json.dumps(STAGE_ORDER),
         "summary": selectors.summary(user=request.user, year=year),
         "year": year,
-        "funnel_chart": {
-            "tooltip": {"trigger": "item"},
-            "series": [
-                {
-                    "type": "funnel",
-                    "sort": "none",
-                    "left": "10%",
-                    "width": "80%",
-                    "label": {"formatter": "{b}: {c}"},
-                    "data": [{"name": str(f["label"]), "value": f["n"]} for f in funnel],
-                }
-            ],
-        },
+        "funnel_chart": charts.funnel([(str(f["label"]), f["n"]) for f in funnel]),
     }
     return render(request, "investment/_board.html" if is_htmx(request) else "investment/board.html", ctx)
 

@@ -168,6 +168,7 @@ def department_report_view(request: HttpRequest) -> HttpResponse:
             _("On-time rate (%)"): [r["on_time_rate"] for r in rows],
             _("Correction rate (%)"): [r["correction_rate"] for r in rows],
         },
+        unit="%",
     )
     return render(
         request, "projects/dept_report.html", {"rows": rows, "start": start, "end": end, "chart": chart}
@@ -201,6 +202,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
             _("Production rate (%)"): [r["production"]["rate"] for r in rows],
             _("Investment completion (%)"): [r["investment_rate"] for r in rows],
         },
+        unit="%",
     )
     late = selectors.late_milestones(user=request.user, today=today)
     return render(

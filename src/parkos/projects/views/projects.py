@@ -151,6 +151,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Cumulative investment"): [r["cum_investment"] for r in reports],
             },
             bars=(_("Investment completed"),),
+            unit=_("10k yuan"),
         ),
         "reports": reports[::-1],
         "year_plans": project.year_plans.order_by("year"),
