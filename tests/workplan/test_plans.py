@@ -261,7 +261,8 @@ def test_board_ledger_and_bulletin_pages(plan, office, client, leader):
 
     doc = Document(io.BytesIO(r.content))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "督查通报（2020年6月）" in text
+    assert "关于2020年6月" in text
+    assert "督查情况的通报" in text
     assert "抓紧落实" in text
     assert len(doc.tables) >= 1
 

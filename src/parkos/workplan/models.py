@@ -31,6 +31,21 @@ class WorkplanConfig(Section):
     remind_wd = forms.IntegerField(
         label=_("remind this many working days before a deadline"), min_value=0, initial=5
     )
+    # the 督查通报 as a 公文 (GB/T 9704): who issues it, its number, who it is copied to and who prints it
+    issuer = forms.CharField(
+        label=_("bulletin: issuing office's mark"), max_length=40, initial="经开区督查室文件"
+    )
+    number_prefix = forms.CharField(
+        label=_("bulletin: number prefix (〔year〕 and the month's number follow)"),
+        max_length=20,
+        initial="经开督查",
+    )
+    signer = forms.CharField(label=_("bulletin: signed by"), max_length=40, initial="经开区督查室")
+    addressee = forms.CharField(label=_("bulletin: sent to"), max_length=100, initial="各部门、各园区")
+    cc = forms.CharField(
+        label=_("bulletin: copied to"), max_length=200, initial="区党工委、管委会领导", required=False
+    )
+    printer = forms.CharField(label=_("bulletin: printed by"), max_length=40, initial="经开区党政综合办公室")
 
 
 SUPERVISION_OFFICE = "workplan.supervision"  # the capability of the 督查室

@@ -311,7 +311,7 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     month = MonthParams.of(request, month=today.replace(day=1)).month
     data = selectors.monthly_bulletin(user=request.user, plan=plan, month=month, today=today)
-    resp = HttpResponse(bulletin_docx(data), content_type=DOCX)
+    resp = HttpResponse(bulletin_docx(data, WorkplanConfig.get()), content_type=DOCX)
     resp["Content-Disposition"] = f'attachment; filename="bulletin-{plan.year}-{month:%Y-%m}.docx"'
     return resp
 
