@@ -75,6 +75,10 @@ def test_report_explains_scores_reasons_and_whatif(client_admin, evaluated):
     page = client_admin.get(f"/efficiency/runs/{evaluated.pk}/enterprises/{vetoed.pk}/").content.decode()
     assert "一票否决：违法用地" in page
     assert 'id="report-class">D<' in page
+    # what it takes to reach C names the veto to clear first, not "indicators alone cannot"
+    assert 'id="report-veto"' in page
+    assert "违法用地" in page.split('id="report-veto"')[1].split("</p>")[0]
+    assert "仅靠单项指标提升无法达到" not in page
 
 
 def test_enterprise_user_sees_only_own_report(client, evaluated):

@@ -94,7 +94,28 @@ def test_officer_scores_follow_the_shares(year, leader, u1, u2):
     assert {r["holder"]: r["points"] for r in s.ranking()} == {u1: 49.0, u2: 3.0}
 
 
-def test_a_team_member_scores_only_what_their_team_sees(year, u2, team1, team2):
+def test_a_team_member_sees_their_own_teams_true_points_and_no_other_team(year, u2, team1, team2):
     s = selectors.scores(user=u2, year=year, by="team")
-    # 二分队 sees its own leads and L2 (its own); L1 of 一分队 is not visible → 一分队 gets only its L2 share
-    assert {r["holder"]: r["points"] for r in s.ranking()} == {team1: 4.0, team2: 3.0}
+    # the zone ranking is the coordinators'; 二分队's member gets 二分队's true 3.0, not 一分队 at a partial 4.0
+    assert s.own_only
+    assert {r["holder"]: r["points"] for r in s.ranking()} == {team2: 3.0}
+    by_officer = selectors.scores(user=u2, year=year, by="officer")
+    assert {r["holder"]: r["points"] for r in by_officer.ranking()} == {u2: 3.0}
+
+
+def test_the_rankings_page_tells_a_team_member_the_ranking_is_not_theirs(client, year, u2, team1, team2):
+    client.force_login(u2)
+    html = client.get("/investment/rankings/", {"year": year}).content.decode()
+    assert 'id="own-only"' in html
+    assert str(team2) in html
+    assert str(team1) not in html.split('id="own-only"')[1]
+
+
+def test_staff_outside_every_team_are_told_so_not_shown_zeros(client, year, db):
+    from tests.factories import UserFactory
+
+    outsider = UserFactory(department__name="财政局")
+    client.force_login(outsider)
+    html = client.get("/investment/rankings/", {"year": year}).content.decode()
+    assert "不属于任何招商小分队" in html
+    assert "0.00" not in html.split('id="ranking-table"')[1]

@@ -286,7 +286,16 @@ def test_policy_pages_and_edits_are_scoped(client, zone, leader, staff_a, staff_
     p, c = zone["policy"], zone["clause"]
     for user, edit in ((staff_a, 200), (leader, 404), (staff_b, 404)):
         client.force_login(user)
-        assert client.get(f"/policies/{p.pk}/").status_code == 200
+        page = client.get(f"/policies/{p.pk}/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        # the edit links appear only for those whose edit form opens (no link to a 404)
+        for link in (
+            f"/policies/{p.pk}/edit/",
+            f"/policies/clauses/{c.pk}/edit/",
+            f"/policies/{p.pk}/clauses/new/",
+        ):
+            assert (link in html) == (edit == 200), (user, link)
         assert client.get(f"/policies/{p.pk}/edit/").status_code == edit
         assert client.get(f"/policies/clauses/{c.pk}/edit/").status_code == edit
         assert client.get(f"/policies/{p.pk}/clauses/new/").status_code == edit
@@ -295,6 +304,18 @@ def test_policy_pages_and_edits_are_scoped(client, zone, leader, staff_a, staff_
     assert selectors.policy_get(user=staff_b, pk=p.pk) == p
     with pytest.raises(Http404):
         selectors.policy_get(user=staff_b, pk=p.pk, action="change")
+
+
+def test_a_refused_policy_edit_names_the_enterprise_policies_not_the_class_levers(zone, leader):
+    from parkos.core.exceptions import Forbidden
+    from parkos.efficiency import levers
+
+    with pytest.raises(Forbidden) as refused:
+        services.policy_save(user=leader, data={"title": "x"}, pk=zone["policy"].pk)
+    assert str(refused.value.message) == "您无权修改惠企政策。"
+    with pytest.raises(Forbidden) as refused:
+        levers.policy_set(user=leader, year=2026, klass="A", version=None, data={})
+    assert str(refused.value.message) == "您无权修改差别化政策。"
 
 
 def test_an_enterprise_withdraws_a_waiting_application_and_may_apply_again(client, zone):

@@ -74,6 +74,29 @@ def test_seed_becomes_a_plan_with_points_and_tasks(plan):
     assert Task.objects.filter(plan=plan, seq="2.6.1").exists()  # point 6 sits in chapter 2: numbers continue
 
 
+def test_tasks_carry_the_documents_own_numbering(plan):
+    """The seed's 一、 1. and its sentences: 一、1.① … — never the 1.1.1 of the database."""
+    assert Task.objects.get(plan=plan, seq="1.1.1").label == "一、1.①"
+    assert Task.objects.get(plan=plan, seq="1.1.2").label == "一、1.②"
+    assert Task.objects.get(plan=plan, seq="2.6.1").label.startswith("二、6.")
+
+
+def test_a_point_that_is_its_own_task_is_one_row_on_the_board(office, client):
+    result = parse(
+        "2026年工作要点\n一、产业链攻坚\n（一）招商引资\n1.创新招商引资方式。\n2.推进改革。完成甲项。完成乙项。\n"
+    )
+    plan = services.plan_import(user=office, result=result, year=2026)
+    only = plan.tasks.get(text="创新招商引资方式")
+    assert only.label == "一、（一）1."  # the point's only task takes the point's label, no ①
+    assert plan.tasks.get(text="完成乙项").label == "一、（一）2.②"
+    client.force_login(office)
+    html = client.get(reverse("workplan:board", args=[plan.pk])).content.decode()
+    assert html.count("创新招商引资方式") == 1  # not the point and then its echo as a task
+    assert f'href="/workplan/tasks/{only.pk}/"' in html
+    assert "一、（一）2.②" in html
+    assert ">1.1.2.2<" not in html
+
+
 def test_suggestions_apply_and_assignment_by_hand(plan, office):
     n = services.apply_suggestions(user=office, plan_id=plan.pk)
     assert n == Task.objects.filter(plan=plan, suggested_lead__isnull=False).count()
@@ -196,8 +219,9 @@ def test_ledger_round_trip_assigns_in_bulk(plan, office, tmp_path):
 
     LEDGER_SCHEMA.write(buf, selectors.ledger_records(user=office, plan=plan))
     rows = read_xlsx(io.BytesIO(buf.getvalue()))
-    assert rows[0][:8] == [
+    assert rows[0][:9] == [
         "序号",
+        "编号",
         "工作要点",
         "具体任务",
         "牵头单位",
@@ -210,7 +234,8 @@ def test_ledger_round_trip_assigns_in_bulk(plan, office, tmp_path):
     path.write_bytes(buf.getvalue())
     same = import_file(kind="workplan-ledger", source=path, user=office)
     assert (same.ok, same.updated) == (True, 0)  # export → import changes nothing
-    rows[1][3], rows[1][4], rows[1][5] = "行政审批服务局", "财政局、规划建设局", "2020年6月底"
+    assert rows[1][:2] == ["1.1.1", "一、1.①"]
+    rows[1][4], rows[1][5], rows[1][6] = "行政审批服务局", "财政局、规划建设局", "2020年6月底"
     from tests.xlsx import write_xlsx
 
     changed = import_file(
@@ -220,7 +245,7 @@ def test_ledger_round_trip_assigns_in_bulk(plan, office, tmp_path):
     first.refresh_from_db()
     assert (first.lead.code, first.deadline) == ("SPJ", D("2020-06-30"))
     assert sorted(d.code for d in first.co_departments.all()) == ["CZJ", "GHJ"]
-    rows[2][3] = "不存在局"
+    rows[2][4] = "不存在局"
     bad = import_file(
         kind="workplan-ledger", source=write_xlsx(tmp_path / "b.xlsx", rows[0], rows[1:]), user=office
     )

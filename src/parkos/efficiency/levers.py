@@ -50,7 +50,7 @@ def policies_for(year: int) -> dict[str, ClassPolicy]:
 @transaction.atomic
 def policy_set(*, user, year: int, klass: str, version: int | None, data: dict[str, Any]) -> ClassPolicy:
     if not user.may("evaluate"):
-        raise Forbidden(_("You may not change policies."))
+        raise Forbidden(_("You may not change the differentiated policies by class."))
     row = ClassPolicy.objects.select_for_update().filter(year=year, klass=klass).first()
     if row is None:
         row = ClassPolicy(year=year, klass=klass, **DEFAULTS.get(klass, {}))

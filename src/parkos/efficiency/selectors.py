@@ -236,6 +236,18 @@ def evaluation_years() -> list[int]:
     return sorted(years, reverse=True)
 
 
+def report_blockers(*, run: EvaluationRun, result: EvaluationResult) -> dict[str, list[str]]:
+    """The events that hold a class down whatever the indicators do: the run scheme's 否决 events that set the
+    enterprise to D and its 降档 events, as recorded in the result's inputs."""
+    from .exports import indicator_codes
+
+    scheme = engine.Scheme.from_dict(run.scheme)
+    inputs = result.detail(indicator_codes(scheme))["inputs"]
+    vetoes = [e for e in inputs["vetoes"] or [] if e in scheme.vetoes] if result.final_class == "D" else []
+    downgrades = [e for e in inputs["downgrades"] or [] if e in scheme.downgrades] if not vetoes else []
+    return {"vetoes": vetoes, "downgrades": downgrades}
+
+
 def report_rows(*, run: EvaluationRun, result: EvaluationResult) -> list[dict[str, Any]]:
     """The report's indicator table: value, benchmark, ratio, cap, weight, score, rule used, what-if."""
     from .exports import PERCENT, indicator_codes

@@ -277,6 +277,7 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
             "result": result,
             "enterprise": result.enterprise,
             "rows": selectors.report_rows(run=run, result=result),
+            "blockers": selectors.report_blockers(run=run, result=result),
             "status_label": STATUS_LABELS[result.status],
             "cohort_label": COHORT_LABELS[result.cohort],
             "pool": run.summary.get(f"pool_{result.cohort}", 0),

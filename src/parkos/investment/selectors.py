@@ -199,6 +199,7 @@ class Scores:
     holders: list[Any]  # teams or users
     months: np.ndarray  # holders × 12 points
     scheme: engine.Scheme
+    own_only: bool = False  # True when the user may see only their own team's (or their own) points
 
     @property
     def totals(self) -> np.ndarray:
@@ -223,11 +224,16 @@ class Scores:
 
 def scores(*, user, year: int, by: str = "team") -> Scores:
     """Points of the year per team (or officer) and month: signed projects by amount band plus bonuses, funds in
-    place, deductions for leads lost by neglect; each lead's points split by its credit shares."""
+    place, deductions for leads lost by neglect; each lead's points split by its credit shares.
+
+    The ranking of the whole zone is for the coordinators (leaders and the joint-meeting office); anyone else
+    gets only the teams they belong to (or, by officer, themselves), with their true points — never other
+    teams at zero or at the part of their points the user's leads happen to show."""
     from .models import is_coordinator
 
     scheme = engine_scheme(scheme_for(year))
-    visible = Lead.objects.all() if is_coordinator(user) else Lead.objects.restrict(user, "view")
+    own_only = not is_coordinator(user)
+    visible = Lead.objects.all()
     signed = list(
         visible.filter(signed_on__year=year)
         .exclude(state=State.MERGED)
@@ -268,12 +274,14 @@ def scores(*, user, year: int, by: str = "team") -> Scores:
         )
     )
     if by == "officer":
-        ids = sorted({o for _l, _t, o, _p in shares if o})
+        ids = [user.pk] if own_only else sorted({o for _l, _t, o, _p in shares if o})
         holders: list[Any] = list(User.objects.filter(pk__in=ids).order_by("pk"))
+        ids = [h.pk for h in holders]
         key = 2
     else:
-        ids = list(Team.objects.order_by("code").values_list("pk", flat=True))
-        holders = list(Team.objects.order_by("code"))
+        team_qs = Team.objects.filter(members=user) if own_only else Team.objects.all()
+        holders = list(team_qs.order_by("code"))
+        ids = [h.pk for h in holders]
         key = 1
     pos = {h: i for i, h in enumerate(ids)}
     rows = [s for s in shares if s[key] in pos]
@@ -286,7 +294,7 @@ def scores(*, user, year: int, by: str = "team") -> Scores:
         np.array([float(r[3]) for r in rows]),
         len(holders),
     )
-    return Scores(year=year, by=by, holders=holders, months=matrix, scheme=scheme)
+    return Scores(year=year, by=by, holders=holders, months=matrix, scheme=scheme, own_only=own_only)
 
 
 def summary(*, user, year: int) -> dict[str, Any]:

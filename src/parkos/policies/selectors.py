@@ -147,6 +147,13 @@ def policy_get(*, user, pk: int, action: str = "view") -> Policy:
         raise Http404 from None
 
 
+def may_change(*, user, policy: Policy) -> bool:
+    """Whether the user may edit this policy and its clauses (the same test the edit views make)."""
+    return (
+        not user.is_enterprise_user and Policy.objects.restrict(user, "change").filter(pk=policy.pk).exists()
+    )
+
+
 def clause_get(*, user, pk: int, action: str = "view") -> Clause:
     """One clause of a policy the user may see (or change); otherwise 404."""
     policies = Policy.objects.restrict(user, action)

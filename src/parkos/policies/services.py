@@ -34,7 +34,7 @@ CLAUSE_FIELDS = ["number", "title", "text", "rule", "support", "auto_grant", "ac
 
 def _editor(user, department_id: int | None = None) -> None:
     if user.is_enterprise_user or not user.may("change"):
-        raise Forbidden(_("You may not change policies."))
+        raise Forbidden(_("You may not change the enterprise policies."))
     if department_id is not None and not user.is_zone_wide and department_id != user.department_id:
         raise Forbidden(_("Only the department in charge changes this policy."))
 

@@ -205,6 +205,7 @@ def policy_view(request: HttpRequest, pk: int) -> HttpResponse:
             "policy": policy,
             "clauses": clauses,
             "figures": selectors.policy_figures([pk])[pk],
+            "can_change": selectors.may_change(user=request.user, policy=policy),
             "history": policy.history.select_related("history_user")[:20],
         },
     )

@@ -44,10 +44,10 @@ def bulletin_docx(data: dict[str, Any], config: Any) -> bytes:
     labels = dict(Status.choices)
     if data["late"]:
         doc.table(
-            ["序号", "具体任务", "牵头单位", "完成时限", "进度(%)", "状态"],
+            ["编号", "具体任务", "牵头单位", "完成时限", "进度(%)", "状态"],
             [
                 [
-                    t.seq,
+                    t.label or t.seq,
                     t.text,
                     t.lead.name if t.lead else "",
                     t.deadline or "",
@@ -64,7 +64,7 @@ def bulletin_docx(data: dict[str, Any], config: Any) -> bytes:
         for i, ins in enumerate(data["instructions"], start=1):
             doc.paragraph(
                 f"{ins.leader or ''}批示（{ins.on:%m月%d日}）：{ins.text}",
-                bold_lead=f"（{_NUMERALS[i - 1] if i <= len(_NUMERALS) else i}）{ins.task.seq} {ins.task.text[:40]}。",
+                bold_lead=f"（{_NUMERALS[i - 1] if i <= len(_NUMERALS) else i}）{ins.task.label or ins.task.seq} {ins.task.text[:40]}。",
             )
             doc.paragraph(
                 f"办理情况：{ins.answer}（{ins.answered_on:%m月%d日}）"

@@ -45,6 +45,7 @@ LEDGER_SCHEMA = Schema(
     title="督查台账",
     columns=[
         Column("seq", "序号", text, required=True, width=10),
+        Column("label", "编号", text, width=14, help="文件中的编号（一、（一）1.），导入时不读取"),
         Column("point", "工作要点", text, width=30),
         Column("task", "具体任务", text, width=60),
         Column("lead", "牵头单位", text, width=16),

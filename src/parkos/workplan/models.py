@@ -109,6 +109,16 @@ class Point(models.Model):
         return f"{self.label}{self.title}"
 
 
+def sentence_mark(k: int) -> str:
+    """The mark of a point's k-th sentence (1-based): ①…⑳, then (21)."""
+    return chr(0x2460 + k - 1) if 1 <= k <= 20 else f"({k})"
+
+
+def task_label(path: str, k: int, count: int) -> str:
+    """A task's label from its point's path of labels (一、（一）1.): the path alone for a point's only task."""
+    return path if count == 1 else f"{path}{sentence_mark(k)}"
+
+
 class Status(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", pgettext_lazy("task", "In progress")
@@ -133,6 +143,9 @@ class Task(VersionedModel):
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
     seq = models.CharField(_("number"), max_length=40, db_index=True)
+    # the document's own numbering: the labels of its points (一、（一）1.) and, where a point holds several
+    # sentences, ①②③ — what officials read; `seq` (1.1.1) stays the key of imports
+    label = models.CharField(_("label"), max_length=60, blank=True)
     text = models.TextField(_("task"))
     lead = models.ForeignKey(
         "core.Department",
@@ -183,7 +196,7 @@ class Task(VersionedModel):
         indexes = [models.Index(fields=["plan", "lead", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.seq} {self.text[:30]}"
+        return f"{self.label or self.seq} {self.text[:30]}"
 
     @classmethod
     def scope_q(cls, user, action: str) -> Q | None:

@@ -90,8 +90,11 @@ def board(*, user, plan: Plan, filters: BoardFilters | None = None) -> dict[str,
         if not kids and not own:
             return None
         counts = _counts(own + [t for k in kids for t in k["all_tasks"]])
+        # a point that is itself one task (no sentences of its own) is one row, not the point and its echo
+        merged = own[0] if len(own) == 1 and not kids and own[0].text in (p.title, p.text) else None
         return {
             "point": p,
+            "merged": merged,
             "tasks": own,
             "children": kids,
             "all_tasks": own + [t for k in kids for t in k["all_tasks"]],
@@ -193,6 +196,7 @@ def ledger_records(*, user, plan: Plan):
         rep = latest.get(t.pk)
         yield {
             "seq": t.seq,
+            "label": t.label,
             "point": f"{t.point.label}{t.point.title}",
             "task": t.text,
             "lead": t.lead.name if t.lead else "",

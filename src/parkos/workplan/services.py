@@ -31,6 +31,7 @@ from .models import (
     TaskMilestone,
     WorkplanConfig,
     is_supervisor,
+    task_label,
 )
 
 DEFAULT_RULES = [  # keyword → department code (the demo zone's departments); editable on the rules page
@@ -97,9 +98,10 @@ def plan_import(
     tasks: list[Task] = []
     order = 0
 
-    def add(node: engine.Node, parent: Point | None, prefix: str) -> None:
+    def add(node: engine.Node, parent: Point | None, prefix: str, path: str) -> None:
         nonlocal order
         seq = f"{prefix}{node.ordinal}" if not prefix else f"{prefix}.{node.ordinal}"
+        path = f"{path}{node.label}"
         order += 1
         point = Point(
             plan=plan,
@@ -114,8 +116,8 @@ def plan_import(
         )
         point.save()
         points.append(point)
-        sentences = node.tasks or ([] if node.children else [node.title or node.text])
-        for k, sentence in enumerate(s for s in sentences if s):
+        sentences = [s for s in node.tasks or ([] if node.children else [node.title or node.text]) if s]
+        for k, sentence in enumerate(sentences):
             order += 1
             lead, co, words = _suggest(f"{node.title}。{sentence}", rules)
             tasks.append(
@@ -124,6 +126,7 @@ def plan_import(
                     point=point,
                     order=order,
                     seq=f"{seq}.{k + 1}"[:40],
+                    label=task_label(path, k + 1, len(sentences))[:60],
                     text=sentence,
                     suggested_lead_id=lead,
                     suggested_co=",".join(map(str, co)),
@@ -131,10 +134,10 @@ def plan_import(
                 )
             )
         for child in node.children:
-            add(child, point, seq)
+            add(child, point, seq, path)
 
     for node in result.items:
-        add(node, None, "")
+        add(node, None, "", "")
     Task.objects.bulk_create(tasks)
     return plan
 

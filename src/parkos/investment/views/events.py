@@ -129,6 +129,7 @@ def rankings_view(request: HttpRequest) -> HttpResponse:
         "investment/rankings.html",
         {
             "rows": rows,
+            "own_only": s.own_only,
             "year": year,
             "by": by,
             "month": month,
