@@ -76,3 +76,52 @@ def test_chain_figures_api_and_schema(client, u1, ent_user_a):
     assert {"/api/v1/investment/leads", "/api/v1/investment/check", "/api/v1/chains/{pk}"} <= set(paths)
     client.force_login(ent_user_a)
     assert client.get(f"/api/v1/chains/{c.pk}").status_code == 404
+
+
+def test_leads_come_with_labels_beside_their_codes_in_a_bounded_number_of_queries(client, u1, team1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.lead_create(user=u1, data={"investor_name": "甲方一号", "title": "x", "team": team1})
+    client.force_login(u1)
+    (row,) = client.get("/api/v1/investment/leads").json()["items"]
+    assert (row["stage"], row["stage_label"]) == ("clue", "线索")
+    assert (row["state"], row["state_label"]) == ("open", "跟进中")
+    assert row["officer_name"] == str(u1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/investment/leads")
+    for i in range(4):
+        services.lead_create(user=u1, data={"investor_name": f"乙方{i}号投资", "title": "y", "team": team1})
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get("/api/v1/investment/leads").json()["items"]) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_every_api_schema_over_a_model_shows_labels_and_names():
+    """A coded field (choices) has `<field>_label` beside it and a foreign key `<field>_name`, in every app."""
+    import importlib
+
+    from django.apps import apps
+    from ninja import ModelSchema
+
+    missing, seen = [], 0
+    for config in apps.get_app_configs():
+        if not config.name.startswith("parkos."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError:
+            continue
+        for name, schema in vars(module).items():
+            if not (
+                isinstance(schema, type) and issubclass(schema, ModelSchema) and schema is not ModelSchema
+            ):
+                continue
+            seen += 1
+            for fname in schema.Meta.fields or []:
+                field = schema.Meta.model._meta.get_field(fname)
+                wanted = f"{fname}_label" if field.choices else f"{fname}_name" if field.is_relation else None
+                if wanted and wanted not in schema.model_fields:
+                    missing.append(f"{config.label}.{name}.{wanted}")
+    assert seen >= 10
+    assert missing == []

@@ -68,6 +68,29 @@ def test_different_investors_stay_apart(a, b):
     assert engine.groups(engine.keys_of([a, b]), ["", ""]) == []
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("三一汽车有限公司", "三一"),  # 字号 alone against 字号 + 行业 + 组织形式
+        ("湖南三一汽车起重机械有限公司", "三一集团"),  # 行政区划 and 组织形式 on either side
+        ("长沙景嘉微电子股份有限公司", "景嘉微"),
+        ("山河智能装备股份有限公司", "山河"),
+    ],
+)
+def test_a_brand_name_alone_matches_the_full_name_by_its_structure(a, b):
+    """行政区划 + 字号 + 行业 + 组织形式: a name that is the 字号 alone is the same investor as that 字号 with its
+    行业, though fuzz.ratio of the two keys is far below the threshold."""
+    ka, kb = engine.keys_of([a, b])
+    assert engine.similarity(ka, kb) < engine.DEFAULT_THRESHOLD
+    assert engine.groups([ka, kb], ["", ""]) == [[0, 1]]
+    (pair,) = engine.match([kb], [""], [ka], [""])
+    assert (pair.score, pair.by) == (engine.BRAND_SCORE, "brand")
+
+
+def test_two_full_names_with_one_brand_and_different_industries_stay_apart():
+    assert engine.groups(engine.keys_of(["三一汽车有限公司", "三一重工股份有限公司"]), ["", ""]) == []
+
+
 def test_same_uscc_is_the_same_investor_whatever_the_names():
     keys = engine.keys_of(["甲乙丙丁有限公司", "完全不同的名字有限公司", "第三家公司"])
     assert engine.groups(keys, ["91430100MA4L0X1234", "91430100ma4l0x1234 ".strip().upper(), ""]) == [[0, 1]]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from parkos.core.api import Pages
+from parkos.core.api import Labelled, Pages, related
 from parkos.core.exceptions import Invalid
 
 from . import selectors, services
@@ -29,7 +29,7 @@ class EnterpriseFilterIn(FilterSchema):
         return self.model_dump()
 
 
-class EnterpriseOut(ModelSchema):
+class EnterpriseOut(ModelSchema, metaclass=Labelled):
     park_name: str | None = Field(None, alias="park.name")
     owner_name: str | None = Field(None, alias="owner.name")
 
@@ -82,7 +82,7 @@ class EnterprisePatch(Schema):
     owner_id: int | None = None
 
 
-class LandOut(ModelSchema):
+class LandOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = LandParcel
         fields = ["id", "enterprise", "certificate_no", "area_mu", "purpose", "tenure", "location", "version"]
@@ -105,7 +105,7 @@ class LandPatch(Schema):
     location: str | None = None
 
 
-class AnnualOut(ModelSchema):
+class AnnualOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = AnnualIndicator
         fields = [
@@ -146,7 +146,7 @@ class AnnualIn(Schema):
     nox_t: Decimal | None = None
 
 
-class ContactOut(ModelSchema):
+class ContactOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = Contact
         fields = ["id", "enterprise", "name", "title", "phone", "email", "is_primary", "version"]
@@ -160,7 +160,7 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
-class MonthlyOut(ModelSchema):
+class MonthlyOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = MonthlyIndicator
         fields = ["id", "enterprise", "month", "output_value", "revenue", "tax", "electricity_kwh", "version"]
@@ -177,7 +177,7 @@ class MonthlyIn(Schema):
 @router.get("/", response=list[EnterpriseOut], summary="List enterprises (search, filters, sort, pages)")
 @paginate(Pages)
 def list_enterprises(request, filters: Query[EnterpriseFilterIn]):
-    return selectors.enterprise_list(user=request.user, filters=filters.to_filters())
+    return related(selectors.enterprise_list(user=request.user, filters=filters.to_filters()), EnterpriseOut)
 
 
 @router.get("/{int:pk}", response=EnterpriseOut, summary="One enterprise")
@@ -200,7 +200,7 @@ def update_enterprise(request, pk: int, body: EnterprisePatch):
 @router.get("/{int:pk}/land", response=list[LandOut], summary="An enterprise's land parcels")
 def list_land(request, pk: int):
     ent = selectors.enterprise_get(user=request.user, pk=pk)
-    return selectors.land_list(user=request.user, enterprise=ent)
+    return related(selectors.land_list(user=request.user, enterprise=ent), LandOut)
 
 
 @router.post("/{int:pk}/land", response={201: LandOut}, summary="Add a land parcel")
@@ -225,7 +225,7 @@ def delete_land(request, parcel_id: int):
 @router.get("/{int:pk}/annual", response=list[AnnualOut], summary="Annual indicators")
 def list_annual(request, pk: int):
     ent = selectors.enterprise_get(user=request.user, pk=pk)
-    return selectors.annual_list(user=request.user, enterprise=ent).order_by("year")
+    return related(selectors.annual_list(user=request.user, enterprise=ent).order_by("year"), AnnualOut)
 
 
 @router.put("/{int:pk}/annual/{int:year}", response=AnnualOut, summary="Set one year's indicators")
@@ -239,7 +239,7 @@ def put_annual(request, pk: int, year: int, body: AnnualIn):
 @router.get("/{int:pk}/monthly", response=list[MonthlyOut], summary="Monthly indicators")
 def list_monthly(request, pk: int):
     ent = selectors.enterprise_get(user=request.user, pk=pk)
-    return selectors.monthly_list(user=request.user, enterprise=ent).order_by("month")
+    return related(selectors.monthly_list(user=request.user, enterprise=ent).order_by("month"), MonthlyOut)
 
 
 @router.put(
@@ -259,7 +259,7 @@ def put_monthly(request, pk: int, month: str, body: MonthlyIn):
 @router.get("/{int:pk}/contacts", response=list[ContactOut], summary="An enterprise's contacts")
 def list_contacts(request, pk: int):
     ent = selectors.enterprise_get(user=request.user, pk=pk)
-    return selectors.contact_list(user=request.user, enterprise=ent)
+    return related(selectors.contact_list(user=request.user, enterprise=ent), ContactOut)
 
 
 @router.post("/{int:pk}/contacts", response={201: ContactOut}, summary="Add a contact")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Pages
+from parkos.core.api import Labelled, Pages, related
 
 from . import selectors, services
 from .models import Lead, LeadConflict
@@ -33,7 +33,7 @@ class LeadFilterIn(FilterSchema):
         }
 
 
-class LeadOut(ModelSchema):
+class LeadOut(ModelSchema, metaclass=Labelled):
     team_name: str = Field(..., alias="team.name")
 
     class Meta:
@@ -121,7 +121,7 @@ class MatchOut(Schema):
     own: bool
 
 
-class ConflictOut(ModelSchema):
+class ConflictOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = LeadConflict
         fields = [
@@ -149,7 +149,7 @@ class ScoreRow(Schema):
 @router.get("/leads", response=list[LeadOut], summary="Leads the user may see (own team's and shared)")
 @paginate(Pages)
 def list_leads(request, filters: Query[LeadFilterIn]):
-    return selectors.lead_list(user=request.user, filters=filters.to_filters())
+    return related(selectors.lead_list(user=request.user, filters=filters.to_filters()), LeadOut)
 
 
 @router.get("/leads/{int:pk}", response=LeadOut)
@@ -204,7 +204,7 @@ def check_names(request, body: CheckIn):
 @router.get("/conflicts", response=list[ConflictOut], summary="Conflicts the user's teams are party to")
 @paginate(Pages)
 def list_conflicts(request, status: str = "open"):
-    return selectors.conflict_queue(user=request.user, status=status)
+    return related(selectors.conflict_queue(user=request.user, status=status), ConflictOut)
 
 
 @router.get(

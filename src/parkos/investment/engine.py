@@ -1,8 +1,10 @@
 """Pure computations of investment promotion: investor-name normalisation and duplicate matching (rapidfuzz over
 length buckets), and the team/officer scoring of a year (numpy over event rows).
 
-Two names "name the same investor" when their USCCs are equal, or when their normalised names score at least the
-threshold with `rapidfuzz.fuzz.ratio` (normalised Indel similarity, 0–100). Normalisation folds full/half width and
+Two names "name the same investor" when their USCCs are equal, when their normalised names score at least the
+threshold with `rapidfuzz.fuzz.ratio` (normalised Indel similarity, 0–100), or by the structure of a Chinese company
+name (行政区划 + 字号 + 行业 + 组织形式) when one is the 字号 alone and the other that 字号 with its 行业
+(三一 and 三一汽车有限公司). Normalisation folds full/half width and
 case, drops punctuation and spaces, legal-form suffixes (股份有限公司, 有限公司, 集团, Co., Ltd. …), bracketed
 places and legal forms (（长沙）, (集团)), leading places (湖南省, 长沙市, 中国) and the zone's own region names, and
 a branch's place (…有限公司长沙分公司).
@@ -69,7 +71,7 @@ INDUSTRY_WORDS = [
     "商贸", "文化", "传媒", "农业", "钢铁", "金属", "纺织", "服装", "轨道交通", "交通", "航空", "仪器", "仪表",
     "自动化", "机器人", "精工", "五金", "塑胶", "塑料", "包装", "印刷", "家居", "家具", "陶瓷", "玻璃",
     "银行", "农商银行", "证券", "保险", "信托", "电机", "电缆", "钢铁", "电信", "燃气", "水务", "城投", "建工", "路桥",
-    "百货", "酒业", "药业", "制药", "矿业", "机床", "轴承", "科技", "技术", "实业", "发展", "投资", "国际", "贸易",
+    "百货", "酒业", "药业", "制药", "矿业", "机床", "轴承", "起重机械", "起重机", "起重", "科技", "技术", "实业", "发展", "投资", "国际", "贸易",
 ]  # fmt: skip
 BRACKET_WORDS = {"集团", "控股", "有限合伙", "普通合伙", "特殊普通合伙", "中国", "股份", "有限"}
 
@@ -253,6 +255,45 @@ def normalise(name: str | None) -> str:
     return DEFAULT_NORMALISER(name)
 
 
+BRAND_SCORE = 95.0  # a 字号 alone against the full name with its 行业 (三一 / 三一汽车): the same investor
+
+
+def is_brand(key: str) -> bool:
+    """Whether a normalised key is a 字号 alone (no 行业 words after it, not only 行业 words)."""
+    return bool(key) and core(key) == key and not is_generic(key)
+
+
+def _brand_of(key: str, brands: dict[str, list[int]]) -> list[int]:
+    """The 字号-only keys that `key` starts with when all that follows them is 行业 words."""
+    out: list[int] = []
+    for k in range(2, len(key)):
+        if key[:k] in brands and is_generic(key[k:]):
+            out.extend(brands[key[:k]])
+    return out
+
+
+def _brand(queries: Sequence[str], choices: Sequence[str], threshold: float):
+    """Yield (query index, choice index, BRAND_SCORE) where one key is a 字号 alone and the other is that 字号
+    followed only by 行业 words (三一 and 三一汽车, 景嘉微 and 景嘉微电子). Two full names with different 行业
+    (三一汽车, 三一重工) are not paired here: the 名称 structure says they are two companies."""
+    if BRAND_SCORE < threshold:
+        return
+    brand_choices: dict[str, list[int]] = {}
+    for j, c in enumerate(choices):
+        if is_brand(c):
+            brand_choices.setdefault(c, []).append(j)
+    brand_queries: dict[str, list[int]] = {}
+    for i, q in enumerate(queries):
+        if is_brand(q):
+            brand_queries.setdefault(q, []).append(i)
+    for i, q in enumerate(queries):
+        for j in _brand_of(q, brand_choices):
+            yield i, j, BRAND_SCORE
+    for j, c in enumerate(choices):
+        for i in _brand_of(c, brand_queries):
+            yield i, j, BRAND_SCORE
+
+
 def clean_uscc(value: str | None) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
 
@@ -328,6 +369,9 @@ def match(
     for i, j, score in _fuzzy(new_keys, old_keys, threshold):
         if (i, j) not in best:
             best[(i, j)] = Pair(i, j, round(score, 1), "name")
+    for i, j, score in _brand(new_keys, old_keys, threshold):
+        if (i, j) not in best:
+            best[(i, j)] = Pair(i, j, score, "brand")
     return sorted(best.values(), key=lambda p: (p.new, -p.score, p.by != "uscc", p.old))
 
 
@@ -371,6 +415,8 @@ def groups(
     for a, b, _s in _fuzzy(uniq, uniq, threshold):
         if a < b:
             union(rep[a], rep[b])
+    for a, b, _s in _brand(uniq, uniq, threshold):
+        union(rep[a], rep[b])
     out: dict[int, list[int]] = {}
     for i in range(len(keys)):
         out.setdefault(find(i), []).append(i)

@@ -466,6 +466,14 @@ class JointMeeting(VersionedModel):
         return f"{self.title} ({self.held_on})"
 
 
+class MatchedBy(models.TextChoices):
+    """How two leads were found to name the same investor."""
+
+    USCC = "uscc", _("same USCC")
+    NAME = "name", _("similar name")
+    BRAND = "brand", _("same brand name (字号)")
+
+
 class LeadConflict(VersionedModel):
     """Two teams claiming the same investor: `claim` is the newer lead, `other` the one it matched."""
 
@@ -480,7 +488,7 @@ class LeadConflict(VersionedModel):
         Lead, verbose_name=_("earlier lead"), on_delete=models.CASCADE, related_name="conflicts_held"
     )
     score = models.DecimalField(_("similarity"), max_digits=5, decimal_places=1)
-    matched_by = models.CharField(_("matched by"), max_length=10)
+    matched_by = models.CharField(_("matched by"), max_length=10, choices=MatchedBy.choices)
     meeting = models.ForeignKey(
         JointMeeting,
         verbose_name=_("joint meeting"),

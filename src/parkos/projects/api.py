@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Pages
+from parkos.core.api import Labelled, Pages, related
 
 from . import selectors, services
 from .models import ItemAction, ItemInstance, MonthlyReport, Project, StageInstance
@@ -30,7 +30,7 @@ class ProjectFilterIn(FilterSchema):
         return self.model_dump()
 
 
-class ProjectOut(ModelSchema):
+class ProjectOut(ModelSchema, metaclass=Labelled):
     investor_name: str = Field(..., alias="investor.name")
     lead_department_name: str = Field(..., alias="lead_department.name")
 
@@ -63,7 +63,7 @@ class ProjectOut(ModelSchema):
         ]
 
 
-class ItemOut(ModelSchema):
+class ItemOut(ModelSchema, metaclass=Labelled):
     item_code: str = Field(..., alias="item.code")
     item_name: str = Field(..., alias="item.name")
     stage_code: str = Field(..., alias="stage.stage")
@@ -93,7 +93,7 @@ class ItemOut(ModelSchema):
         ]
 
 
-class StageOut(ModelSchema):
+class StageOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = StageInstance
         fields = [
@@ -136,7 +136,7 @@ class ReportIn(Schema):
     version: int | None = None
 
 
-class ReportOut(ModelSchema):
+class ReportOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = MonthlyReport
         fields = ["id", "project", "month", "investment", "funds", "progress", "problems", "version"]
@@ -172,7 +172,7 @@ class RatesOut(Schema):
 @router.get("/", response=list[ProjectOut], summary="Key projects the user may see")
 @paginate(Pages)
 def list_projects(request, filters: Query[ProjectFilterIn]):
-    return selectors.project_list(user=request.user, filters=filters.to_filters())
+    return related(selectors.project_list(user=request.user, filters=filters.to_filters()), ProjectOut)
 
 
 @router.get("/rates", response=RatesOut, summary="开工率, 投产率, 达产率, investment and funds rates")

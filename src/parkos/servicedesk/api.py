@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Pages
+from parkos.core.api import Labelled, Pages, related
 from parkos.core.exceptions import Invalid
 from parkos.ratings import public as ratings
 
@@ -29,7 +29,7 @@ class RequestFilterIn(FilterSchema):
         return self.model_dump()
 
 
-class RequestOut(ModelSchema):
+class RequestOut(ModelSchema, metaclass=Labelled):
     enterprise_name: str = Field(..., alias="enterprise.name")
 
     class Meta:
@@ -121,7 +121,7 @@ class MetricsOut(Schema):
 )
 @paginate(Pages)
 def list_requests(request, filters: Query[RequestFilterIn]):
-    return selectors.request_list(user=request.user, filters=filters.to_filters())
+    return related(selectors.request_list(user=request.user, filters=filters.to_filters()), RequestOut)
 
 
 @router.get("/requests/{int:pk}", response=RequestOut)
