@@ -48,6 +48,11 @@ def _links(html: str) -> set[str]:
     return out
 
 
+def _partials(html: str) -> set[str]:
+    """What the page loads by htmx when opened or clicked (the enterprise page's tabs)."""
+    return {u.replace("&amp;", "&") for u in re.findall(r'hx-get="(/[^"]*)"', html)}
+
+
 def _outside_assets(html: str) -> list[str]:
     return re.findall(r'<(?:script|link|img|iframe)\b[^>]*(?:src|href)="((?:https?:)?//[^"]+)"', html)
 
@@ -85,7 +90,7 @@ def test_every_page_an_official_reaches_answers_shows_labels_and_stays_on_this_h
         }
         seen: set[str] = set()
         frontier = sorted(menu)
-        for depth in (0, 1):
+        for depth in (0, 1, 2):  # the menu, one level deeper, and the partials those pages load
             nxt: set[str] = set()
             for url in frontier:
                 if url in seen:
@@ -107,7 +112,9 @@ def test_every_page_an_official_reaches_answers_shows_labels_and_stays_on_this_h
                 for w in raw:
                     problems["raw code"].add(f"{w} ({user.username} {url})")
                 if depth == 0:
-                    nxt |= _links(html)
+                    nxt |= _links(html) | _partials(html)
+                elif depth == 1:
+                    nxt |= _partials(html)
             frontier = sorted(nxt - seen)
     report = "\n".join(f"{k}: {line}" for k, v in sorted(problems.items()) for line in sorted(v))
     assert not problems, report

@@ -46,7 +46,13 @@ def test_search_open_and_import_with_error_then_fixed(page, live_server, zone, t
     expect(page.locator("#enterprise-table tbody tr")).to_have_count(2)  # htmx swapped the table
     page.get_by_role("link", name="长沙星火重工有限公司").click()
     expect(page.get_by_role("heading", name="长沙星火重工有限公司")).to_be_visible()
+    page.get_by_role("tab", name="经营数据").click()
+    expect(page.locator("#annual-table")).to_be_visible()
     expect(page.locator("#annual-table")).to_contain_text("150.00")
+    page.get_by_role("tab", name="项目与审批").click()  # loaded by htmx when first opened
+    expect(page.locator("#tab-projects")).to_contain_text("没有您可查看的该企业重点项目")
+    page.get_by_role("tab", name="变更记录").click()
+    expect(page.locator("#tab-history")).to_be_visible()
 
     head = ["统一社会信用代码", "企业名称", "年度", "实缴税金(万元)", "营业收入(万元)"]
     rows = [[zone.uscc, zone.name, 2024, 321.5, 8000], [zone.uscc, zone.name, 2025, 412, "-12"]]

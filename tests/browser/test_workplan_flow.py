@@ -73,8 +73,9 @@ def test_import_assign_report_and_export_the_ledger(page, live_server, zone, tmp
         content = fh.read()
     assert content[:2] == b"PK", (download.value.url, content[:300])
     rows = read_xlsx(io.BytesIO(content))
-    assert rows[0][:8] == [
+    assert rows[0][:9] == [
         "序号",
+        "编号",
         "工作要点",
         "具体任务",
         "牵头单位",
@@ -84,6 +85,7 @@ def test_import_assign_report_and_export_the_ledger(page, live_server, zone, tmp
         "完成状态",
     ]
     first = next(r for r in rows if r[0] == "1.1.1")
-    assert first[3] == "经济发展局"
-    assert "已开工项目12个" in first[6]
-    assert "60%" in first[6]
+    assert first[1] == "一、1.①"
+    assert first[4] == "经济发展局"
+    assert "已开工项目12个" in first[7]
+    assert "60%" in first[7]

@@ -58,3 +58,42 @@ def test_dates_months_and_booleans():
     assert month_cell("2025-3") == dt.date(2025, 3, 1)
     assert month_cell("2025年11月") == dt.date(2025, 11, 1)
     assert (boolean("是"), boolean("否"), boolean(True), boolean("")) == (True, False, True, False)
+
+
+@pytest.mark.django_db
+def test_a_template_lists_the_allowed_values_and_offers_them_as_a_drop_down(client_admin):
+    """The enterprise template: 经营状态 and 是否规上 are coded; 填写说明 lists their values and the data sheet
+    carries a list validation over the hidden 可选值 sheet, while the first sheet stays the one an import reads."""
+    import io
+    import re
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from tests.xlsx import read_xlsx
+
+    r = client_admin.get("/imports/template/enterprises.xlsx")
+    assert r.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(r.content))
+    assert book.sheet_names[-1] == "可选值"
+    assert [m.visible for m in book.sheets_metadata][-1] != "Visible"
+    heads = read_xlsx(io.BytesIO(r.content))[0]
+    info = {row[0]: row for row in read_xlsx(io.BytesIO(r.content), sheet=book.sheet_names.index("填写说明"))}
+    assert info["列"][4] == "可选值"
+    assert info["经营状态"][4] == "在营、停产、迁出、注销"
+    assert info["是否规上"][4] == "是、否"
+    assert not info["企业名称"][4]
+    lists = read_xlsx(io.BytesIO(r.content), sheet=len(book.sheet_names) - 1)
+    sheet1 = zipfile.ZipFile(io.BytesIO(r.content)).read("xl/worksheets/sheet1.xml").decode()
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[heads.index("经营状态")]
+    dv = re.search(
+        rf'<dataValidation type="list"[^>]*sqref="{letter}2:{letter}1048576"[^>]*>(.*?)</dataValidation>',
+        sheet1,
+    )
+    assert dv
+    assert 'errorStyle="warning"' not in dv.group(0)  # a template refuses a value outside the list
+    col, first, last = re.fullmatch(
+        r"<formula1>'可选值'!\$([A-Z]+)\$(\d+):\$[A-Z]+\$(\d+)</formula1>", dv.group(1)
+    ).groups()
+    j = ord(col) - 65
+    assert [row[j] for row in lists[int(first) - 1 : int(last)]] == ["在营", "停产", "迁出", "注销"]

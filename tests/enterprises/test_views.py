@@ -180,7 +180,13 @@ def test_enterprise_workbook_export(client_admin, ent_a):
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(r.content))
-    assert wb.sheet_names == ["企业名录", "企业用地", "年度指标", "月度指标"]
+    assert wb.sheet_names == [
+        "企业名录",
+        "企业用地",
+        "年度指标",
+        "月度指标",
+        "可选值",
+    ]  # the drop-downs last, hidden
     assert wb.get_sheet_by_name("年度指标").to_python()[1][:3] == [ent_a.uscc, ent_a.name, 2024.0]
 
 

@@ -149,6 +149,9 @@ def boolean(v: Any) -> bool:
     raise CellError(_("“%(value)s” must be 是 or 否") % {"value": text(v)})
 
 
+boolean.allowed = lambda: ["是", "否"]  # type: ignore[attr-defined]
+
+
 def choice_parser(choices: Iterable[tuple[str, Any]]) -> Callable[[Any], str]:
     """Accept a choice by its stored value or any of its labels (Chinese or English)."""
     mapping: dict[str, str] = {}
@@ -170,6 +173,8 @@ def choice_parser(choices: Iterable[tuple[str, Any]]) -> Callable[[Any], str]:
             _("“%(value)s” is not one of: %(choices)s") % {"value": text(v), "choices": "、".join(labels)}
         )
 
+    pairs = list(choices)
+    parse.allowed = lambda: [str(label) for _v, label in pairs]  # type: ignore[attr-defined]
     return parse
 
 
@@ -221,6 +226,13 @@ class Column:
     fmt: Callable[[Any], Any] | None = None  # value -> cell for export (default: as is)
     help: str = ""
     width: int = 14
+    # the values a coded column takes, as people write them (labels): listed in the template's 填写说明 and
+    # offered as an Excel drop-down; taken from a choice parser (`choice_parser`, `boolean`) when not given
+    allowed: Callable[[], list[str]] | None = None
+
+    def allowed_values(self) -> list[str]:
+        source = self.allowed or getattr(self.parse, "allowed", None)
+        return [str(v) for v in source()] if source else []
 
     def names(self) -> set[str]:
         return {_norm_header(n) for n in (self.header, self.key, *self.aliases)}
@@ -338,23 +350,50 @@ class Schema:
         return buf.getvalue()
 
 
+ALLOWED_SHEET = "可选值"
+
+
 def write_workbook(
     target: str | Path | IO[bytes],
     sheets: Sequence[tuple[Schema, Iterable[dict[str, Any]]]],
     *,
     instructions: bool = False,
 ) -> None:
-    """Write one sheet per schema (headers, then one row per record); optionally an instructions sheet."""
+    """Write one sheet per schema (headers, then one row per record); optionally an instructions sheet. A coded
+    column carries an Excel drop-down of its allowed values (kept on a hidden sheet, so long lists work); a
+    template refuses other values, an export only warns."""
     wb = xlsxwriter.Workbook(
         target, {"constant_memory": True, "in_memory": not isinstance(target, str | Path)}
     )
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    coded = [(schema, c, c.allowed_values()) for schema, _r in sheets for c in schema.columns]
+    coded = [x for x in coded if x[2]]
+    ranges = {  # the lists sheet comes last, so the first sheet is still the data an import reads
+        (schema.kind, c.key): f"='{ALLOWED_SHEET}'!${_col(j)}$2:${_col(j)}${len(values) + 1}"
+        for j, (schema, c, values) in enumerate(coded)
+    }
     for schema, records in sheets:
         ws = wb.add_worksheet(schema.title[:31])
         for j, c in enumerate(schema.columns):
             ws.write_string(0, j, c.header, head)
             ws.set_column(j, j, c.width)
+            source = ranges.get((schema.kind, c.key))
+            if source:
+                ws.data_validation(
+                    1,
+                    j,
+                    1_048_575,
+                    j,
+                    {
+                        "validate": "list",
+                        "source": source,
+                        "ignore_blank": True,
+                        "error_type": "stop" if instructions else "warning",
+                        "error_title": c.header[:32],
+                        "error_message": str(_("Choose one of the values in the list.")),
+                    },
+                )
         ws.freeze_panes(1, 0)
         for r, rec in enumerate(records, start=1):
             for j, c in enumerate(schema.columns):
@@ -369,10 +408,11 @@ def write_workbook(
                     ws.write_string(r, j, str(v))
     if instructions:
         info = wb.add_worksheet(_("Instructions")[:31])
-        for j, h in enumerate([_("Column"), _("Required"), _("Also accepted as"), _("Description")]):
+        heads = [_("Column"), _("Required"), _("Also accepted as"), _("Description"), _("Allowed values")]
+        for j, h in enumerate(heads):
             info.write_string(0, j, h, head)
         info.set_column(0, 0, 22)
-        info.set_column(2, 3, 40)
+        info.set_column(2, 4, 40)
         i = 0
         for schema, _records in sheets:
             for c in schema.columns:
@@ -381,7 +421,27 @@ def write_workbook(
                 info.write_string(i, 1, _("yes") if c.required else _("no"))
                 info.write_string(i, 2, "、".join(c.aliases))
                 info.write_string(i, 3, str(c.help))
+                info.write_string(i, 4, "、".join(c.allowed_values()))
+    if coded:
+        lists = wb.add_worksheet(ALLOWED_SHEET)
+        for j, (_schema, c, _values) in enumerate(coded):
+            lists.write_string(0, j, c.header, head)
+        for i in range(max(len(v) for _s, _c, v in coded)):  # row by row: the workbook streams its sheets
+            for j, (_schema, _c, values) in enumerate(coded):
+                if i < len(values):
+                    lists.write_string(i + 1, j, values[i])
+        lists.hide()
     wb.close()
+
+
+def _col(j: int) -> str:
+    """Excel's letters of a 0-based column: 0 → A, 26 → AA."""
+    out = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 def error_report_bytes(errors: Sequence[dict[str, Any]]) -> bytes:

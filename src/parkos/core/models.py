@@ -124,6 +124,15 @@ class Light(models.TextChoices):
     DONE = "done", pgettext_lazy("light", "Done")
 
 
+LIGHT_BADGE = {  # a light as a pale badge (tables of the enterprise page, lists)
+    Light.GREEN: "bg-green-lt",
+    Light.YELLOW: "bg-yellow-lt",
+    Light.RED: "bg-red-lt",
+    Light.GREY: "bg-secondary-lt",
+    Light.DONE: "bg-blue-lt",
+}
+
+
 class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     LEADER = "leader", _("Leader")

@@ -25,3 +25,15 @@ def round_half_up(value, places: int = 2) -> Decimal | None:
     if value is None:
         return None
     return _dec(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def formatted(value, places: int = 2) -> str:
+    """The one number format: thousands separators, `places` decimals rounded half-up; '' for no value (the
+    `money` and `count` template filters, and tables built in Python)."""
+    if value is None or value == "":
+        return ""
+    try:
+        rounded = round_half_up(value, places)
+    except (ArithmeticError, TypeError, ValueError):
+        return str(value)
+    return "" if rounded is None else f"{rounded:,.{places}f}"

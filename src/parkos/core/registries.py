@@ -81,7 +81,9 @@ class RuleField:
 
 @dataclass(frozen=True)
 class EnterpriseTab:
-    """A tab of the enterprise page: `render(request, enterprise)` returns the partial's HTML response."""
+    """A tab of the enterprise page (一企一档): `render(request, enterprise)` returns the partial's HTML, with only
+    what the user may see of that enterprise; `visible(user)` says whether the tab is offered at all. The page
+    loads each tab by htmx when it is opened (`/enterprises/<pk>/tabs/<key>/`)."""
 
     key: str
     label: Any
@@ -224,6 +226,40 @@ workflows: Registry[Any] = Registry("workflows")  # core.workflow.Workflow (kept
 def directory() -> EnterpriseDirectory:
     """The one enterprise directory (the registry app registers it)."""
     return enterprise_directory["enterprises"]
+
+
+@dataclass
+class TabSection:
+    """One block of an enterprise tab: a table of rows (each a list of `Cell`) with its heading, the message when
+    it is empty, a link to the full list and an optional ECharts option."""
+
+    title: Any
+    columns: list[Any]
+    rows: list[list[Cell]]
+    empty: Any = ""
+    more: str = ""
+    chart: dict | None = None
+    note: Any = ""
+    chart_id: str = ""
+
+
+@dataclass
+class Cell:
+    """A table cell: its text, a link when the user may open the record, a badge colour, right-aligned figures."""
+
+    text: Any
+    url: str = ""
+    badge: str = ""
+    number: bool = False
+
+
+def render_tab(request, key: str, sections: list[TabSection]) -> str:
+    """The HTML of an enterprise tab made of sections (the kernel's one layout for every app's tab)."""
+    from django.template.loader import render_to_string
+
+    for i, s in enumerate(sections, start=1):
+        s.chart_id = f"tab-{key}-chart-{i}"
+    return render_to_string("core/_enterprise_tab.html", {"key": key, "sections": sections}, request=request)
 
 
 def render_slot(slot: str, request, obj) -> str:

@@ -36,3 +36,12 @@ class EfficiencyConfig(AppConfig):
                 column=selectors.class_column,
             )
         )
+        registries.enterprise_tabs.register(
+            registries.EnterpriseTab("efficiency", _("Per-mu evaluation"), _enterprise_tab, order=20)
+        )
+
+
+def _enterprise_tab(request, enterprise) -> str:
+    from .views import enterprise_tab
+
+    return enterprise_tab(request, enterprise)

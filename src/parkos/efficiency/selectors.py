@@ -320,3 +320,17 @@ def scheme_row(year: int):
     from .models import EvaluationScheme
 
     return EvaluationScheme.objects.filter(year=year).first()
+
+
+def enterprise_results(*, user, enterprise_id: int) -> list[EvaluationResult]:
+    """The enterprise's result in the latest finished run of every year, newest first (the enterprise page)."""
+    qs = (
+        EvaluationResult.objects.restrict(user, "view")
+        .filter(enterprise_id=enterprise_id, run__status=EvaluationRun.Status.DONE)
+        .select_related("run")
+        .order_by("-run__year", "-run_id")
+    )
+    seen: dict[int, EvaluationResult] = {}
+    for r in qs:
+        seen.setdefault(r.run.year, r)
+    return list(seen.values())

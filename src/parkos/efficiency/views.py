@@ -482,3 +482,47 @@ lowland_page = lists.ListPage(
         "can_edit": request.user.may("change"),
     },
 )
+
+
+CLASS_BADGE = {"A": "bg-green-lt", "B": "bg-blue-lt", "C": "bg-yellow-lt", "D": "bg-red-lt"}
+
+
+def enterprise_tab(request: HttpRequest, enterprise) -> str:
+    """The enterprise page's 亩均 tab: the class of every evaluated year with its total and rank, and the trend."""
+    from parkos.core.registries import Cell, TabSection, render_tab
+
+    results = selectors.enterprise_results(user=request.user, enterprise_id=enterprise.pk)
+    rows = [
+        [
+            Cell(
+                r.run.year,
+                reverse("efficiency:report", kwargs={"pk": r.run_id, "enterprise_id": enterprise.pk}),
+            ),
+            Cell(STATUS_LABELS[r.status]),
+            Cell(COHORT_LABELS[r.cohort]),
+            Cell(engine.display(r.total) if r.total is not None else "—", number=True),
+            Cell(r.rank or "—", number=True),
+            Cell(r.final_class or "—", badge=CLASS_BADGE.get(r.final_class, "")),
+            Cell(r.note),
+        ]
+        for r in results
+    ]
+    trend = results[::-1]
+    chart = charts.line(
+        [str(r.run.year) for r in trend],
+        {_("Total"): [engine.display(r.total) if r.total is not None else None for r in trend]},
+        unit=_("points"),
+    )
+    return render_tab(
+        request,
+        "efficiency",
+        [
+            TabSection(
+                _("Per-mu evaluation by year"),
+                [_("Year"), _("Status"), _("Cohort"), _("Total"), _("Rank"), _("Class"), _("Note")],
+                rows,
+                empty=_("This enterprise has not been evaluated yet."),
+                chart=chart if results else None,
+            )
+        ],
+    )

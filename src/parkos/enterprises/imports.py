@@ -107,7 +107,13 @@ ENTERPRISE_SCHEMA = Schema(
             aliases=("国民经济行业代码", "行业分类代码"),
             help=gettext_lazy("GB/T 4754-2017 code, 2 to 4 digits, optionally after its section letter"),
         ),
-        Column("park", "所属片区", _bounded(text, 100), aliases=("片区", "园区", "所属园区")),
+        Column(
+            "park",
+            "所属片区",
+            _bounded(text, 100),
+            aliases=("片区", "园区", "所属园区"),
+            allowed=lambda: list(Park.objects.order_by("code").values_list("name", flat=True)),
+        ),
         Column("address", "注册地址", _bounded(text, 200), aliases=("地址", "企业地址"), width=30),
         Column("is_above_scale", "是否规上", boolean, aliases=("规上企业", "规模以上")),
         Column("is_high_tech", "是否高新技术企业", boolean, aliases=("高新技术企业", "是否高新")),
@@ -136,7 +142,13 @@ ENTERPRISE_SCHEMA = Schema(
             fmt=_label(EnterpriseStatus.choices),
         ),
         Column("tags", "标签", _bounded(text, 300), help=gettext_lazy("separate several with ，")),
-        Column("owner", "责任部门", _bounded(text, 100), aliases=("主管部门", "服务部门")),
+        Column(
+            "owner",
+            "责任部门",
+            _bounded(text, 100),
+            aliases=("主管部门", "服务部门"),
+            allowed=lambda: list(Department.objects.order_by("code").values_list("name", flat=True)),
+        ),
     ],
 )
 

@@ -114,6 +114,13 @@ def enterprise_profile(*, user, pk: int) -> dict[str, Any]:
     }
 
 
+def enterprise_tabs(*, user) -> list:
+    """The apps' tabs of the enterprise page (一企一档) this user is offered, in order."""
+    from parkos.core import registries
+
+    return [t for t in registries.enterprise_tabs if t.visible(user)]
+
+
 def _num(v) -> float | None:
     return None if v is None else round(float(v), 2)
 

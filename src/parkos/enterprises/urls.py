@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.enterprise_create_view, name="create"),
     path("<int:pk>/", views.enterprise_detail_view, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
+    path("<int:pk>/tabs/<slug:key>/", views.enterprise_tab_view, name="tab"),
     path("<int:pk>/export.xlsx", views.enterprise_export_view, name="export"),
     path("<int:pk>/land/", views.land_add_view, name="land_add"),
     path("<int:pk>/land/<int:parcel_id>/delete/", views.land_delete_view, name="land_delete"),

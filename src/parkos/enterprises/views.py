@@ -107,7 +107,19 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ctx["can_change"] = selectors.enterprise_list(user=request.user, action="change").filter(pk=pk).exists()
     if ctx["can_change"]:
         ctx["land_form"], ctx["contact_form"] = LandParcelForm(), ContactForm()
+    ctx["tabs"] = selectors.enterprise_tabs(user=request.user)
     return render(request, "enterprises/detail.html", ctx)
+
+
+@login_required
+def enterprise_tab_view(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One app's tab of the enterprise page, loaded by htmx: 404 for an enterprise out of scope or a tab the user
+    is not offered."""
+    ent = selectors.enterprise_get(user=request.user, pk=pk)
+    tab = next((t for t in selectors.enterprise_tabs(user=request.user) if t.key == key), None)
+    if tab is None:
+        raise Http404
+    return HttpResponse(tab.render(request, ent))
 
 
 @login_required

@@ -32,3 +32,18 @@ class InvestmentAppConfig(AppConfig):
         registries.slot_panels.register(
             registries.SlotPanel("investment.node_targets", "chains.node.targets", views.node_targets_actions)
         )
+        registries.enterprise_tabs.register(
+            registries.EnterpriseTab(
+                "investment", _("Investment leads"), _enterprise_tab, visible=_staff, order=60
+            )
+        )
+
+
+def _enterprise_tab(request, enterprise) -> str:
+    from .views.leads import enterprise_tab
+
+    return enterprise_tab(request, enterprise)
+
+
+def _staff(user) -> bool:
+    return not user.is_enterprise_user

@@ -326,3 +326,13 @@ def teams():
 
 def leads_by_id(ids) -> dict:
     return Lead.objects.select_related("team", "officer").in_bulk(set(ids))
+
+
+def enterprise_leads(*, user, enterprise_id: int) -> list[Lead]:
+    """The leads the user may see that concern an enterprise of the zone (its own expansion, or referred by it)."""
+    return list(
+        Lead.objects.restrict(user, "view")
+        .filter(Q(enterprise_id=enterprise_id) | Q(referrer_id=enterprise_id))
+        .select_related("team")
+        .order_by("-entered_on", "-pk")
+    )

@@ -13,3 +13,14 @@ class PoliciesConfig(AppConfig):
         from .workflows import WORKFLOWS
 
         register(*WORKFLOWS)
+        from parkos.core import registries
+
+        registries.enterprise_tabs.register(
+            registries.EnterpriseTab("policies", _("Policies and grants"), _enterprise_tab, order=50)
+        )
+
+
+def _enterprise_tab(request, enterprise) -> str:
+    from .views import enterprise_tab
+
+    return enterprise_tab(request, enterprise)

@@ -259,3 +259,28 @@ def match_counts(clauses) -> list[tuple[int, str, int]]:
         .values_list("clause_id", "status")
         .annotate(n=Count("pk"))
     )
+
+
+def enterprise_policies(*, user, enterprise_id: int) -> dict[str, list]:
+    """One enterprise's matched clauses, applications and grants, as far as the user may see them (three
+    queries): the enterprise page's policies tab."""
+    return {
+        "matches": list(
+            Eligibility.objects.restrict(user, "view")
+            .filter(enterprise_id=enterprise_id)
+            .select_related("clause__policy")
+            .order_by("status", "clause__policy__title", "clause__number")
+        ),
+        "applications": list(
+            Application.objects.restrict(user, "view")
+            .filter(enterprise_id=enterprise_id)
+            .select_related("clause__policy")
+            .order_by("-submitted_on", "-pk")
+        ),
+        "grants": list(
+            Grant.objects.restrict(user, "view")
+            .filter(enterprise_id=enterprise_id)
+            .select_related("clause__policy")
+            .order_by("-year", "-pk")
+        ),
+    }

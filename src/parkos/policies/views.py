@@ -468,3 +468,67 @@ def matches_seen_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     services.matches_seen(user=request.user, enterprise_id=ent.pk)
     return HttpResponse(status=204)
+
+
+def enterprise_tab(request: HttpRequest, enterprise) -> str:
+    """The enterprise page's policies tab: clauses it matches (with the estimated support), what it applied for
+    and what it was granted."""
+    from parkos.core.numbers import formatted
+    from parkos.core.registries import Cell, TabSection, render_tab
+
+    data = selectors.enterprise_policies(user=request.user, enterprise_id=enterprise.pk)
+    staff = not request.user.is_enterprise_user
+
+    def clause_cell(clause) -> Cell:
+        return Cell(str(clause), reverse("policies:clause", args=[clause.pk]) if staff else "")
+
+    return render_tab(
+        request,
+        "policies",
+        [
+            TabSection(
+                _("Matched clauses"),
+                [_("Clause"), _("Status"), _("Data year"), _("Estimated support (10k yuan)")],
+                [
+                    [
+                        clause_cell(m.clause),
+                        Cell(m.get_status_display()),
+                        Cell(m.year),
+                        Cell(formatted(m.amount), number=True),
+                    ]
+                    for m in data["matches"]
+                ],
+                empty=_("No clause matched yet."),
+                more="" if staff else reverse("policies:mine"),
+            ),
+            TabSection(
+                _("Applications"),
+                [_("Clause"), _("State"), _("Submitted on"), _("Amount applied for (10k yuan)")],
+                [
+                    [
+                        clause_cell(a.clause),
+                        Cell(a.get_state_display()),
+                        Cell(a.submitted_on.isoformat()),
+                        Cell(formatted(a.amount), number=True),
+                    ]
+                    for a in data["applications"]
+                ],
+                empty=_("No application."),
+            ),
+            TabSection(
+                _("Grants"),
+                [_("Clause"), _("State"), _("Data year"), _("Amount (10k yuan)"), _("Disbursed on")],
+                [
+                    [
+                        clause_cell(g.clause),
+                        Cell(g.get_state_display()),
+                        Cell(g.year),
+                        Cell(formatted(g.amount), number=True),
+                        Cell(g.disbursed_on.isoformat() if g.disbursed_on else "—"),
+                    ]
+                    for g in data["grants"]
+                ],
+                empty=_("No grant."),
+            ),
+        ],
+    )

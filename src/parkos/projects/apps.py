@@ -49,6 +49,11 @@ class ProjectsConfig(AppConfig):
                 _("is told of every approval item and stage that turns red"),
             )
         )
+        registries.enterprise_tabs.register(
+            registries.EnterpriseTab(
+                "projects", _("Projects and approvals"), _enterprise_tab, visible=_staff, order=30
+            )
+        )
 
 
 def _daily_refresh(today) -> str:
@@ -59,3 +64,13 @@ def _daily_refresh(today) -> str:
         f"{c['items']} items, {c['stages']} stages and {c['projects']} projects changed, {c['deemed']} deemed "
         f"accepted, {c['alerts']} alerts, {c['escalated']} problems escalated"
     )
+
+
+def _enterprise_tab(request, enterprise) -> str:
+    from .views.projects import enterprise_tab
+
+    return enterprise_tab(request, enterprise)
+
+
+def _staff(user) -> bool:
+    return not user.is_enterprise_user

@@ -3,12 +3,13 @@ rating, list what an enterprise may still rate, the rating form and settings, an
 
 from .forms import RateForm
 from .models import BAD_REASONS, Level, RatingConfig
-from .selectors import rated_ids, rating_metrics, rating_of, to_rate
+from .selectors import levels_of, rated_ids, rating_metrics, rating_of, to_rate
 from .services import rate
 
 __all__ = [
     "BAD_REASONS",
     "Level",
+    "levels_of",
     "RateForm",
     "RatingConfig",
     "rate",

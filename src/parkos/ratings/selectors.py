@@ -29,6 +29,15 @@ def rated_ids(*, target: str, ids) -> set[int]:
     )
 
 
+def levels_of(*, target: str, ids) -> dict[int, int]:
+    """The level of the first rating of each of these services of `target` that was rated (one query)."""
+    return dict(
+        Rating.objects.filter(target=target, target_id__in=list(ids), followup_of__isnull=True).values_list(
+            "target_id", "level"
+        )
+    )
+
+
 def to_rate(*, user, limit: int = 50) -> list:
     """The services this enterprise user received inside the rating window and has not rated, from every target
     that lists them (each record carries its `target` key for the rating form)."""

@@ -43,6 +43,9 @@ class ServicedeskConfig(AppConfig):
                 _("dispatches, closes and revisits requests, decides appeals against 差评"),
             )
         )
+        registries.enterprise_tabs.register(
+            registries.EnterpriseTab("servicedesk", _("Requests and ratings"), _enterprise_tab, order=40)
+        )
 
 
 def _daily_escalate(today) -> str:
@@ -73,3 +76,9 @@ def _closed_requests(year: int, user) -> list[dict]:
     from .selectors import closed_requests
 
     return closed_requests(year, user)
+
+
+def _enterprise_tab(request, enterprise) -> str:
+    from .views import enterprise_tab
+
+    return enterprise_tab(request, enterprise)

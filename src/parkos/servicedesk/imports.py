@@ -22,12 +22,18 @@ HOTLINE_SCHEMA = Schema(
         Column("received_on", "来电日期", date_cell, required=True, fmt=lambda d: d.isoformat()),
         Column("enterprise", "企业名称", text, required=True, aliases=("诉求企业",), width=30),
         Column("uscc", "统一社会信用代码", text, width=22),
-        Column("category", "诉求类别", text, required=True, aliases=("类别",)),
+        Column(
+            "category", "诉求类别", text, required=True, aliases=("类别",), allowed=lambda: _category_names()
+        ),
         Column("title", "诉求标题", text, required=True, aliases=("标题",), width=30),
         Column("text", "诉求内容", text, required=True, aliases=("内容",), width=50),
         Column("contact", "联系人", text),
     ],
 )
+
+
+def _category_names() -> list[str]:
+    return list(Category.objects.order_by("order", "pk").values_list("name", flat=True))
 
 
 class HotlineImporter(Importer):

@@ -414,3 +414,54 @@ def colleagues_view(request: HttpRequest) -> HttpResponse:
         "servicedesk/colleagues.html",
         {"accounts": accounts, "form": form, "enterprise": ent, "can_invite": bool(me and me.is_manager)},
     )
+
+
+def enterprise_tab(request: HttpRequest, enterprise) -> str:
+    """The enterprise page's services tab: its requests (newest first) with their state, light and the rating the
+    enterprise gave."""
+    from django.utils.http import urlencode
+
+    from parkos.core.models import LIGHT_BADGE
+    from parkos.core.registries import Cell, TabSection, render_tab
+
+    qs = (
+        selectors.request_list(user=request.user)
+        .filter(enterprise=enterprise)
+        .order_by("-received_on", "-pk")
+    )
+    total = qs.count()
+    page = list(qs[:20])
+    selectors.with_lights(page)
+    levels = ratings.levels_of(target="servicedesk.request", ids=[r.pk for r in page])
+    level_label = dict(ratings.Level.choices)
+    rows = [
+        [
+            Cell(r.number, reverse("servicedesk:request", args=[r.pk])),
+            Cell(r.title),
+            Cell(r.category.name if r.category else "—"),
+            Cell(r.get_state_display()),
+            Cell(Light(r.light).label, badge=LIGHT_BADGE.get(r.light, "")),
+            Cell(r.received_on.isoformat()),
+            Cell(level_label.get(levels[r.pk], "—") if r.pk in levels else "—"),
+        ]
+        for r in page
+    ]
+    more = (
+        f"{reverse('servicedesk:requests')}?{urlencode({'q': enterprise.name})}" if total > len(page) else ""
+    )
+    return render_tab(
+        request,
+        "servicedesk",
+        [
+            TabSection(
+                _("Requests and ratings"),
+                [_("Number"), _("Title"), _("Category"), _("State"), _("Light"), _("Received"), _("Rating")],
+                rows,
+                empty=_("No request of this enterprise that you may see."),
+                more=more,
+                note=_("%(shown)s of %(total)s requests shown.") % {"shown": len(page), "total": total}
+                if total > len(page)
+                else "",
+            )
+        ],
+    )

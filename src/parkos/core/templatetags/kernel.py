@@ -45,15 +45,9 @@ def page_sizes(page: Any) -> tuple[int, ...]:
 
 # ---- one number format: thousands separators, money with two decimals, half-up (core.numbers) -------------
 def _number(value: Any, places: int) -> str:
-    from parkos.core.numbers import round_half_up
+    from parkos.core.numbers import formatted
 
-    if value is None or value == "":
-        return ""
-    try:
-        rounded = round_half_up(value, places)
-    except (ArithmeticError, TypeError, ValueError):
-        return str(value)
-    return "" if rounded is None else f"{rounded:,.{places}f}"
+    return formatted(value, places)
 
 
 @register.filter

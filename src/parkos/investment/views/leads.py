@@ -290,3 +290,52 @@ def sign_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Signed: the project is in the key-project library."))
             return redirect("investment:lead", pk=pk)
     return render(request, "investment/sign.html", {"form": form, "lead": lead})
+
+
+def enterprise_tab(request: HttpRequest, enterprise) -> str:
+    """The enterprise page's leads tab: the investment leads about it the user's teams may see."""
+    from parkos.core.numbers import formatted
+    from parkos.core.registries import Cell, TabSection, render_tab
+
+    from ..models import is_coordinator
+
+    leads = selectors.enterprise_leads(user=request.user, enterprise_id=enterprise.pk)
+    rows = [
+        [
+            Cell(lead.title or lead.investor_name, reverse("investment:lead", args=[lead.pk])),
+            Cell(lead.team.name),
+            Cell(lead.get_stage_display()),
+            Cell(lead.get_state_display()),
+            Cell(formatted(lead.amount), number=True),
+            Cell(lead.entered_on.isoformat()),
+            Cell(
+                _("referred by this enterprise")
+                if lead.referrer_id == enterprise.pk
+                else _("its own investment")
+            ),
+        ]
+        for lead in leads
+    ]
+    return render_tab(
+        request,
+        "investment",
+        [
+            TabSection(
+                _("Investment leads"),
+                [
+                    _("Lead"),
+                    _("Team"),
+                    _("Stage"),
+                    _("State"),
+                    _("Planned investment (10k yuan)"),
+                    _("Entered on"),
+                    _("Relation"),
+                ],
+                rows,
+                empty=_("No lead about this enterprise that your teams may see."),
+                note=""
+                if is_coordinator(request.user)
+                else _("Only the leads of your own teams and those shared with them are shown."),
+            )
+        ],
+    )

@@ -327,3 +327,55 @@ def approvals_start_view(request: HttpRequest, pk: int) -> HttpResponse:
         ok=_("Approval stages laid out."),
         back=reverse("projects:board", kwargs={"pk": pk}),
     )
+
+
+def enterprise_tab(request: HttpRequest, enterprise) -> str:
+    """The enterprise page's projects tab: the key projects it invests in, with their status, investment and
+    the light of their approvals."""
+    from django.utils.http import urlencode
+
+    from parkos.core.models import LIGHT_BADGE, Light
+    from parkos.core.numbers import formatted
+    from parkos.core.registries import Cell, TabSection, render_tab
+
+    projects = list(
+        selectors.project_list(user=request.user)
+        .filter(investor=enterprise)
+        .order_by("-registered_on", "-pk")
+    )
+    rows = [
+        [
+            Cell(p.name, reverse("projects:detail", args=[p.pk])),
+            Cell(p.get_category_display()),
+            Cell(p.get_status_display()),
+            Cell(formatted(p.total_investment), number=True),
+            Cell(formatted(p.invested), number=True),
+            Cell(
+                Light(p.approval_light).label if p.approval_light in Light.values else "—",
+                badge=LIGHT_BADGE.get(p.approval_light, ""),
+            ),
+            Cell(p.lead_department.name if p.lead_department else "—"),
+        ]
+        for p in projects
+    ]
+    return render_tab(
+        request,
+        "projects",
+        [
+            TabSection(
+                _("Key projects and approvals"),
+                [
+                    _("Project"),
+                    _("Category"),
+                    _("Status"),
+                    _("Total investment (10k yuan)"),
+                    _("Invested (10k yuan)"),
+                    _("Approvals"),
+                    _("Lead department"),
+                ],
+                rows,
+                empty=_("No key project of this enterprise that you may see."),
+                more=f"{reverse('projects:list')}?{urlencode({'q': enterprise.name})}" if projects else "",
+            )
+        ],
+    )

@@ -1,11 +1,30 @@
-// Render every <div class="chart" data-chart="..."> with ECharts from a JSON option built server-side.
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("[data-chart]").forEach(function (el) {
-    var option = JSON.parse(document.getElementById(el.dataset.chart).textContent);
-    var chart = echarts.init(el);
-    chart.setOption(option);
-    // drill-down: a data item with a `url` opens it (chain map nodes, ranking bars)
-    chart.on("click", function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
-    window.addEventListener("resize", function () { chart.resize(); });
+// Render every <div class="chart" data-chart="..."> with ECharts from a JSON option built server-side: on load,
+// in partials swapped in by htmx (the enterprise page's tabs), and again at full size when a hidden tab is shown.
+(function () {
+  function render(root) {
+    if (typeof echarts === "undefined") { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (echarts.getInstanceByDom(el)) { return; }
+      var data = document.getElementById(el.dataset.chart);
+      if (!data) { return; }
+      var chart = echarts.init(el);
+      chart.setOption(JSON.parse(data.textContent));
+      // drill-down: a data item with a `url` opens it (chain map nodes, ranking bars)
+      chart.on("click", function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
+    });
+  }
+  function resize(root) {
+    if (typeof echarts === "undefined") { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = echarts.getInstanceByDom(el);
+      if (chart) { chart.resize(); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { render(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { render(e.target); });
+  document.addEventListener("shown.bs.tab", function (e) {
+    var pane = document.querySelector(e.target.getAttribute("href") || e.target.dataset.bsTarget);
+    if (pane) { resize(pane); }
   });
-});
+  window.addEventListener("resize", function () { resize(document); });
+})();
