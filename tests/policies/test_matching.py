@@ -476,3 +476,33 @@ def test_the_grants_page_approves_the_ticked_disburses_and_refuses_a_bad_post(cl
     g1.refresh_from_db()
     assert (g1.state, g1.voucher) == ("disbursed", "CZ-9")
     assert client.post(url, {"action": "nonsense", "grant_id": g2.pk}).status_code == 404
+
+
+def test_an_application_takes_the_enterprises_materials_while_it_waits_and_staff_see_them(
+    client, zone, dept_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parkos.core.models import Attachment
+    from tests.factories import UserFactory
+
+    services.match_all(year=2025)
+    qiye = enterprise_user(zone["a"], "qiye_mat")
+    app = services.apply(
+        user=qiye, clause_id=zone["clause"].pk, enterprise_id=zone["a"].pk, amount=Decimal(50)
+    )
+    client.force_login(qiye)
+    assert f'name="target_id" value="{app.pk}"' in client.get("/policies/mine/").content.decode()
+    doc = SimpleUploadedFile("研发费用专项审计报告.pdf", b"%PDF-1.4\n%%EOF\n")
+    client.post("/files/add/", {"target": "policies.application", "target_id": app.pk, "files": [doc]})
+    (a,) = Attachment.objects.filter(target="policies.application", target_id=app.pk)
+    staff = UserFactory(username="keji_mat", department=dept_a)
+    client.force_login(staff)
+    html = client.get("/policies/applications/").content.decode()
+    assert f'href="/files/{a.pk}/"' in html
+    assert "研发费用专项审计报告.pdf" in html
+    services.review(user=staff, pk=app.pk, approve=True, amount=Decimal(45))
+    client.force_login(qiye)  # decided: no more files
+    late = SimpleUploadedFile("补充.pdf", b"%PDF-1.4\n%%EOF\n")
+    client.post("/files/add/", {"target": "policies.application", "target_id": app.pk, "files": [late]})
+    assert Attachment.objects.filter(target="policies.application").count() == 1

@@ -30,6 +30,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def desk(dept_a, admin):
+    return make_desk(dept_a, admin)
+
+
+def make_desk(dept_a, admin):
+    """A service centre, the default categories, one enterprise with its user (shared with other modules)."""
     qfzx = DepartmentFactory(code="QFZX", name="企业服务中心")
     grant("servicedesk.centre", qfzx)
     services.install_default_categories()

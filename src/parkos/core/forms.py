@@ -176,3 +176,29 @@ class ImportParams(QueryParams):
 
 class DigestParams(forms.Form):
     day = forms.DateField(required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); the service checks each one's size and kind."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class AttachmentForm(forms.Form):
+    """Files added to a record from its page (the files themselves are read from request.FILES)."""
+
+    target = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    target_id = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    files = MultipleFileField(label=_("Attachments"), required=False)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -519,3 +520,40 @@ class ZoneSettings(models.Model):
 def audited(obj, user) -> None:
     """Record who makes the next save of `obj` (the user of its simple-history row)."""
     obj._history_user = user  # type: ignore[attr-defined]  # simple-history reads this attribute on save
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    """Stored under the data directory by date and a random name: the original name is kept on the row only,
+    so no uploaded name ever becomes a path."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    today = timezone.localdate()
+    return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file attached to a record of any app (a request, a monthly report, an application …). The record is
+    named by its attachment target (`registries.attachment_targets`) and id; who may read or add files is the
+    target's rule, so a file is served only to those who may see its record."""
+
+    target = models.CharField(_("attached to"), max_length=40)
+    target_id = models.PositiveBigIntegerField(_("record"))
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["target", "target_id", "pk"]
+        indexes = [models.Index(fields=["target", "target_id"])]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,6 +10,7 @@ read them. Each registry is keyed, refuses a key registered twice, and lists its
 - `rating_targets`: services that can be rated (好差评);
 - `alert_kinds`: the kinds of inbox notices, with their labels;
 - `daily_jobs`: what `parkos daily` (and the scheduler) runs each day;
+- `attachment_targets`: records that take attachments, with who may see and add their files;
 - `appraisal_figures`: figures the internal appraisal reads;
 - `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads");
 - `capabilities`: the offices' powers (service centre, supervision office, …) that grants give;
@@ -155,6 +156,19 @@ class AlertKind:
 
 
 @dataclass(frozen=True)
+class AttachmentTarget:
+    """Records that take attachments: `may_view(user, pk)` whether the user may see the record (and so its
+    files), `may_attach(user, pk)` whether they may add files now; `url(pk)` the record's page."""
+
+    key: str
+    label: Any
+    may_view: Callable[[Any, int], bool]
+    may_attach: Callable[[Any, int], bool]
+    url: Callable[[int], str]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class DailyJob:
     """`run(today)` does one day's work and returns a line for the log."""
 
@@ -215,6 +229,7 @@ search_providers: Registry[SearchProvider] = Registry("search providers")
 rating_targets: Registry[RatingTarget] = Registry("rating targets")
 alert_kinds: Registry[AlertKind] = Registry("alert kinds")
 daily_jobs: Registry[DailyJob] = Registry("daily jobs")
+attachment_targets: Registry[AttachmentTarget] = Registry("attachment targets")
 appraisal_figures: Registry[AppraisalFigure] = Registry("appraisal figures")
 slot_panels: Registry[SlotPanel] = Registry("slot panels")
 enterprise_directory: Registry[EnterpriseDirectory] = Registry("enterprise directory")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from .models import CalendarDay, Department, ImportRun, Park
+from .models import Attachment, CalendarDay, Department, ImportRun, Park
 from .workdays import WorkingCalendar
 
 
@@ -153,3 +153,42 @@ class _Shower:
 def api_token_list(*, user) -> QuerySet:
     """The user's own API tokens still in force, newest first."""
     return user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+
+
+def attachments_of(*, user, target: str, target_id: int) -> list[Attachment]:
+    """The files of a record, if the user may see the record (none otherwise)."""
+    from . import registries
+
+    t = registries.attachment_targets.get(target)
+    if t is None or not t.may_view(user, target_id):
+        return []
+    return list(Attachment.objects.filter(target=target, target_id=target_id).select_related("uploaded_by"))
+
+
+def attachment_get(*, user, pk: int) -> Attachment:
+    """One file, for those who may see its record; 404 for anyone else."""
+    from django.http import Http404
+
+    from . import registries
+
+    a = Attachment.objects.filter(pk=pk).first()
+    t = registries.attachment_targets.get(a.target) if a else None
+    if a is None or t is None or not t.may_view(user, a.target_id):
+        raise Http404
+    return a
+
+
+def may_attach(*, user, target: str, target_id: int) -> bool:
+    from . import registries
+
+    t = registries.attachment_targets.get(target)
+    return bool(t and t.may_view(user, target_id) and t.may_attach(user, target_id))
+
+
+def attachments_for(*, target: str, ids) -> dict[int, list[Attachment]]:
+    """The files of many records of one target in one query, for a list page whose rows the user may already
+    see (the rows' own scoped selector decided that)."""
+    out: dict[int, list[Attachment]] = {}
+    for a in Attachment.objects.filter(target=target, target_id__in=list(ids)).order_by("pk"):
+        out.setdefault(a.target_id, []).append(a)
+    return out

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .exceptions import Conflict, Forbidden, Invalid
 from .imports import ImportReport, import_file, importer_for
-from .models import ApiToken, CalendarDay, ImportRun, User, audited
+from .models import ApiToken, Attachment, CalendarDay, ImportRun, User, audited
 from .progress import Progress
 
 TOKEN_PREFIX = "pk_"
@@ -172,3 +172,95 @@ def cli_actor(username: str | None = None) -> User:
         user.set_unusable_password()
         user.save()
     return user
+
+
+# ---- attachments -------------------------------------------------------------------------------------------
+def _attachment_target(key: str):
+    from . import registries
+
+    target = registries.attachment_targets.get(key)
+    if target is None:
+        raise Invalid(_("These records take no attachments."))
+    return target
+
+
+@transaction.atomic
+def attachments_add(
+    *, user: User, target: str, target_id: int, uploads: list[UploadedFile]
+) -> list[Attachment]:
+    """Attach files to a record the user may add files to (out of scope: 404, nothing written)."""
+    from django.http import Http404
+
+    t = _attachment_target(target)
+    if not t.may_view(user, target_id):
+        raise Http404
+    if not t.may_attach(user, target_id):
+        raise Forbidden(_("You may not add files to this record now."))
+    if not uploads:
+        raise Invalid(_("Choose at least one file."), fields={"files": [_("Choose at least one file.")]})
+    return attach_files(user=user, target=target, target_id=target_id, uploads=uploads)
+
+
+def attach_files(*, user: User, target: str, target_id: int, uploads: list[UploadedFile]) -> list[Attachment]:
+    """Store files on a record — for a service that has just created the record or checked the user's right
+    itself. Every file is checked before any is stored: its size against PARKOS_ATTACHMENT_MAX_MB and its kind
+    by name and first bytes; a refusal names each file and its reason, and nothing is stored."""
+    from django.conf import settings
+
+    from .files import accepted, kind_of
+
+    _attachment_target(target)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    problems = []
+    checked = []
+    for f in uploads:
+        name = (f.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+        head = f.read(16)
+        f.seek(0)
+        if f.size > limit:
+            problems.append(
+                _("%(name)s: %(size)s MB is over the limit of %(limit)s MB")
+                % {"name": name, "size": round(f.size / 1048576, 1), "limit": limit // 1048576}
+            )
+        elif f.size == 0:
+            problems.append(_("%(name)s: the file is empty") % {"name": name})
+        elif kind_of(name, head) is None:
+            problems.append(
+                _("%(name)s: not a file type we take (%(types)s), or its content does not match its name")
+                % {"name": name, "types": accepted()}
+            )
+        checked.append((f, name))
+    if problems:
+        raise Invalid("；".join(problems), fields={"files": problems})
+    out = []
+    for f, name in checked:
+        digest = hashlib.sha256()
+        for chunk in f.chunks():
+            digest.update(chunk)
+        f.seek(0)
+        a = Attachment(
+            target=target,
+            target_id=target_id,
+            name=name,
+            size=f.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=user,
+        )
+        a.file.save(name, f, save=False)
+        a.save()
+        out.append(a)
+    return out
+
+
+@transaction.atomic
+def attachment_delete(*, user: User, pk: int) -> None:
+    """Remove a file its uploader added, while the record still takes files."""
+    from django.http import Http404
+
+    a = Attachment.objects.select_for_update().filter(pk=pk).first()
+    if a is None or not _attachment_target(a.target).may_view(user, a.target_id):
+        raise Http404
+    if a.uploaded_by_id != user.pk or not _attachment_target(a.target).may_attach(user, a.target_id):
+        raise Forbidden(_("Only the person who added a file removes it, while the record takes files."))
+    a.file.delete(save=False)
+    a.delete()

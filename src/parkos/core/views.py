@@ -486,3 +486,66 @@ def digest_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/digest.html", {"rows": notify.digest(user=request.user, day=day), "day": day}
     )
+
+
+# ---- attachments -------------------------------------------------------------------------------------------
+@login_required
+def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file, to those who may see its record (404 to anyone else), as a download under its own name."""
+    from django.http import FileResponse
+
+    from .files import KINDS
+    from .selectors import attachment_get
+
+    a = attachment_get(user=request.user, pk=pk)
+    suffix = a.name[a.name.rfind(".") :].lower() if "." in a.name else ""
+    kind = KINDS.get(suffix)
+    response = FileResponse(
+        a.file.open("rb"),
+        as_attachment=True,
+        filename=a.name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachments_add_view(request: HttpRequest) -> HttpResponse:
+    from .forms import AttachmentForm
+    from .services import attachments_add
+
+    form = AttachmentForm(request.POST, request.FILES)
+    back = next_url(request, "/")
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(back)
+    try:
+        added = attachments_add(
+            user=request.user,
+            target=form.cleaned_data["target"],
+            target_id=form.cleaned_data["target_id"],
+            uploads=request.FILES.getlist("files"),
+        )
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    else:
+        messages.success(request, _("%(n)s file(s) added.") % {"n": len(added)})
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def attachment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from .services import attachment_delete
+
+    back = next_url(request, "/")
+    try:
+        attachment_delete(user=request.user, pk=pk)
+    except ParkOSError as exc:
+        service_errors(request, exc)
+    else:
+        messages.success(request, _("File removed."))
+    return redirect(back)

@@ -365,6 +365,14 @@ def applications_view(request: HttpRequest) -> HttpResponse:
     return application_page(request)
 
 
+def _with_files(request: HttpRequest, rows) -> None:
+    from parkos.core.selectors import attachments_for
+
+    files = attachments_for(target="policies.application", ids=[a.pk for a in rows])
+    for a in rows:
+        a.files = files.get(a.pk, [])
+
+
 application_page = lists.ListPage(
     name="policy-applications",
     url="policies:applications",
@@ -374,6 +382,7 @@ application_page = lists.ListPage(
     table=APPLICATION_TABLE,
     template="policies/applications.html",
     partial="policies/_applications.html",
+    rows=_with_files,
     export="policy-applications.xlsx",
     context=lambda request, page, fs: {"states": Application.State.choices},
 )

@@ -54,6 +54,15 @@ class ProjectsConfig(AppConfig):
                 "projects", _("Projects and approvals"), _enterprise_tab, visible=_staff, order=30
             )
         )
+        registries.attachment_targets.register(
+            registries.AttachmentTarget(
+                "projects.project",
+                _("Key project (progress evidence)"),
+                may_view=_project_visible,
+                may_attach=_project_takes_files,
+                url=_project_url,
+            )
+        )
 
 
 def _daily_refresh(today) -> str:
@@ -74,3 +83,22 @@ def _enterprise_tab(request, enterprise) -> str:
 
 def _staff(user) -> bool:
     return not user.is_enterprise_user
+
+
+def _project_visible(user, pk: int) -> bool:
+    from .models import Project
+
+    return Project.objects.restrict(user, "view").filter(pk=pk).exists()
+
+
+def _project_takes_files(user, pk: int) -> bool:
+    """Those who enter the project's monthly reports add the evidence of its progress."""
+    from .models import Project
+
+    return Project.objects.restrict(user, "change").filter(pk=pk).exists()
+
+
+def _project_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("projects:detail", args=[pk])

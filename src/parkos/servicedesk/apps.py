@@ -46,6 +46,15 @@ class ServicedeskConfig(AppConfig):
         registries.enterprise_tabs.register(
             registries.EnterpriseTab("servicedesk", _("Requests and ratings"), _enterprise_tab, order=40)
         )
+        registries.attachment_targets.register(
+            registries.AttachmentTarget(
+                "servicedesk.request",
+                _("Enterprise request"),
+                may_view=_request_visible,
+                may_attach=_request_takes_files,
+                url=_request_url,
+            )
+        )
 
 
 def _daily_escalate(today) -> str:
@@ -82,3 +91,30 @@ def _enterprise_tab(request, enterprise) -> str:
     from .views import enterprise_tab
 
     return enterprise_tab(request, enterprise)
+
+
+def _request_visible(user, pk: int) -> bool:
+    from .models import Request
+
+    return Request.objects.restrict(user, "view").filter(pk=pk).exists()
+
+
+def _request_takes_files(user, pk: int) -> bool:
+    """The enterprise and the handling officials add files while the request is open."""
+    from .models import Request, RequestState
+
+    open_states = [
+        RequestState.RECEIVED,
+        RequestState.DISPATCHED,
+        RequestState.ACCEPTED,
+        RequestState.ANSWERED,
+    ]
+    if not (user.is_enterprise_user or user.may("change")):
+        return False
+    return Request.objects.restrict(user, "view").filter(pk=pk, state__in=open_states).exists()
+
+
+def _request_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("servicedesk:request", args=[pk])

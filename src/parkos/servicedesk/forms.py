@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import style_widgets
+from parkos.core.files import accepted
+from parkos.core.forms import MultipleFileField, MultipleFileInput, style_widgets
 from parkos.core.models import Department, Role, User
 from parkos.enterprises.models import Enterprise
 
@@ -34,6 +35,12 @@ class RequestForm(Styled):
     title = forms.CharField(label=_("request title"), max_length=120)
     text = forms.CharField(label=_("request"), widget=forms.Textarea(attrs={"rows": 4}))
     contact = forms.CharField(label=_("contact"), max_length=60, required=False)
+    files = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": accepted()}),
+        help_text=_("PDF, OFD, images, Word, Excel or ZIP (photos of the site, letters, drawings)."),
+    )
 
     def __init__(self, *args, enterprise_user: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

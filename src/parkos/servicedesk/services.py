@@ -19,7 +19,7 @@ from parkos.core.counters import next_number
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role, User
 from parkos.core.selectors import working_calendar
-from parkos.core.services import check_version
+from parkos.core.services import attach_files, check_version
 from parkos.core.services import clean_and_save as _save
 from parkos.enterprises.models import Enterprise
 from parkos.ratings import public as ratings
@@ -88,6 +88,7 @@ def request_submit(
     visit_id: int | None = None,
     external_ref: str = "",
     on: dt.date | None = None,
+    files: list | None = None,
 ) -> Request:
     """A request enters: from the enterprise's own user (portal), or an officer after a visit or from the hotline.
     A card holder's request goes straight to its service officer with the card's shorter limit."""
@@ -136,6 +137,8 @@ def request_submit(
         req.department_id, req.state = category.department_id, RequestState.DISPATCHED
     _save(req, user=user)
     workflow.record(REQUEST, req, "submit", user=user, on=on, frm="")
+    if files:  # the request and its files together, or neither
+        attach_files(user=user, target="servicedesk.request", target_id=req.pk, uploads=files)
     return req
 
 

@@ -159,7 +159,7 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
     visit_id = ref.cleaned_data["visit"] if ref.is_valid() else None
     visit = selectors.visit_get(user=request.user, pk=visit_id) if visit_id and not ent_user else None
     initial = {"enterprise_uscc": visit.enterprise.uscc, "channel": Channel.VISIT} if visit else {}
-    form = RequestForm(request.POST or None, enterprise_user=ent_user, initial=initial)
+    form = RequestForm(request.POST or None, request.FILES or None, enterprise_user=ent_user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ent = _enterprise_of(request.user) if ent_user else d["enterprise_uscc"]
@@ -176,6 +176,7 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
                 channel=d.get("channel") or Channel.PORTAL,
                 visit_id=visit.pk if visit and visit.enterprise_id == ent.pk else None,
                 on=visit.on if visit and visit.enterprise_id == ent.pk else None,
+                files=request.FILES.getlist("files"),
             )
         except ParkOSError as exc:
             service_errors(request, exc, form)

@@ -60,3 +60,38 @@ def money(value: Any) -> str:
 def count(value: Any) -> str:
     """A count or a whole figure: `12,345`."""
     return _number(value, 0)
+
+
+@register.inclusion_tag("core/_attachments.html", takes_context=True)
+def attachments(context: template.Context, target: str, target_id: int) -> dict[str, Any]:
+    """A record's files with a download link each, and the upload form when the user may add files (the one
+    attachments panel of every app)."""
+    from django.conf import settings
+
+    from parkos.core.files import accepted
+    from parkos.core.selectors import attachments_of, may_attach
+
+    request = context.request  # the HttpRequest even where a page calls its record "request" (service desk)
+    user = request.user
+    return {
+        "files": attachments_of(user=user, target=target, target_id=target_id),
+        "can_add": may_attach(user=user, target=target, target_id=target_id),
+        "target": target,
+        "target_id": target_id,
+        "user": user,
+        "next": request.get_full_path(),
+        "accept": accepted(),
+        "limit_mb": settings.ATTACHMENT_MAX_BYTES // 1048576,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def filesize(n: Any) -> str:
+    """Bytes as people read them: 812 KB, 3.4 MB."""
+    if n is None:
+        return ""
+    n = int(n)
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} KB"
+    return f"{n / 1048576:.1f} MB"
