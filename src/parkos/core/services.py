@@ -217,12 +217,13 @@ def attach_files(*, user: User, target: str, target_id: int, uploads: list[Uploa
         name = (f.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
         head = f.read(16)
         f.seek(0)
-        if f.size > limit:
+        size = f.size or 0
+        if size > limit:
             problems.append(
                 _("%(name)s: %(size)s MB is over the limit of %(limit)s MB")
-                % {"name": name, "size": round(f.size / 1048576, 1), "limit": limit // 1048576}
+                % {"name": name, "size": round(size / 1048576, 1), "limit": limit // 1048576}
             )
-        elif f.size == 0:
+        elif size == 0:
             problems.append(_("%(name)s: the file is empty") % {"name": name})
         elif kind_of(name, head) is None:
             problems.append(
