@@ -243,7 +243,7 @@ def attach_files(*, user: User, target: str, target_id: int, uploads: list[Uploa
             target=target,
             target_id=target_id,
             name=name,
-            size=f.size,
+            size=f.size or 0,
             sha256=digest.hexdigest(),
             uploaded_by=user,
         )
