@@ -212,3 +212,30 @@ def test_rate_support_is_never_negative_and_never_above_the_cap(values):
     assert (known >= 0).all()
     assert (known <= 100).all()
     assert np.isnan(got).tolist() == [v is None for v in values]
+
+
+def test_the_rule_builder_offers_only_what_the_engine_accepts():
+    """Every field of the builder's vocabulary with each operator it offers for that field's kind, a value of
+    the right shape and each year offset makes a rule `validate` accepts — and the words are Chinese."""
+    from parkos.policies.engine import OPS_BY_KIND, validate, vocabulary
+
+    v = vocabulary()
+    assert v["words"]["all"] == "以下全部条件"
+    labels = {f["key"]: f["label"] for f in v["fields"]}
+    assert labels["is_high_tech"] == "高新技术企业"
+    for f in v["fields"]:
+        assert {op for op, _w in v["ops"][f["kind"]]} == OPS_BY_KIND[f["kind"]]
+        for op, word in v["ops"][f["kind"]]:
+            assert word and not word.isascii()
+            if f["kind"] == "bool":
+                value = True
+            elif f["kind"] == "number":
+                value = [1, 2] if op == "between" else 5
+            elif f["kind"] == "choice":
+                first = f["choices"][0][0]
+                value = [first] if op in {"in", "not_in"} else first
+            else:
+                value = ["x"] if op in {"in", "not_in"} else "x"
+            for year, _w in v["years"] if f["yearly"] else [(0, "")]:
+                leaf = {"field": f["key"], "op": op, "value": value, **({"year": year} if year else {})}
+                validate({"all": [leaf]})

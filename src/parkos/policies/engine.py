@@ -439,3 +439,42 @@ def explain(rule: dict, t: Table, i: int, year: int | None = None) -> list[dict[
             }
         )
     return out
+
+
+def vocabulary() -> dict[str, Any]:
+    """What the rule builder offers, in the user's language: each field with its kind, unit, whether it is yearly
+    and its choices; the operators each kind takes, in words; the year offsets. The builder writes the same JSON
+    `validate` checks, so nothing it offers can make a rule the engine refuses."""
+    return {
+        "fields": [
+            {
+                "key": key,
+                "label": str(f.label),
+                "kind": f.kind,
+                "unit": str(f.unit),
+                "yearly": f.yearly,
+                "choices": [[k, str(v)] for k, v in f.choices.items()],
+            }
+            for key, f in FIELDS.items()
+        ],
+        "ops": {kind: [[op, str(OPS[op])] for op in OPS if op in ops] for kind, ops in OPS_BY_KIND.items()},
+        "years": [[0, _t(pgettext_lazy("rule", "the year matched"))]]
+        + [[-n, _t(pgettext_lazy("rule", "%(n)s years earlier"), n=n)] for n in range(1, 6)],
+        "words": {
+            "all": _t(pgettext_lazy("rule", "all of these")),
+            "any": _t(pgettext_lazy("rule", "any of these")),
+            "yes": _t(pgettext_lazy("rule", "yes")),
+            "no": _t(pgettext_lazy("rule", "no")),
+            "add": _t(pgettext_lazy("rule", "Add a condition")),
+            "remove": _t(pgettext_lazy("rule", "Remove")),
+            "match": _t(pgettext_lazy("rule", "An enterprise qualifies when it meets")),
+            "and": _t(pgettext_lazy("rule", "to")),
+            "several": _t(pgettext_lazy("rule", "separate several values with 、")),
+            "complex": _t(
+                pgettext_lazy(
+                    "rule",
+                    "This rule has nested groups; edit it as JSON below (the description shows what it says).",
+                )
+            ),
+        },
+    }

@@ -51,7 +51,9 @@ class ClauseForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     rule = JSONText(
         label=_("eligibility rule"),
-        help_text=_('e.g. {"all": [{"field": "is_high_tech", "op": "eq", "value": true}]}'),
+        help_text=_(
+            "Written by the conditions above; edit it here only for nested groups (all / any / not)."
+        ),
     )
     support = JSONText(
         label=_("support"),

@@ -269,7 +269,7 @@ def clause_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "policies/clause_form.html",
-        {"form": form, "policy": policy, "preview": preview, "fields": engine.FIELDS, "ops": engine.OPS},
+        {"form": form, "policy": policy, "preview": preview, "vocabulary": engine.vocabulary()},
     )
 
 
