@@ -226,7 +226,8 @@ def test_the_rule_builder_offers_only_what_the_engine_accepts():
     for f in v["fields"]:
         assert {op for op, _w in v["ops"][f["kind"]]} == OPS_BY_KIND[f["kind"]]
         for op, word in v["ops"][f["kind"]]:
-            assert word and not word.isascii()
+            assert word
+            assert not word.isascii()
             if f["kind"] == "bool":
                 value = True
             elif f["kind"] == "number":
