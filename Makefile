@@ -35,8 +35,10 @@ src/parkos/static/vendor/.built: node_modules/.installed scripts/build_static.py
 	@touch $@
 
 demo: install
-	$(PARKOS) migrate --noinput -v0
-	$(PARKOS) demo
+	@echo "ParkOS: 建立或升级数据库（首次约一分钟）…"
+	@$(PARKOS) migrate --noinput -v0
+	@echo "ParkOS: 生成演示园区（约一分钟，已有数据则直接使用）…"
+	@$(PARKOS) demo
 	@echo ""
 	@echo "ParkOS demo: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
 	@echo "Stop with Ctrl-C."

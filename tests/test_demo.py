@@ -49,6 +49,12 @@ def test_demo_command_reuses_existing_data(db, capsys):
     out = capsys.readouterr().out
     assert "20 enterprises" in out
     assert "ParkOS@2026" in out
+    # not silent: every step is announced with a bar that fills to the end
+    steps = [line for line in out.splitlines() if line.startswith("  [")]
+    assert steps[0].endswith("秒）")
+    assert "1/9 企业库：20 家企业" in steps[0]
+    assert any("亩均效益评价：2025 年" in line for line in steps)
+    assert steps[-1] == "  [" + "█" * 24 + "] 9/9 完成"
     n = Enterprise.objects.count()  # the 20 and the project companies registered by the demo's signed leads
     call_command("demo", "--enterprises", "20")
     out = capsys.readouterr().out

@@ -7,6 +7,7 @@ month) and written with bulk inserts that also write the audit history.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -198,10 +199,14 @@ def demo_build(
     workplan: bool = False,
     investment: bool = False,
     services: bool = False,
+    step: Callable[[str], None] | None = None,
 ) -> DemoResult:
-    """Build the demo zone into an empty database (raises if enterprises already exist)."""
+    """Build the demo zone into an empty database (raises if enterprises already exist). `step(name)` is called
+    as each part begins (the command prints them with a progress bar); `demo_steps` lists them in order."""
     if Enterprise.objects.exists():
         raise RuntimeError("the database already has enterprises; the demo builds into an empty registry")
+    say = step or (lambda _name: None)
+    say("registry")
     rng = np.random.default_rng(seed)
     # projects live in the present (their clocks and lights are read against today); the registry's figures
     # are fixed to a date so that a seed always gives the same enterprises
@@ -214,12 +219,14 @@ def demo_build(
 
         admin = User.objects.get(username="admin")
         for y in sorted({a.year for a in annual}):
+            say(f"evaluation:{y}")
             evaluation_run(user=admin, year=y)
             runs += 1
     n_projects = 0
     if projects:
         from parkos.demo.projects import build_projects
 
+        say("projects")
         admin = User.objects.get(username="admin")
         officers = list(User.objects.filter(username__in=["daiban", "daiban2"]).order_by("username"))
         n_projects = build_projects(
@@ -234,6 +241,7 @@ def demo_build(
     if workplan:
         from parkos.demo.workplan import build_workplan
 
+        say("workplan")
         plans = build_workplan(
             rng=np.random.default_rng(seed + 2),
             today=projects_today,
@@ -243,6 +251,7 @@ def demo_build(
     if investment:
         from parkos.demo.investment import build_investment
 
+        say("investment")
         leads = build_investment(
             rng=np.random.default_rng(seed + 3),
             today=projects_today,
@@ -253,9 +262,11 @@ def demo_build(
         from parkos.demo.servicedesk import build_policies, build_services
 
         admin = User.objects.get(username="admin")
+        say("services")
         requests = build_services(rng=np.random.default_rng(seed + 4), today=projects_today, admin=admin)[
             "requests"
         ]
+        say("policies")
         policies = build_policies(rng=np.random.default_rng(seed + 5), today=projects_today, admin=admin)[
             "policies"
         ]
@@ -272,6 +283,27 @@ def demo_build(
         requests,
         policies,
     )
+
+
+def demo_steps(
+    *,
+    years: int = 3,
+    today: dt.date | None = None,
+    evaluate: bool = False,
+    projects: int = 0,
+    workplan: bool = False,
+    investment: bool = False,
+    services: bool = False,
+) -> list[str]:
+    """The steps `demo_build` will announce, in order (for a progress bar that knows its end)."""
+    last = (today or dt.date(2026, 11, 1)).year - 1
+    out = ["registry"]
+    out += [f"evaluation:{y}" for y in range(last - years + 1, last + 1)] if evaluate else []
+    out += ["projects"] if projects else []
+    out += ["workplan"] if workplan else []
+    out += ["investment"] if investment else []
+    out += ["services", "policies"] if services else []
+    return out
 
 
 def _enterprises(rng, n: int, parks, depts) -> list[Enterprise]:
