@@ -48,9 +48,28 @@ def _links(html: str) -> set[str]:
     return out
 
 
+def _exports(html: str, url: str) -> set[str]:
+    """The page's Excel exports, resolved against its address (`?export=xlsx&…` links are relative)."""
+    out = set()
+    for href in re.findall(r'href="([^"#]*[?&](?:amp;)?export=xlsx[^"]*)"', html):
+        href = href.replace("&amp;", "&")
+        out.add(url.split("?")[0] + href if href.startswith("?") else href)
+    return {u for u in out if u.startswith("/")}
+
+
 def _partials(html: str) -> set[str]:
     """What the page loads by htmx when opened or clicked (the enterprise page's tabs)."""
     return {u.replace("&amp;", "&") for u in re.findall(r'hx-get="(/[^"]*)"', html)}
+
+
+def _sheet_strings(content: bytes) -> set[str]:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    rows = book.get_sheet_by_index(0).to_python()
+    return {c.strip() for row in rows[1:] for c in row if isinstance(c, str)}
 
 
 def _outside_assets(html: str) -> list[str]:
@@ -81,6 +100,7 @@ def test_every_page_an_official_reaches_answers_shows_labels_and_stays_on_this_h
     codes = _choice_codes() - allowed
     word = re.compile(r"(?<![A-Za-z0-9_./-])([a-z][a-z0-9]*(?:[_.][a-z0-9]+)*)(?![A-Za-z0-9_/-])")
     problems: dict[str, set[str]] = defaultdict(set)
+    checked_exports: set[str] = set()
     for user in User.objects.filter(username__in=[u for u, _r, _n in demo_zone.users]).order_by("username"):
         client = Client()
         client.force_login(user)
@@ -89,6 +109,7 @@ def test_every_page_an_official_reaches_answers_shows_labels_and_stays_on_this_h
             home.redirect_chain[-1][0] if home.redirect_chain else "/"
         }
         seen: set[str] = set()
+        exports: set[str] = set()
         frontier = sorted(menu)
         for depth in (0, 1, 2):  # the menu, one level deeper, and the partials those pages load
             nxt: set[str] = set()
@@ -111,10 +132,26 @@ def test_every_page_an_official_reaches_answers_shows_labels_and_stays_on_this_h
                 raw = {w for w in word.findall(text) if (w in codes or len(w) >= 3) and w not in allowed}
                 for w in raw:
                     problems["raw code"].add(f"{w} ({user.username} {url})")
+                if depth < 2:
+                    exports |= {
+                        e
+                        for e in _exports(html, url)
+                        if e.split("?")[0] not in {x.split("?")[0] for x in exports}
+                    }
                 if depth == 0:
                     nxt |= _links(html) | _partials(html)
                 elif depth == 1:
                     nxt |= _partials(html)
             frontier = sorted(nxt - seen)
+        checked_exports.update(exports)
+        for url in sorted(exports):  # the Excel a list exports speaks labels too
+            r = client.get(url)
+            if r.status_code != 200:
+                problems[f"export {r.status_code}"].add(f"{user.username} {url}")
+                continue
+            for cell in _sheet_strings(r.content):
+                if cell in codes:
+                    problems["raw code in export"].add(f"{cell} ({user.username} {url})")
+    assert len(checked_exports) >= 15  # the list pages' exports were read
     report = "\n".join(f"{k}: {line}" for k, v in sorted(problems.items()) for line in sorted(v))
     assert not problems, report

@@ -35,3 +35,14 @@ def test_a_page_without_a_rule_is_open_to_logged_in_users_only(staff_a):
 
     assert access.may_open(staff_a, "no-such-page") is True
     assert access.may_open(AnonymousUser(), "imports") is False
+
+
+@pytest.mark.django_db
+def test_a_refused_settings_change_names_the_section_refused(leader):
+    from parkos.core.exceptions import Forbidden
+    from parkos.workplan.models import WorkplanConfig
+
+    with pytest.raises(Forbidden) as refused:
+        WorkplanConfig.save_values(user=leader, data={"lag_points": 10})
+    assert str(refused.value.message) == f"您无权修改{WorkplanConfig.label}。"
+    assert str(WorkplanConfig.label) in str(refused.value.message)

@@ -506,3 +506,22 @@ def test_an_application_takes_the_enterprises_materials_while_it_waits_and_staff
     late = SimpleUploadedFile("补充.pdf", b"%PDF-1.4\n%%EOF\n")
     client.post("/files/add/", {"target": "policies.application", "target_id": app.pk, "files": [late]})
     assert Attachment.objects.filter(target="policies.application").count() == 1
+
+
+def test_applying_with_materials_stores_them_as_attachments_or_nothing(client, zone):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parkos.core.models import Attachment
+
+    services.match_all(year=2025)
+    qiye = enterprise_user(zone["a"], "qiye_apply")
+    client.force_login(qiye)
+    bad = SimpleUploadedFile("审计报告.pdf", b"MZ\x90\x00 not a pdf")
+    client.post(f"/policies/clauses/{zone['clause'].pk}/apply/", {"amount": "50", "materials": [bad]})
+    assert not Application.objects.exists()  # refused: no application without its materials
+    good = SimpleUploadedFile("审计报告.pdf", b"%PDF-1.4\n%%EOF\n")
+    client.post(f"/policies/clauses/{zone['clause'].pk}/apply/", {"amount": "50", "materials": [good]})
+    app = Application.objects.get()
+    assert list(
+        Attachment.objects.filter(target="policies.application").values_list("target_id", "name")
+    ) == [(app.pk, "审计报告.pdf")]

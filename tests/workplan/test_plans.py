@@ -409,3 +409,33 @@ def test_task_page_forms_assign_report_milestone_instruct_and_answer(
     client.post(reverse("workplan:instruction_answer", args=[ins.pk]), {"answer": "已召开调度会"})
     ins.refresh_from_db()
     assert ins.answer == "已召开调度会"
+
+
+def test_a_progress_report_carries_its_files_served_only_to_who_sees_the_task(
+    office, dept_a, staff_a, staff_b, client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parkos.core.models import Attachment
+
+    task = _one_task(office, dept_a)
+    client.force_login(staff_a)
+    photo = SimpleUploadedFile("厂房封顶.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 32)
+    r = client.post(
+        reverse("workplan:task_report", args=[task.pk]),
+        {"text": "主体封顶", "percent": 60, "on": "2026-05-08", "attachment": [photo]},
+    )
+    assert r.status_code == 302
+    (a,) = Attachment.objects.filter(target="workplan.report")
+    page = client.get(reverse("workplan:task", args=[task.pk])).content.decode()
+    assert f'href="/files/{a.pk}/"' in page
+    assert "厂房封顶.jpg" in page
+    assert client.get(f"/files/{a.pk}/").status_code == 200
+    client.force_login(staff_b)  # another department: neither the task nor its files
+    assert client.get(f"/files/{a.pk}/").status_code == 404
+    client.force_login(staff_a)
+    bad = SimpleUploadedFile("进度.pdf", b"not a pdf at all")
+    client.post(
+        reverse("workplan:task_report", args=[task.pk]), {"text": "再报", "percent": 70, "attachment": [bad]}
+    )
+    assert task.reports.count() == 1  # the report and its files together, or neither

@@ -110,7 +110,7 @@ class Section(forms.Form):
         from .models import ZoneSettings, audited
 
         if not user.may("configure"):
-            raise Forbidden(_("You may not change the settings."))
+            raise Forbidden(_("You may not change the %(section)s.") % {"section": cls.label})
         current = cls.get().as_dict()
         merged = {**current, **{k: v for k, v in data.items() if k in cls.base_fields}}
         form = cls(data={k: _form_value(v) for k, v in merged.items()})

@@ -3,7 +3,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import IdList, style_widgets
+from parkos.core.files import accepted
+from parkos.core.forms import IdList, MultipleFileField, MultipleFileInput, style_widgets
 
 from .models import Clause, Policy
 
@@ -81,7 +82,11 @@ class ApplyForm(forms.Form):
         min_value=0,
         widget=forms.NumberInput(attrs={"placeholder": _("amount applied for (10k yuan)")}),
     )
-    materials = forms.FileField(label=_("materials"), required=False)
+    materials = MultipleFileField(
+        label=_("materials"),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": accepted()}),
+    )
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("note")})
     )

@@ -20,7 +20,7 @@ from parkos.core import workflow
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.progress import Progress
-from parkos.core.services import check_version
+from parkos.core.services import attach_files, check_version
 from parkos.core.services import clean_and_save as _save
 from parkos.enterprises.models import Enterprise
 
@@ -198,9 +198,9 @@ def apply(
         submitted_on=timezone.localdate(),
         submitted_by=user,
     )
-    if materials is not None:
-        a.materials = materials
     _save(a, user=user)
+    if materials:  # the application and its materials together, or neither
+        attach_files(user=user, target="policies.application", target_id=a.pk, uploads=list(materials))
     return a
 
 

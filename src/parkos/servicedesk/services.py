@@ -389,7 +389,7 @@ def config_update(*, user, data: dict[str, Any]):
 @transaction.atomic
 def category_save(*, user, data: dict[str, Any], pk: int | None = None) -> Category:
     if not user.may("configure"):
-        raise Forbidden(_("You may not change the settings."))
+        raise Forbidden(_("You may not change the request categories."))
     cat = get_object_or_404(Category, pk=pk) if pk else Category()
     for k in ("code", "name", "close_wd", "card_close_wd", "department", "order"):
         if k in data:

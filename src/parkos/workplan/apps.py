@@ -32,6 +32,15 @@ class WorkplanConfig(AppConfig):
                 _("sees and steers every plan, is told of overdue tasks"),
             )
         )
+        registries.attachment_targets.register(
+            registries.AttachmentTarget(
+                "workplan.report",
+                _("Progress report"),
+                may_view=_report_visible,
+                may_attach=lambda user, pk: False,  # a report's files come with it
+                url=_report_url,
+            )
+        )
 
 
 def _daily_refresh(today) -> str:
@@ -39,3 +48,18 @@ def _daily_refresh(today) -> str:
 
     c = refresh(today=today)
     return f"{c['tasks']} tasks, {c['changed']} changed status, {c['reminders']} reminders"
+
+
+def _report_visible(user, pk: int) -> bool:
+    from .models import ProgressReport, Task
+
+    return ProgressReport.objects.filter(pk=pk, task__in=Task.objects.restrict(user).values("pk")).exists()
+
+
+def _report_url(pk: int) -> str:
+    from django.urls import reverse
+
+    from .models import ProgressReport
+
+    task_id = ProgressReport.objects.filter(pk=pk).values_list("task_id", flat=True).first()
+    return reverse("workplan:task", args=[task_id]) if task_id else ""

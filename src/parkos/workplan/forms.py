@@ -4,7 +4,8 @@ year on import, the keyword rules and the office's settings. Views parse with th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import QueryParams
+from parkos.core.files import accepted
+from parkos.core.forms import MultipleFileField, MultipleFileInput, QueryParams
 from parkos.core.models import Department
 
 from .models import WorkplanConfig
@@ -26,7 +27,11 @@ class ProgressForm(forms.Form):
     text = forms.CharField(label=_("What was done"), required=False)
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, required=False)
     on = forms.DateField(label=_("Date"), required=False)
-    attachment = forms.FileField(label=_("attachment"), required=False)
+    attachment = MultipleFileField(
+        label=_("attachment"),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": accepted()}),
+    )
 
 
 class MilestoneForm(forms.Form):

@@ -149,11 +149,20 @@ def ranking(*, user, plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
+def _with_files(reports: list[ProgressReport]) -> list[ProgressReport]:
+    from parkos.core.selectors import attachments_for
+
+    files = attachments_for(target="workplan.report", ids=[r.pk for r in reports])
+    for r in reports:
+        r.files = files.get(r.pk, [])
+    return reports
+
+
 def task_detail(*, user, pk: int) -> dict[str, Any]:
     task = task_get(user=user, pk=pk)
     return {
         "task": task,
-        "reports": list(task.reports.select_related("department", "created_by")),
+        "reports": _with_files(list(task.reports.select_related("department", "created_by"))),
         "instructions": list(task.instructions.select_related("leader", "answered_by")),
         "milestones": list(task.milestones.all()),
         "may_report": not user.is_enterprise_user

@@ -17,6 +17,7 @@ from parkos.core import capabilities, notify
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.models import Department, Role, User, audited
 from parkos.core.selectors import working_calendar
+from parkos.core.services import attach_files
 from parkos.core.services import clean_and_save as _save
 
 from . import engine
@@ -298,9 +299,10 @@ def progress_report(
     report = ProgressReport(
         task=task, department_id=dept, on=on, text=text.strip(), percent=int(percent), created_by=user
     )
-    if attachment:
-        report.attachment = attachment
     _save(report, user=user)
+    if attachment:  # the report and its files together, or neither
+        uploads = list(attachment) if isinstance(attachment, list | tuple) else [attachment]
+        attach_files(user=user, target="workplan.report", target_id=report.pk, uploads=uploads)
     if dept == task.lead_id:  # the lead department's latest report sets the task's progress
         latest = task.reports.filter(department_id=dept).order_by("-on", "-pk").first()
         task.percent, task.last_report_on = latest.percent, latest.on
