@@ -154,7 +154,7 @@ def _with_files(reports: list[ProgressReport]) -> list[ProgressReport]:
 
     files = attachments_for(target="workplan.report", ids=[r.pk for r in reports])
     for r in reports:
-        r.files = files.get(r.pk, [])
+        r.files = files.get(r.pk, [])  # type: ignore[attr-defined]
     return reports
 
 
