@@ -150,11 +150,24 @@ def test_not_an_excel_file(tmp_path, admin):
     assert "Excel" in report.errors[0]["message"]
 
 
-def test_dry_run_writes_nothing(tmp_path, admin, park, capsys):
+def test_dry_run_writes_nothing_and_says_what_it_would_create_and_update(tmp_path, admin, park, capsys):
     path = write_xlsx(tmp_path / "e.xlsx", HEAD, good_rows(3))
     code, report = run_cli(capsys, "enterprises", str(path), "--dry-run", "--report", "json")
-    assert (code, report["ok"], report["rows"], report["created"]) == (0, True, 3, 0)
+    assert (code, report["ok"], report["rows"], report["created"], report["updated"]) == (0, True, 3, 3, 0)
     assert Enterprise.objects.count() == 0
+    import_file(kind="enterprises", source=write_xlsx(tmp_path / "one.xlsx", HEAD, good_rows(1)), user=admin)
+    rows = good_rows(3)
+    rows[0][1] = rows[0][1] + "（更名）"
+    code, report = run_cli(
+        capsys,
+        "enterprises",
+        str(write_xlsx(tmp_path / "f.xlsx", HEAD, rows)),
+        "--dry-run",
+        "--report",
+        "json",
+    )
+    assert (report["created"], report["updated"]) == (2, 1)
+    assert Enterprise.objects.count() == 1
 
 
 ANNUAL_HEAD = [

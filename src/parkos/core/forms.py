@@ -1,3 +1,4 @@
+import datetime as dt
 from types import SimpleNamespace
 
 from django import forms
@@ -99,6 +100,58 @@ class CalendarDayForm(forms.Form):
         empty_value=False,
     )
     note = forms.CharField(label=_("Note"), max_length=100, required=False)
+
+
+def _date_lines(text: str) -> list[dt.date]:
+    """Dates as a notice lists them, one entry a line: 2027-02-05, or a range 2027-02-05~2027-02-11 (also 至, -
+    between two dates, —); words after the dates (春节) are ignored."""
+    import re
+
+    out: list[dt.date] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        found = re.findall(r"\d{4}-\d{1,2}-\d{1,2}", line)
+        if not found:
+            if line.strip():
+                raise forms.ValidationError(
+                    _("line %(n)s: “%(line)s” holds no date (YYYY-MM-DD)")
+                    % {"n": n, "line": line.strip()[:40]}
+                )
+            continue
+        try:
+            days = [dt.date.fromisoformat("-".join(f"{int(x):02d}" for x in d.split("-"))) for d in found[:2]]
+        except ValueError:
+            raise forms.ValidationError(_("line %(n)s: not a real date") % {"n": n}) from None
+        first, last = days[0], days[-1]
+        if last < first or (last - first).days > 31:
+            raise forms.ValidationError(
+                _("line %(n)s: the range runs backwards or is over a month") % {"n": n}
+            )
+        out += [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    return out
+
+
+class CalendarNoticeForm(forms.Form):
+    """A year's State Council notice: its days off and its 调休 working days, as dates or ranges, one a line."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.CharField(label=_("Notice"), max_length=200, required=False)
+    days_off = forms.CharField(
+        label=_("Days off"),
+        widget=forms.Textarea(
+            attrs={"rows": 7, "placeholder": "2027-01-01 元旦\n2027-02-05~2027-02-11 春节"}
+        ),
+    )
+    working_days = forms.CharField(
+        label=_("Adjusted working days (调休)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2027-02-14\n2027-02-20"}),
+    )
+
+    def clean_days_off(self) -> list[dt.date]:
+        return _date_lines(self.cleaned_data["days_off"])
+
+    def clean_working_days(self) -> list[dt.date]:
+        return _date_lines(self.cleaned_data.get("working_days") or "")
 
 
 class WorkingDaysForm(forms.Form):

@@ -99,7 +99,8 @@ def import_file(
     dry_run: bool = False,
     progress: ProgressFn | None = None,
 ) -> ImportReport:
-    """Validate the whole file; if clean (and not a dry run) write it in one transaction."""
+    """Validate the whole file; if clean, write it in one transaction — or, for a dry run, write it, count what
+    was created and updated, and roll it all back."""
     importer = importer_for(kind)
     if not user.may(importer.permission):
         raise Forbidden(_("You may not import data."))
@@ -113,9 +114,9 @@ def import_file(
     errors = sorted(sheet.errors, key=lambda e: (e.row, e.column))
     if errors:
         return ImportReport(ok=False, rows=sheet.total, errors=[e.as_dict() for e in errors])
-    if dry_run:
-        return ImportReport(ok=True, rows=sheet.total)
-    with transaction.atomic():
+    with transaction.atomic():  # a dry run writes the same way, counts, and rolls back: its figures are true
         created, updated = importer.write(sheet.rows, user=user, progress=report, ctx=ctx)
+        if dry_run:
+            transaction.set_rollback(True)
     report("done", sheet.total, sheet.total, force=True)
     return ImportReport(ok=True, rows=sheet.total, created=created, updated=updated)

@@ -216,6 +216,25 @@ class User(AbstractUser):
         return not self.is_superuser and self.role == Role.ENTERPRISE
 
 
+class CalendarNotice(models.Model):
+    """A year whose State Council holiday notice an administrator loaded: its days off and 调休 working days are
+    the year's CalendarDay rows, and they alone decide the year (over chinesecalendar and the law's fallback)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("notice"), max_length=200, blank=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday notice")
+        verbose_name_plural = _("holiday notices")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source}"
+
+
 class CalendarDay(models.Model):
     """An administrator's override of one day: a holiday, or a 调休 working day. Wins over chinesecalendar."""
 

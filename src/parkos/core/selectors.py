@@ -10,13 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Attachment, CalendarDay, Department, ImportRun, Park
+from .models import Attachment, CalendarDay, CalendarNotice, Department, ImportRun, Park
 from .workdays import WorkingCalendar
 
 
 def working_calendar() -> WorkingCalendar:
-    """The zone's working-day calendar: chinesecalendar plus administrators' overrides (one query)."""
-    return WorkingCalendar(dict(CalendarDay.objects.values_list("date", "is_working")))
+    """The zone's working-day calendar: loaded notices, else chinesecalendar, else the law's fallback, with
+    administrators' overrides on top (two queries)."""
+    return WorkingCalendar(
+        dict(CalendarDay.objects.values_list("date", "is_working")),
+        notice_years=CalendarNotice.objects.values_list("year", flat=True),
+    )
+
+
+def statutory_fallback(year: int) -> dict[dt.date, str]:
+    """The days off the law gives a year without a loaded notice or chinesecalendar (shown as unconfirmed)."""
+    from .workdays import statutory_days_off
+
+    return statutory_days_off(year)
 
 
 def add_working_days(d: dt.date, n: int) -> dt.date:

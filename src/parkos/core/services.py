@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .exceptions import Conflict, Forbidden, Invalid
 from .imports import ImportReport, import_file, importer_for
-from .models import ApiToken, Attachment, CalendarDay, ImportRun, User, audited
+from .models import ApiToken, Attachment, CalendarDay, CalendarNotice, ImportRun, User, audited
 from .progress import Progress
 
 TOKEN_PREFIX = "pk_"
@@ -90,6 +90,40 @@ def calendar_day_set(*, user: User, date: dt.date, is_working: bool, note: str =
         date=date, defaults={"is_working": is_working, "note": note}
     )
     return day
+
+
+@transaction.atomic
+def calendar_notice_load(
+    *, user: User, year: int, days_off: list[dt.date], working_days: list[dt.date], source: str = ""
+) -> CalendarNotice:
+    """Load the State Council's notice for a year in one step: the year's days off and 调休 working days replace
+    its earlier overrides, and the notice then decides the year alone (over chinesecalendar and the fallback)."""
+    if not user.may("manage_calendar"):
+        raise Forbidden(_("Only system administrators may change the calendar."))
+    outside = sorted({d for d in [*days_off, *working_days] if d.year != year})
+    if outside:
+        raise Invalid(
+            _("%(dates)s are not in %(year)s.") % {"dates": "、".join(map(str, outside)), "year": year},
+            fields={"days_off": [_("dates of another year")]},
+        )
+    both = sorted(set(days_off) & set(working_days))
+    if both:
+        raise Invalid(
+            _("%(dates)s cannot be both a day off and a working day.") % {"dates": "、".join(map(str, both))},
+            fields={"working_days": [_("also listed as a day off")]},
+        )
+    if not days_off:
+        raise Invalid(_("List the notice's days off."), fields={"days_off": [_("required")]})
+    CalendarDay.objects.filter(date__year=year).delete()
+    note = source[:100] or _("%(year)s holiday notice") % {"year": year}
+    for d in sorted(set(days_off)):
+        clean_and_save(CalendarDay(date=d, is_working=False, note=note), user=user)
+    for d in sorted(set(working_days)):
+        clean_and_save(CalendarDay(date=d, is_working=True, note=note), user=user)
+    notice, _created = CalendarNotice.objects.update_or_create(
+        year=year, defaults={"source": source[:200], "loaded_by": user}
+    )
+    return notice
 
 
 @transaction.atomic

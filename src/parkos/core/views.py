@@ -23,6 +23,7 @@ from .exceptions import Invalid, ParkOSError
 from .filters import InboxFilters, UserFilters
 from .forms import (
     CalendarDayForm,
+    CalendarNoticeForm,
     CapabilityGrantForm,
     DigestParams,
     ImportForm,
@@ -42,6 +43,7 @@ from .selectors import (
     history_entries,
     import_run_get,
     import_run_list,
+    statutory_fallback,
     working_calendar,
 )
 from .services import (
@@ -49,6 +51,7 @@ from .services import (
     api_token_revoke,
     calendar_day_delete,
     calendar_day_set,
+    calendar_notice_load,
     import_run_start,
 )
 
@@ -241,6 +244,20 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             else:
                 calendar_day_delete(user=request.user, date=d["date"])
 
+        if "notice" in request.POST:
+            return form_post(
+                request,
+                CalendarNoticeForm(request.POST),
+                lambda d: calendar_notice_load(
+                    user=request.user,
+                    year=d["year"],
+                    days_off=d["days_off"],
+                    working_days=d["working_days"],
+                    source=d["source"],
+                ),
+                ok=_("The year's notice is loaded: it now decides the year's working days."),
+                back=reverse("calendar"),
+            )
         return form_post(
             request, CalendarDayForm(request.POST), save, ok=_("Calendar updated."), back=reverse("calendar")
         )
@@ -261,6 +278,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "today": today,
             "confirmed_this_year": cal.is_confirmed(today),
             "confirmed_next_year": cal.is_confirmed(today.replace(year=today.year + 1, month=1, day=1)),
+            "next_year": today.year + 1,
+            "fallback": statutory_fallback(today.year + 1),
+            "notice_form": CalendarNoticeForm(initial={"year": today.year + 1}),
         },
     )
 
@@ -527,7 +547,7 @@ def attachments_add_view(request: HttpRequest) -> HttpResponse:
             user=request.user,
             target=form.cleaned_data["target"],
             target_id=form.cleaned_data["target_id"],
-            uploads=request.FILES.getlist("files"),
+            uploads=form.cleaned_data["files"],
         )
     except ParkOSError as exc:
         service_errors(request, exc)

@@ -7,8 +7,12 @@ working days to many dates, or counting working days between many pairs, is a `s
 - `working_days_between(a, b)`: the number of working days in (a, b]; negative when b < a.
 Both accept a date or an array of dates (and an int or an array of ints).
 
-For a year that neither chinesecalendar nor the override table covers, weekends are the only days off
-and the result is *unconfirmed*: `WorkingCalendar.is_confirmed(...)` says so.
+For a year that neither chinesecalendar nor a loaded State Council notice covers, the days off follow the law:
+weekends plus the statutory holidays of 《全国年节及纪念日放假办法》 (as revised in force from 2025) — 元旦, 春节
+(除夕 and 正月初一 to 初三), 清明, 劳动节 (1–2 May), 端午, 中秋, 国庆 (1–3 October) — with, for each holiday that
+falls on a Saturday or Sunday, a make-up day off (补假) on the first working day after the holiday. The lunar dates
+and 清明 come from lunar_python. Such a year is *unconfirmed* (`WorkingCalendar.is_confirmed(...)` says so) until an
+administrator loads the year's notice, which then replaces the fallback and chinesecalendar for that year.
 """
 
 from __future__ import annotations
@@ -29,26 +33,77 @@ _CC_YEARS = frozenset(d.year for d in _CC_HOLIDAYS)
 DateLike = dt.date | np.datetime64 | str
 
 
+def statutory_holidays(year: int) -> list[tuple[str, list[dt.date]]]:
+    """The statutory holidays of a year by 《全国年节及纪念日放假办法》 (2025): (name, days), in date order."""
+    from lunar_python import Lunar, Solar
+
+    def solar(lunar) -> dt.date:
+        s = lunar.getSolar()
+        return dt.date(s.getYear(), s.getMonth(), s.getDay())
+
+    new_year = solar(Lunar.fromYmd(year, 1, 1))
+    qingming = Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"]
+    return sorted(
+        [
+            ("元旦", [dt.date(year, 1, 1)]),
+            ("春节", [new_year + dt.timedelta(days=k) for k in range(-1, 3)]),  # 除夕, 正月初一 to 初三
+            ("清明节", [dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())]),
+            ("劳动节", [dt.date(year, 5, 1), dt.date(year, 5, 2)]),
+            ("端午节", [solar(Lunar.fromYmd(year, 5, 5))]),
+            ("中秋节", [solar(Lunar.fromYmd(year, 8, 15))]),
+            ("国庆节", [dt.date(year, 10, k) for k in (1, 2, 3)]),
+        ],
+        key=lambda h: h[1][0],
+    )
+
+
+def statutory_days_off(year: int) -> dict[dt.date, str]:
+    """The days off of a year by law alone: each statutory holiday, and for each of its days on a Saturday or
+    Sunday a make-up day (补假) on the first working day after the holiday. Weekends are not listed."""
+    off: dict[dt.date, str] = {}
+    holidays = statutory_holidays(year)
+    for name, days in holidays:
+        for d in days:
+            off[d] = name
+    for name, days in holidays:
+        after = days[-1]
+        for _d in [d for d in days if d.weekday() >= 5]:
+            after += dt.timedelta(days=1)
+            while after.weekday() >= 5 or after in off:
+                after += dt.timedelta(days=1)
+            off[after] = f"{name}补假"
+    return {d: off[d] for d in sorted(off) if d.year == year}
+
+
 @lru_cache(maxsize=256)
-def _base_year(year: int) -> tuple[np.ndarray, bool]:
-    """Working days of one year by chinesecalendar (or weekends only), and whether it is confirmed."""
+def _base_year(year: int, notice: bool = False) -> tuple[np.ndarray, bool]:
+    """Working days of one year, and whether they are confirmed: by a loaded notice (weekends here, its days come
+    as overrides), else by chinesecalendar, else by the law's fallback (unconfirmed)."""
     days = np.arange(np.datetime64(f"{year}-01-01"), np.datetime64(f"{year + 1}-01-01"))
     weekday = (days.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday: 0 = Monday
     working = weekday < 5
+    if notice:
+        return days[working], True
     confirmed = year in _CC_YEARS
     if confirmed:
         off = np.array([np.datetime64(d) for d in _CC_HOLIDAYS if d.year == year], dtype="datetime64[D]")
         on = np.array([np.datetime64(d) for d in _CC_WORKDAYS if d.year == year], dtype="datetime64[D]")
         working &= ~np.isin(days, off)
         working |= np.isin(days, on)
+    elif 1950 <= year <= 2099:
+        off = np.array([np.datetime64(d) for d in statutory_days_off(year)], dtype="datetime64[D]")
+        working &= ~np.isin(days, off)
     return days[working], confirmed
 
 
 class WorkingCalendar:
     """Working days over a span of years; `overrides` maps a date to True (working) or False (off)."""
 
-    def __init__(self, overrides: Mapping[dt.date, bool] | None = None):
+    def __init__(self, overrides: Mapping[dt.date, bool] | None = None, notice_years: Iterable[int] = ()):
+        """`notice_years`: years whose State Council notice an administrator loaded (its days are overrides):
+        for them the notice alone decides, over chinesecalendar and the law's fallback."""
         self.overrides = {np.datetime64(d, "D"): bool(v) for d, v in (overrides or {}).items()}
+        self.notice_years = frozenset(notice_years)
         self._override_years = {int(str(d)[:4]) for d in self.overrides}
         self._years: tuple[int, int] | None = None
         self._days = np.array([], dtype="datetime64[D]")
@@ -59,7 +114,7 @@ class WorkingCalendar:
             return
         if self._years:
             first, last = min(first, self._years[0]), max(last, self._years[1])
-        parts = [_base_year(y)[0] for y in range(first, last + 1)]
+        parts = [_base_year(y, y in self.notice_years)[0] for y in range(first, last + 1)]
         days = np.concatenate(parts) if parts else np.array([], dtype="datetime64[D]")
         if self.overrides:
             keys = np.array(list(self.overrides), dtype="datetime64[D]")
@@ -75,7 +130,7 @@ class WorkingCalendar:
         for d in dates:
             arr = np.atleast_1d(np.asarray(d, dtype="datetime64[D]"))
             years |= set(arr.astype("datetime64[Y]").astype(int) + 1970)
-        return all(y in _CC_YEARS or y in self._override_years for y in years)
+        return all(y in _CC_YEARS or y in self.notice_years for y in years)
 
     def working_days(self, start: DateLike, end: DateLike) -> np.ndarray:
         """All working days in [start, end]."""

@@ -176,7 +176,7 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
                 channel=d.get("channel") or Channel.PORTAL,
                 visit_id=visit.pk if visit and visit.enterprise_id == ent.pk else None,
                 on=visit.on if visit and visit.enterprise_id == ent.pk else None,
-                files=request.FILES.getlist("files"),
+                files=d.get("files") or [],
             )
         except ParkOSError as exc:
             service_errors(request, exc, form)
