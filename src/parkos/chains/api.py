@@ -2,6 +2,8 @@
 
 from ninja import Router, Schema
 
+from parkos.core.api import Year
+
 from . import selectors
 
 router = Router(tags=["chains"])
@@ -81,7 +83,7 @@ def list_chains(request, q: str = ""):
 
 
 @router.get("/{int:pk}", response=FiguresOut, summary="Node figures, local supply rates and the gap ranking")
-def chain_figures(request, pk: int, year: int | None = None):
+def chain_figures(request, pk: int, year: Year | None = None):
     cf = selectors.chain_figures(user=request.user, pk=pk, year=year)
     return {
         "chain": cf.chain,

@@ -1,6 +1,6 @@
 """What every app's API shares: page-number pagination with a page size, and labels beside stored codes."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import ForeignKey
 from ninja import Field, Schema
@@ -12,12 +12,18 @@ class Pages(PageNumberPagination):
     """`?page=N&page_size=M` (M ≤ 500) over a list endpoint."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=1_000_000)
         page_size: int = Field(50, ge=1, le=500)
 
     def paginate_queryset(self, queryset, pagination: Input, **params):
         self.page_size = pagination.page_size
         return super().paginate_queryset(queryset, PageNumberPagination.Input(page=pagination.page), **params)
+
+
+# the bounds of a year, month and quarter in every query of the API (the pages' forms use the same)
+Year = Annotated[int, Field(ge=1949, le=2100, description="年度（1949–2100）")]
+Month = Annotated[int, Field(ge=1, le=12, description="月份（1–12）")]
+Quarter = Annotated[int, Field(ge=1, le=4, description="季度（1–4）")]
 
 
 def _choice_label(name: str):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Pages, related
+from parkos.core.api import Labelled, Pages, Year, related
 from parkos.core.exceptions import Invalid
 
 from . import selectors, services
@@ -229,7 +229,7 @@ def list_annual(request, pk: int):
 
 
 @router.put("/{int:pk}/annual/{int:year}", response=AnnualOut, summary="Set one year's indicators")
-def put_annual(request, pk: int, year: int, body: AnnualIn):
+def put_annual(request, pk: int, year: Year, body: AnnualIn):
     data = body.model_dump(exclude_unset=True, exclude={"version"})
     return services.annual_indicator_set(
         user=request.user, enterprise_id=pk, year=year, version=body.version, data=data

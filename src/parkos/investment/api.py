@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Pages, related
+from parkos.core.api import Labelled, Month, Pages, Year, related
 
 from . import selectors, services
 from .models import Lead, LeadConflict
@@ -210,6 +210,6 @@ def list_conflicts(request, status: str = "open"):
 @router.get(
     "/scores", response=list[ScoreRow], summary="Points of teams or officers for a year (or one month)"
 )
-def get_scores(request, year: int, by: str = "team", month: int | None = None):
+def get_scores(request, year: Year, by: str = "team", month: Month | None = None):
     s = selectors.scores(user=request.user, year=year, by="officer" if by == "officer" else "team")
     return [{**r, "holder": str(r["holder"])} for r in s.ranking(month)]

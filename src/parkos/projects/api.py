@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Pages, related
+from parkos.core.api import Labelled, Month, Pages, Quarter, Year, related
 
 from . import selectors, services
 from .models import ItemAction, ItemInstance, MonthlyReport, Project, StageInstance
@@ -177,7 +177,7 @@ def list_projects(request, filters: Query[ProjectFilterIn]):
 
 @router.get("/rates", response=RatesOut, summary="开工率, 投产率, 达产率, investment and funds rates")
 def project_rates(
-    request, year: int, quarter: int | None = None, month: int | None = None, by: str = "category"
+    request, year: Year, quarter: Quarter | None = None, month: Month | None = None, by: str = "category"
 ):
     period = selectors.Period(year, None if month else quarter, month)
     data = selectors.rates(user=request.user, period=period, by=by if by in selectors.GROUPS else "category")

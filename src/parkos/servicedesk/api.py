@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Pages, related
+from parkos.core.api import Labelled, Pages, Year, related
 from parkos.core.exceptions import Invalid
 from parkos.ratings import public as ratings
 
@@ -181,7 +181,7 @@ def rate(request, pk: int, body: RateIn):
     response=list[MetricsOut],
     summary="好评率, 差评率, 满意度 and 差评 rectification by group",
 )
-def metrics(request, year: int, by: str = "department"):
+def metrics(request, year: Year, by: str = "department"):
     rows = ratings.rating_metrics(user=request.user, year=year, by=by)
     return [
         {
