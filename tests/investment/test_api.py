@@ -125,3 +125,12 @@ def test_every_api_schema_over_a_model_shows_labels_and_names():
                     missing.append(f"{config.label}.{name}.{wanted}")
     assert seen >= 10
     assert missing == []
+
+
+def test_a_lead_for_a_team_that_is_not_there_is_refused_in_chinese(client, admin, team1):
+    client.force_login(admin)
+    r = post(client, "/api/v1/investment/leads", {"investor_name": "甲方", "title": "x", "team": 999999})
+    assert r.status_code == 422
+    (msg,) = r.json()["extra"]["fields"]["team"]
+    assert "999999" in msg
+    assert "instance" not in msg

@@ -576,3 +576,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Django's own message for a foreign key to a row that is not there has no Chinese in Django's catalogue; kept here
+# so ours (which wins by LOCALE_PATHS) carries it.
+_DJANGO_MESSAGES = (_("%(model)s instance with %(field)s %(value)r is not a valid choice."),)
