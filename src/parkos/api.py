@@ -10,17 +10,22 @@ from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, SessionAuth
 
 from parkos.core.exceptions import ParkOSError
-from parkos.core.services import api_token_user
+from parkos.core.services import api_token_for
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; tokens are created on the profile page and stored hashed."""
 
     def authenticate(self, request, token: str):
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        live = api_token_for(token)
+        if live is None:
+            return None
+        if live.scope != live.Scope.WRITE and request.method not in ("GET", "HEAD", "OPTIONS"):
+            from parkos.core.exceptions import Forbidden
+
+            raise Forbidden(gettext("This token may only read."))
+        request.user = live.user
+        return live.user
 
 
 class OfflineSwagger(Swagger):

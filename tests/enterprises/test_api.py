@@ -8,7 +8,7 @@ from tests.factories import AnnualIndicatorFactory, EnterpriseFactory
 
 @pytest.fixture
 def token_a(staff_a):
-    _token, raw = api_token_create(user=staff_a, name="报表系统")
+    _token, raw = api_token_create(user=staff_a, name="报表系统", scope="write")
     return raw
 
 
@@ -171,3 +171,56 @@ def test_contacts_api(client, token_a, ent_a, ent_b):
     ] == ["张伟"]
     assert client.get(f"/api/v1/enterprises/{ent_b.pk}/contacts", **auth(token_a)).status_code == 404
     assert client.delete(f"/api/v1/enterprises/contacts/{r.json()['id']}", **auth(token_a)).status_code == 204
+
+
+def test_a_read_token_reads_and_is_refused_a_write(client, staff_a, ent_a):
+    _t, raw = api_token_create(user=staff_a, name="只读报表")
+    assert client.get(f"/api/v1/enterprises/{ent_a.pk}", **auth(raw)).status_code == 200
+    r = client.patch(
+        f"/api/v1/enterprises/{ent_a.pk}",
+        json.dumps({"version": ent_a.version, "name": "改名"}),
+        content_type="application/json",
+        **auth(raw),
+    )
+    assert r.status_code == 403
+    assert r.json()["message"] == "该令牌只能读取。"
+    ent_a.refresh_from_db()
+    assert ent_a.name != "改名"
+
+
+def test_an_expired_token_or_a_locked_out_user_gets_401(client, staff_a, ent_a):
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    from parkos.core.models import ApiToken
+
+    token, raw = api_token_create(user=staff_a, name="到期", days=30)
+    assert token.expires_at > timezone.now() + dt.timedelta(days=29)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(f"/api/v1/enterprises/{ent_a.pk}", **auth(raw)).status_code == 401
+    _t, live = api_token_create(user=staff_a, name="在用")
+    assert client.get(f"/api/v1/enterprises/{ent_a.pk}", **auth(live)).status_code == 200
+    AccessAttempt.objects.create(
+        username=staff_a.username,
+        ip_address="10.0.0.9",
+        user_agent="x",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/login/",
+    )
+    assert client.get(f"/api/v1/enterprises/{ent_a.pk}", **auth(live)).status_code == 401
+
+
+def test_a_token_is_made_with_its_scope_and_lifetime_on_the_tokens_page(client_staff_a, staff_a):
+    from parkos.core.models import ApiToken
+
+    r = client_staff_a.post("/tokens/", {"name": "数据交换", "scope": "write", "days": "180"})
+    assert r.status_code == 200
+    t = ApiToken.objects.get(user=staff_a)
+    assert t.scope == "write"
+    assert 179 <= (t.expires_at - t.created_at).days <= 180
+    assert "读写" in r.content.decode() or "可读写" in r.content.decode()

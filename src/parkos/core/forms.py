@@ -169,6 +169,15 @@ class LanguageForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    scope = forms.ChoiceField(
+        label=_("May"), choices=[("read", _("Read only")), ("write", _("Read and write"))], initial="read"
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        choices=[(d, _("%(n)s days") % {"n": d}) for d in (30, 90, 180, 365)],
+        coerce=int,
+        initial=90,
+    )
 
 
 class CapabilityGrantForm(forms.Form):

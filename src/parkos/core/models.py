@@ -259,6 +259,13 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=60)
     prefix = models.CharField(_("prefix"), max_length=8)
     digest = models.CharField(max_length=64, unique=True)
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

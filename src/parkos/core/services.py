@@ -50,13 +50,29 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+TOKEN_DAYS = (30, 90, 180, 365)  # how long a token may live (a token always expires)
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the raw value is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, scope: str = ApiToken.Scope.READ, days: int = 90
+) -> tuple[ApiToken, str]:
+    """Create a token that reads (or reads and writes) for `days`; the raw value is returned once, never stored."""
     if not name.strip():
         raise Invalid(_("Give the token a name."), fields={"name": [_("required")]})
+    if scope not in ApiToken.Scope.values:
+        raise Invalid(_("Choose what the token may do."), fields={"scope": [_("required")]})
+    if days not in TOKEN_DAYS:
+        raise Invalid(_("Choose how long the token lives."), fields={"days": [_("required")]})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[:8], digest=token_digest(raw))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=raw[:8],
+        digest=token_digest(raw),
+        scope=scope,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
     return token, raw
 
 
@@ -69,17 +85,42 @@ def api_token_revoke(*, user: User, pk: int) -> None:
         raise Forbidden(_("No such token."), code="not_found")
 
 
-def api_token_user(raw: str) -> User | None:
-    """The active user a raw token belongs to, or None; records its last use."""
+def api_token_for(raw: str) -> ApiToken | None:
+    """The live token a raw value is — not revoked, not expired, of an active user who is not locked out — or
+    None; records its last use."""
+    from django.db.models import Q
+
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )
-    if token is None:
+    if token is None or _locked_out(token.user):
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def api_token_user(raw: str) -> User | None:
+    token = api_token_for(raw)
+    return token.user if token else None
+
+
+def _locked_out(user: User) -> bool:
+    """Whether the login lockout (django-axes) holds the user's name: a token does not outlive a lockout."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    if not getattr(settings, "AXES_ENABLED", True):
+        return False
+    since = timezone.now() - dt.timedelta(hours=float(getattr(settings, "AXES_COOLOFF_TIME", 0) or 0))
+    return AccessAttempt.objects.filter(
+        username=user.get_username(),
+        failures_since_start__gte=getattr(settings, "AXES_FAILURE_LIMIT", 5),
+        attempt_time__gte=since,
+    ).exists()
 
 
 @transaction.atomic

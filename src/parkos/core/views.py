@@ -47,6 +47,7 @@ from .selectors import (
     working_calendar,
 )
 from .services import (
+    TOKEN_DAYS,
     api_token_create,
     api_token_revoke,
     calendar_day_delete,
@@ -293,11 +294,14 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
         try:
             if not form.is_valid():
                 raise Invalid(_("Please correct the errors below."), fields=dict(form.errors))
-            _token, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+            d = form.cleaned_data
+            _token, raw = api_token_create(
+                user=request.user, name=d["name"], scope=d["scope"], days=d["days"]
+            )
         except ParkOSError as exc:
             service_errors(request, exc)
     tokens = api_token_list(user=request.user)
-    return render(request, "core/tokens.html", {"tokens": tokens, "raw": raw})
+    return render(request, "core/tokens.html", {"tokens": tokens, "raw": raw, "token_days": TOKEN_DAYS})
 
 
 @login_required
