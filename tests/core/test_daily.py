@@ -19,7 +19,38 @@ def test_the_apps_register_their_daily_jobs():
         "workplan.refresh",
         "servicedesk.escalate",
         "core.digest",
+        "core.cleanup",
     ]
+
+
+def test_the_daily_cleanup_removes_the_files_of_imports_that_wrote_nothing_after_a_week(tmp_path, admin):
+    from django.utils import timezone
+
+    from parkos.core.imports import import_file  # noqa: F401  (registers nothing; the runs are made below)
+    from parkos.core.models import ImportRun
+    from parkos.core.services import uploads_cleanup
+
+    def run(status, dry_run=False, age_days=10):
+        from django.core.files.base import ContentFile
+
+        r = ImportRun(
+            kind="enterprises", status=status, original_name="x.xlsx", dry_run=dry_run, created_by=admin
+        )
+        r.file.save("x.xlsx", ContentFile(b"PK"), save=False)
+        r.save()
+        ImportRun.objects.filter(pk=r.pk).update(created_at=timezone.now() - dt.timedelta(days=age_days))
+        return r
+
+    rejected, failed, checked = run("invalid"), run("failed"), run("done", dry_run=True)
+    imported, recent = run("done"), run("invalid", age_days=2)
+    paths = {r.pk: r.file.path for r in (rejected, failed, checked, imported, recent)}
+    assert uploads_cleanup(today=timezone.localdate()) == 3
+    import os
+
+    gone = {pk for pk, p in paths.items() if not os.path.exists(p)}
+    assert gone == {rejected.pk, failed.pk, checked.pk}
+    assert ImportRun.objects.count() == 5  # the runs and their errors stay on record
+    assert not ImportRun.objects.get(pk=rejected.pk).file
 
 
 def test_daily_runs_every_job_for_the_day(desk):  # noqa: F811
@@ -54,4 +85,4 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch):
     with pytest.raises(CommandError, match="1 daily job"):
         call_command("daily", "--today", dt.date(2026, 10, 12).isoformat(), stdout=out, stderr=err)
     assert "zz.broken: FAILED" in err.getvalue()
-    assert len(out.getvalue().splitlines()) == 4
+    assert len(out.getvalue().splitlines()) == len(registries.daily_jobs) - 1  # every other job still ran

@@ -13,3 +13,12 @@ class CoreConfig(AppConfig):
         registries.daily_jobs.register(
             registries.DailyJob("core.digest", _("Daily digest of the inbox"), notify.send_digests, order=900)
         )
+        registries.daily_jobs.register(
+            registries.DailyJob("core.cleanup", _("Remove abandoned uploads"), _cleanup, order=950)
+        )
+
+
+def _cleanup(today) -> str:
+    from .services import uploads_cleanup
+
+    return f"{uploads_cleanup(today=today)} abandoned import files removed"

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,7 +89,6 @@ def api_token_revoke(*, user: User, pk: int) -> None:
 def api_token_for(raw: str) -> ApiToken | None:
     """The live token a raw value is — not revoked, not expired, of an active user who is not locked out — or
     None; records its last use."""
-    from django.db.models import Q
 
     now = timezone.now()
     token = (
@@ -190,6 +190,28 @@ def import_run_start(*, user: User, kind: str, upload: UploadedFile, dry_run: bo
 
     import_run_task.enqueue(run.pk)
     return run
+
+
+UPLOAD_KEEP_DAYS = 7  # a rejected or check-only import's file is kept this long, to look at, then removed
+
+
+def uploads_cleanup(*, today: dt.date) -> int:
+    """Remove the files of imports that wrote nothing (rejected, failed, or only checked) once they are a week
+    old; the run and its errors stay on record. Returns how many files went."""
+    cutoff = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=UPLOAD_KEEP_DAYS), dt.time.min)
+    )
+    stale = (
+        ImportRun.objects.filter(created_at__lt=cutoff)
+        .filter(Q(status__in=[ImportRun.Status.INVALID, ImportRun.Status.FAILED]) | Q(dry_run=True))
+        .exclude(file="")
+    )
+    n = 0
+    for run in stale:
+        run.file.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(file="")
+        n += 1
+    return n
 
 
 def import_run_execute(*, run_id: int) -> ImportRun:
