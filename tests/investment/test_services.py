@@ -236,3 +236,25 @@ def test_renaming_to_a_namesake_as_a_different_investor_is_logged(u1, team1):
         user=u1, pk=other.pk, version=1, data={"investor_name": "三一重工有限公司"}, decision="separate"
     )
     assert other.stage_changes.order_by("-pk").first().note == f"改名后经确认与线索 #{first.pk} 为不同投资方"
+
+
+def test_leaders_see_the_joint_meeting_but_do_not_decide_plan_or_close(u1, u2, team1, team2, head, leader):
+    """Leaders see every lead as the office does (is_coordinator) and only read: a decision, a meeting planned or
+    closed by a leader is refused and changes nothing."""
+    meeting = services.meeting_save(user=head, data={"title": "第5次联席会议", "held_on": TODAY})
+    new_lead(u1, team1)
+    new_lead(u2, team2, name="三一重工集团", decision="conflict")
+    c = LeadConflict.objects.get()
+    with pytest.raises(Forbidden):
+        services.conflict_decide(user=leader, pk=c.pk, owner_team_id=team1.pk)
+    with pytest.raises(Forbidden):
+        services.meeting_save(user=leader, data={"title": "领导加开", "held_on": TODAY})
+    with pytest.raises(Forbidden):
+        services.meeting_close(user=leader, pk=meeting.pk, minutes="x")
+    c.refresh_from_db()
+    meeting.refresh_from_db()
+    assert (c.status, meeting.status, JointMeeting.objects.count()) == (
+        LeadConflict.Status.OPEN,
+        JointMeeting.Status.PLANNED,
+        1,
+    )

@@ -5,6 +5,7 @@ back, the 差评 case from rating to follow-up, appeals, and scope."""
 import datetime as dt
 
 import pytest
+from django.http import Http404
 
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role
@@ -189,7 +190,7 @@ def test_rating_window_and_scope(desk):
     assert not Request.objects.restrict(other).exists()
     assert Request.objects.restrict(desk["qiye"]).count() == 1
     assert Request.objects.restrict(desk["jfj"]).count() == 1  # dispatched to its department
-    with pytest.raises(Forbidden):
+    with pytest.raises(Http404):  # another enterprise's: as if it were not there
         services.request_submit(
             user=other,
             enterprise_id=desk["ent"].pk,
@@ -547,3 +548,20 @@ def test_an_overdue_request_reaches_the_leaders_inbox_once(desk, leader):
         {leader},
     )
     assert r.number in n.message
+
+
+def test_staff_cannot_file_a_request_for_an_enterprise_outside_their_scope(desk, client, staff_b):
+    """Issue 14 §1: filing for any enterprise id enumerated the registry (the answer named the enterprise). Out of
+    scope is 404, names nothing and writes nothing; the service centre files for any enterprise."""
+    cat = Category.objects.get(code="consult")
+    body = {"enterprise": desk["ent"].pk, "category": cat.pk, "title": "咨询", "text": "政策咨询"}
+    client.force_login(staff_b)
+    resp = client.post("/api/v1/services/requests", body, content_type="application/json")
+    assert resp.status_code == 404
+    assert desk["ent"].name not in resp.content.decode()
+    assert not Request.objects.exists()
+    client.force_login(desk["jfj"])  # the enterprise's own department
+    assert client.post("/api/v1/services/requests", body, content_type="application/json").status_code == 201
+    client.force_login(desk["centre"])  # the service centre, for any enterprise
+    assert client.post("/api/v1/services/requests", body, content_type="application/json").status_code == 201
+    assert Request.objects.count() == 2

@@ -18,6 +18,7 @@ from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 from parkos.core.zone_settings import Section
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+CHAIN_OFFICE = "chains.office"  # the capability of the office that steers the chains (产业链办公室)
 
 
 class ChainConfig(Section):
@@ -25,6 +26,7 @@ class ChainConfig(Section):
 
     key = "chains"
     label = _("chain settings")
+    capability = CHAIN_OFFICE
 
     min_enterprises = forms.IntegerField(
         label=_("a node needs at least this many zone enterprises"), min_value=0, initial=1

@@ -29,8 +29,8 @@ def _may_edit(user, chain: Chain | None) -> None:
     if user.is_zone_wide:
         return
     if chain is None:
-        if user.role != "dept_admin":
-            raise Forbidden(_("Only department administrators create industry chains."))
+        if not ChainConfig.may_change(user):
+            raise Forbidden(_("Only the industry-chain office creates industry chains."))
     elif chain.department_id not in (None, user.department_id):
         raise Forbidden(_("Only the chain's department changes it."))
 

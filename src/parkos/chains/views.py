@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parkos.core import access
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import Invalid, ParkOSError
 from parkos.core.forms import YearParams, style_widgets
@@ -69,7 +70,7 @@ def chain_list_view(request: HttpRequest) -> HttpResponse:
             "q": q,
             "year": year,
             "sort": sort,
-            "can_create": request.user.may("configure"),
+            "can_create": ChainConfig.may_change(request.user),
         },
     )
 
@@ -249,9 +250,8 @@ def target_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access.page("chains:settings", ChainConfig.may_change)
 def settings_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("configure"):
-        raise Http404
     form = ChainConfig.bound_form(request.POST or None)
     style_widgets(form)
     if request.method == "POST" and form.is_valid():

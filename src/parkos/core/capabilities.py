@@ -3,7 +3,9 @@ reform office, …), declared by the apps in `registries.capabilities` and held 
 department or one user. The one place that answers "may this user act as that office?".
 
 - Zone-wide users (leaders, system administrators) see what every office sees; whether they may act is the
-  role's business (`User.may`), not a capability.
+  role's business (`User.may`), not a capability: `acts(user, key, action)` asks both, so a leader (who only
+  views) never acts as an office, and a department administrator changes an area's zone-wide settings only when
+  their department holds the area's capability (`acts(user, key, "configure")`).
 - Only system administrators grant and revoke, and never to themselves or their own department.
 - A user's grants are read once per request (cached on the user object).
 """
@@ -45,6 +47,18 @@ def holds(user, key: str) -> bool:
     if cap is not None and cap.role and user.role != cap.role:
         return False
     return key in _held(user)
+
+
+def acts(user, key: str, action: str = "change") -> bool:
+    """Whether this user does `action` as the office holding `key`: their role allows the action and they hold the
+    capability. System administrators act as every office; leaders, who only read, as none."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.may(action) and holds(user, key)
+
+
+def is_system_admin(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and _is_admin(user))
 
 
 def department_ids(key: str) -> list[int]:

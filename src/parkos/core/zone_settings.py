@@ -9,7 +9,9 @@ and defaults), and the values live in one table (`core.ZoneSettings`, a row per 
     ServiceConfig.save_values(user=…, data={…})      # validated by the form, audited, the cache refreshed
 
 Reads are cached (the shared cache: Redis or files in production) and the cache entry is dropped on every save,
-so a changed setting is seen by every process at once. Only a holder of `configure` changes settings.
+so a changed setting is seen by every process at once. A section names the capability of the office that owns it
+(`capability`); only system administrators and that office's administrators change it (`may_change`); a section
+naming none is the system administrators' alone.
 """
 
 from __future__ import annotations
@@ -50,12 +52,24 @@ class Section(forms.Form):
 
     key: ClassVar[str] = ""
     label: ClassVar[Any] = ""
+    capability: ClassVar[str] = (
+        ""  # the office whose administrators change the section (besides system admins)
+    )
     registry: ClassVar[dict[str, type[Section]]] = {}
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
         if cls.key:
             Section.registry[cls.key] = cls
+
+    @classmethod
+    def may_change(cls, user) -> bool:
+        """System administrators, and the administrators of the office holding the section's capability."""
+        from . import capabilities
+
+        if cls.capability:
+            return capabilities.acts(user, cls.capability, "configure")
+        return capabilities.is_system_admin(user)
 
     @classmethod
     def _cache_key(cls) -> str:
@@ -106,10 +120,10 @@ class Section(forms.Form):
     @classmethod
     @transaction.atomic
     def save_values(cls, *, user, data: dict[str, Any], version: int | None = None) -> Values:
-        """Change some settings of the section (the others keep their values); refused without `configure`."""
+        """Change some settings of the section (the others keep their values); refused unless `may_change`."""
         from .models import ZoneSettings, audited
 
-        if not user.may("configure"):
+        if not cls.may_change(user):
             raise Forbidden(_("You may not change the %(section)s.") % {"section": cls.label})
         current = cls.get().as_dict()
         merged = {**current, **{k: v for k, v in data.items() if k in cls.base_fields}}

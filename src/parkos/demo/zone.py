@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
 
+from parkos.chains.models import CHAIN_OFFICE
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.models import Department, Park, Role, User, Zone
 from parkos.efficiency.engine import DOWNGRADE_EVENTS, VETO_EVENTS
-from parkos.efficiency.models import EvaluationInput
+from parkos.efficiency.models import EVALUATION_OFFICE, EvaluationInput
 from parkos.enterprises.models import (
     AnnualIndicator,
     Contact,
@@ -29,6 +30,7 @@ from parkos.enterprises.models import (
     LandParcel,
     MonthlyIndicator,
 )
+from parkos.projects.models import REFORM_OFFICE
 
 DEMO_PASSWORD = "ParkOS@2026"
 # username, role, department code, display name, is superuser
@@ -213,6 +215,7 @@ def demo_build(
     projects_today = today or timezone.localdate()
     today = today or dt.date(2026, 11, 1)
     ents, land, annual, monthly, users = _registry(rng, enterprises, years, months, today)
+    _offices()
     runs = 0
     if evaluate:  # the evaluated years (each a run of the default scheme, as the system administrator)
         from parkos.efficiency.services import evaluation_run
@@ -283,6 +286,21 @@ def demo_build(
         requests,
         policies,
     )
+
+
+# the offices the zone's departments hold (the other apps' demos name the service centre, the supervision office and
+# the joint-meeting office): 经发局 runs the 亩均 evaluation and steers the chains, 行政审批服务局 hosts the 工改办
+OFFICES = [(EVALUATION_OFFICE, "JFJ"), (CHAIN_OFFICE, "JFJ"), (REFORM_OFFICE, "SPJ")]
+
+
+def _offices() -> None:
+    from parkos.core import capabilities
+
+    admin = User.objects.get(username="admin")
+    for key, code in OFFICES:
+        dept = Department.objects.filter(code=code).first()
+        if dept is not None:
+            capabilities.set_holder(actor=admin, key=key, department_id=dept.pk)
 
 
 def demo_steps(

@@ -36,6 +36,19 @@ class EfficiencyConfig(AppConfig):
                 column=selectors.class_column,
             )
         )
+        from .models import EVALUATION_OFFICE
+
+        registries.capabilities.register(
+            registries.Capability(
+                EVALUATION_OFFICE,
+                _("Per-mu evaluation office"),
+                self.label,
+                _(
+                    "runs the evaluation, sets the schemes and class policies, publishes and answers objections"
+                ),
+                role="dept_admin",
+            )
+        )
         registries.enterprise_tabs.register(
             registries.EnterpriseTab("efficiency", _("Per-mu evaluation"), _enterprise_tab, order=20)
         )

@@ -18,7 +18,7 @@ from parkos.core.exceptions import Conflict, Forbidden, Invalid
 from parkos.core.models import audited
 
 from . import engine, selectors
-from .models import ClassPolicy, EvaluationResult, EvaluationRun, RectificationPlan
+from .models import ClassPolicy, EvaluationResult, EvaluationRun, RectificationPlan, runs_evaluation
 from .workflows import PLAN
 
 # spec §5 defaults: D +0.30 yuan/kWh, +0.40 after three consecutive D years; all other levers 0
@@ -49,7 +49,7 @@ def policies_for(year: int) -> dict[str, ClassPolicy]:
 
 @transaction.atomic
 def policy_set(*, user, year: int, klass: str, version: int | None, data: dict[str, Any]) -> ClassPolicy:
-    if not user.may("evaluate"):
+    if not runs_evaluation(user):
         raise Forbidden(_("You may not change the differentiated policies by class."))
     row = ClassPolicy.objects.select_for_update().filter(year=year, klass=klass).first()
     if row is None:

@@ -10,8 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkos.core import capabilities
 from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 from parkos.enterprises.models import EnterpriseChild
+
+EVALUATION_OFFICE = "efficiency.office"  # the capability of the office that runs 亩均 evaluation (亩均办)
+
+
+def runs_evaluation(user) -> bool:
+    """System administrators and the evaluation office's administrators run evaluations, set the schemes and the
+    class policies, publish and answer objections (zone-wide acts: a department's administrator alone may not)."""
+    return capabilities.acts(user, EVALUATION_OFFICE, "evaluate")
+
 
 # the engine's codes in the interface's words
 STATUS_LABELS = {

@@ -21,7 +21,7 @@ from parkos.core.progress import Progress
 from parkos.core.selectors import working_calendar
 
 from . import engine, selectors
-from .models import EvaluationResult, EvaluationRun, EvaluationScheme, Objection
+from .models import EvaluationResult, EvaluationRun, EvaluationScheme, Objection, runs_evaluation
 from .workflows import OBJECTION, RUN
 
 
@@ -33,7 +33,7 @@ def evaluation_run(*, user, year: int, progress=None) -> EvaluationRun:
 
 def evaluation_run_create(*, user, year: int) -> EvaluationRun:
     """A pending run with the snapshot of the year's scheme (checked before anything is computed)."""
-    if not user.may("evaluate"):
+    if not runs_evaluation(user):
         raise Forbidden(_("You may not run the evaluation."))
     if EvaluationRun.objects.filter(year=year, state=EvaluationRun.State.PUBLISHED).exists():
         raise Conflict(_("The %(y)s results are published and locked.") % {"y": year})
@@ -76,7 +76,7 @@ def scheme_save(
     *, user, year: int, config: dict[str, Any], profile: str, version: int | None, require_valid: bool = True
 ) -> EvaluationScheme:
     """Set a year's scheme (validated, versioned, audited). `version` is what the editor read (None: new)."""
-    if not user.may("evaluate"):
+    if not runs_evaluation(user):
         raise Forbidden(_("You may not change evaluation schemes."))
     scheme = engine.Scheme.from_dict(config)
     problems = scheme.validate()
@@ -252,7 +252,7 @@ def _run_for_update(run_id: int) -> EvaluationRun:
 def run_publicize(*, user, run_id: int, working_days: int = 5, today: dt.date | None = None) -> EvaluationRun:
     """Put a finished run on public notice; objections are taken until `working_days` working days after today.
     A corrected re-run can take over the notice of an earlier run of the same year (its objections move with it)."""
-    if not user.may("evaluate"):
+    if not runs_evaluation(user):
         raise Forbidden(_("You may not publish evaluations."))
     run = _run_for_update(run_id)
     if run.state == EvaluationRun.State.DRAFT and run.status != EvaluationRun.Status.DONE:
@@ -303,7 +303,7 @@ def objection_submit(
 
 @transaction.atomic
 def objection_answer(*, user, objection_id: int, answer: str) -> Objection:
-    if not user.may("evaluate"):
+    if not runs_evaluation(user):
         raise Forbidden(_("You may not answer objections."))
     obj = get_object_or_404(Objection.objects.select_for_update(), pk=objection_id)
 
@@ -327,7 +327,7 @@ def objection_answer(*, user, objection_id: int, answer: str) -> Objection:
 @transaction.atomic
 def run_publish(*, user, run_id: int, today: dt.date | None = None) -> EvaluationRun:
     """Publish the run on notice once the objection window has closed and every objection is answered."""
-    if not user.may("evaluate"):
+    if not runs_evaluation(user):
         raise Forbidden(_("You may not publish evaluations."))
     run = _run_for_update(run_id)
     day = today or timezone.localdate()

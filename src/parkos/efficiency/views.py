@@ -35,7 +35,7 @@ from .forms import (
     SchemeForm,
     SchemeProfileForm,
 )
-from .models import COHORT_LABELS, MODE_LABELS, STATUS_LABELS, EvaluationRun, Profile
+from .models import COHORT_LABELS, MODE_LABELS, STATUS_LABELS, EvaluationRun, Profile, runs_evaluation
 
 RESULT_TABLE = lists.Table(
     [
@@ -132,7 +132,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "runs": runs,
-            "can_run": user.may("evaluate"),
+            "can_run": runs_evaluation(user),
             "latest": selectors.run_latest(year=year) if year else None,
         },
     )
@@ -178,7 +178,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "chart_histogram": charts.bar(hist["edges"], {cohort[c]: hist[c] for c in cohort}),
                 "benchmarks": _benchmark_rows(run),
                 "objections": selectors.objection_list(user=request.user, run=run),
-                "can_publish": request.user.may("evaluate"),
+                "can_publish": runs_evaluation(request.user),
             }
         )
     if is_htmx(request):
@@ -293,7 +293,7 @@ def report(request: HttpRequest, pk: int, enterprise_id: int) -> HttpResponse:
 @login_required
 def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
     user = request.user
-    if not user.may("evaluate"):
+    if not runs_evaluation(user):
         raise Http404
     row = selectors.scheme_row(year)
     if request.method == "POST":
@@ -416,7 +416,7 @@ surcharge_page = lists.ListPage(
         "run": request._evaluation_run,
         "rows": page,
         "levers": _levers().policies_for(request.resolver_match.kwargs["year"]).values(),
-        "can_edit": request.user.may("evaluate"),
+        "can_edit": runs_evaluation(request.user),
     },
 )
 

@@ -20,11 +20,15 @@ from parkos.enterprises.models import Top500Kind
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
+JOINT_MEETING_OFFICE = "investment.joint_meeting"  # the capability of the 联席会议办公室 (its administrators)
+
+
 class InvestmentConfig(Section):
     """Zone-wide settings of investment promotion, a section of the zone's settings."""
 
     key = "investment"
     label = _("investment settings")
+    capability = JOINT_MEETING_OFFICE
 
     duplicate_threshold = forms.IntegerField(
         label=_("names at least this similar are possible duplicates (0–100)"),
@@ -49,13 +53,16 @@ def region_names(cfg) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.replace("，", "\n").replace(",", "\n").splitlines() if x.strip())
 
 
-JOINT_MEETING_OFFICE = "investment.joint_meeting"  # the capability of the 联席会议办公室 (its administrators)
-
-
 def is_coordinator(user) -> bool:
     """Leaders, system administrators and the joint-meeting office's administrators see every lead and decide
     conflicts."""
     return capabilities.holds(user, JOINT_MEETING_OFFICE)
+
+
+def acts_as_office(user) -> bool:
+    """Whether the user acts for the joint-meeting office — decides conflicts, plans and closes meetings: its
+    administrators and system administrators; leaders see what the office sees and only read."""
+    return capabilities.acts(user, JOINT_MEETING_OFFICE, "change")
 
 
 class Team(models.Model):

@@ -35,6 +35,7 @@ class RatingConfig(Section):
 
     key = "ratings"
     label = _("rating settings")
+    capability = RATINGS_OFFICE
 
     rating_window_days = forms.IntegerField(
         label=_("rating window (calendar days after closing)"), min_value=0, initial=7

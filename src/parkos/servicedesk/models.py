@@ -16,6 +16,8 @@ from parkos.core import capabilities
 from parkos.core.models import ScopedQuerySet, VersionedModel, WorkflowEvent
 from parkos.core.zone_settings import Section
 
+SERVICE_CENTRE = "servicedesk.centre"  # the capability of the 企业服务中心
+
 
 class ServiceConfig(Section):
     """Zone-wide service-desk settings (spec ratings.md §6 defaults), a section of the zone's settings; the 好差评
@@ -23,6 +25,7 @@ class ServiceConfig(Section):
 
     key = "servicedesk"
     label = _("service settings")
+    capability = SERVICE_CENTRE
 
     first_response_wd = forms.IntegerField(
         label=_("first response within (working days)"), min_value=0, initial=1
@@ -33,9 +36,6 @@ class ServiceConfig(Section):
     revisit_wd = forms.IntegerField(
         label=_("revisit within (working days after closing)"), min_value=0, initial=3
     )
-
-
-SERVICE_CENTRE = "servicedesk.centre"  # the capability of the 企业服务中心
 
 
 def is_service_centre(user) -> bool:

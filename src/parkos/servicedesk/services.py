@@ -9,12 +9,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core import notify, workflow
+from parkos.core import capabilities, notify, workflow
 from parkos.core.counters import next_number
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role, User
@@ -25,6 +26,7 @@ from parkos.enterprises.models import Enterprise
 from parkos.ratings import public as ratings
 
 from .models import (
+    SERVICE_CENTRE,
     Category,
     Channel,
     Request,
@@ -94,11 +96,10 @@ def request_submit(
     A card holder's request goes straight to its service officer with the card's shorter limit."""
     on = on or timezone.localdate()
     if user.is_enterprise_user:
-        if not Enterprise.objects.filter(pk=enterprise_id, accounts__user=user).exists():
-            raise Forbidden(_("You may only submit requests for your own enterprise."))
         channel = Channel.PORTAL
     elif not user.may("change"):
         raise Forbidden(_("You may not enter requests."))
+    _enterprise_for_filing(user, enterprise_id)
     if not title.strip() or not text.strip():
         raise Invalid(_("Give the request a title and describe it."), fields={"text": [_("required")]})
     category = get_object_or_404(Category, pk=category_id)
@@ -140,6 +141,21 @@ def request_submit(
     if files:  # the request and its files together, or neither
         attach_files(user=user, target="servicedesk.request", target_id=req.pk, uploads=files)
     return req
+
+
+def _enterprise_for_filing(user, enterprise_id: int) -> None:
+    """A request is filed for an enterprise the user may see (an enterprise user: their own; staff: their
+    department's), by the service centre for any, or by the officer holding the enterprise's service card. Any
+    other is answered as missing (404): the registry cannot be enumerated through the desk."""
+    if Enterprise.objects.restrict(user, "view").filter(pk=enterprise_id).exists():
+        return
+    if not user.is_enterprise_user and (
+        capabilities.acts(user, SERVICE_CENTRE)
+        or ServiceCard.objects.filter(enterprise_id=enterprise_id, officer=user).exists()
+    ):
+        if Enterprise.objects.filter(pk=enterprise_id).exists():
+            return
+    raise Http404
 
 
 def _request_for(user, pk: int, version: int | None = None) -> Request:
@@ -388,7 +404,7 @@ def config_update(*, user, data: dict[str, Any]):
 
 @transaction.atomic
 def category_save(*, user, data: dict[str, Any], pk: int | None = None) -> Category:
-    if not user.may("configure"):
+    if not ServiceConfig.may_change(user):
         raise Forbidden(_("You may not change the request categories."))
     cat = get_object_or_404(Category, pk=pk) if pk else Category()
     for k in ("code", "name", "close_wd", "card_close_wd", "department", "order"):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core import lists
+from parkos.core import access, lists
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import YearParams
 from parkos.core.models import Light
@@ -36,7 +36,7 @@ from .forms import (
     VisitForm,
     VisitRefForm,
 )
-from .models import Channel, RequestState, is_service_centre
+from .models import Channel, RequestState, ServiceConfig, is_service_centre
 
 REQUEST_TABLE = lists.Table(
     [
@@ -339,8 +339,6 @@ def _desk_settings_form(data=None):
     """One form over the desk's two settings sections (service limits, 好差评 limits)."""
     from django import forms
 
-    from .models import ServiceConfig
-
     sections = (ServiceConfig, ratings.RatingConfig)
     form_class = type(
         "DeskSettingsForm", (forms.Form,), {k: f for s in sections for k, f in s.base_fields.items()}
@@ -350,12 +348,11 @@ def _desk_settings_form(data=None):
 
 
 @login_required
+@access.page("servicedesk:settings", ServiceConfig.may_change)
 def settings_view(request: HttpRequest) -> HttpResponse:
     """Request categories with their time limits, and the desk's settings (service centre, 差评 limits, windows)."""
     from parkos.core.forms import style_widgets
 
-    if not request.user.may("configure"):
-        raise Http404
     form = _desk_settings_form(
         request.POST if request.method == "POST" and "category" not in request.POST else None
     )

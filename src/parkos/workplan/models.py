@@ -15,12 +15,15 @@ from parkos.core import capabilities
 from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 from parkos.core.zone_settings import Section
 
+SUPERVISION_OFFICE = "workplan.supervision"  # the capability of the 督查室
+
 
 class WorkplanConfig(Section):
     """Zone-wide supervision settings, a section of the zone's settings."""
 
     key = "workplan"
     label = _("supervision settings")
+    capability = SUPERVISION_OFFICE
 
     lag_margin = forms.IntegerField(
         label=_("lagging when progress trails elapsed time by (points)"),
@@ -46,9 +49,6 @@ class WorkplanConfig(Section):
         label=_("bulletin: copied to"), max_length=200, initial="区党工委、管委会领导", required=False
     )
     printer = forms.CharField(label=_("bulletin: printed by"), max_length=40, initial="经开区党政综合办公室")
-
-
-SUPERVISION_OFFICE = "workplan.supervision"  # the capability of the 督查室
 
 
 def is_supervisor(user) -> bool:

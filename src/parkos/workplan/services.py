@@ -224,7 +224,7 @@ def rule_delete(*, user, pk: int) -> None:
 
 
 def config_update(*, user, data: dict[str, Any]):
-    if not user.may("configure"):
+    if not WorkplanConfig.may_change(user):
         raise Forbidden(_("You may not change supervision settings."))
     if "lag_margin" in data and not 0 <= int(data["lag_margin"]) <= 100:
         raise Invalid(_("The margin is between 0 and 100 points."), fields={"lag_margin": [_("0 to 100")]})

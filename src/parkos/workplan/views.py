@@ -321,7 +321,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     can = is_supervisor(request.user) and request.user.may("change")
     back = reverse("workplan:rules")
-    if request.method == "POST" and "settings" in request.POST and request.user.may("configure"):
+    if request.method == "POST" and "settings" in request.POST and WorkplanConfig.may_change(request.user):
         return form_post(
             request,
             settings_form(request.POST),
@@ -348,6 +348,6 @@ def rules(request: HttpRequest) -> HttpResponse:
             "can": can,
             "cfg": cfg,
             "office": capabilities.holder_department(SUPERVISION_OFFICE),
-            "can_configure": request.user.may("configure"),
+            "can_configure": WorkplanConfig.may_change(request.user),
         },
     )

@@ -26,7 +26,7 @@ from .common import _staff
 # ---- teams, events, settings, schemes ----------------------------------------------------------------------
 @transaction.atomic
 def team_save(*, user, data: dict[str, Any], members: list[int] | None = None, pk: int | None = None) -> Team:
-    if not user.may("configure"):
+    if not InvestmentConfig.may_change(user):
         raise Forbidden(_("You may not change the investment teams."))
     team = Team.objects.get(pk=pk) if pk else Team()
     for k in ("name", "code", "department", "leader"):
@@ -75,7 +75,7 @@ def default_scheme(year: int) -> ScoringScheme:
 
 @transaction.atomic
 def scheme_save(*, user, year: int, data: dict[str, Any]) -> ScoringScheme:
-    if not user.may("configure"):
+    if not InvestmentConfig.may_change(user):
         raise Forbidden(_("You may not change the investment scoring scheme."))
     scheme = ScoringScheme.objects.filter(year=year).first() or default_scheme(year)
     for k in SCHEME_FIELDS:

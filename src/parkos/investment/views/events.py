@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from parkos.core import charts, lists
+from parkos.core import access, charts, lists
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import style_widgets
@@ -142,9 +142,8 @@ def rankings_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access.page("investment:settings", InvestmentConfig.may_change)
 def settings_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("configure"):
-        raise Http404
     form = InvestmentConfig.bound_form(request.POST if request.method == "POST" else None)
     style_widgets(form)
     year = timezone.localdate().year

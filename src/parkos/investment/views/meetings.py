@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..models import (
     LeadConflict,
-    is_coordinator,
+    acts_as_office,
 )
 
 
@@ -83,7 +83,7 @@ conflicts_view = lists.ListPage(
     export="investment-conflicts.xlsx",
     context=lambda request, page, fs: {
         "statuses": [*LeadConflict.Status.choices, ("all", _("All"))],
-        "is_coordinator": is_coordinator(request.user),
+        "is_coordinator": acts_as_office(request.user),
         "next_meeting": services.next_meeting(),
     },
 )
@@ -146,7 +146,7 @@ meeting_list = lists.ListPage(
     export="joint-meetings.xlsx",
     context=lambda request, page, fs: {
         "form": _meeting_form(),
-        "is_coordinator": is_coordinator(request.user),
+        "is_coordinator": acts_as_office(request.user),
     },
 )
 
@@ -180,5 +180,5 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "investment/meeting.html",
-        {"meeting": m, "agenda": agenda, "is_coordinator": is_coordinator(request.user)},
+        {"meeting": m, "agenda": agenda, "is_coordinator": acts_as_office(request.user)},
     )

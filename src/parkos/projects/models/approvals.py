@@ -154,6 +154,7 @@ class ApprovalConfig(Section):
 
     key = "projects"
     label = _("approval settings")
+    capability = REFORM_OFFICE
     AcceptOnNonWorking = AcceptOnNonWorking
 
     yellow_ratio = forms.DecimalField(

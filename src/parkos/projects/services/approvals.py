@@ -43,7 +43,7 @@ from .refresh import refresh
 
 # ---- approvals: set-up ------------------------------------------------------------------------------------------
 def _configurer(user) -> None:
-    if not user.may("configure"):
+    if not ApprovalConfig.may_change(user):
         raise Forbidden(_("You may not change approval settings."))
 
 

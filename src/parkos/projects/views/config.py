@@ -44,7 +44,7 @@ def flows_view(request: HttpRequest) -> HttpResponse:
             "cfg": cfg,
             "flows": selectors.flows().prefetch_related("items"),
             "items": selectors.catalogue_items(),
-            "can_configure": request.user.may("configure"),
+            "can_configure": ApprovalConfig.may_change(request.user),
             "nonworking": ApprovalConfig.AcceptOnNonWorking.choices,
         },
     )
@@ -52,7 +52,7 @@ def flows_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def flow_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.may("configure"):
+    if not ApprovalConfig.may_change(request.user):
         raise Http404
     flow = get_object_or_404(FlowTemplate, pk=pk)
     form = FlowForm(request.POST or None, instance=flow, initial={"version": flow.version})
@@ -76,7 +76,7 @@ def flow_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def approval_item_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.may("configure"):
+    if not ApprovalConfig.may_change(request.user):
         raise Http404
     item = get_object_or_404(ApprovalItem, pk=pk)
     form = ApprovalItemForm(request.POST or None, instance=item, initial={"version": item.version})
