@@ -17,9 +17,15 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; tokens are created on the profile page and stored hashed."""
 
     def authenticate(self, request, token: str):
+        from parkos.core import security
+        from parkos.core.models import SecurityEvent
+
         live = api_token_for(token)
         if live is None:
+            security.record_once(SecurityEvent.Kind.TOKEN_REFUSED, request=request, detail=token[:8] + "…")
             return None
+        if live.first_use_today:  # the security log notes a token's use once a day
+            security.record(SecurityEvent.Kind.TOKEN_USED, request=request, user=live.user, detail=live.name)
         if live.scope != live.Scope.WRITE and request.method not in ("GET", "HEAD", "OPTIONS"):
             from parkos.core.exceptions import Forbidden
 

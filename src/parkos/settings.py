@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parkos.core.security.RateLimitMiddleware",  # 429 + Retry-After on login posts and API calls over the limit
     "parkos.core.middleware.LanguageMiddleware",  # zh-hans unless the user picked another; never the browser's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,9 +138,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
+AUTH_PASSWORD_VALIDATORS = [  # Django's rules, for every password set (by the user, an administrator, a reset)
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -152,6 +155,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env("AXES_ENABLED", True, cast=bool)
+# Behind reverse proxies: how many (nginx in front: 1). The lockout and the rate limits then key on the address the
+# outermost trusted proxy saw (X-Forwarded-For counted from the right), not on the proxy's.
+PARKOS_TRUSTED_PROXIES = env("PARKOS_TRUSTED_PROXIES", 0, cast=int)
+AXES_CLIENT_IP_CALLABLE = "parkos.core.security.client_ip"
+# Rate limits (django-ratelimit, counted in the default cache — Redis in production): login posts per address, API
+# calls per token / user / address.
+PARKOS_RATE_LOGIN = env("PARKOS_RATE_LOGIN", "30/m")
+PARKOS_RATE_API = env("PARKOS_RATE_API", "1200/m")
+RATELIMIT_ENABLE = env("PARKOS_RATELIMIT", True, cast=bool)
+RATELIMIT_IP_META_KEY = "parkos.core.security.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

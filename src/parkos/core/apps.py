@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import notify, registries
+        from . import notify, registries, security
+
+        security.connect_signals()
 
         registries.daily_jobs.register(
             registries.DailyJob("core.digest", _("Daily digest of the inbox"), notify.send_digests, order=900)

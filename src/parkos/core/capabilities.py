@@ -17,9 +17,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from . import registries
+from . import registries, security
 from .exceptions import Forbidden, Invalid
-from .models import CapabilityGrant, Department, Role, User
+from .models import CapabilityGrant, Department, Role, SecurityEvent, User
 
 _CACHE = "_parkos_capabilities"
 
@@ -133,14 +133,22 @@ def grant(
         raise Invalid(
             _("This power is already granted there."), fields={"capability": [_("already granted")]}
         ) from None
+    security.record(SecurityEvent.Kind.CAPABILITY_GRANTED, user=actor, detail=_grant_words(g))
     return g
+
+
+def _grant_words(g: CapabilityGrant) -> str:
+    return f"{g.capability} → {g.department or g.user}"
 
 
 @transaction.atomic
 def revoke(*, actor, pk: int) -> None:
     if not _is_admin(actor):
         raise Forbidden(_("Only a system administrator grants the powers of an office."))
-    get_object_or_404(CapabilityGrant, pk=pk).delete()
+    g = get_object_or_404(CapabilityGrant.objects.select_related("department", "user"), pk=pk)
+    words = _grant_words(g)
+    g.delete()
+    security.record(SecurityEvent.Kind.CAPABILITY_REVOKED, user=actor, detail=words)
 
 
 @transaction.atomic
@@ -151,6 +159,10 @@ def set_holder(*, actor, key: str, department_id: int | None) -> None:
     current = set(department_ids(key))
     if current == ({department_id} if department_id else set()):
         return
-    CapabilityGrant.objects.filter(capability=key, department__isnull=False).delete()
+    for g in CapabilityGrant.objects.filter(capability=key, department__isnull=False).select_related(
+        "department"
+    ):
+        g.delete()
+        security.record(SecurityEvent.Kind.CAPABILITY_REVOKED, user=actor, detail=_grant_words(g))
     if department_id:
         grant(actor=actor, key=key, department_id=department_id)

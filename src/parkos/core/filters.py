@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import lists, registries
-from .models import NoticeRecipient, Role, User
+from .models import NoticeRecipient, Role, SecurityEvent, User
 
 
 class UserFilters(lists.FilterSet):
@@ -37,4 +37,14 @@ class InboxFilters(lists.FilterSet):
 
     class Meta:
         model = NoticeRecipient
+        fields: list[str] = []
+
+
+class SecurityFilters(lists.FilterSet):
+    q = lists.Search("username", "detail", "ip")
+    kind = df.ChoiceFilter(choices=SecurityEvent.Kind.choices)
+    sort = lists.Sort({"at": "at", "kind": "kind,-at", "username": "username,-at"}, default="-at")
+
+    class Meta:
+        model = SecurityEvent
         fields: list[str] = []

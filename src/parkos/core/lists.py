@@ -315,6 +315,9 @@ class ListPage:
     page_size: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     staff_only: bool = False  # a page for the zone's officials: an enterprise user is answered 404
+    personal: bool = (
+        False  # its export carries personal data (names, phones): each export goes into the security log
+    )
 
     def __post_init__(self) -> None:
         from . import registries
@@ -346,6 +349,15 @@ class ListPage:
             if self.export is None:
                 raise Http404
             name = self.export(request) if callable(self.export) else self.export
+            if self.personal:
+                from . import security
+                from .models import SecurityEvent
+
+                security.record(
+                    SecurityEvent.Kind.PERSONAL_EXPORT,
+                    request=request,
+                    detail=f"{name} {request.GET.urlencode()}",
+                )
             if self.export_records is not None:
                 schema = self.export_schema(request) if callable(self.export_schema) else self.export_schema
                 return export_response(schema or self.table.schema(), self.export_records(request, qs), name)

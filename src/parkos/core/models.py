@@ -278,6 +278,50 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class SecurityEvent(models.Model):
+    """The security log: logins, failed logins and lockouts, password changes and resets, tokens made, revoked,
+    refused and used (first use a day), office powers granted and revoked, personal data exported, requests over a
+    rate limit. Written by `core.security.record`, read by system administrators on the page 安全日志."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Logged out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        TOKEN_USED = "token_used", _("API token used")
+        TOKEN_REFUSED = "token_refused", _("API token refused")
+        CAPABILITY_GRANTED = "capability_granted", _("Office power granted")
+        CAPABILITY_REVOKED = "capability_revoked", _("Office power revoked")
+        PERSONAL_EXPORT = "personal_export", _("Personal data exported")
+        RATE_LIMITED = "rate_limited", _("Over the rate limit")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)  # as typed, for failed logins
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
 class ImportRun(models.Model):
     """One Excel import: the uploaded file, its progress and its outcome."""
 

@@ -203,3 +203,13 @@ def attachments_for(*, target: str, ids) -> dict[int, list[Attachment]]:
     for a in Attachment.objects.filter(target=target, target_id__in=list(ids)).order_by("pk"):
         out.setdefault(a.target_id, []).append(a)
     return out
+
+
+def security_events(*, user) -> QuerySet:
+    """The security log, for system administrators only (anyone else: nothing)."""
+    from . import capabilities
+    from .models import SecurityEvent
+
+    if not capabilities.is_system_admin(user):
+        return SecurityEvent.objects.none()
+    return SecurityEvent.objects.select_related("user")

@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import security
 from .exceptions import Conflict, Forbidden, Invalid
 from .imports import ImportReport, import_file, importer_for
-from .models import ApiToken, Attachment, CalendarDay, CalendarNotice, ImportRun, User, audited
+from .models import ApiToken, Attachment, CalendarDay, CalendarNotice, ImportRun, SecurityEvent, User, audited
 from .progress import Progress
 
 TOKEN_PREFIX = "pk_"
@@ -74,6 +75,11 @@ def api_token_create(
         scope=scope,
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
+    security.record(
+        SecurityEvent.Kind.TOKEN_CREATED,
+        user=user,
+        detail=f"{token.name} ({token.prefix}…, {scope}, {days} d)",
+    )
     return token, raw
 
 
@@ -84,6 +90,8 @@ def api_token_revoke(*, user: User, pk: int) -> None:
     )
     if not updated:
         raise Forbidden(_("No such token."), code="not_found")
+    token = ApiToken.objects.get(pk=pk)
+    security.record(SecurityEvent.Kind.TOKEN_REVOKED, user=user, detail=f"{token.name} ({token.prefix}…)")
 
 
 def api_token_for(raw: str) -> ApiToken | None:
@@ -99,6 +107,8 @@ def api_token_for(raw: str) -> ApiToken | None:
     )
     if token is None or _locked_out(token.user):
         return None
+    last = token.last_used_at
+    token.first_use_today = last is None or timezone.localdate(last) != timezone.localdate(now)  # type: ignore[attr-defined]
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 

@@ -126,6 +126,15 @@ def user_update(*, actor: User, pk: int, data: dict[str, Any], enterprise=None, 
         user.set_password(password)
     audited(user, actor)
     user.save()
+    if password:
+        from . import security
+        from .models import SecurityEvent
+
+        security.record(
+            SecurityEvent.Kind.PASSWORD_RESET,
+            user=user,
+            detail=_("by %(admin)s") % {"admin": actor.get_username()},
+        )
     link_enterprise(user, enterprise)
     return user
 

@@ -7,20 +7,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from . import access, lists, notify, registries, users
+from . import access, capabilities, lists, notify, registries, security, users
 from .excel import Schema, error_report_bytes
 from .exceptions import Invalid, ParkOSError
-from .filters import InboxFilters, UserFilters
+from .filters import InboxFilters, SecurityFilters, UserFilters
 from .forms import (
     CalendarDayForm,
     CalendarNoticeForm,
@@ -33,8 +34,10 @@ from .forms import (
     TokenForm,
     UserForm,
     WorkingDaysForm,
+    style_widgets,
 )
 from .imports import IMPORTERS
+from .models import SecurityEvent
 from .progress import progress_of
 from .selectors import (
     api_token_list,
@@ -43,6 +46,7 @@ from .selectors import (
     history_entries,
     import_run_get,
     import_run_list,
+    security_events,
     statutory_fallback,
     working_calendar,
 )
@@ -355,6 +359,7 @@ def _users(request: HttpRequest):
 
 user_list_view = lists.ListPage(
     name="users",
+    personal=True,
     url="users",
     queryset=_users,
     filters=UserFilters,
@@ -573,3 +578,134 @@ def attachment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("File removed."))
     return redirect(back)
+
+
+# ---- the security log, passwords -----------------------------------------------------------------------------
+SECURITY_TABLE = lists.Table(
+    [
+        lists.Col(
+            "at",
+            _l("time"),
+            sort="at",
+            export=lambda e: timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            header="时间",
+            width=20,
+        ),
+        lists.Col("kind", _l("event"), sort="kind", export="get_kind_display", header="事件"),
+        lists.Col("username", _l("user name"), sort="username", header="用户名"),
+        lists.Col("ip", _l("address"), header="地址"),
+        lists.Col("detail", _l("detail"), header="详情", width=50),
+    ],
+    kind="security-log",
+    title="安全日志",
+)
+
+
+def _security_events(request: HttpRequest):
+    if not access.may_open(request.user, "security_log"):
+        raise Http404
+    return security_events(user=request.user)
+
+
+security_log_view = access.page("security_log", capabilities.is_system_admin)(
+    lists.ListPage(
+        name="security-log",
+        url="security_log",
+        queryset=_security_events,
+        filters=SecurityFilters,
+        table=SECURITY_TABLE,
+        template="core/security_log.html",
+        partial="core/_security_log.html",
+        export="security-log.xlsx",
+        personal=True,
+        context=lambda request, page, fs: {"kinds": SecurityEvent.Kind.choices},
+    )
+)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_reset": settings.PARKOS_MAIL_ENABLED}
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes their own password (Django's rules: `AUTH_PASSWORD_VALIDATORS`); logged."""
+
+    template_name = "core/password_form.html"
+    success_url = reverse_lazy("home")
+    extra_context = {"title": _l("Change password")}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        style_widgets(form)
+        return form
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security.record(SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, user=self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+def _mail_only(view):
+    """The reset by mail exists only where mail is configured (EMAIL_HOST); elsewhere an administrator resets."""
+
+    def guarded(request, *args, **kwargs):
+        if not settings.PARKOS_MAIL_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "core/password_form.html"
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+    extra_context = {"title": _l("Reset the password by mail")}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        style_widgets(form)
+        return form
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "core/password_form.html"
+    success_url = reverse_lazy("password_reset_complete")
+    extra_context = {"title": _l("Choose a new password")}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        style_widgets(form)
+        return form
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security.record(
+            SecurityEvent.Kind.PASSWORD_RESET, request=self.request, user=form.user, detail=_("by mail")
+        )
+        return response
+
+
+password_change_view = login_required(PasswordChangeView.as_view())
+password_reset_view = _mail_only(PasswordResetView.as_view())
+password_reset_done_view = _mail_only(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="core/password_message.html",
+        extra_context={
+            "message": _l("If an account has this address, a link to reset its password is on its way.")
+        },
+    )
+)
+password_reset_confirm_view = _mail_only(PasswordResetConfirmView.as_view())
+password_reset_complete_view = _mail_only(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="core/password_message.html",
+        extra_context={"message": _l("Your password has been set. You may log in now."), "login_link": True},
+    )
+)

@@ -67,6 +67,7 @@ def _list_context(request: HttpRequest, page, fs) -> dict:
 
 enterprise_list = lists.ListPage(
     name="enterprises",
+    personal=True,
     url="enterprises:list",
     queryset=lambda request: selectors.enterprise_list(user=request.user),
     filters=EnterpriseFilters,

@@ -138,6 +138,7 @@ def _request_context(request: HttpRequest, page, fs) -> dict:
 
 request_list_view = lists.ListPage(
     name="service-requests",
+    personal=True,
     url="servicedesk:requests",
     queryset=lambda request: selectors.request_list(user=request.user),
     filters=RequestFilters,
@@ -267,6 +268,7 @@ def _card_year(request: HttpRequest) -> int:
 
 visit_list = lists.ListPage(
     name="visits",
+    personal=True,
     url="servicedesk:visits",
     queryset=lambda request: selectors.visit_list(user=request.user),
     staff_only=True,
