@@ -6,7 +6,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.openapi.docs import Swagger
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from parkos.core.exceptions import ParkOSError
@@ -44,13 +46,87 @@ class OfflineSwagger(Swagger):
         return render(request, "core/api_docs.html", context)
 
 
-api = NinjaAPI(
+ERROR = {  # every error body the API answers: a service's (code, message, extra) or a validation's (detail)
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "not_found, forbidden, invalid, conflict, …"},
+        "message": {"type": "string", "description": "说明（中文）"},
+        "extra": {"type": "object", "description": "fields: 各字段的错误"},
+        "detail": {"description": "请求格式或参数校验的错误（列表），或认证、频率限制的说明（文字）"},
+    },
+}
+ERRORS = {
+    "400": "请求体不是有效的 JSON",
+    "401": "未登录，或令牌无效、过期、被吊销、账户被锁定",
+    "403": "无权执行此操作（只读令牌写入、角色或职能不允许）",
+    "404": "记录不存在或不在您的范围内",
+    "409": "记录已被他人修改（version 不一致）或状态不允许",
+    "422": "参数或字段不符合规则（逐字段说明）",
+    "429": "请求过于频繁（见 Retry-After 响应头）",
+}
+WRITE_ONLY = {"409"}
+
+
+def _without_nul(value):
+    """JSON with every NUL character taken out of its strings (PostgreSQL's text cannot hold one)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+class BodyParser(Parser):
+    """Every request body of the API is one JSON object: anything else (an array, a number) is a 400 — ninja's
+    schemas would otherwise read a list as an object with every field missing — and NUL characters are dropped."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return _without_nul(data)
+
+
+class ParkOSAPI(NinjaAPI):
+    """The API with every answer it gives stated in its schema: beside each operation's success, the error codes
+    (400/401/403/404/409/422/429) with one error body, so a client — and schemathesis in CI — knows them all."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+        ref = {"$ref": "#/components/schemas/Error"}
+        for path in schema.get("paths", {}).values():
+            for method, op in path.items():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                for status, words in ERRORS.items():
+                    if status in WRITE_ONLY and method == "get":
+                        continue
+                    op["responses"].setdefault(
+                        status,
+                        {
+                            "description": words,
+                            "content": {"application/json": {"schema": ref}},
+                            **(
+                                {"headers": {"Retry-After": {"schema": {"type": "integer"}}}}
+                                if status == "429"
+                                else {}
+                            ),
+                        },
+                    )
+        return schema
+
+
+api = ParkOSAPI(
     title="ParkOS API",
     version="1",
     description="ParkOS: the operating platform of a development zone administration.",
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     docs=OfflineSwagger(),
+    parser=BodyParser(),
 )
 
 
@@ -58,6 +134,20 @@ api = NinjaAPI(
 def on_service_error(request, exc: ParkOSError):
     body = {"code": exc.code, "message": str(exc.message), "extra": exc.extra}
     return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """ninja's own refusals in the API's error body, in Chinese where we know them (a body that is not JSON)."""
+    if exc.status_code == 400:
+        body = {
+            "code": "bad_request",
+            "message": gettext("The request body must be one JSON object."),
+            "extra": {},
+        }
+    else:
+        body = {"code": "error", "message": str(exc), "extra": {}}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

@@ -49,3 +49,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "parkos.core.views.not_found"
+handler500 = "parkos.core.views.server_error"

@@ -108,7 +108,7 @@ def test_tokens_and_office_powers_are_logged(client, admin, staff_a, dept_b, ent
         K.CAPABILITY_GRANTED,
         K.CAPABILITY_REVOKED,
     ]
-    assert SecurityEvent.objects.get(kind=K.CAPABILITY_GRANTED).detail == "servicedesk.centre → 投资促进局"
+    assert SecurityEvent.objects.get(kind=K.CAPABILITY_GRANTED).detail == "企业服务中心 → 投资促进局"
 
 
 def test_exports_of_personal_data_are_logged(client, admin, ent_a):

@@ -45,3 +45,32 @@ import pytest  # noqa: E402
 def test_the_api_refuses_out_of_range_pages_years_and_months_with_422(client_admin, url):
     r = client_admin.get(url)
     assert r.status_code == 422, r.content[:200]
+
+
+def test_an_api_body_that_is_not_one_json_object_is_a_400_in_chinese(client_admin, ent_a):
+    """schemathesis found `[null, null]` accepted as an empty object (ninja reads a list's attributes)."""
+    url = f"/api/v1/enterprises/{ent_a.pk}/annual/2025"
+    for body in ("[null, null]", "42", "not json"):
+        r = client_admin.put(url, body, content_type="application/json")
+        assert r.status_code == 400, body
+        assert r.json()["message"] == "请求体必须是一个 JSON 对象。"
+    assert not ent_a.annual_indicators.exists()
+
+
+def test_nul_characters_in_an_api_body_are_dropped(client_admin, ent_a):
+    r = client_admin.post(
+        f"/api/v1/enterprises/{ent_a.pk}/contacts",
+        '{"name": "张\\u0000三", "phone": "0731\\u0000-8888"}',
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert (r.json()["name"], r.json()["phone"]) == ("张三", "0731-8888")
+
+
+def test_true_or_false_is_not_a_number_in_an_api_body(client_admin, ent_a):
+    """schemathesis found `"employees": false` stored as 0 (pydantic reads booleans as numbers)."""
+    r = client_admin.put(
+        f"/api/v1/enterprises/{ent_a.pk}/annual/2025", {"employees": False}, content_type="application/json"
+    )
+    assert r.status_code == 422
+    assert not ent_a.annual_indicators.exists()

@@ -193,7 +193,7 @@ def test_an_illegal_move_names_the_action_and_the_state_and_writes_nothing(appli
     with translation.override("zh-hans"), pytest.raises(IllegalTransition) as exc:
         workflow.transition(APPLICATION, application, "approve", user=staff_a, on=dt.date(2026, 3, 10))
     assert str(exc.value.message) == "政策申报处于“未通过”状态，不能“通过”。"
-    assert (exc.value.action, exc.value.state, exc.value.status) == ("approve", "rejected", 422)
+    assert (exc.value.action, exc.value.state, exc.value.status) == ("approve", "rejected", 409)
     application.refresh_from_db()
     assert application.state == "rejected"
     assert application.version == 2

@@ -146,7 +146,7 @@ def test_api_acts_on_an_item_and_schema_documents_it(client, staff_a, project):
         client.post(url, {"action": "submit"}, content_type="application/json").json()["state"] == "submitted"
     )
     r = client.post(url, {"action": "approve"}, content_type="application/json")
-    assert r.status_code == 422
+    assert r.status_code == 409
     assert r.json()["code"] == "invalid"
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/projects/{pk}/approvals/items/{item_id}/actions" in paths

@@ -1,11 +1,38 @@
 """What every app's API shares: page-number pagination with a page size, and labels beside stored codes."""
 
+import decimal
+import typing
 from typing import Annotated, Any
 
 from django.db.models import ForeignKey
 from ninja import Field, Schema
 from ninja.orm.metaclass import ModelSchemaMetaclass
 from ninja.pagination import PageNumberPagination
+from pydantic import model_validator
+
+
+def _numeric(annotation: Any) -> bool:
+    """Whether a field takes a number (int, Decimal, float — alone or with None)."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Annotated:
+        return _numeric(args[0])
+    if args:  # a union
+        return any(_numeric(a) for a in args if a is not type(None))
+    return annotation in (int, float, decimal.Decimal)
+
+
+class BodySchema(Schema):
+    """The base of every request body: JSON's `true`/`false` is not a number (pydantic would read it as 1/0)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        raw = getattr(data, "_obj", data)  # ninja hands the validators its getter over the parsed JSON
+        if isinstance(raw, dict):
+            for name, field in cls.model_fields.items():
+                if isinstance(raw.get(name), bool) and _numeric(field.annotation):
+                    raise ValueError(f"{name}: a number, not true or false")
+        return data
 
 
 class Pages(PageNumberPagination):

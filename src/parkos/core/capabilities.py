@@ -138,7 +138,14 @@ def grant(
 
 
 def _grant_words(g: CapabilityGrant) -> str:
-    return f"{g.capability} → {g.department or g.user}"
+    """The grant as the security log keeps it: the office's name in the zone's language, and its holder."""
+    from django.conf import settings
+    from django.utils import translation
+
+    cap = registries.capabilities.get(g.capability)
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(cap.label) if cap is not None else g.capability
+    return f"{name} → {g.department or g.user}"
 
 
 @transaction.atomic

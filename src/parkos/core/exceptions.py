@@ -40,3 +40,11 @@ class Invalid(ParkOSError):
         super().__init__(message, **kw)
         self.fields = {k: [str(m) for m in v] for k, v in (fields or {}).items()}
         self.extra.setdefault("fields", self.fields)
+
+
+class NotNow(Invalid):
+    """Well-formed input that the record's present state refuses (a step its state does not allow, evidence not
+    yet logged, a lead under dispute): shown like `Invalid` on pages; an API 409 — the same request may succeed
+    once the record has moved on — where 422 says the input itself is wrong."""
+
+    status = 409

@@ -43,7 +43,7 @@ class InboxFilters(lists.FilterSet):
 class SecurityFilters(lists.FilterSet):
     q = lists.Search("username", "detail", "ip")
     kind = df.ChoiceFilter(choices=SecurityEvent.Kind.choices)
-    sort = lists.Sort({"at": "at", "kind": "kind,-at", "username": "username,-at"}, default="-at")
+    sort = lists.Sort({"at": "at", "kind": "kind,at", "username": "username,at"}, default="-at")
 
     class Meta:
         model = SecurityEvent

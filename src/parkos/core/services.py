@@ -7,11 +7,12 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import security
@@ -75,11 +76,14 @@ def api_token_create(
         scope=scope,
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
-    security.record(
-        SecurityEvent.Kind.TOKEN_CREATED,
-        user=user,
-        detail=f"{token.name} ({token.prefix}…, {scope}, {days} d)",
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # the log's words in the zone's language
+        words = _("%(name)s (%(prefix)s…, %(scope)s, %(days)s days)") % {
+            "name": token.name,
+            "prefix": token.prefix,
+            "scope": token.get_scope_display(),
+            "days": days,
+        }
+    security.record(SecurityEvent.Kind.TOKEN_CREATED, user=user, detail=words)
     return token, raw
 
 

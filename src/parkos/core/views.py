@@ -9,13 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from . import access, capabilities, lists, notify, registries, security, users
@@ -709,3 +710,21 @@ password_reset_complete_view = _mail_only(
         extra_context={"message": _l("Your password has been set. You may log in now."), "login_link": True},
     )
 )
+
+
+# ---- error pages: JSON under /api/ (what the API's schema states), the HTML pages elsewhere ---------------------
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": _("Not found."), "extra": {}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = {
+            "code": "server_error",
+            "message": _("The system failed; nothing was done. Please try again later."),
+            "extra": {},
+        }
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

@@ -25,15 +25,15 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .exceptions import Forbidden, Invalid
+from .exceptions import Forbidden, NotNow
 
 Who = Callable[[Any, Any], bool]  # (user, record) → may this user take the step on this record?
 Guard = Callable[[Any], None]  # (record) → None, or raises Invalid naming what is missing
 
 
-class IllegalTransition(Invalid):
+class IllegalTransition(NotNow):
     """A step the record's state does not allow. The message names the action and the state as officials see
-    them; `action` and `state` keep the codes for the API (the error's code stays "invalid")."""
+    them; `action` and `state` keep the codes for the API (the error's code stays "invalid"; its status is 409)."""
 
     def __init__(self, workflow: Workflow | None, action: str, state: str):
         self.action, self.state = action, state

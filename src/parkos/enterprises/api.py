@@ -4,10 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema, Status
+from ninja import Field, FilterSchema, ModelSchema, Query, Router, Status
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Pages, Year, related
+from parkos.core.api import BodySchema, Labelled, Pages, Year, related
 from parkos.core.exceptions import Invalid
 
 from . import selectors, services
@@ -38,7 +38,7 @@ class EnterpriseOut(ModelSchema, metaclass=Labelled):
         fields = ["id", "uscc", *ENTERPRISE_FIELDS, "version", "updated_at"]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(BodySchema):
     uscc: str
     name: str
     former_names: str = ""
@@ -60,7 +60,7 @@ class EnterpriseIn(Schema):
     owner_id: int | None = None
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(BodySchema):
     version: int
     name: str | None = None
     former_names: str | None = None
@@ -88,7 +88,7 @@ class LandOut(ModelSchema, metaclass=Labelled):
         fields = ["id", "enterprise", "certificate_no", "area_mu", "purpose", "tenure", "location", "version"]
 
 
-class LandIn(Schema):
+class LandIn(BodySchema):
     certificate_no: str
     area_mu: Decimal
     purpose: str = "industrial"
@@ -96,7 +96,7 @@ class LandIn(Schema):
     location: str = ""
 
 
-class LandPatch(Schema):
+class LandPatch(BodySchema):
     version: int
     certificate_no: str | None = None
     area_mu: Decimal | None = None
@@ -129,7 +129,7 @@ class AnnualOut(ModelSchema, metaclass=Labelled):
         ]
 
 
-class AnnualIn(Schema):
+class AnnualIn(BodySchema):
     version: int | None = None
     revenue: Decimal | None = None
     gross_output: Decimal | None = None
@@ -152,7 +152,7 @@ class ContactOut(ModelSchema, metaclass=Labelled):
         fields = ["id", "enterprise", "name", "title", "phone", "email", "is_primary", "version"]
 
 
-class ContactIn(Schema):
+class ContactIn(BodySchema):
     name: str
     title: str = ""
     phone: str = ""
@@ -166,7 +166,7 @@ class MonthlyOut(ModelSchema, metaclass=Labelled):
         fields = ["id", "enterprise", "month", "output_value", "revenue", "tax", "electricity_kwh", "version"]
 
 
-class MonthlyIn(Schema):
+class MonthlyIn(BodySchema):
     version: int | None = None
     output_value: Decimal | None = None
     revenue: Decimal | None = None

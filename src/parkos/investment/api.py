@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Month, Pages, Year, related
+from parkos.core.api import BodySchema, Labelled, Month, Pages, Year, related
 
 from . import selectors, services
 from .models import Lead, LeadConflict
@@ -72,7 +72,7 @@ class LeadOut(ModelSchema, metaclass=Labelled):
         ]
 
 
-class LeadIn(Schema):
+class LeadIn(BodySchema):
     investor_name: str
     title: str
     team: int
@@ -92,13 +92,13 @@ class LeadIn(Schema):
     decision: str = Field("", description="'' (refuse when duplicates are found), 'separate' or 'conflict'")
 
 
-class MoveIn(Schema):
+class MoveIn(BodySchema):
     stage: str
     note: str = ""
     version: int | None = None
 
 
-class SignIn(Schema):
+class SignIn(BodySchema):
     signed_on: dt.date
     amount: Decimal = Field(..., gt=0)
     uscc: str
@@ -106,7 +106,7 @@ class SignIn(Schema):
     version: int | None = None
 
 
-class CheckIn(Schema):
+class CheckIn(BodySchema):
     names: list[str]
     usccs: list[str] | None = None
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Month, Pages, Quarter, Year, related
+from parkos.core.api import BodySchema, Labelled, Month, Pages, Quarter, Year, related
 
 from . import selectors, services
 from .models import ItemAction, ItemInstance, MonthlyReport, Project, StageInstance
@@ -116,7 +116,7 @@ class BoardOut(Schema):
     items: list[ItemOut]
 
 
-class ItemActionIn(Schema):
+class ItemActionIn(BodySchema):
     action: ItemAction
     on: dt.date | None = None
     note: str = ""
@@ -127,7 +127,7 @@ class ItemActionIn(Schema):
     text_version: str | None = None
 
 
-class ReportIn(Schema):
+class ReportIn(BodySchema):
     month: dt.date
     investment: Decimal = Field(..., ge=0)
     funds: Decimal = Field(..., ge=0)

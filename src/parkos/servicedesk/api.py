@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import Labelled, Pages, Year, related
+from parkos.core.api import BodySchema, Labelled, Pages, Year, related
 from parkos.core.exceptions import Invalid
 from parkos.ratings import public as ratings
 
@@ -57,7 +57,7 @@ class RequestOut(ModelSchema, metaclass=Labelled):
         ]
 
 
-class RequestIn(Schema):
+class RequestIn(BodySchema):
     enterprise: int
     category: int
     title: str
@@ -66,7 +66,7 @@ class RequestIn(Schema):
     contact: str = ""
 
 
-class ActIn(Schema):
+class ActIn(BodySchema):
     action: str = Field(..., description="dispatch, accept, send_back, answer, close, revisit")
     note: str = ""
     department: int | None = None
@@ -76,7 +76,7 @@ class ActIn(Schema):
 BadReason = Literal[tuple(ratings.BAD_REASONS)]  # type: ignore[valid-type]  (the standard list of spec §2)
 
 
-class RateIn(Schema):
+class RateIn(BodySchema):
     level: int = Field(..., ge=1, le=5)
     reasons: list[BadReason] = []  # type: ignore[valid-type]
     text: str = ""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parkos.chains import public as chains
 from parkos.core import workflow
-from parkos.core.exceptions import Forbidden, Invalid
+from parkos.core.exceptions import Forbidden, Invalid, NotNow
 from parkos.core.services import clean_and_save as _save
 from parkos.projects import public as projects
 
@@ -208,7 +208,7 @@ def lead_move(
     if stage == lead.stage:
         return lead
     if lead.state != State.OPEN:
-        raise Invalid(_("The lead is closed (%(state)s).") % {"state": State(lead.state).label})
+        raise NotNow(_("The lead is closed (%(state)s).") % {"state": State(lead.state).label})
     if stage in STAGE_ORDER:
         cur, new = STAGE_ORDER.index(lead.stage), STAGE_ORDER.index(stage)
         if new > cur + 1:  # say which stage comes next rather than only that this one cannot
@@ -217,7 +217,7 @@ def lead_move(
                 % {"cur": Stage(lead.stage).label, "next": Stage(STAGE_ORDER[cur + 1]).label}
             )
     if is_contested(lead):
-        raise Invalid(_("Two teams claim this investor: the joint meeting decides before the lead moves on."))
+        raise NotNow(_("Two teams claim this investor: the joint meeting decides before the lead moves on."))
 
     def effects(t) -> None:
         if STAGE_ORDER.index(stage) < STAGE_ORDER.index(lead.stage):
@@ -238,11 +238,11 @@ def _evidence_for(lead: Lead, stage: str, on: dt.date) -> None:
     label = str(Stage(stage).label)
     kinds = set(lead.activities.values_list("kind", flat=True))
     if stage == Stage.CONTACT and not kinds:
-        raise Invalid(
+        raise NotNow(
             _("Log the first contact (call, visit or meeting) before moving to “%(s)s”.") % {"s": label}
         )
     if stage == Stage.VISIT and Activity.Kind.INSPECTION not in kinds:
-        raise Invalid(_("Log the investor's inspection of the zone before moving to “%(s)s”.") % {"s": label})
+        raise NotNow(_("Log the investor's inspection of the zone before moving to “%(s)s”.") % {"s": label})
     if stage == Stage.NEGOTIATION and not (lead.amount or lead.amount_usd):
         raise Invalid(
             _("Enter the planned investment before negotiating."), fields={"amount": [_("required")]}
@@ -278,9 +278,9 @@ def lead_sign(
 
     lead = _lead_for_change(user, pk, version)
     if lead.state != State.OPEN or lead.stage != Stage.NEGOTIATION:
-        raise Invalid(_("Only a lead in negotiation can be signed."))
+        raise NotNow(_("Only a lead in negotiation can be signed."))
     if is_contested(lead):
-        raise Invalid(_("Two teams claim this investor: the joint meeting decides before the lead moves on."))
+        raise NotNow(_("Two teams claim this investor: the joint meeting decides before the lead moves on."))
     if signed_on > timezone.localdate():
         raise Invalid(_("The signing date is in the future."), fields={"signed_on": [_("in the future")]})
     if not amount or amount <= 0:
