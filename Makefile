@@ -7,8 +7,10 @@ export PARKOS_DATA_DIR ?= $(CURDIR)/var
 COVERAGE_FLOOR ?= 85
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# gunicorn processes (2 × cores − 1 on a small machine)
+WORKERS ?= 3
 
-.PHONY: install demo serve test test-fast lint lock system-deps messages clean
+.PHONY: install demo serve serve-only test test-fast lint lock system-deps messages clean
 
 install: $(VENV)/.installed src/parkos/static/vendor/.built
 	@mkdir -p "$(PARKOS_DATA_DIR)"
@@ -39,12 +41,22 @@ demo: install
 	@$(PARKOS) migrate --noinput -v0
 	@echo "ParkOS: 生成演示园区（约一分钟，已有数据则直接使用）…"
 	@$(PARKOS) demo
+	@$(MAKE) --no-print-directory serve-only
+
+# the production stack on this machine: gunicorn workers (WhiteNoise serves the static files), kept database
+# connections checked before use, and `parkos worker` (background jobs, the daily jobs at PARKOS_DAILY_AT, heartbeat)
+serve: install
+	@$(PARKOS) migrate --noinput -v0
+	@$(MAKE) --no-print-directory serve-only
+
+serve-only:
 	@echo ""
-	@echo "ParkOS demo: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
-	@echo "Stop with Ctrl-C."
-	@$(PARKOS) db_worker >"$(PARKOS_DATA_DIR)/worker.log" 2>&1 & worker=$$!; \
+	@echo "ParkOS: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/v1/docs, health: /healthz)"
+	@echo "Stop with Ctrl-C. The worker's log: $(PARKOS_DATA_DIR)/worker.log"
+	@$(PARKOS) worker >"$(PARKOS_DATA_DIR)/worker.log" 2>&1 & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(PARKOS) runserver $(HOST):$(PORT) --noreload
+	  CONN_MAX_AGE=$${CONN_MAX_AGE:-60} $(VENV)/bin/gunicorn parkos.wsgi:application --workers $(WORKERS) \
+	    --bind $(HOST):$(PORT) --timeout 120 --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 system-deps:
 	@bash scripts/system-deps.sh

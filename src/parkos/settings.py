@@ -123,7 +123,13 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{DATA_DIR / 'parkos.sqlite3'}"
 DATABASE_URL = env("DATABASE_URL", _default_db)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if PARKOS_ENV == "test" else 60)}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=0 if PARKOS_ENV == "test" else env("CONN_MAX_AGE", 60 if PRODUCTION else 0, cast=int),
+        conn_health_checks=True,  # a kept connection is checked before a request uses it (PostgreSQL restarts)
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
@@ -238,11 +244,22 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Logs: one JSON object a line in production (PARKOS_LOG_FORMAT=json), plain text elsewhere.
+LOG_FORMAT = env("PARKOS_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "parkos.core.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {"parkos": {"level": env("PARKOS_LOG_LEVEL", "INFO"), "propagate": True}},
 }
+
+# The worker (`parkos worker`): the daily jobs' time of day, and whether /healthz asks for its heartbeat.
+PARKOS_DAILY_AT = env("PARKOS_DAILY_AT", "02:30")
+PARKOS_EXPECT_WORKER = env("PARKOS_EXPECT_WORKER", PRODUCTION, cast=bool)
 
 PARKOS_PAGE_SIZE = 25

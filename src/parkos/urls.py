@@ -20,6 +20,7 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>/", core.password_reset_confirm_view, name="password_reset_confirm"),
     path("password/reset/done/", core.password_reset_complete_view, name="password_reset_complete"),
     path("security/", core.security_log_view, name="security_log"),
+    path("healthz", core.healthz, name="healthz"),
     path("language/", core.language_view, name="language"),
     path("enterprises/", include("parkos.enterprises.urls")),
     path("efficiency/", include("parkos.efficiency.urls")),

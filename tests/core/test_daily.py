@@ -86,3 +86,15 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch):
         call_command("daily", "--today", dt.date(2026, 10, 12).isoformat(), stdout=out, stderr=err)
     assert "zz.broken: FAILED" in err.getvalue()
     assert len(out.getvalue().splitlines()) == len(registries.daily_jobs) - 1  # every other job still ran
+
+
+def test_parkos_daily_without_a_date_runs_every_job_for_today(db):
+    """The worker runs `parkos daily` with no --today; the clean-up failed on that (None − a week)."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("daily", stdout=out)
+    assert "FAILED" not in out.getvalue()
+    assert "core.cleanup" in out.getvalue()

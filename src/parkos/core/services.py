@@ -209,9 +209,10 @@ def import_run_start(*, user: User, kind: str, upload: UploadedFile, dry_run: bo
 UPLOAD_KEEP_DAYS = 7  # a rejected or check-only import's file is kept this long, to look at, then removed
 
 
-def uploads_cleanup(*, today: dt.date) -> int:
+def uploads_cleanup(*, today: dt.date | None = None) -> int:
     """Remove the files of imports that wrote nothing (rejected, failed, or only checked) once they are a week
     old; the run and its errors stay on record. Returns how many files went."""
+    today = today or timezone.localdate()  # `parkos daily` without --today passes None
     cutoff = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=UPLOAD_KEEP_DAYS), dt.time.min)
     )

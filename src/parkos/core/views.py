@@ -728,3 +728,25 @@ def server_error(request: HttpRequest) -> HttpResponse:
         }
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and the monitor: the database answers, and the worker beat in the last two minutes
+    (asked for where a worker is expected, PARKOS_EXPECT_WORKER). 200 when healthy, 503 otherwise; no login."""
+    from django.db import connection
+
+    from . import worker
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 — any failure of the database is "not healthy", never a 500
+        database = "unavailable"
+    last = worker.last_beat()
+    body = {
+        "database": database,
+        "worker": {"last_beat": last.isoformat() if last else None, "alive": worker.alive()},
+    }
+    healthy = database == "ok" and (worker.alive() or not settings.PARKOS_EXPECT_WORKER)
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", **body}, status=200 if healthy else 503)
