@@ -92,8 +92,10 @@ def api_token_revoke(*, user: User, pk: int) -> None:
     updated = ApiToken.objects.filter(pk=pk, user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    if not updated:
-        raise Forbidden(_("No such token."), code="not_found")
+    if not updated:  # another user's token, or one already revoked: nothing to say about it
+        from django.http import Http404
+
+        raise Http404
     token = ApiToken.objects.get(pk=pk)
     security.record(SecurityEvent.Kind.TOKEN_REVOKED, user=user, detail=f"{token.name} ({token.prefix}…)")
 

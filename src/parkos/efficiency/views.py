@@ -141,7 +141,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_enterprise_user:  # an enterprise sees its own report, not the zone's summary
-        return redirect("efficiency:index")
+        raise Http404
     run = selectors.run_get(user=request.user, pk=pk)
     if request.method == "POST":
         u = request.user

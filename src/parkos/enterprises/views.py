@@ -222,6 +222,9 @@ def _limit_owner(form: EnterpriseForm, user) -> None:
 
 
 def _child_form_post(request: HttpRequest, pk: int, form_class, create) -> HttpResponse:
+    selectors.enterprise_get(
+        user=request.user, pk=pk
+    )  # 404 outside the user's scope, before the form is read
     return form_post(
         request,
         form_class(request.POST),

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,6 +148,11 @@ def event_list(*, user):
     if user.is_enterprise_user or not user.may("view"):
         return Event.objects.none()
     return Event.objects.annotate(n=Count("leads")).order_by("-start_on", "pk")
+
+
+def conflict_get(*, user, pk: int) -> LeadConflict:
+    """A conflict one of the user's teams is party to, or any for the joint-meeting office (404 otherwise)."""
+    return get_object_or_404(LeadConflict.objects.restrict(user, "view"), pk=pk)
 
 
 def conflict_queue(*, user, status: str = LeadConflict.Status.OPEN):

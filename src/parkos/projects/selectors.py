@@ -54,6 +54,11 @@ def project_list(*, user, filters=None, action: str = "view") -> QuerySet[Projec
     return ProjectFilters(filters, queryset=qs).qs
 
 
+def problem_get(*, user, pk: int) -> Problem:
+    """A problem the user may see: its project's scope, or the department it is put to (404 otherwise)."""
+    return get_object_or_404(Problem.objects.restrict(user, "view"), pk=pk)
+
+
 def project_get(*, user, pk: int, action: str = "view") -> Project:
     return get_object_or_404(
         Project.objects.restrict(user, action).select_related(

@@ -235,6 +235,7 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.task_get(user=request.user, pk=pk)  # 404 outside the user's scope, before the form is read
     return form_post(
         request,
         ProgressForm(request.POST, request.FILES),
@@ -274,6 +275,7 @@ def task_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_instruct(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.task_get(user=request.user, pk=pk)  # 404 outside the user's scope, before the form is read
     return form_post(
         request,
         InstructionForm(request.POST),

@@ -212,6 +212,7 @@ def lead_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_action(request, pk: int, form_class, action, ok: str) -> HttpResponse:
+    selectors.lead_get(user=request.user, pk=pk)  # 404 outside the user's scope, before the form is read
     return form_post(
         request, form_class(request.POST), action, ok=ok, back=reverse("investment:lead", kwargs={"pk": pk})
     )

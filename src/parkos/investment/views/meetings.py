@@ -92,6 +92,7 @@ conflicts_view = lists.ListPage(
 @login_required
 @require_POST
 def conflict_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.conflict_get(user=request.user, pk=pk)  # 404 outside the user's scope, before the form is read
     return form_post(
         request,
         ConflictDecisionForm(request.POST),

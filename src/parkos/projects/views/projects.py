@@ -184,6 +184,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post(request: HttpRequest, pk: int, form, call, ok: str, anchor: str = "") -> HttpResponse:
+    selectors.project_get(user=request.user, pk=pk)  # 404 outside the user's scope, before the form is read
     return form_post(request, form, call, ok=ok, back=reverse("projects:detail", kwargs={"pk": pk}) + anchor)
 
 
@@ -271,16 +272,17 @@ def problem_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def problem_answer_view(request: HttpRequest, pk: int, problem_id: int) -> HttpResponse:
-    form = AnswerForm(request.POST)
-    return _post(
+    selectors.problem_get(
+        user=request.user, pk=problem_id
+    )  # the owner department may answer without the project
+    return form_post(
         request,
-        pk,
-        form,
+        AnswerForm(request.POST),
         lambda d: services.problem_answer(
             user=request.user, pk=problem_id, answer=d["answer"], close=d["close"]
         ),
-        _("Answer saved."),
-        "#problems",
+        ok=_("Answer saved."),
+        back=reverse("projects:detail", kwargs={"pk": pk}) + "#problems",
     )
 
 
@@ -318,6 +320,7 @@ def authorization_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approvals_start_view(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.project_get(user=request.user, pk=pk)  # 404 outside the user's scope, before the form is read
     return form_post(
         request,
         ApprovalsStartForm(request.POST),
