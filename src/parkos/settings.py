@@ -195,6 +195,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = PARKOS_ENV != "production"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = int(env("PARKOS_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024  # one attached file
+# where nginx serves MEDIA_ROOT to internal redirects only (`location /protected-media/ { internal; alias …; }`):
+# set, the attachment view checks the record's scope and answers with X-Accel-Redirect, and nginx sends the bytes
+FILES_ACCEL_PREFIX = env("PARKOS_FILES_ACCEL", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 REDIS_URL = env("REDIS_URL", None)

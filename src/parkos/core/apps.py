@@ -23,4 +23,4 @@ class CoreConfig(AppConfig):
 def _cleanup(today) -> str:
     from .services import uploads_cleanup
 
-    return f"{uploads_cleanup(today=today)} abandoned import files removed"
+    return f"{uploads_cleanup(today=today)} abandoned uploads removed"

@@ -213,7 +213,8 @@ UPLOAD_KEEP_DAYS = 7  # a rejected or check-only import's file is kept this long
 
 def uploads_cleanup(*, today: dt.date | None = None) -> int:
     """Remove the files of imports that wrote nothing (rejected, failed, or only checked) once they are a week
-    old; the run and its errors stay on record. Returns how many files went."""
+    old (the run and its errors stay on record), and the stored files no record names. Returns how many files
+    went."""
     today = today or timezone.localdate()  # `parkos daily` without --today passes None
     cutoff = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=UPLOAD_KEEP_DAYS), dt.time.min)
@@ -228,6 +229,35 @@ def uploads_cleanup(*, today: dt.date | None = None) -> int:
         run.file.delete(save=False)
         ImportRun.objects.filter(pk=run.pk).update(file="")
         n += 1
+    return n + orphan_files_cleanup()
+
+
+ORPHAN_GRACE = dt.timedelta(
+    days=1
+)  # an upload whose record is still being saved is never taken for an orphan
+
+
+def orphan_files_cleanup(*, now: dt.datetime | None = None) -> int:
+    """Remove the stored files no record names — left when the record they came with was refused after the file
+    was written (its transaction rolled back), or when the record went — once they are a day old. Only files
+    under MEDIA_ROOT are looked at, and only attachments and import uploads are kept there."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return 0
+    named = set(Attachment.objects.values_list("file", flat=True).iterator())
+    named |= set(ImportRun.objects.exclude(file="").values_list("file", flat=True).iterator())
+    cutoff = (now or timezone.now()).timestamp() - ORPHAN_GRACE.total_seconds()
+    n = 0
+    for path in root.rglob("*"):
+        if not path.is_file() or path.relative_to(root).as_posix() in named:
+            continue
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            n += 1
     return n
 
 

@@ -138,7 +138,6 @@ class Application(VersionedModel):
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="policy_applications"
     )
     amount = models.DecimalField(_("amount applied for (10k yuan)"), **MONEY)
-    materials = models.FileField(_("materials"), upload_to="policy-applications/%Y/", blank=True)
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.SUBMITTED, db_index=True

@@ -63,6 +63,15 @@ class ProjectsConfig(AppConfig):
                 url=_project_url,
             )
         )
+        registries.attachment_targets.register(
+            registries.AttachmentTarget(
+                "projects.authorization",
+                _("Authorisation (scan)"),
+                may_view=_authorization_visible,
+                may_attach=lambda user, pk: False,  # the scan comes with the authorisation
+                url=_authorization_url,
+            )
+        )
 
 
 def _daily_refresh(today) -> str:
@@ -102,3 +111,18 @@ def _project_url(pk: int) -> str:
     from django.urls import reverse
 
     return reverse("projects:detail", args=[pk])
+
+
+def _authorization_visible(user, pk: int) -> bool:
+    from .models import Authorization, Project
+
+    return Authorization.objects.filter(pk=pk, project__in=Project.objects.restrict(user, "view")).exists()
+
+
+def _authorization_url(pk: int) -> str:
+    from django.urls import reverse
+
+    from .models import Authorization
+
+    project_id = Authorization.objects.filter(pk=pk).values_list("project_id", flat=True).first()
+    return reverse("projects:detail", args=[project_id]) if project_id else ""

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import QueryParams, style_widgets
+from parkos.core.files import accepted
+from parkos.core.forms import MultipleFileField, MultipleFileInput, QueryParams, style_widgets
 from parkos.core.models import Department, Role, User
 from parkos.enterprises.models import Enterprise
 
@@ -147,7 +148,11 @@ class AuthorizationForm(forms.Form):
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE, required=False)
     signatory = forms.CharField(label=_("Signed by"), max_length=60)
     scope = forms.CharField(label=_("Scope"), max_length=300, required=False)
-    file = forms.FileField(label=_("Scan"), required=False)
+    file = MultipleFileField(
+        label=_("Scan"),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": accepted()}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from parkos.core import notify
 from parkos.core.models import Department
-from parkos.core.selectors import history_entries
+from parkos.core.selectors import attachments_for, history_entries
 
 from . import engine
 from .filters import ProjectFilters, overdue_milestones
@@ -106,6 +106,15 @@ def approval_board(project: Project) -> list[dict[str, Any]]:
     for it in items:
         by_stage[it.stage_id].append(it)
     return [{"stage": s, "items": by_stage[s.pk]} for s in stages]
+
+
+def authorizations(project: Project) -> list:
+    """A project's authorisations on file, each with its scans (`files`), in two queries."""
+    rows = list(project.authorizations.all())
+    files = attachments_for(target="projects.authorization", ids=[a.pk for a in rows])
+    for a in rows:
+        a.files = files.get(a.pk, [])
+    return rows
 
 
 def item_events(project: Project) -> list:

@@ -13,3 +13,28 @@ class RatingsConfig(AppConfig):
         from .workflows import WORKFLOWS
 
         register(*WORKFLOWS)
+        from parkos.core import registries
+
+        registries.attachment_targets.register(
+            registries.AttachmentTarget(
+                "ratings.case",
+                _("Bad-rating case (rectification evidence)"),
+                may_view=_case_visible,
+                may_attach=lambda user, pk: (
+                    False
+                ),  # the evidence comes with the step that reports the rectification
+                url=_case_url,
+            )
+        )
+
+
+def _case_visible(user, pk: int) -> bool:
+    from .models import BadRatingCase
+
+    return BadRatingCase.objects.restrict(user, "view").filter(pk=pk).exists()
+
+
+def _case_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("ratings:case", args=[pk])

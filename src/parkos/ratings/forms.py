@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import YearParams, style_widgets
+from parkos.core.files import accepted
+from parkos.core.forms import MultipleFileField, MultipleFileInput, YearParams, style_widgets
 
 from .models import BAD_REASONS, FOLLOWUP_LEVELS, BadRatingCase, Level
 
@@ -35,7 +36,11 @@ class CaseActionForm(Styled):
         label=_("classification"), choices=[("", "—"), *BadRatingCase.Kind.choices], required=False
     )
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    evidence = forms.FileField(label=_("evidence"), required=False)
+    evidence = MultipleFileField(
+        label=_("evidence"),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": accepted()}),
+    )
     level = forms.TypedChoiceField(
         label=_("follow-up rating"),
         choices=[("", "—"), *((v, label) for v, label in Level.choices if v in FOLLOWUP_LEVELS)],

@@ -203,7 +203,6 @@ class BadRatingCase(VersionedModel):
     rectify_due = models.DateField(_("rectification due"), null=True, blank=True)
     measures = models.TextField(_("rectification measures"), blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
-    evidence = models.FileField(_("evidence"), upload_to="rating-cases/%Y/", blank=True)
     done_on = models.DateField(_("rectified on"), null=True, blank=True)
     feedback_due = models.DateField(_("feedback due"), null=True, blank=True)
     feedback_on = models.DateField(_("feedback sent on"), null=True, blank=True)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from parkos.core import registries, workflow
 from parkos.core.exceptions import Invalid
 from parkos.core.selectors import working_calendar
-from parkos.core.services import check_version
+from parkos.core.services import attach_files, check_version
 from parkos.core.services import clean_and_save as _save
 
 from . import engine
@@ -142,8 +142,9 @@ def _case_action_effects(*, case, action, on, note, kind, method, evidence, leve
                 _("Describe what was rectified (the feedback to the rater)."),
                 fields={"note": [_("required")]},
             )
-        if evidence is not None:
-            case.evidence = evidence
+        if evidence:  # the step and its evidence together, or neither
+            uploads = list(evidence) if isinstance(evidence, list | tuple) else [evidence]
+            attach_files(user=user, target="ratings.case", target_id=case.pk, uploads=uploads)
         case.done_on, case.feedback, case.feedback_on = on, note.strip(), on
         case.feedback_due = cal.add_working_days(on, cfg.case_feedback_wd)
         case.followup_due = on + dt.timedelta(days=cfg.followup_window_days)

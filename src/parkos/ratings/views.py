@@ -16,6 +16,7 @@ from parkos.core import charts
 from parkos.core.excel import Column, Schema, text
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import QueryParams, YearParams
+from parkos.core.selectors import attachments_for
 from parkos.core.views import next_url, schema_export_response
 
 from . import selectors, services
@@ -153,5 +154,6 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
             "due": selectors.step_due(case),
             "target_label": target_label,
             "target_url": target_url,
+            "files": attachments_for(target="ratings.case", ids=[case.pk]).get(case.pk, []),
         },
     )

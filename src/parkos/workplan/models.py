@@ -228,7 +228,6 @@ class ProgressReport(models.Model):
     on = models.DateField(_("date"))
     text = models.TextField(_("progress"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
-    attachment = models.FileField(_("attachment"), upload_to="workplan/%Y/", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

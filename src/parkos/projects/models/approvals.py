@@ -415,7 +415,6 @@ class Authorization(ProjectChild, models.Model):
     signed_on = models.DateField(_("signed on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     signatory = models.CharField(_("signed by"), max_length=60)
-    file = models.FileField(_("scan"), upload_to="authorizations/%Y/", blank=True)
     scope = models.CharField(_("scope"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

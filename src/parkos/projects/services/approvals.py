@@ -16,6 +16,7 @@ from parkos.core import workflow
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role
 from parkos.core.selectors import working_calendar
+from parkos.core.services import attach_files
 from parkos.core.services import check_version as _check_version
 from parkos.core.services import clean_and_save as _clean_and_save
 
@@ -429,11 +430,19 @@ def handover_record(*, user, pk: int, data: dict[str, Any]) -> Handover:
 def authorization_record(*, user, pk: int, data: dict[str, Any]) -> Authorization:
     project = _project_for_change(user, pk)
     a = Authorization(project=project, created_by=user)
-    for k in {"signed_on", "valid_until", "signatory", "file", "scope"} & data.keys():
+    for k in {"signed_on", "valid_until", "signatory", "scope"} & data.keys():
         setattr(a, k, data[k])
     if a.valid_until and a.signed_on and a.valid_until < a.signed_on:
         raise Invalid(
             _("The authorisation ends before it was signed."), fields={"valid_until": [_("too early")]}
         )
     _clean_and_save(a, user=user)
+    scans = data.get("file") or []
+    if scans:  # the authorisation and its scan together, or neither
+        attach_files(
+            user=user,
+            target="projects.authorization",
+            target_id=a.pk,
+            uploads=list(scans) if isinstance(scans, list | tuple) else [scans],
+        )
     return a

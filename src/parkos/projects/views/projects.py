@@ -159,7 +159,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "board": selectors.approval_board(project),
         "events": selectors.item_events(project),
         "handovers": project.handovers.select_related("officer", "item__item"),
-        "authorizations": project.authorizations.all(),
+        "authorizations": selectors.authorizations(project),
         "can_change": can_change,
         "is_enterprise": request.user.is_enterprise_user,
         "history": selectors.project_history(project) if not request.user.is_enterprise_user else [],
