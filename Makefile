@@ -23,8 +23,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@touch $@
 
 lock:  # after a change of dependencies in pyproject.toml: exact versions of everything installed
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
-	@{ echo "# Exact versions of every Python package ParkOS installs (runtime and dev), used as constraints by"; \
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev,load]"
+	@{ echo "# Exact versions of every Python package ParkOS installs (runtime, dev and load), used as constraints by"; \
 	   echo "# \`make install\`. Regenerate after changing pyproject.toml: make lock"; \
 	   $(PY) -m pip freeze --exclude-editable | grep -v '^parkos'; } > requirements.lock
 
@@ -69,7 +69,7 @@ lint: install
 
 # the whole suite (slow and browser tests included) on two workers, with the coverage floor
 test: install system-deps lint
-	PARKOS_ENV=test $(VENV)/bin/pytest -n 2 --cov=parkos --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+	PARKOS_ENV=test $(VENV)/bin/pytest -n 2 --durations=15 --cov=parkos --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 # what a developer runs between commits: no browser, no slow tests (≤ 5 min on 2 cores)
 test-fast: install

@@ -113,3 +113,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long tests first (slow, then browser), each group in its own order: xdist hands tests out in turn from the
+    front, so the long ones are spread over the workers from the start instead of trailing the run on one of them."""
+    items.sort(
+        key=lambda i: 0 if i.get_closest_marker("slow") else 1 if i.get_closest_marker("browser") else 2
+    )

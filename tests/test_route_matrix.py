@@ -24,7 +24,7 @@ from django.core.signals import got_request_exception
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parkos.core import capabilities
@@ -329,7 +329,8 @@ PAGES: dict[str, Free | On | Skip] = {
     "attachment_delete": On(visible_files, acts="view"),
     "attachments_add": Free(anyone),
     "calendar": Free(acts("manage_calendar")),
-    "tokens": Free(anyone),
+    "profile": Free(anyone, data={"name": "矩阵", "scope": "read", "days": 30}),
+    "tokens": Free(get=frozenset({302})),  # the old address of the profile's tokens section
     "token_revoke": On(own_tokens, acts="view"),
     "users": Free(acts("manage_users")),
     "user_create": Free(acts("manage_users")),
@@ -456,9 +457,33 @@ def test_every_route_and_operation_is_in_the_matrix(db):
 # ---- the world and the calls ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+WORLD_MEDIA: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo zone, built once per test process and rolled back after the module: every test of the matrix
+    runs in its own savepoint inside it (and every call in one more, rolled back too)."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            WORLD_MEDIA["root"] = media
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _world_media(_media_in_tmp, settings):
+    """The world's files stay where it stored them (conftest gives every test a media directory of its own)."""
+    if "root" in WORLD_MEDIA:
+        settings.MEDIA_ROOT = WORLD_MEDIA["root"]
+
+
+def _build_world() -> dict[str, User]:
     demo_build(
         enterprises=40,
         seed=7,
@@ -639,12 +664,12 @@ def _matrix(role: str, world: dict[str, User]) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_each_role_inside_its_scope_and_nothing_outside(world, role):
+def test_every_route_answers_each_role_inside_its_scope_and_nothing_outside(db, world, role):
     problems = _matrix(role, world)
     assert not problems, f"{len(problems)} problems for {role}:\n" + "\n".join(problems)
 
 
-def test_the_matrix_catches_a_route_that_forgets_scope(world, monkeypatch):
+def test_the_matrix_catches_a_route_that_forgets_scope(db, world, monkeypatch):
     """The oracle bites: a view that fetched its enterprise without the user's scope would be reported."""
     from parkos.enterprises import selectors
 

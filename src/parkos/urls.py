@@ -39,6 +39,7 @@ urlpatterns = [
     path("files/<int:pk>/delete/", core.attachment_delete_view, name="attachment_delete"),
     path("files/add/", core.attachments_add_view, name="attachments_add"),
     path("calendar/", core.calendar_view, name="calendar"),
+    path("profile/", core.profile_view, name="profile"),
     path("tokens/", core.tokens_view, name="tokens"),
     path("users/", core.user_list_view, name="users"),
     path("users/new/", core.user_create_view, name="user_create"),

@@ -215,10 +215,10 @@ def test_an_expired_token_or_a_locked_out_user_gets_401(client, staff_a, ent_a):
     assert client.get(f"/api/v1/enterprises/{ent_a.pk}", **auth(live)).status_code == 401
 
 
-def test_a_token_is_made_with_its_scope_and_lifetime_on_the_tokens_page(client_staff_a, staff_a):
+def test_a_token_is_made_with_its_scope_and_lifetime_on_the_profile_page(client_staff_a, staff_a):
     from parkos.core.models import ApiToken
 
-    r = client_staff_a.post("/tokens/", {"name": "数据交换", "scope": "write", "days": "180"})
+    r = client_staff_a.post("/profile/", {"name": "数据交换", "scope": "write", "days": "180"})
     assert r.status_code == 200
     t = ApiToken.objects.get(user=staff_a)
     assert t.scope == "write"

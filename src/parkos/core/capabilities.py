@@ -49,6 +49,15 @@ def holds(user, key: str) -> bool:
     return key in _held(user)
 
 
+def held(user) -> list[registries.Capability]:
+    """The office powers a user holds through a grant to them or to their department (shown on their profile;
+    zone-wide users act as every office without a grant)."""
+    if user is None or not user.is_authenticated or user.is_enterprise_user:
+        return []
+    keys = _held(user)
+    return [c for c in registries.capabilities if c.key in keys and (not c.role or user.role == c.role)]
+
+
 def acts(user, key: str, action: str = "change") -> bool:
     """Whether this user does `action` as the office holding `key`: their role allows the action and they hold the
     capability. System administrators act as every office; leaders, who only read, as none."""

@@ -166,6 +166,13 @@ def api_token_list(*, user) -> QuerySet:
     return user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
 
 
+def own_security_events(*, user, limit: int = 20) -> list:
+    """The user's own latest sign-ins, password and token events, for their profile page."""
+    from .models import SecurityEvent
+
+    return list(SecurityEvent.objects.filter(user=user)[:limit])
+
+
 def attachments_of(*, user, target: str, target_id: int) -> list[Attachment]:
     """The files of a record, if the user may see the record (none otherwise)."""
     from . import registries

@@ -48,6 +48,7 @@ from .selectors import (
     history_entries,
     import_run_get,
     import_run_list,
+    own_security_events,
     security_events,
     statutory_fallback,
     working_calendar,
@@ -293,7 +294,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens_view(request: HttpRequest) -> HttpResponse:
+def profile_view(request: HttpRequest) -> HttpResponse:
+    """个人中心: who the user is here (role, department or enterprise, office powers), their password, their API
+    tokens (made here, shown once, revoked here) and their own latest security events."""
     raw = None
     if request.method == "POST":
         form = TokenForm(request.POST)
@@ -306,8 +309,26 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
             )
         except ParkOSError as exc:
             service_errors(request, exc)
-    tokens = api_token_list(user=request.user)
-    return render(request, "core/tokens.html", {"tokens": tokens, "raw": raw, "token_days": TOKEN_DAYS})
+    user = request.user
+    account = getattr(user, "enterprise_account", None)
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "tokens": api_token_list(user=user),
+            "raw": raw,
+            "token_days": TOKEN_DAYS,
+            "enterprise": account.enterprise if account else None,
+            "powers": capabilities.held(user),
+            "events": own_security_events(user=user),
+        },
+    )
+
+
+@login_required
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    """The tokens used to have a page of their own: it is the profile's section now."""
+    return redirect(reverse("profile") + "#tokens")
 
 
 @login_required
@@ -318,7 +339,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Token revoked."))
     except ParkOSError as exc:
         service_errors(request, exc)
-    return redirect(reverse("tokens"))
+    return redirect(reverse("profile") + "#tokens")
 
 
 # ---- users -------------------------------------------------------------------------------------------
