@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def django_ready(label: str) -> str:
-    """Configure Django on a fresh database; return a description of it."""
+def django_ready(label: str, fresh: bool = True) -> str:
+    """Configure Django on a fresh database (`fresh=False`: the one the last run of this bench left, if any);
+    return a description of it."""
     tmp = Path(tempfile.mkdtemp(prefix=f"parkos-bench-{label}-"))
     os.environ.setdefault("PARKOS_ENV", "development")
     os.environ["PARKOS_DATA_DIR"] = str(tmp)
@@ -22,8 +23,10 @@ def django_ready(label: str) -> str:
         base, name = url.rsplit("/", 1)
         name = f"{name}_bench_{label}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            there = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if fresh or not there:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = f"{base}/{name}"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"

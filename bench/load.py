@@ -35,20 +35,24 @@ P95_MS = 300
 API_READS_PER_S = 300
 
 
-def build(enterprises: int, plan_path: Path) -> dict:
-    """The demo zone, and the plan of who the virtual users are (logins, tokens, what each may see)."""
-    from parkos.core.models import ApiToken, User
-    from parkos.core.services import api_token_create
+def build_zone(enterprises: int) -> None:
+    """The demo zone of `make demo`."""
     from parkos.demo import demo_build
-    from parkos.demo.zone import DEMO_PASSWORD
-    from parkos.enterprises.models import Enterprise, MonthlyIndicator
-    from parkos.projects.models import Project
 
     t = time.perf_counter()
     demo_build(
         enterprises=enterprises, evaluate=True, projects=150, workplan=True, investment=True, services=True
     )
     print(f"demo zone: {enterprises} enterprises built in {time.perf_counter() - t:.0f} s")
+
+
+def plan_for(plan_path: Path) -> dict:
+    """Who the virtual users are: logins, their own API tokens, what each may see and write."""
+    from parkos.core.models import ApiToken, User
+    from parkos.core.services import api_token_create
+    from parkos.demo.zone import DEMO_PASSWORD
+    from parkos.enterprises.models import Enterprise, MonthlyIndicator
+    from parkos.projects.models import Project
 
     def seen(user: User, n: int = 300) -> list[int]:
         return list(Enterprise.objects.restrict(user, "view").order_by("?").values_list("pk", flat=True)[:n])
@@ -77,24 +81,25 @@ def build(enterprises: int, plan_path: Path) -> dict:
     ]
     month = MonthlyIndicator.objects.order_by("-month").values_list("month", flat=True).first()
     api = []
+    taken: set[int] = set()
     for i in range(60):  # a token for each API client: the per-token rate limit counts each on its own
-        u = User.objects.get(username=["jfj_staff", "admin", "qfzx_staff"][i % 3])
-        _tok, raw = api_token_create(user=u, name=f"压测{i}", scope=ApiToken.Scope.WRITE, days=7)
-        writable = list(
-            Enterprise.objects.restrict(u, "change")
-            .order_by("pk")
-            .values_list("pk", flat=True)[i * 5 : i * 5 + 5]
-        )
+        u = User.objects.get(username=["jfj_staff", "admin"][i % 2])
+        _tok, raw = api_token_create(user=u, name=f"压测{i}", scope=ApiToken.Scope.WRITE, days=30)
+        mine = Enterprise.objects.restrict(u, "change").exclude(pk__in=taken).order_by("pk")
+        writable = list(mine.values_list("pk", flat=True)[:3])  # no two clients write the same enterprise
+        taken.update(writable)
         api.append({"token": raw, "enterprises": seen(u), "writable": writable, "month": f"{month:%Y-%m}"})
     plan = {"officials": officials, "enterprises": enterprises_, "api": api}
     plan_path.write_text(json.dumps(plan), encoding="utf-8")
     return plan
 
 
-def serve(port: int, workers: int, log: Path) -> subprocess.Popen:
-    """`make serve-only`: gunicorn and the task worker, as an operator starts them."""
+def serve(port: int, workers: int, log: Path, redis_url: str) -> subprocess.Popen:
+    """`make serve-only`: gunicorn and the task worker, as an operator starts them (with Redis as the cache when
+    it answers, as deploy/parkos.env has it: the rate limits are counted there across the workers)."""
     env = {
         **os.environ,
+        **({"REDIS_URL": redis_url} if redis_url else {}),
         "PORT": str(port),
         "WORKERS": str(workers),
         "PARKOS_RATE_LOGIN": "1000/m",
@@ -118,6 +123,18 @@ def serve(port: int, workers: int, log: Path) -> subprocess.Popen:
             time.sleep(0.5)
     stop(proc)
     raise SystemExit(f"the server did not come up; see {log}")
+
+
+def _answers(url: str) -> bool:
+    import socket
+    from urllib.parse import urlparse
+
+    u = urlparse(url)
+    try:
+        with socket.create_connection((u.hostname or "127.0.0.1", u.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -181,21 +198,37 @@ def main() -> int:
     ap.add_argument("--api-seconds", type=int, default=60)
     ap.add_argument("--workers", type=int, default=3, help="gunicorn processes (make serve's default)")
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="the cache (none: the file cache)")
+    ap.add_argument(
+        "--reuse", action="store_true", help="keep the zone the last run built (same --enterprises)"
+    )
     args = ap.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("the load bench runs on PostgreSQL: set DATABASE_URL=postgres://…")
         return 2
     os.environ["PARKOS_ENV"] = "development"
-    print(f"database: {django_ready('load')}")
+    print(f"database: {django_ready('load', fresh=not args.reuse)}")
     work = Path(tempfile.mkdtemp(prefix="parkos-load-"))
     plan = work / "plan.json"
-    build(args.enterprises, plan)
+    from parkos.core.models import ApiToken
+    from parkos.enterprises.models import Enterprise
+
+    if args.reuse and Enterprise.objects.exists():
+        ApiToken.objects.filter(name__startswith="压测").delete()
+        print(f"demo zone: kept from the last run ({Enterprise.objects.count()} enterprises)")
+    else:
+        build_zone(args.enterprises)
+    plan_for(plan)
     from django.db import connections
 
     connections.close_all()
-    proc = serve(args.port, args.workers, work / "server.log")
+    redis_url = args.redis if args.redis != "none" and _answers(args.redis) else ""
+    proc = serve(args.port, args.workers, work / "server.log", redis_url)
     try:
-        print(f"server: make serve-only, {args.workers} gunicorn workers + task worker; {machine()}")
+        print(
+            f"server: make serve-only, {args.workers} gunicorn workers + task worker, cache "
+            f"{'Redis' if redis_url else 'files'}; {machine()}"
+        )
         mix_s = int(args.minutes * 60)
         mix = report(
             f"mix: {args.users} users for {mix_s} s",

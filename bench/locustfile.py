@@ -24,7 +24,7 @@ class _Browser(FastHttpUser):
     seat: dict
 
     def on_start(self) -> None:
-        page = self.client.get("/login/", name="login")
+        page = self.client.get("/login/", name="login (form)")
         token = CSRF.search(page.text or "")
         with self.client.post(
             "/login/",
@@ -77,7 +77,8 @@ class Official(_Browser):
 
     @task(4)
     def enterprise_detail(self) -> None:
-        self.page(f"/enterprises/{random.choice(self.seat['enterprises'])}/", "page: enterprise detail")
+        if self.seat["enterprises"]:
+            self.page(f"/enterprises/{random.choice(self.seat['enterprises'])}/", "page: enterprise detail")
 
     @task(2)
     def project_list(self) -> None:
@@ -138,7 +139,7 @@ class _Api(FastHttpUser):
         elif pick < 0.85:
             self.read(f"/api/v1/enterprises/{random.choice(self.seat['enterprises'])}/monthly")
         else:
-            self.read("/api/v1/projects/")
+            self.read(f"/api/v1/projects/?page={random.randint(1, 3)}&page_size=20")
 
 
 class ApiClient(_Api):
@@ -153,20 +154,32 @@ class ApiClient(_Api):
 
     @task(1)
     def api_write(self) -> None:
+        """Read the month's row for its version, write it back changed (as the API asks: a stale version is a
+        409, which here would be an error — each client writes its own enterprises)."""
         pk = random.choice(self.seat["writable"])
+        month = self.seat["month"]
+        with self.client.get(
+            f"/api/v1/enterprises/{pk}/monthly", headers=self.auth, name="api: read", catch_response=True
+        ) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code} on the monthly rows of {pk}")
+                return
+            rows = r.json()
+        version = next((m["version"] for m in rows if str(m["month"]).startswith(month)), None)
         body = {
+            "version": version,
             "output_value": f"{random.randint(100, 9999)}.00",
-            "electricity_kwh": f"{random.randint(1, 999)}.0",
+            "electricity_kwh": random.randint(1000, 99999),
         }
         with self.client.put(
-            f"/api/v1/enterprises/{pk}/monthly/{self.seat['month']}",
+            f"/api/v1/enterprises/{pk}/monthly/{month}",
             json=body,
             headers=self.auth,
             name="api: write",
             catch_response=True,
-        ) as r:
-            if r.status_code != 200:
-                r.failure(f"{r.status_code}: {(r.text or '')[:200]}")
+        ) as w:
+            if w.status_code != 200:
+                w.failure(f"{w.status_code}: {(w.text or '')[:200]}")
 
 
 class ApiReader(_Api):

@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import notify, registries, security
+        from . import choices, notify, registries, security
 
+        choices.install()
         security.connect_signals()
 
         registries.daily_jobs.register(

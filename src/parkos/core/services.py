@@ -102,21 +102,26 @@ def api_token_revoke(*, user: User, pk: int) -> None:
 
 def api_token_for(raw: str) -> ApiToken | None:
     """The live token a raw value is — not revoked, not expired, of an active user who is not locked out — or
-    None; records its last use."""
+    None; records its last use (to the minute). One query on most calls."""
 
     now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exclude(_locked_out(now))
         .first()
     )
-    if token is None or _locked_out(token.user):
+    if token is None:
         return None
     last = token.last_used_at
     token.first_use_today = last is None or timezone.localdate(last) != timezone.localdate(now)  # type: ignore[attr-defined]
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if last is None or now - last >= TOKEN_USE_GRAIN:  # not a write on every call of a busy client
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+TOKEN_USE_GRAIN = dt.timedelta(minutes=1)  # a token's "last used" is kept to the minute
 
 
 def api_token_user(raw: str) -> User | None:
@@ -124,19 +129,24 @@ def api_token_user(raw: str) -> User | None:
     return token.user if token else None
 
 
-def _locked_out(user: User) -> bool:
-    """Whether the login lockout (django-axes) holds the user's name: a token does not outlive a lockout."""
+def _locked_out(now: dt.datetime) -> Q:
+    """The tokens whose user the login lockout (django-axes) holds by name: a token does not outlive a lockout."""
     from axes.models import AccessAttempt
     from django.conf import settings
+    from django.db.models import Exists, OuterRef
 
     if not getattr(settings, "AXES_ENABLED", True):
-        return False
-    since = timezone.now() - dt.timedelta(hours=float(getattr(settings, "AXES_COOLOFF_TIME", 0) or 0))
-    return AccessAttempt.objects.filter(
-        username=user.get_username(),
-        failures_since_start__gte=getattr(settings, "AXES_FAILURE_LIMIT", 5),
-        attempt_time__gte=since,
-    ).exists()
+        return Q(pk__in=[])
+    since = now - dt.timedelta(hours=float(getattr(settings, "AXES_COOLOFF_TIME", 0) or 0))
+    return Q(
+        Exists(
+            AccessAttempt.objects.filter(
+                username=OuterRef("user__username"),
+                failures_since_start__gte=getattr(settings, "AXES_FAILURE_LIMIT", 5),
+                attempt_time__gte=since,
+            )
+        )
+    )
 
 
 @transaction.atomic

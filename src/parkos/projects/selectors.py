@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +50,16 @@ def project_list(*, user, filters=None, action: str = "view") -> QuerySet[Projec
     qs = Project.objects.restrict(user, action).select_related(
         "investor", "lead_department", "helper", "park"
     )
-    qs = qs.annotate(invested=Sum("reports__investment"))
+    # a correlated sum, not a join and GROUP BY over every project: only the page's rows are summed, and the
+    # pagination's count needs no grouping
+    invested = (
+        MonthlyReport.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("investment"))
+        .values("total")
+    )
+    qs = qs.annotate(invested=Subquery(invested))
     return ProjectFilters(filters, queryset=qs).qs
 
 
