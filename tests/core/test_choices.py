@@ -14,7 +14,9 @@ from parkos.projects.models import Project
 
 def _django(obj, field):
     value = getattr(obj, field.attname)
-    return force_str(dict(make_hashable(field.flatchoices)).get(make_hashable(value), value), strings_only=True)
+    return force_str(
+        dict(make_hashable(field.flatchoices)).get(make_hashable(value), value), strings_only=True
+    )
 
 
 def test_every_coded_field_of_every_model_uses_the_cached_labels():
