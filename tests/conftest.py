@@ -116,8 +116,10 @@ def _fresh_cache():
 
 
 def pytest_collection_modifyitems(config, items):
-    """The long tests first (slow, then browser), each group in its own order: xdist hands tests out in turn from the
-    front, so the long ones are spread over the workers from the start instead of trailing the run on one of them."""
+    """The long tests first (slow, then browser), each group in its own order. With `--dist worksteal` (make test) each
+    worker starts on half of the list and the one that runs out takes half of what the other has left, so the long
+    tests are shared out from the start instead of trailing the run on one worker, and the tests of a module stay
+    together (the route matrix builds its zone once per worker)."""
     items.sort(
         key=lambda i: 0 if i.get_closest_marker("slow") else 1 if i.get_closest_marker("browser") else 2
     )
