@@ -295,3 +295,20 @@ def test_files_kept_in_a_records_own_field_become_its_attachments_on_migration(
     client.force_login(staff_a)
     got = client.get(f"/files/{a.pk}/")
     assert b"".join(got.streaming_content) == PDF
+
+
+def test_a_file_lost_from_storage_answers_404_not_a_server_error(client, desk):
+    """A row can outlive its file (lost storage, a database restored without its files, a migrated path that was
+    already gone): the download says so instead of failing."""
+    (req,) = submit(desk)
+    a = Attachment.objects.create(
+        target="servicedesk.request",
+        target_id=req.pk,
+        file="attachments/2020/01/gone.pdf",
+        name="旧材料.pdf",
+        size=0,
+        sha256="",
+        uploaded_by=desk["qiye"],
+    )
+    client.force_login(desk["qiye"])
+    assert client.get(f"/files/{a.pk}/").status_code == 404

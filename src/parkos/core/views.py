@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -559,9 +560,16 @@ def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
         response["X-Accel-Redirect"] = quote(accel.rstrip("/") + "/" + a.file.name)
         response["Content-Disposition"] = content_disposition_header(True, a.name)
     else:
-        response = FileResponse(
-            a.file.open("rb"), as_attachment=True, filename=a.name, content_type=content_type
-        )
+        try:
+            fh = a.file.open("rb")
+        except (
+            FileNotFoundError
+        ):  # the row outlived its file (lost storage, a restore without files): not a 500
+            logging.getLogger(__name__).warning("attachment %s: stored file %s is missing", a.pk, a.file.name)
+            raise Http404(
+                _("The file is no longer on the server; an administrator can restore it from a backup.")
+            ) from None
+        response = FileResponse(fh, as_attachment=True, filename=a.name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
