@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The system packages the page tests need: Debian's Chromium and CJK fonts. Installs them when run as
-# root on a Debian-like machine; otherwise says what to install.
+# The system packages the tests need: Debian's Chromium and CJK fonts (page tests), gettext (translations) and
+# Redis (the shared cache's tests). Installs them when run as root on a Debian-like machine; otherwise says what
+# to install.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v xgettext >/dev/null || missing+=(gettext)
+command -v redis-server >/dev/null || missing+=(redis-server)  # the shared cache's tests run a private one
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${missing[*]} (apt)"

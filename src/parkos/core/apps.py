@@ -8,10 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import choices, notify, registries, security
+        from . import choices, notify, registries, security, services
 
         choices.install()
         security.connect_signals()
+        services.connect_token_signals()
 
         registries.daily_jobs.register(
             registries.DailyJob("core.digest", _("Daily digest of the inbox"), notify.send_digests, order=900)

@@ -97,28 +97,100 @@ def api_token_revoke(*, user: User, pk: int) -> None:
 
         raise Http404
     token = ApiToken.objects.get(pk=pk)
+    api_tokens_forget(digests=[token.digest])  # the update above sends no signal
     security.record(SecurityEvent.Kind.TOKEN_REVOKED, user=user, detail=f"{token.name} ({token.prefix}…)")
 
 
 def api_token_for(raw: str) -> ApiToken | None:
     """The live token a raw value is — not revoked, not expired, of an active user who is not locked out — or
-    None; records its last use (to the minute). One query on most calls."""
+    None; records its last use (to the minute).
+
+    A live token is kept in the shared cache for `TOKEN_CACHE_SECONDS` (with its user), so a busy client's calls
+    cost no query for it; whatever takes a token's power away forgets it there at once (`api_tokens_forget`):
+    revoking it, changing or deleting it or its user (deactivation, role, department, password), and a lockout.
+    A refused value is never kept: the next call asks the database again."""
+    from django.core.cache import cache
 
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exclude(_locked_out(now))
-        .first()
-    )
-    if token is None:
-        return None
+    digest = token_digest(raw)
+    key = _token_key(digest)
+    token: ApiToken | None = cache.get(key)
+    fresh = not isinstance(token, ApiToken) or (token.expires_at is not None and token.expires_at <= now)
+    if fresh or token is None:
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .exclude(_locked_out(now))
+            .first()
+        )
+        if token is None:
+            return None
     last = token.last_used_at
     token.first_use_today = last is None or timezone.localdate(last) != timezone.localdate(now)  # type: ignore[attr-defined]
     if last is None or now - last >= TOKEN_USE_GRAIN:  # not a write on every call of a busy client
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+        fresh = True
+    if fresh:
+        seconds = TOKEN_CACHE_SECONDS
+        if token.expires_at is not None:
+            seconds = min(seconds, int((token.expires_at - now).total_seconds()))
+        if seconds > 0:
+            cache.set(key, token, timeout=seconds)
     return token
+
+
+TOKEN_CACHE_SECONDS = 60  # the longest a change missed by every signal (a raw SQL update) could go unnoticed
+
+
+def _token_key(digest: str) -> str:
+    return f"parkos:api-token:{digest}"
+
+
+def api_tokens_forget(*, digests=(), user_ids=(), usernames=()) -> None:
+    """Drop tokens from the shared cache — by digest, or all tokens of some users — so the next call reads them
+    afresh from the database."""
+    from django.core.cache import cache
+
+    keys = {_token_key(d) for d in digests}
+    if user_ids or usernames:
+        owned = ApiToken.objects.filter(Q(user_id__in=list(user_ids)) | Q(user__username__in=list(usernames)))
+        keys.update(_token_key(d) for d in owned.values_list("digest", flat=True))
+    if keys:
+        cache.delete_many(sorted(keys))
+
+
+def connect_token_signals() -> None:
+    """Forget cached tokens whenever what they rest on changes: the token row, its user, a lockout (the signal
+    django-axes sends, and any failed-login record written — by axes or by hand)."""
+    from axes.models import AccessAttempt
+    from axes.signals import user_locked_out
+    from django.db.models.signals import post_delete, post_save
+
+    def token_changed(sender, instance, **kw):
+        api_tokens_forget(digests=[instance.digest])
+
+    def user_changed(sender, instance, **kw):
+        api_tokens_forget(user_ids=[instance.pk])
+
+    def locked(sender, request=None, username=None, **kw):
+        if username:
+            api_tokens_forget(usernames=[username])
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            token_changed, sender=ApiToken, dispatch_uid=f"parkos.tokens.token.{signal}", weak=False
+        )
+    post_save.connect(user_changed, sender=User, dispatch_uid="parkos.tokens.user.save", weak=False)
+    # a user's deletion takes its tokens with it (their post_delete forgets each)
+    user_locked_out.connect(locked, dispatch_uid="parkos.tokens.locked", weak=False)
+
+    def attempt_saved(sender, instance, **kw):
+        if instance.username:
+            api_tokens_forget(usernames=[instance.username])
+
+    post_save.connect(attempt_saved, sender=AccessAttempt, dispatch_uid="parkos.tokens.attempt", weak=False)
 
 
 TOKEN_USE_GRAIN = dt.timedelta(minutes=1)  # a token's "last used" is kept to the minute
