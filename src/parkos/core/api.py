@@ -1,14 +1,17 @@
 """What every app's API shares: page-number pagination with a page size, and labels beside stored codes."""
 
+import datetime as dt
 import decimal
 import typing
 from typing import Annotated, Any
 
-from django.db.models import ForeignKey
+from django.db.models import ForeignKey, Manager, Model, QuerySet
+from django.db.models.fields.files import FieldFile
 from ninja import Field, Schema
 from ninja.orm.metaclass import ModelSchemaMetaclass
 from ninja.pagination import PageNumberPagination
-from pydantic import model_validator
+from ninja.schema import DjangoGetter
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 
 def _numeric(annotation: Any) -> bool:
@@ -72,9 +75,82 @@ RELATED: dict[type, tuple[str, ...]] = {}  # schema → the foreign keys whose n
 
 
 def related(queryset, schema: type):
-    """The queryset with the rows whose names `schema` shows joined in (one query, whatever the page size)."""
-    fields = RELATED.get(schema, ())
+    """The queryset with the rows whose names `schema` shows joined in (one query, whatever the page size) — but
+    those it already knows (a record's rows read through it) are not joined again."""
+    known = {f.name for f in getattr(queryset, "_known_related_objects", {})}
+    fields = [f for f in RELATED.get(schema, ()) if f not in known]
     return queryset.select_related(*fields) if fields else queryset
+
+
+_MISSING = object()
+_AS_IS = {str, int, float, bool, type(None), decimal.Decimal, dt.date, dt.datetime, dt.time}
+
+
+def _plain(value: Any) -> Any:
+    """What ninja's getter makes of an attribute: a manager or queryset becomes its list, a method its result, a
+    file its address (None when empty)."""
+    if type(value) in _AS_IS:
+        return value
+    if isinstance(value, Manager):
+        return list(value.all())
+    if isinstance(value, QuerySet):
+        return list(value)
+    if callable(value):
+        return value()
+    if isinstance(value, FieldFile):
+        return value.url if value else None
+    return value
+
+
+def _reader(key: str, resolver: Any) -> Any:
+    """A function reading one field of an output schema off a record: its resolver, a dotted path (`park.name`,
+    missing when a step is None) or an attribute."""
+    if resolver is not None:
+        if resolver._takes_context:
+            return lambda obj, context: resolver._func(obj, context=context)
+        return lambda obj, context: resolver._func(obj)
+    steps = key.split(".")
+    if len(steps) == 1:
+
+        def attribute(obj, context):
+            value = getattr(obj, key, _MISSING)
+            return value if type(value) in _AS_IS else _plain(value)
+
+        return attribute
+
+    def dotted(obj, context):
+        for step in steps:
+            if obj is None:
+                return _MISSING
+            obj = getattr(obj, step, _MISSING)
+            if obj is _MISSING:
+                return _MISSING
+        return _plain(obj)
+
+    return dotted
+
+
+@model_validator(mode="wrap")
+@classmethod  # type: ignore[misc]
+def _read_record(cls, values: Any, handler: ModelWrapValidatorHandler, info: ValidationInfo) -> Any:
+    """Validate a record as ninja does — every field by its alias, through its resolver — but from a plain dict
+    built in one pass: ninja's getter costs several attribute lookups per field, which on a page of records was
+    a third of an API read's time. Anything but a model instance goes the usual way."""
+    if not isinstance(values, Model):
+        return handler(DjangoGetter(values, cls, info.context))
+    readers = cls.__dict__.get("_readers")
+    if readers is None:
+        readers = [
+            (f.alias or name, _reader(f.alias or name, cls._ninja_resolvers.get(f.alias or name)))
+            for name, f in cls.model_fields.items()
+        ]
+        cls._readers = readers
+    row = {}
+    for key, read in readers:
+        value = read(values, info.context)
+        if value is not _MISSING:
+            row[key] = value
+    return handler(row)
 
 
 class Labelled(ModelSchemaMetaclass):
@@ -101,6 +177,7 @@ class Labelled(ModelSchemaMetaclass):
                     annotations[f"{fname}_name"] = str | None
                     namespace[f"{fname}_name"] = Field(None, description=f"{field.verbose_name}（名称）")
                     namespace[f"resolve_{fname}_name"] = _related_name(fname)
+        namespace["_run_root_validator"] = _read_record
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
         if fks:
             RELATED[cls] = tuple(fks)

@@ -50,19 +50,24 @@ def enterprise_export_records(qs: QuerySet[Enterprise]):
         yield row
 
 
+def _of(model, *, user, enterprise: Enterprise | None, related_name: str) -> QuerySet:
+    """An enterprise's rows of `model` that the user may see — read through the enterprise, so each row knows it
+    without joining it again — or, without an enterprise, all the user may see with their enterprises."""
+    if enterprise is None:
+        return model.objects.restrict(user, "view").select_related("enterprise")
+    return getattr(enterprise, related_name).restrict(user, "view")
+
+
 def land_list(*, user, enterprise: Enterprise | None = None) -> QuerySet[LandParcel]:
-    qs = LandParcel.objects.restrict(user, "view").select_related("enterprise")
-    return qs.filter(enterprise=enterprise) if enterprise else qs
+    return _of(LandParcel, user=user, enterprise=enterprise, related_name="land_parcels")
 
 
 def annual_list(*, user, enterprise: Enterprise | None = None) -> QuerySet[AnnualIndicator]:
-    qs = AnnualIndicator.objects.restrict(user, "view").select_related("enterprise")
-    return qs.filter(enterprise=enterprise) if enterprise else qs
+    return _of(AnnualIndicator, user=user, enterprise=enterprise, related_name="annual_indicators")
 
 
 def monthly_list(*, user, enterprise: Enterprise | None = None) -> QuerySet[MonthlyIndicator]:
-    qs = MonthlyIndicator.objects.restrict(user, "view").select_related("enterprise")
-    return qs.filter(enterprise=enterprise) if enterprise else qs
+    return _of(MonthlyIndicator, user=user, enterprise=enterprise, related_name="monthly_indicators")
 
 
 def contact_list(*, user, enterprise: Enterprise) -> QuerySet[Contact]:
