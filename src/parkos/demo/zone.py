@@ -273,6 +273,7 @@ def demo_build(
         policies = build_policies(rng=np.random.default_rng(seed + 5), today=projects_today, admin=admin)[
             "policies"
         ]
+    _analyze()
     return DemoResult(
         len(ents),
         len(land),
@@ -286,6 +287,16 @@ def demo_build(
         requests,
         policies,
     )
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after the bulk load (PostgreSQL): until autovacuum gets round to it, the planner
+    takes the new tables for empty and picks plans that scan a whole department's enterprises for one record."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # the offices the zone's departments hold (the other apps' demos name the service centre, the supervision office and

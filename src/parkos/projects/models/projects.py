@@ -199,6 +199,8 @@ class Project(VersionedModel):
         indexes = [
             models.Index(fields=["lead_department", "status"]),
             models.Index(fields=["helper", "status"]),
+            # the lists' default order (newest first): a page is read off the index, not sorted from every project
+            models.Index(fields=["-registered_on", "-id"], name="project_newest_first"),
         ]
 
     def __str__(self) -> str:
