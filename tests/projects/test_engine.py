@@ -291,6 +291,6 @@ def test_start_rate_hunan_2024_131_planned_112_started():
     assert engine.percent(112, 131) == engine.Decimal("85.5")
 
 
-def test_elapsed_share_months_for_a_past_period_days_for_a_running_one():
-    assert engine.elapsed_share(dt.date(2026, 6, 30), dt.date(2026, 11, 28)) == engine.Decimal(6) / 12
-    assert engine.elapsed_share(dt.date(2026, 12, 31), dt.date(2026, 7, 2)) == engine.Decimal(183) / 365
+def test_elapsed_share_is_days_elapsed_over_days_of_the_year():
+    assert engine.elapsed_share(2026, dt.date(2026, 6, 30)) == engine.Decimal(181) / 365
+    assert engine.elapsed_share(2026, dt.date(2026, 7, 2)) == engine.Decimal(183) / 365

@@ -222,12 +222,12 @@ def test_rates_by_category_with_hand_worked_figures(admin, dept_a, ent_a):
     running = selectors.rates(user=admin, period=selectors.Period(2026), by="all", today=D("2026-07-02"))
     assert running["total"]["pace_gap"] == Decimal("-20.1")
     assert data["total"]["funds_rate_year"] == Decimal("25.0")  # 2,500 of 10,000
-    # half-year view: planned by June are ps[0] and ps[1], both started → 100 %; 6/12 of the year elapsed
+    # half-year view: planned by June are ps[0] and ps[1], both started → 100 %; 181 of 365 days elapsed
     half = selectors.rates(
         user=admin, period=selectors.Period(2026, quarter=2), by="all", today=D("2027-01-15")
     )
     assert half["total"]["start"]["rate"] == Decimal("100.0")
-    assert half["total"]["pace_gap"] == Decimal("-20.0")  # 30.0 % done against 50.0 % of the year
+    assert half["total"]["pace_gap"] == Decimal("-19.6")  # 30.0 % done against 49.589… % of the year
     drill = selectors.rate_projects(user=admin, period=selectors.Period(2026), metric="start", by="category")
     assert {r["project"].pk for r in drill if r["in_plan"] and not r["achieved"]} == {ps[3].pk}
 
@@ -240,9 +240,9 @@ def test_rates_page_chart_and_export(client_admin, dept_a, ent_a):
     assert 'data-chart="chart-rates"' in r.text
     x = client_admin.get(reverse("projects:rates"), {"year": 2026, "by": "department", "export": "xlsx"})
     rows = read_xlsx(io.BytesIO(x.content))
-    assert rows[0][4] == "开工率(%)"
+    assert rows[0][5] == "开工率(%)"
     assert rows[1][0] == dept_a.name
-    assert float(rows[1][4]) == 100.0
+    assert float(rows[1][5]) == 100.0
 
 
 # ---- monthly reports --------------------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import numpy as np
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from parkos.core.bulk import bulk_insert_objects
-from parkos.core.models import Department, Park, User
+from parkos.core.models import Department, Park, RecordEvent, User
 from parkos.core.selectors import working_calendar
 from parkos.enterprises.models import Enterprise
 from parkos.projects import services
@@ -196,10 +197,14 @@ def _project_history(rng, p: Project, *, today, cal, depts, out: dict[str, list]
         status = kind
     reason = ""
     if stalled is not None and stalled < today - dt.timedelta(days=150):
+        before = status
         if status == Status.REGISTERED:
             status, reason = Status.TERMINATED, "投资方战略调整，项目退出"
         else:
             p.status_before_pause, status, reason = status, Status.PAUSED, "企业资金链紧张，暂缓建设"
+        # the step as the lifecycle records it (the rates count a termination from its date)
+        on = min(stalled + dt.timedelta(days=int(rng.integers(60, 150))), today)
+        out["stops"].append((p, before, status, on, reason))
     p.status, p.status_reason = status, reason
     for kind in Milestone.Kind.values:
         milestones.append(
@@ -280,7 +285,9 @@ def build_projects(
     bulk_insert_objects(projects)
     projects = list(Project.objects.filter(code__in=[p.code for p in projects]).order_by("pk"))
 
-    out: dict[str, list] = {k: [] for k in ("milestones", "reports", "year_plans", "problems", "auths")}
+    out: dict[str, list] = {
+        k: [] for k in ("milestones", "reports", "year_plans", "problems", "auths", "stops")
+    }
     handovers: list = []
     for p in projects:
         plans[p.pk] = _project_history(rng, p, today=today, cal=cal, depts=depts, out=out)
@@ -289,6 +296,21 @@ def build_projects(
     Project.objects.bulk_update(projects, ["status", "status_reason", "status_before_pause"], 500)
     for objs in (milestones, year_plans, reports, problems, auths):
         bulk_insert_objects(objs)
+    ct = ContentType.objects.get_for_model(Project)
+    RecordEvent.objects.bulk_create(
+        RecordEvent(
+            content_type=ct,
+            object_id=p.pk,
+            workflow="projects.project",
+            action=to,
+            from_state=frm,
+            to_state=to,
+            on=on,
+            note=reason,
+            by=p.helper,
+        )
+        for p, frm, to, on, reason in out["stops"]
+    )
 
     # approvals, through the services
     actors = {}  # the first staff member of each approving department handles its items

@@ -143,10 +143,12 @@ class ReportOut(ModelSchema, metaclass=Labelled):
 
 
 class RateCell(Schema):
-    planned: int
-    achieved: int
-    unplanned: int
-    rate: Decimal | None
+    planned: int = Field(description="计划到截止日达到该节点的项目数（不含已终止项目）：分母")
+    achieved: int = Field(description="其中截止日前已达到的项目数（含提前达到）：分子")
+    unplanned: int = Field(description="期内无计划而达到的项目数（计划外，不计入比率）")
+    terminated: int = Field(description="计划到截止日但已终止的项目数（另列，不计入比率）")
+    planned_period: int = Field(description="全期（如全年）计划达到的项目数（不含已终止项目）")
+    rate: Decimal | None = Field(description="比率（%，一位小数，四舍五入）；无计划时为空")
 
 
 class RateRow(Schema):
@@ -155,16 +157,26 @@ class RateRow(Schema):
     start: RateCell
     production: RateCell
     capacity: RateCell
-    invested: Decimal
-    plan_investment: Decimal
+    invested: Decimal = Field(description="有年度计划项目的年初至截止日完成投资（万元）")
+    plan_investment: Decimal = Field(description="年度计划投资（万元）")
+    invested_unplanned: Decimal = Field(description="无年度计划项目的完成投资（万元，另列）")
     investment_rate: Decimal | None
-    pace_gap: Decimal | None
+    pace_gap: Decimal | None = Field(
+        description="时序进度差（百分点）：未舍入的完成率减已过时间占比，一次舍入"
+    )
+    funds_year: Decimal = Field(description="有年度资金计划项目的年度到位资金（万元）")
+    plan_funds: Decimal = Field(description="年度计划到位资金（万元）")
+    funds_unplanned: Decimal = Field(description="无年度资金计划项目的到位资金（万元，另列）")
     funds_rate_year: Decimal | None
+    funds_cum: Decimal = Field(description="截止日已入库项目的累计到位资金（万元）")
+    contracted: Decimal = Field(description="截止日已入库项目的合同（或总）投资（万元）")
     funds_rate_contract: Decimal | None
 
 
 class RatesOut(Schema):
     period: str
+    as_of: dt.date = Field(description="统计截止日：期末，或期间未结束时的当日（年初至今）")
+    elapsed_share: Decimal = Field(description="截止日已过天数 ÷ 当年天数")
     rows: list[RateRow]
     total: RateRow
 
@@ -181,7 +193,13 @@ def project_rates(
 ):
     period = selectors.Period(year, None if month else quarter, month)
     data = selectors.rates(user=request.user, period=period, by=by if by in selectors.GROUPS else "category")
-    return {"period": period.label, "rows": data["rows"], "total": data["total"]}
+    return {
+        "period": period.label,
+        "as_of": data["as_of"],
+        "elapsed_share": data["elapsed_share"].quantize(Decimal("0.0001")),
+        "rows": data["rows"],
+        "total": data["total"],
+    }
 
 
 @router.get("/{int:pk}", response=ProjectOut)

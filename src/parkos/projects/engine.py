@@ -18,7 +18,7 @@ import numpy as np
 
 # The clocks themselves are the kernel's (`core.clocks`); projects use them for approval items.
 from parkos.core.clocks import FAR, NAT, Clocks, clocks  # noqa: E402,F401
-from parkos.core.numbers import percent  # noqa: E402,F401  (rates in % with one decimal, half up)
+from parkos.core.numbers import percent, round_half_up  # noqa: E402,F401  (rates in % with one decimal, half up)
 
 # ---- lights (specs/approvals.md §8.3) ---------------------------------------------------------------------
 GREEN, YELLOW, RED, GREY, DONE = "green", "yellow", "red", "grey", "done"
@@ -70,33 +70,64 @@ ITEM_TERMINAL = frozenset({"completed", "rejected", "returned", "withdrawn", "re
 
 @dataclass(frozen=True)
 class MilestoneRate:
-    planned: np.ndarray  # bool per project: planned to reach the milestone in the period
-    achieved: np.ndarray  # bool per project: of those, reached it by the end of the period
-    unplanned: np.ndarray  # bool per project: reached it in the period without a plan for the period
+    """Per project (bool arrays): the rate is achieved / planned."""
+
+    planned: np.ndarray  # planned to reach the milestone from the period's start to its cut, not terminated
+    achieved: np.ndarray  # of those, reached it by the cut (early ones included)
+    unplanned: np.ndarray  # reached it between the start and the cut with no plan in the period (计划外)
+    terminated: np.ndarray  # planned to the cut but terminated by it: out of the rate, listed apart
+    planned_period: np.ndarray  # planned anywhere in the whole period and not terminated by the cut
 
 
-def milestone_rate(planned_on, actual_on, period_start, period_end) -> MilestoneRate:
-    """开工率 / 投产率 / 达产率: projects planned to reach a milestone in the period, and how many of them did
-    (by the period's end). A project that reached it early counts as achieved; one that reached it inside the
-    period without being planned for it is reported separately and is not in the rate."""
+def _day(value) -> np.datetime64:
+    return np.datetime64(value, "D")
+
+
+def milestone_rate(
+    planned_on, actual_on, period_start, period_end, *, as_of=None, terminated_on=None
+) -> MilestoneRate:
+    """开工率 / 投产率 / 达产率 (docs/design.md, "Project rates"). The period is counted to its cut: its end, or
+    the as-of date while it runs. The denominator is the projects planned to reach the milestone from the start
+    to the cut, less those terminated by the cut (a recorded termination: they are listed apart), paused ones
+    included; the numerator is those of them that reached it by the cut, early ones included. A project that
+    reached it inside the counted part of the period with no plan anywhere in the period is 计划外, apart."""
     planned_on = np.asarray(planned_on, dtype="datetime64[D]")
     actual_on = np.asarray(actual_on, dtype="datetime64[D]")
-    ps, pe = np.datetime64(period_start, "D"), np.datetime64(period_end, "D")
-    planned = ~np.isnat(planned_on) & (planned_on >= ps) & (planned_on <= pe)
-    done = ~np.isnat(actual_on) & (actual_on <= pe)
-    achieved = planned & done
-    unplanned = ~planned & ~np.isnat(actual_on) & (actual_on >= ps) & (actual_on <= pe)
-    return MilestoneRate(planned, achieved, unplanned)
+    ps, pe = _day(period_start), _day(period_end)
+    cut = pe if as_of is None else min(pe, _day(as_of))
+    if terminated_on is None:
+        gone = np.zeros(planned_on.shape, dtype=bool)
+    else:
+        t = np.asarray(terminated_on, dtype="datetime64[D]")
+        gone = ~np.isnat(t) & (t <= cut)
+    has_plan = ~np.isnat(planned_on)
+    in_period = has_plan & (planned_on >= ps) & (planned_on <= pe)
+    due = has_plan & (planned_on >= ps) & (planned_on <= cut)
+    planned = due & ~gone
+    reached = ~np.isnat(actual_on) & (actual_on <= cut)
+    achieved = planned & reached
+    unplanned = ~in_period & reached & (actual_on >= ps)
+    return MilestoneRate(planned, achieved, unplanned, due & gone, in_period & ~gone)
 
 
-def elapsed_share(period_end: dt.date, today: dt.date) -> Decimal:
-    """Share of the year elapsed for 时序进度差: months / 12 at the end of a past period; for a period still
-    running, days elapsed / days in the year as of today."""
-    if period_end < today:
-        return Decimal(period_end.month) / Decimal(12)
-    start = dt.date(today.year, 1, 1)
-    days = (dt.date(today.year + 1, 1, 1) - start).days
-    return Decimal((today - start).days + 1) / Decimal(days)
+def elapsed_share(year: int, as_of: dt.date) -> Decimal:
+    """The share of `year` elapsed on `as_of` (that day included) for 时序进度差: days elapsed ÷ days of that
+    year (366 in a leap year); 0 before the year begins, 1 once it has ended."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if as_of < start:
+        return Decimal(0)
+    if as_of >= end:
+        return Decimal(1)
+    return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
+
+
+def pace_gap(done, planned, share: Decimal) -> Decimal | None:
+    """时序进度差 in percentage points: done ÷ planned × 100 − share × 100, from the unrounded values, rounded
+    half up once to one decimal; None without a plan."""
+    if planned is None or done is None or Decimal(str(planned)) == 0:
+        return None
+    gap = Decimal(str(done)) * 100 / Decimal(str(planned)) - share * 100
+    return round_half_up(gap, 1)
 
 
 __all__ = [
@@ -105,5 +136,7 @@ __all__ = [
     "lights",
     "yellow_threshold",
     "milestone_rate",
+    "elapsed_share",
+    "pace_gap",
     "percent",
 ]

@@ -10,14 +10,15 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from parkos.core import notify
-from parkos.core.models import Department
+from parkos.core.models import Department, RecordEvent
 from parkos.core.selectors import attachments_for, history_entries
 
 from . import engine
@@ -369,26 +370,42 @@ MILESTONE_METRICS = {"start": Milestone.Kind.STARTED, "production": Milestone.Ki
                      "capacity": Milestone.Kind.CAPACITY}  # fmt: skip
 
 
-def _rate_columns(user, period: Period, by: str) -> dict[str, Any]:
-    """One row per visible project: group key, milestone dates, investment and funds (five queries)."""
+def _rate_columns(user, period: Period, by: str, cut: dt.date) -> dict[str, Any]:
+    """One row per visible project, counted to `cut`: group key, milestone dates, termination date, investment and
+    funds, whether the year's plan covers them, when they entered the library (six queries)."""
     field, labels = GROUPS.get(by, GROUPS["category"])
     projects = Project.objects.restrict(user, "view")
-    values = ["pk", "name", "total_investment", "contracted_investment"] + ([field] if field else [])
-    rows = list(projects.values_list(*values))
+    values = ["pk", "name", "total_investment", "contracted_investment", "registered_on", "status"]
+    rows = list(projects.values_list(*values, *([field] if field else [])))
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     pos = {int(pk): i for i, pk in enumerate(ids.tolist())}
     n = len(rows)
 
     def key(r):
-        v = r[4] if field else _("All projects")
+        v = r[6] if field else _("All projects")
         if labels:
             return str(labels.get(v, v))
         return v or _("(none)")
 
+    # a termination is the lifecycle's recorded step, with its business date; one without a record (data from
+    # before the steps were recorded) counts as terminated since before any period
+    terminated = np.array(
+        [dt.date.min if r[5] == Status.TERMINATED else "NaT" for r in rows], "datetime64[D]"
+    )
+    for pid, on in RecordEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Project),
+        workflow="projects.project",
+        action=Status.TERMINATED,
+        object_id__in=projects.values("pk"),
+    ).values_list("object_id", "on"):
+        if pid in pos:
+            terminated[pos[pid]] = on
     out: dict[str, Any] = {
         "ids": ids,
         "names": [r[1] for r in rows],
         "keys": np.array([key(r) for r in rows], dtype=object) if n else np.array([], dtype=object),
+        "terminated_on": terminated,
+        "in_library": np.array([r[4] <= cut for r in rows], dtype=bool),
     }
     for metric, kind in MILESTONE_METRICS.items():
         planned = np.full(n, "NaT", dtype="datetime64[D]")
@@ -399,13 +416,15 @@ def _rate_columns(user, period: Period, by: str) -> dict[str, Any]:
             i = pos[pid]
             planned[i] = p or "NaT"
             actual[i] = a or "NaT"
-        out[metric] = engine.milestone_rate(planned, actual, period.start, period.end)
+        out[metric] = engine.milestone_rate(
+            planned, actual, period.start, period.end, as_of=cut, terminated_on=terminated
+        )
     year_start = dt.date(period.year, 1, 1)
     inv = np.zeros(n)
     funds_year = np.zeros(n)
     funds_cum = np.zeros(n)
     for pid, i_sum, f_year, f_cum in (
-        MonthlyReport.objects.filter(project__in=projects, month__lte=period.end)
+        MonthlyReport.objects.filter(project__in=projects, month__lte=cut)
         .values("project_id")
         .annotate(
             i=Sum("investment", filter=Q(month__gte=year_start)),
@@ -418,16 +437,23 @@ def _rate_columns(user, period: Period, by: str) -> dict[str, Any]:
         inv[k], funds_year[k], funds_cum[k] = float(i_sum or 0), float(f_year or 0), float(f_cum or 0)
     plan_inv = np.zeros(n)
     plan_funds = np.zeros(n)
+    has_plan = np.zeros(n, dtype=bool)
+    has_funds_plan = np.zeros(n, dtype=bool)
     for pid, pi, pf in YearPlan.objects.filter(project__in=projects, year=period.year).values_list(
         "project_id", "investment", "funds"
     ):
-        plan_inv[pos[pid]], plan_funds[pos[pid]] = float(pi or 0), float(pf or 0)
+        k = pos[pid]
+        plan_inv[k], has_plan[k] = float(pi or 0), True
+        if pf is not None:
+            plan_funds[k], has_funds_plan[k] = float(pf), True
     contracted = np.array([float(r[3] if r[3] is not None else r[2]) for r in rows]) if n else np.zeros(0)
     out.update(
         invested=inv,
         plan_investment=plan_inv,
+        has_plan=has_plan,
         funds_year=funds_year,
         plan_funds=plan_funds,
+        has_funds_plan=has_funds_plan,
         funds_cum=funds_cum,
         contracted=contracted,
     )
@@ -438,12 +464,20 @@ def _dec(x: float) -> Decimal:
     return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
 
 
+def rate_cut(period: Period, today: dt.date) -> dt.date:
+    """The day a period is counted to: its end once it is over, else the as-of date (year to date)."""
+    return min(period.end, today)
+
+
 def rates(*, user, period: Period, by: str = "category", today: dt.date | None = None) -> dict[str, Any]:
-    """开工率, 投产率, 达产率, 年度投资完成率 (with 时序进度差) and 资金到位率 by the chosen dimension."""
-    c = _rate_columns(user, period, by)
+    """开工率, 投产率, 达产率, 年度投资完成率 (with 时序进度差) and 资金到位率 by the chosen dimension, under the rules of
+    docs/design.md ("Project rates"): counted to the as-of date while the period runs, like for like."""
+    today = today or timezone.localdate()
+    cut = rate_cut(period, today)
+    c = _rate_columns(user, period, by, cut)
     keys = c["keys"]
     groups = sorted(set(keys.tolist()), key=str)
-    share = engine.elapsed_share(period.end, today or timezone.localdate())
+    share = engine.elapsed_share(period.year, cut)
 
     def row(mask, label):
         r: dict[str, Any] = {"label": label, "projects": int(mask.sum())}
@@ -454,25 +488,29 @@ def rates(*, user, period: Period, by: str = "category", today: dt.date | None =
                 "planned": planned,
                 "achieved": achieved,
                 "unplanned": int((m.unplanned & mask).sum()),
+                "terminated": int((m.terminated & mask).sum()),
+                "planned_period": int((m.planned_period & mask).sum()),
                 "rate": engine.percent(achieved, planned),
             }
-        inv, plan = _dec(c["invested"][mask].sum()), _dec(c["plan_investment"][mask].sum())
+        r["milestone_cells"] = [(metric, r[metric]) for metric in MILESTONE_METRICS]
+        planned_inv = mask & c["has_plan"]
+        inv, plan = _dec(c["invested"][planned_inv].sum()), _dec(c["plan_investment"][planned_inv].sum())
         r["invested"], r["plan_investment"] = inv, plan
+        r["invested_unplanned"] = _dec(c["invested"][mask & ~c["has_plan"]].sum())
         r["investment_rate"] = engine.percent(inv, plan)
-        r["pace_gap"] = (
-            (r["investment_rate"] - (share * 100).quantize(Decimal("0.1")))
-            if r["investment_rate"] is not None
-            else None
-        )
-        fy, pf = _dec(c["funds_year"][mask].sum()), _dec(c["plan_funds"][mask].sum())
-        fc, ct = _dec(c["funds_cum"][mask].sum()), _dec(c["contracted"][mask].sum())
+        r["pace_gap"] = engine.pace_gap(inv, plan, share)
+        planned_funds = mask & c["has_funds_plan"]
+        fy, pf = _dec(c["funds_year"][planned_funds].sum()), _dec(c["plan_funds"][planned_funds].sum())
+        library = mask & c["in_library"]
+        fc, ct = _dec(c["funds_cum"][library].sum()), _dec(c["contracted"][library].sum())
         r.update(funds_year=fy, plan_funds=pf, funds_cum=fc, contracted=ct)
+        r["funds_unplanned"] = _dec(c["funds_year"][mask & ~c["has_funds_plan"]].sum())
         r["funds_rate_year"] = engine.percent(fy, pf)
         r["funds_rate_contract"] = engine.percent(fc, ct)
         return r
 
     rows = [row(keys == g, g) for g in groups]
-    total = row(np.ones(len(keys), dtype=bool), _("Total"))
+    total = row(np.ones(len(keys), dtype=bool), pgettext("sum", "Total"))
     label = dict(GROUP_NAMES).get(by, "")
     return {
         "period": period,
@@ -480,19 +518,23 @@ def rates(*, user, period: Period, by: str = "category", today: dt.date | None =
         "by_label": label,
         "rows": rows,
         "total": total,
+        "as_of": cut,
+        "running": cut < period.end,
         "elapsed_share": share,
     }
 
 
 def rate_projects(
-    *, user, period: Period, metric: str, by: str = "category", group: str = ""
+    *, user, period: Period, metric: str, by: str = "category", group: str = "", today: dt.date | None = None
 ) -> list[dict[str, Any]]:
-    """The projects behind one cell of the rates table: planned in the period, and whether they made it."""
+    """The projects behind one cell of the rates table: those counted (planned to the cut, and whether they made
+    it), those planned later in the period, the 计划外 ones and the terminated ones."""
     if metric not in MILESTONE_METRICS:
         return []
-    c = _rate_columns(user, period, by)
+    cut = rate_cut(period, today or timezone.localdate())
+    c = _rate_columns(user, period, by, cut)
     m = c[metric]
-    mask = m.planned | m.unplanned
+    mask = m.planned | m.unplanned | m.terminated | m.planned_period
     if group:
         mask &= c["keys"] == group
     idx = np.flatnonzero(mask)
@@ -511,6 +553,14 @@ def rate_projects(
     for i in idx.tolist():
         pid = int(c["ids"][i])
         planned, actual = dates.get(pid, (None, None))
+        if m.planned[i]:
+            counted = "planned"  # in the rate
+        elif m.terminated[i]:
+            counted = "terminated"
+        elif m.unplanned[i]:
+            counted = "unplanned"
+        else:
+            counted = "later"  # planned for the rest of the period
         out.append(
             {
                 "project": projects[pid],
@@ -518,9 +568,11 @@ def rate_projects(
                 "actual_on": actual,
                 "in_plan": bool(m.planned[i]),
                 "achieved": bool(m.achieved[i]),
+                "counted": counted,
             }
         )
-    out.sort(key=lambda r: (not r["in_plan"], r["achieved"], r["planned_on"] or dt.date.max))
+    order = {"planned": 0, "later": 1, "unplanned": 2, "terminated": 3}
+    out.sort(key=lambda r: (order[r["counted"]], r["achieved"], r["planned_on"] or dt.date.max))
     return out
 
 

@@ -227,21 +227,34 @@ RATES_SCHEMA = Schema(
     columns=[
         Column("label", "分组", text, width=20),
         Column("projects", "项目数", text),
-        Column("start_planned", "计划开工", text),
+        Column("start_planned_period", "全期计划开工", text),
+        Column("start_planned", "计划开工(截至统计日)", text),
         Column("start_achieved", "实际开工", text),
         Column("start_rate", "开工率(%)", text),
-        Column("production_planned", "计划投产", text),
+        Column("start_unplanned", "计划外开工", text),
+        Column("start_terminated", "已终止(不计入开工率)", text),
+        Column("production_planned_period", "全期计划投产", text),
+        Column("production_planned", "计划投产(截至统计日)", text),
         Column("production_achieved", "实际投产", text),
         Column("production_rate", "投产率(%)", text),
-        Column("capacity_planned", "计划达产", text),
+        Column("production_unplanned", "计划外投产", text),
+        Column("production_terminated", "已终止(不计入投产率)", text),
+        Column("capacity_planned_period", "全期计划达产", text),
+        Column("capacity_planned", "计划达产(截至统计日)", text),
         Column("capacity_achieved", "实际达产", text),
         Column("capacity_rate", "达产率(%)", text),
+        Column("capacity_unplanned", "计划外达产", text),
+        Column("capacity_terminated", "已终止(不计入达产率)", text),
         Column("plan_investment", "年度计划投资(万元)", text),
         Column("invested", "年度完成投资(万元)", text),
         Column("investment_rate", "年度投资完成率(%)", text),
+        Column("invested_unplanned", "无年度计划项目完成投资(万元)", text),
         Column("pace_gap", "时序进度差(百分点)", text),
+        Column("plan_funds", "年度计划到位资金(万元)", text),
         Column("funds_year", "年度到位资金(万元)", text),
         Column("funds_rate_year", "年度资金到位率(%)", text),
+        Column("funds_unplanned", "无资金计划项目到位资金(万元)", text),
+        Column("contracted", "合同投资(万元)", text),
         Column("funds_cum", "累计到位资金(万元)", text),
         Column("funds_rate_contract", "资金到位率(合同口径,%)", text),
     ],
@@ -250,13 +263,10 @@ RATES_SCHEMA = Schema(
 
 def _rate_records(data):
     for r in [*data["rows"], data["total"]]:
-        rec = {k: v for k, v in r.items() if not isinstance(v, dict)}
+        rec = {k: v for k, v in r.items() if not isinstance(v, dict | list)}
         for m in ("start", "production", "capacity"):
-            rec[f"{m}_planned"], rec[f"{m}_achieved"], rec[f"{m}_rate"] = (
-                r[m]["planned"],
-                r[m]["achieved"],
-                r[m]["rate"],
-            )
+            for k in ("planned_period", "planned", "achieved", "rate", "unplanned", "terminated"):
+                rec[f"{m}_{k}"] = r[m][k]
         yield {k: ("" if v is None else v) for k, v in rec.items()}
 
 
