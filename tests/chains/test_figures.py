@@ -15,9 +15,10 @@ chain's purchases.
 
   整机 subtree: enterprises {E1, E2} = 2, output 1200, tax 90; purchases 1500, local 300 → 20 %;
                 shortfall of supply 1 − 20/30 = 1/3 → score 100 × 1/3 × 1.5 = 50.0
-  液压件: 1 enterprise of 2 → shortfall 0.5; supply 300/1000 = 30 % → 0 → score 0.5 × 1.5 × 100 = 75.0
-  发动机: no enterprise → severity 1 → score 100.0 (outside purchases 500)
-  传动件: no enterprise → severity 1 → score 100.0 (outside purchases 0) → ranks after 发动机
+  液压件: 1 enterprise of 2 → shortfall 0.5 → score 0.5 × 1.5 × 100 = 75.0; E1's purchases there do not count at
+          液压件 (E1 is placed on 整机, outside its subtree) and E2 bought nothing: no purchases, rate missing
+  发动机: no enterprise → severity 1 → score 100.0 (E1's 500 counts at 整机 only: outside purchases 0)
+  传动件: no enterprise → severity 1 → score 100.0 (outside purchases 0) → ranks after 发动机 (node order)
   后市场服务: 1 enterprise, supply 100 % → no gap
   chain: (300 + 100) / (1000 + 500 + 100) = 25.0 %; leader E1: 300 / 1500 = 20.0 %
   gap ranking: 发动机, 传动件, 液压件, 整机
@@ -120,7 +121,7 @@ def test_node_figures_over_subtrees(chain, admin):
         ("后市场服务", 1, 50.0, 5.0),
     ]
     assert rows["整机"]["rate"] == pytest.approx(20.0)
-    assert rows["液压件"]["rate"] == pytest.approx(30.0)
+    assert rows["液压件"]["rate"] is None  # only purchases of buyers placed on its subtree count there
     assert rows["后市场服务"]["rate"] == pytest.approx(100.0)
     assert rows["传动件"]["rate"] is None
     assert rows["整机"]["leaders"] == 1
@@ -140,9 +141,9 @@ def test_gap_ranking(chain, admin):
     c, _e = chain
     gaps = selectors.chain_figures(user=admin, pk=c.pk, year=2025).gaps()
     assert [(g["node"].name, g["score"], g["outside"]) for g in gaps] == [
-        ("发动机", 100.0, 500.0),
+        ("发动机", 100.0, 0.0),
         ("传动件", 100.0, 0.0),
-        ("液压件", 75.0, 700.0),
+        ("液压件", 75.0, 0.0),
         ("整机", 50.0, 1200.0),
     ]
     assert [g["strength"] for g in gaps] == ["missing", "missing", "weak", "weak"]

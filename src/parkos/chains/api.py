@@ -1,6 +1,6 @@
 """Chains API: the chain list, and one chain's node figures, local supply rates and gap ranking for a year."""
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from parkos.core.api import Year
 
@@ -27,7 +27,11 @@ class NodeRow(Schema):
     tax: float
     purchases: float
     local: float
-    rate: float | None
+    rate: float | None = Field(
+        description="本地配套率（%）：仅计该节点子树上企业的采购；无采购记录时为空（数据缺失）"
+    )
+    min_rate: float = Field(description="本地配套率下限（%）：节点自设，否则全区设置")
+    output_fallback: int = Field(description="以营业收入代替工业总产值计入产值的企业数")
     score: float
     strength: str
 
@@ -47,6 +51,7 @@ class FiguresOut(Schema):
     output: float
     tax: float
     rate: float | None
+    output_fallback: int = Field(description="以营业收入代替工业总产值计入产值的企业数")
     leaders: list[LeaderRate]
     nodes: list[NodeRow]
     gaps: list[int]
@@ -65,6 +70,8 @@ def _row(r: dict) -> dict:
                 "purchases",
                 "local",
                 "rate",
+                "min_rate",
+                "output_fallback",
                 "score",
                 "strength",
             )
@@ -92,6 +99,7 @@ def chain_figures(request, pk: int, year: Year | None = None):
         "output": cf.output,
         "tax": cf.tax,
         "rate": cf.rate,
+        "output_fallback": cf.output_fallback,
         "leaders": cf.leader_rates,
         "nodes": [_row(r) for r in cf.rows()],
         "gaps": [g["node"].pk for g in cf.gaps()],

@@ -1,8 +1,10 @@
 """Pure computations over a chain's columns: node figures over their subtrees, the local supply rate, and the gap
 ranking.
 
-Local supply rate (本地配套率) = purchases by the chain's enterprises from suppliers in the zone ÷ all their
-recorded purchases, for a node (its subtree), a chain, or one leader (链主) as buyer.
+Local supply rate (本地配套率) = purchases from suppliers in the zone ÷ all recorded purchases, for a node (its
+subtree: only the purchases of buyers placed on that subtree count there), a chain, or one leader (链主) as buyer.
+A node without recorded purchases has no rate (data missing): it is neither a shortfall nor a pass. Which
+enterprises are placed and which suppliers are local (operating ones) the selector decides.
 
 A node's gap severity is the largest shortfall against its thresholds, each in [0, 1]:
   enterprises  1 − n / min_n              (when min_n > 0)
@@ -56,6 +58,7 @@ class NodeFigures:
     rate: np.ndarray  # percent, NaN without purchases
     severity: np.ndarray
     score: np.ndarray
+    output_fallback: np.ndarray  # enterprises of the subtree whose output is their 营业收入 (no 工业总产值)
 
 
 def node_figures(
@@ -66,10 +69,14 @@ def node_figures(
     ent_output: dict[int, float],
     ent_tax: dict[int, float],
     s_node: np.ndarray,
+    s_buyer: np.ndarray,
     s_local: np.ndarray,
     s_amount: np.ndarray,
     key_weight: float,
+    ent_fallback: frozenset[int] = frozenset(),
 ) -> NodeFigures:
+    """Every node's figures over its subtree. `ent_output` is each enterprise's 工业总产值, or its 营业收入 for those in
+    `ent_fallback` (counted per node in `output_fallback`, for the page to say so)."""
     n = len(tree.parent)
     rows, anc = tree.ancestors_pairs(p_node)
     pairs = (
@@ -80,10 +87,21 @@ def node_figures(
     tax = np.array([ent_tax.get(int(e), 0.0) for e in pairs[:, 1]], dtype=float)
     output = np.bincount(pairs[:, 0], weights=out, minlength=n) if len(pairs) else np.zeros(n)
     taxes = np.bincount(pairs[:, 0], weights=tax, minlength=n) if len(pairs) else np.zeros(n)
+    fell_back = np.array([int(e) in ent_fallback for e in pairs[:, 1]], dtype=float)
+    fallback = (
+        np.bincount(pairs[:, 0], weights=fell_back, minlength=n).astype(int)
+        if len(pairs)
+        else np.zeros(n, int)
+    )
     lead = p_leader[rows] if len(rows) else np.zeros(0, bool)
     lead_pairs = np.unique(np.stack([anc[lead], p_enterprise[rows][lead]], axis=1), axis=0)
     leaders = np.bincount(lead_pairs[:, 0], minlength=n) if len(lead_pairs) else np.zeros(n, int)
     srows, sanc = tree.ancestors_pairs(s_node)
+    if len(srows):  # a purchase counts at a node only when its buyer is placed on that node's subtree
+        width = int(max(p_enterprise.max(initial=0), s_buyer.max(initial=0))) + 1
+        placed = pairs[:, 0].astype(np.int64) * width + pairs[:, 1].astype(np.int64)
+        keep = np.isin(sanc.astype(np.int64) * width + s_buyer[srows].astype(np.int64), placed)
+        srows, sanc = srows[keep], sanc[keep]
     purchases = np.bincount(sanc, weights=s_amount[srows], minlength=n) if len(srows) else np.zeros(n)
     local = (
         np.bincount(sanc, weights=np.where(s_local, s_amount, 0.0)[srows], minlength=n)
@@ -99,7 +117,7 @@ def node_figures(
         )
     severity = np.maximum.reduce([short_n, short_out, short_rate])
     score = np.round(100.0 * severity * np.where(tree.is_key, key_weight, 1.0), 1)
-    return NodeFigures(enterprises, leaders, output, taxes, purchases, local, rate, severity, score)
+    return NodeFigures(enterprises, leaders, output, taxes, purchases, local, rate, severity, score, fallback)
 
 
 def gap_order(f: NodeFigures) -> np.ndarray:

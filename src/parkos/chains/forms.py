@@ -24,7 +24,16 @@ class NodeForm(forms.ModelForm):
 
     class Meta:
         model = Node
-        fields = ["name", "parent", "segment", "is_key", "min_enterprises", "min_output", "order"]
+        fields = [
+            "name",
+            "parent",
+            "segment",
+            "is_key",
+            "min_enterprises",
+            "min_output",
+            "min_local_rate",
+            "order",
+        ]
 
     def __init__(self, *args, chain=None, **kwargs):
         super().__init__(*args, **kwargs)

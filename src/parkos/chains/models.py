@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,14 @@ class Node(ZoneKnowledge, VersionedModel):
     is_key = models.BooleanField(_("key node"), default=False)
     min_enterprises = models.PositiveSmallIntegerField(_("minimum enterprises"), null=True, blank=True)
     min_output = models.DecimalField(_("minimum output (10k yuan)"), null=True, blank=True, **MONEY)
+    min_local_rate = models.DecimalField(
+        _("minimum local supply rate (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -132,7 +141,13 @@ class Node(ZoneKnowledge, VersionedModel):
                 fields=["chain", "name"],
                 name="node_unique_name",
                 violation_error_message=_("This chain already has a node with this name."),
-            )
+            ),
+            FieldCheck(
+                field="min_local_rate",
+                condition=Q(min_local_rate__isnull=True) | Q(min_local_rate__gte=0, min_local_rate__lte=100),
+                name="node_min_local_rate_percent",
+                violation_error_message=_("The minimum rate is a percentage from 0 to 100."),
+            ),
         ]
 
     def __str__(self) -> str:

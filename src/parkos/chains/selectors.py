@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from parkos.enterprises.models import AnnualIndicator, Enterprise
+from parkos.enterprises.models import AnnualIndicator, Enterprise, EnterpriseStatus
 
 from . import engine
 from .models import Chain, ChainConfig, Node, Placement, SupplyRelation, Target
@@ -53,11 +53,13 @@ class ChainFigures:
     nodes: list[Node]
     figures: engine.NodeFigures
     index: dict[int, int]  # node pk → position
+    min_rates: np.ndarray  # each node's minimum local supply rate (its own, else the zone's)
     enterprises: int
     output: float
     tax: float
     rate: float | None  # chain's local supply rate, percent
     leader_rates: list[dict[str, Any]]
+    output_fallback: int = 0  # enterprises counted with 营业收入 for want of 工业总产值
 
     def row(self, node: Node) -> dict[str, Any]:
         i, f = self.index[node.pk], self.figures
@@ -74,6 +76,8 @@ class ChainFigures:
             "severity": float(f.severity[i]),
             "score": float(f.score[i]),
             "strength": str(engine.strength(f.severity[i : i + 1])[0]),
+            "output_fallback": int(f.output_fallback[i]),
+            "min_rate": float(self.min_rates[i]),
             "depth": getattr(node, "depth", 0),
         }
 
@@ -105,25 +109,36 @@ def compute(chain: Chain, year: int) -> ChainFigures:
             dtype=float,
         ),
         min_output=np.array([_dec(cfg.min_output if n.min_output is None else n.min_output) for n in nodes]),
-        min_rate=np.full(len(nodes), _dec(cfg.min_local_rate)),
+        min_rate=np.array(
+            [_dec(cfg.min_local_rate if n.min_local_rate is None else n.min_local_rate) for n in nodes]
+        ),
     )
+    # only operating enterprises count: placed on a node, or as a local supplier (one that moved out is outside)
+    operating = Q(enterprise__status=EnterpriseStatus.OPERATING)
     placements = list(
-        Placement.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id", "is_leader")
+        Placement.objects.filter(operating, node__chain=chain).values_list(
+            "node_id", "enterprise_id", "is_leader"
+        )
     )
     ent_ids = {e for _n, e, _l in placements}
     ind = AnnualIndicator.objects.filter(enterprise_id__in=ent_ids, year=year).values_list(
         "enterprise_id", "gross_output", "revenue", "tax_paid"
     )
+    # output is 工业总产值; an enterprise that has none recorded counts with its 营业收入, and the page says so
     output = {e: _dec(go if go is not None else rev) for e, go, rev, _t in ind}
+    fallback = frozenset(e for e, go, rev, _t in ind if go is None and rev is not None)
     tax = {e: _dec(t) for e, _g, _r, t in ind}
     supplies = list(
         SupplyRelation.objects.filter(node__chain=chain, year=year, buyer_id__in=ent_ids).values_list(
-            "node_id", "buyer_id", "supplier_id", "amount"
+            "node_id", "buyer_id", "supplier_id", "supplier__status", "amount"
         )
     )
     p = np.array(placements, dtype=object).reshape(-1, 3)
-    s = np.array(supplies, dtype=object).reshape(-1, 4)
-    s_local = np.array([x is not None for x in s[:, 2]], dtype=bool)
+    s = np.array(supplies, dtype=object).reshape(-1, 5)
+    s_local = np.array(
+        [x is not None and st == EnterpriseStatus.OPERATING for x, st in zip(s[:, 2], s[:, 3], strict=True)],
+        dtype=bool,
+    )
     figures = engine.node_figures(
         tree,
         np.array([index[x] for x in p[:, 0]], dtype=int),
@@ -132,11 +147,13 @@ def compute(chain: Chain, year: int) -> ChainFigures:
         output,
         tax,
         np.array([index[x] for x in s[:, 0]], dtype=int),
+        s[:, 1].astype(int),
         s_local,
-        s[:, 3].astype(float),
+        s[:, 4].astype(float),
         float(cfg.key_weight),
+        ent_fallback=fallback,
     )
-    amounts = s[:, 3].astype(float)
+    amounts = s[:, 4].astype(float)
     leaders = sorted({e for _n, e, lead in placements if lead})
     names = dict(Enterprise.objects.filter(pk__in=leaders).values_list("pk", "name"))
     buyers = s[:, 1].astype(int) if len(s) else np.zeros(0, int)
@@ -156,11 +173,13 @@ def compute(chain: Chain, year: int) -> ChainFigures:
         nodes=nodes,
         figures=figures,
         index=index,
+        min_rates=tree.min_rate,
         enterprises=len(ent_ids),
         output=sum(output.get(e, 0.0) for e in ent_ids),
         tax=sum(tax.get(e, 0.0) for e in ent_ids),
         rate=engine.supply_rate(s_local, amounts),
         leader_rates=leader_rates,
+        output_fallback=len(fallback),
     )
 
 

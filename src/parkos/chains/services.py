@@ -19,7 +19,16 @@ from parkos.enterprises.models import Enterprise
 from .models import Chain, ChainConfig, Node, Placement, SupplyRelation, Target
 
 CHAIN_FIELDS = ["name", "code", "description", "department", "order"]
-NODE_FIELDS = ["name", "parent", "segment", "is_key", "min_enterprises", "min_output", "order"]
+NODE_FIELDS = [
+    "name",
+    "parent",
+    "segment",
+    "is_key",
+    "min_enterprises",
+    "min_output",
+    "min_local_rate",
+    "order",
+]
 TARGET_FIELDS = ["name", "uscc", "region", "top500_list", "is_foreign", "is_headquarters", "notes"]
 
 
