@@ -254,10 +254,10 @@ def test_monthly_report_import_validates_everything_first(tmp_path, staff_a, dep
         tmp_path / "bad.xlsx",
         head,
         [
-            ["2026-430121-34-03-000001", "", "2026-03", 100, 90, "桩基施工", ""],
-            ["2026-430121-34-03-000001", "", "2026-03", 100, 90, "", ""],
-            ["2026-430121-34-03-000002", "", "2026-03", 100, 90, "", ""],
-            ["2026-430121-34-03-999999", "", "2026-03", -5, 90, "", ""],
+            ["2026-430121-34-03-000001", "", "2026-03", 100, 90, "", "", "", "桩基施工", ""],
+            ["2026-430121-34-03-000001", "", "2026-03", 100, 90, "", "", "", "", ""],
+            ["2026-430121-34-03-000002", "", "2026-03", 100, 90, "", "", "", "", ""],
+            ["2026-430121-34-03-999999", "", "2026-03", -5, 90, "", "", "", "", ""],
         ],
     )
     report = import_file(kind="project-monthly", source=bad, user=staff_a)
@@ -271,7 +271,7 @@ def test_monthly_report_import_validates_everything_first(tmp_path, staff_a, dep
     good = write_xlsx(
         tmp_path / "good.xlsx",
         head,
-        [["2026-430121-34-03-000001", "", "2026-03", 100.5, 90, "桩基施工", "无"]],
+        [["2026-430121-34-03-000001", "", "2026-03", 100.5, 90, "", "", "", "桩基施工", "无"]],
     )
     report = import_file(kind="project-monthly", source=good, user=staff_a)
     assert (report.ok, report.created) == (True, 1)
@@ -282,7 +282,7 @@ def test_monthly_report_import_validates_everything_first(tmp_path, staff_a, dep
         source=write_xlsx(
             tmp_path / "again.xlsx",
             head,
-            [["2026-430121-34-03-000001", "", "2026年3月", 120, 90, "主体施工", ""]],
+            [["2026-430121-34-03-000001", "", "2026年3月", 120, 90, "", "", "", "主体施工", ""]],
         ),
         user=staff_a,
     )

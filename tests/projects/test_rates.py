@@ -236,3 +236,183 @@ def test_milestone_sets_nest_as_the_rule_says(rows, as_of):
 def test_elapsed_share_is_between_0_and_1_and_grows_with_the_day(year, a, b):
     lo, hi = sorted([a, b])
     assert 0 <= engine.elapsed_share(year, lo) <= engine.elapsed_share(year, hi) <= 1
+
+
+# ---- the rest of the catalogue (specs/metrics.md §3.2) --------------------------------------------------------
+def _ms(project, kind, planned=None, actual=None):
+    Milestone.objects.update_or_create(
+        project=project,
+        kind=kind,
+        defaults={"planned_on": D(planned) if planned else None, "actual_on": D(actual) if actual else None},
+    )
+
+
+def _rep(project, month, *, inv="0", fai=None, capital=None, output=None):
+    MonthlyReport.objects.create(
+        project=project,
+        month=D(month),
+        investment=Decimal(inv),
+        funds=Decimal(0),
+        fai=None if fai is None else Decimal(fai),
+        capital=None if capital is None else Decimal(capital),
+        output_value=None if output is None else Decimal(output),
+    )
+
+
+@pytest.fixture
+def catalogue_zone(admin, dept_a, ent_a):
+    """Q1 a new start that went all the way; Q2 and Q3 continuing (Q2 resumed); Q4 a signed project that never
+    started; Q5 terminated in May. Figures of 2026, counted to 31 December:
+
+    开复工率      new starts Q1, Q4 + continuing Q2, Q3 = 4; Q1 started, Q2 resumed → 2/4 = 50.0 %
+    投产率(统计)   under construction Q1, Q2, Q3; Q1 into production → 1/3 = 33.3 %
+    投产达产率     due at capacity Q4; none → 0/1 = 0.0 %
+    竣工投产率     planned to complete Q1, Q2; Q1 completed and producing → 1/2 = 50.0 %
+    立项转化率     pipeline Q1 (立项 2026-02), Q3, Q4 (none), not Q2 (2024) nor Q5 (terminated) → 1/3 = 33.3 %
+    签约项目履约率  agreed start in 2026: Q1 (signed, started), Q4 (signed, not started) → 1/2 = 50.0 %
+    累计投资完成率  (Q1 300 + Q2 800) ÷ (3,000 + 2,000 + 1,000 + 4,000) = 11.0 %
+    资本金到位率    Q1 500 of 1,000 = 50.0 %
+    达产率(产值)    Q1 output 200 ÷ design 1,200 × 12/12 = 16.7 %
+    固投完成率      Q1 统计入库 250 of its target 400 = 62.5 %
+    固投增速        (Q1 250 + Q2 50 − (Q1 100 + Q2 150)) ÷ 250 = 20.0 %"""
+
+    def project(name, total, **kw):
+        return ProjectFactory(
+            name=name,
+            investor=ent_a,
+            lead_department=dept_a,
+            total_investment=Decimal(total),
+            registered_on=D("2025-06-01"),
+            **kw,
+        )
+
+    q1 = project(
+        "Q1",
+        "3000",
+        approved_on=D("2026-02-01"),
+        agreed_start_on=D("2026-04-01"),
+        capital_required=Decimal(1000),
+        design_output=Decimal(1200),
+    )
+    q2 = project("Q2", "2000", approved_on=D("2024-03-01"))
+    q3 = project("Q3", "1000")
+    q4 = project("Q4", "4000", agreed_start_on=D("2026-06-30"))
+    q5 = project("Q5", "500")
+    _ms(q1, "signed", actual="2026-01-10")
+    _ms(q1, "started", "2026-04-01", "2026-04-10")
+    _ms(q1, "completed", "2026-10-01", "2026-09-20")
+    _ms(q1, "production", actual="2026-11-01")
+    _ms(q2, "started", actual="2024-05-01")
+    _ms(q2, "completed", "2026-12-01")
+    _ms(q3, "started", actual="2025-03-01")
+    _ms(q4, "signed", actual="2026-03-01")
+    _ms(q4, "started", "2026-08-01")
+    _ms(q4, "capacity", "2026-12-01")
+    _ms(q5, "started", "2026-06-01")
+    services.project_transition(user=admin, pk=q5.pk, target="terminated", on=D("2026-05-01"), reason="退出")
+    YearPlan.objects.create(project=q1, year=2026, investment=Decimal(500), fai_target=Decimal(400))
+    YearPlan.objects.create(
+        project=q2, year=2026, investment=Decimal(600), is_continuing=True, resumed_on=D("2026-02-20")
+    )
+    YearPlan.objects.create(project=q3, year=2026, investment=Decimal(100), is_continuing=True)
+    _rep(q1, "2025-05-01", fai="100")
+    _rep(q1, "2026-03-01", inv="200", fai="100", capital="300")
+    _rep(q1, "2026-05-01", inv="100", fai="150", capital="200")
+    _rep(q1, "2026-11-01", output="100")
+    _rep(q1, "2026-12-01", output="100")
+    _rep(q2, "2025-06-01", inv="500", fai="150")
+    _rep(q2, "2026-06-01", inv="300", fai="50")
+    return {p.name: p for p in (q1, q2, q3, q4, q5)}
+
+
+def test_the_whole_catalogue_as_worked_by_hand(admin, catalogue_zone):
+    total = _total(admin, "2027-01-15")["total"]
+    got = {c["key"]: (c["numerator"], c["denominator"], c["rate"]) for c in total["catalogue"]}
+    assert got == {
+        "start_resume": (2, 4, Decimal("50.0")),
+        "production_nbs": (1, 3, Decimal("33.3")),
+        "production_capacity": (0, 1, Decimal("0.0")),
+        "completion_production": (1, 2, Decimal("50.0")),
+        "approval": (1, 3, Decimal("33.3")),
+        "performance": (1, 2, Decimal("50.0")),
+        "cum_investment": (Decimal("1100.00"), Decimal("10000.00"), Decimal("11.0")),
+        "capital": (Decimal("500.00"), Decimal("1000.00"), Decimal("50.0")),
+        "capacity_output": (Decimal("200.00"), Decimal("1200.00"), Decimal("16.7")),
+        "fai": (Decimal("250.00"), Decimal("400.00"), Decimal("62.5")),
+        "fai_growth": (Decimal("300.00"), Decimal("250.00"), Decimal("20.0")),
+    }
+
+
+def test_a_catalogue_rate_drills_down_to_its_projects(admin, catalogue_zone):
+    rows = selectors.rate_projects(
+        user=admin, period=selectors.Period(2026), metric="start_resume", by="all", today=D("2027-01-15")
+    )
+    assert {(r["project"].name, r["achieved"]) for r in rows} == {
+        ("Q1", True),
+        ("Q2", True),
+        ("Q3", False),
+        ("Q4", False),
+    }
+
+
+def test_the_rates_export_and_api_carry_the_catalogue(client_admin, catalogue_zone):
+    import io
+
+    from tests.xlsx import read_xlsx
+
+    x = client_admin.get("/projects/rates/", {"year": 2026, "by": "all", "export": "xlsx"})
+    rows = read_xlsx(io.BytesIO(x.content))
+    head = rows[0]
+    assert "开复工率(%)" in head
+    assert "固定资产投资增速(%)" in head
+    body = client_admin.get("/api/v1/projects/rates", {"year": 2026, "by": "all"}).json()
+    keys = [c["key"] for c in body["total"]["catalogue"]]
+    assert keys[0] == "start_resume"
+    assert "fai_growth" in keys
+    page = client_admin.get("/projects/rates/", {"year": 2026, "by": "all"})
+    assert "开复工率" in page.text
+    assert "统计入库" in page.text
+
+
+def test_the_capacity_rule_proposes_and_an_official_confirms_with_evidence(admin, dept_a, ent_a, staff_a):
+    """Design output 1,200 a year: three months need 0.8 × 1,200 × 3/12 = 240. On 7 December 2026 the window is
+    September–November: P-met reports 80 + 80 + 80 = 240 (met); P-short 80 + 79 + 80; P-gap has no October."""
+    from parkos.core.exceptions import Invalid
+    from parkos.core.models import Notice
+
+    made = {}
+    for name, outputs in [("P-met", (80, 80, 80)), ("P-short", (80, 79, 80)), ("P-gap", (80, None, 80))]:
+        p = ProjectFactory(
+            name=name,
+            investor=ent_a,
+            lead_department=dept_a,
+            status="production",
+            design_output=Decimal(1200),
+        )
+        for kind in Milestone.Kind.values:
+            _ms(p, kind)
+        for month, value in zip(["2026-09-01", "2026-10-01", "2026-11-01"], outputs, strict=True):
+            if value is not None:
+                _rep(p, month, output=str(value))
+        made[name] = p
+    assert services.capacity_check(today=D("2026-12-07")) == 1
+    met = type(made["P-met"]).objects.get(pk=made["P-met"].pk)
+    assert met.capacity_proposed_on == D("2026-12-07")
+    assert (
+        not type(met)
+        .objects.filter(pk__in=[made["P-short"].pk, made["P-gap"].pk], capacity_proposed_on__isnull=False)
+        .exists()
+    )
+    assert Notice.objects.filter(kind="projects.capacity_rule").count() == 1
+    assert services.capacity_check(today=D("2026-12-08")) == 0  # proposed once
+    with pytest.raises(Invalid, match="佐证"):
+        services.project_transition(user=staff_a, pk=met.pk, target="capacity")
+    done = services.project_transition(user=staff_a, pk=met.pk, target="capacity", evidence="达产情况说明")
+    assert done.status == "capacity"
+
+
+def test_capacity_rule_engine():
+    out = engine.capacity_met(
+        [[80, 80, 80], [80, 79, 80], [80, float("nan"), 80], [0, 0, 0]], [1200, 1200, 1200, 0]
+    )
+    assert out.tolist() == [True, False, False, False]

@@ -110,10 +110,19 @@ def _new_project(rng, i: int, *, investors, first_enterprise, start_day, parks, 
         helper=officers[int(rng.integers(0, len(officers)))] if officers else None,
         registered_on=registered,
     )
+    # the inputs of the rest of the rate catalogue, from their own stream (the zone's other draws stay as they were)
+    more = np.random.default_rng(10_000 + i)
+    p.capital_required = Decimal(str(round(float(total) * float(more.uniform(0.2, 0.35)), 2)))
+    if p.category in (Category.INDUSTRY, Category.PRODUCT):
+        p.design_output = Decimal(str(round(float(total) * float(more.uniform(1.0, 2.5)), 2)))
+    p.approved_on = registered + dt.timedelta(days=int(more.integers(20, 55)))  # registered ≥ 60 days ago
+    p.agreed_start_on = _months(registered, int(more.integers(3, 8)))
     return p
 
 
-def _year_plans(p: Project, planned: dict, actual: dict, year_plans: list) -> tuple[dt.date, float]:
+def _year_plans(
+    p: Project, planned: dict, actual: dict, year_plans: list, today: dt.date
+) -> tuple[dt.date, float]:
     """The project's year plans: its investment spread evenly from the start of construction to completion."""
     start = actual.get(Status.STARTED) or planned.get(Status.STARTED)
     end_inv = planned.get(Status.COMPLETED) or _months(start, 18)
@@ -123,12 +132,17 @@ def _year_plans(p: Project, planned: dict, actual: dict, year_plans: list) -> tu
         months_in_year = sum(1 for k in range(span_months) if _months(start.replace(day=1), k).year == y)
         if months_in_year:
             inv = round(monthly_plan * months_in_year, 2)
+            continuing = y > start.year  # started in an earlier year: 续建, resumed after the Spring Festival
+            resumed = dt.date(y, 2, 20 + p.pk % 8) if continuing else None
             year_plans.append(
                 YearPlan(
                     project=p,
                     year=y,
                     investment=Decimal(str(inv)),
                     funds=Decimal(str(round(inv * 0.9, 2))),
+                    fai_target=Decimal(str(round(inv * 0.85, 2))),
+                    is_continuing=continuing,
+                    resumed_on=resumed if resumed is not None and resumed <= today else None,
                 )
             )
     return start, monthly_plan
@@ -151,11 +165,18 @@ def _monthly_reports(
                 break
             inv = min(float(p.total_investment) - done, monthly_plan * pace * float(rng.uniform(0.5, 1.5)))
             done += inv
+            producing = Status.PRODUCTION in actual and m >= actual[Status.PRODUCTION].replace(day=1)
+            design = float(p.design_output or 0)
             reports.append(
                 MonthlyReport(
                     project=p,
                     month=m,
                     investment=Decimal(str(round(inv, 2))),
+                    fai=Decimal(str(round(inv * (0.8 + (m.month % 3) * 0.07), 2))),  # 统计入库 lags the works
+                    capital=Decimal(str(round(inv * 0.25, 2))),
+                    output_value=Decimal(str(round(design / 12 * (0.7 + (m.month % 4) * 0.1), 2)))
+                    if producing and design
+                    else None,
                     funds=Decimal(str(round(inv * float(rng.uniform(0.7, 1.1)), 2))),
                     progress=PROGRESS[int(rng.integers(0, len(PROGRESS)))],
                     problems="" if rng.random() < 0.8 else PROBLEMS[int(rng.integers(0, len(PROBLEMS)))][0],
@@ -216,7 +237,7 @@ def _project_history(rng, p: Project, *, today, cal, depts, out: dict[str, list]
                 evidence="施工许可证 430121202" + str(p.pk) if kind == "started" and kind in actual else "",
             )
         )
-    start, monthly_plan = _year_plans(p, planned, actual, year_plans)
+    start, monthly_plan = _year_plans(p, planned, actual, year_plans, today)
     _monthly_reports(rng, p, actual, status, start, monthly_plan, today, reports)
     if rng.random() < 0.3:
         text, owner = PROBLEMS[int(rng.integers(0, len(PROBLEMS)))]

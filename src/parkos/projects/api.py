@@ -56,6 +56,11 @@ class ProjectOut(ModelSchema, metaclass=Labelled):
             "status",
             "status_reason",
             "registered_on",
+            "approved_on",
+            "agreed_start_on",
+            "capital_required",
+            "design_output",
+            "capacity_proposed_on",
             "total_limit_wd",
             "approval_elapsed_wd",
             "approval_light",
@@ -129,8 +134,11 @@ class ItemActionIn(BodySchema):
 
 class ReportIn(BodySchema):
     month: dt.date
-    investment: Decimal = Field(..., ge=0)
+    investment: Decimal = Field(..., ge=0, description="当月完成投资（形象进度口径，万元）")
     funds: Decimal = Field(..., ge=0)
+    fai: Decimal | None = Field(None, ge=0, description="统计入库投资（万元）：官方固定资产投资只用此数")
+    capital: Decimal | None = Field(None, ge=0, description="当月资本金到位（万元）")
+    output_value: Decimal | None = Field(None, ge=0, description="当月产值（万元）")
     progress: str = ""
     problems: str = ""
     version: int | None = None
@@ -139,7 +147,19 @@ class ReportIn(BodySchema):
 class ReportOut(ModelSchema, metaclass=Labelled):
     class Meta:
         model = MonthlyReport
-        fields = ["id", "project", "month", "investment", "funds", "progress", "problems", "version"]
+        fields = [
+            "id",
+            "project",
+            "month",
+            "investment",
+            "fai",
+            "funds",
+            "capital",
+            "output_value",
+            "progress",
+            "problems",
+            "version",
+        ]
 
 
 class RateCell(Schema):
@@ -149,6 +169,20 @@ class RateCell(Schema):
     terminated: int = Field(description="计划到截止日但已终止的项目数（另列，不计入比率）")
     planned_period: int = Field(description="全期（如全年）计划达到的项目数（不含已终止项目）")
     rate: Decimal | None = Field(description="比率（%，一位小数，四舍五入）；无计划时为空")
+
+
+class CatalogueCell(Schema):
+    key: str = Field(
+        description="指标代码：start_resume 开复工率、production_nbs 投产率（统计口径）、production_capacity "
+        "投产达产率、completion_production 竣工投产率、approval 立项转化率、performance 签约项目履约率、"
+        "cum_investment 累计投资完成率、capital 资本金到位率、capacity_output 达产率（产值口径）、"
+        "fai 固定资产投资完成率（统计入库）、fai_growth 固定资产投资增速"
+    )
+    label: str
+    kind: str = Field(description="count：项目数之比；amount：金额（万元）之比")
+    numerator: Decimal
+    denominator: Decimal
+    rate: Decimal | None
 
 
 class RateRow(Schema):
@@ -171,6 +205,7 @@ class RateRow(Schema):
     funds_cum: Decimal = Field(description="截止日已入库项目的累计到位资金（万元）")
     contracted: Decimal = Field(description="截止日已入库项目的合同（或总）投资（万元）")
     funds_rate_contract: Decimal | None
+    catalogue: list[CatalogueCell]
 
 
 class RatesOut(Schema):

@@ -21,7 +21,13 @@ class ProjectsConfig(AppConfig):
                 "projects.refresh", _("Approval clocks, lights and alerts"), _daily_refresh, order=10
             )
         )
+        registries.daily_jobs.register(
+            registries.DailyJob(
+                "projects.capacity", _("Capacity rule (达产) proposals"), _daily_capacity, order=12
+            )
+        )
         for key, label in (
+            ("projects.capacity_rule", _("Capacity rule met")),
             ("projects.item_light", _("Approval item light")),
             ("projects.stage_light", _("Approval stage light")),
             ("projects.project_light", _("Whole approval light")),
@@ -82,6 +88,12 @@ def _daily_refresh(today) -> str:
         f"{c['items']} items, {c['stages']} stages and {c['projects']} projects changed, {c['deemed']} deemed "
         f"accepted, {c['alerts']} alerts, {c['escalated']} problems escalated"
     )
+
+
+def _daily_capacity(today) -> str:
+    from .services import capacity_check
+
+    return f"{capacity_check(today=today)} projects met the capacity rule"
 
 
 def _enterprise_tab(request, enterprise) -> str:

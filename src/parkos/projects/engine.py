@@ -130,6 +130,85 @@ def pace_gap(done, planned, share: Decimal) -> Decimal | None:
     return round_half_up(gap, 1)
 
 
+@dataclass(frozen=True)
+class CountRate:
+    """A rate of projects: `achieved` ⊆ `counted` (bool per project)."""
+
+    counted: np.ndarray
+    achieved: np.ndarray
+
+
+def _dates(c: dict, name: str) -> np.ndarray:
+    return np.asarray(c[name], dtype="datetime64[D]")
+
+
+def _by(d: np.ndarray, day: np.datetime64) -> np.ndarray:
+    return ~np.isnat(d) & (d <= day)
+
+
+def _within(d: np.ndarray, lo: np.datetime64, hi: np.datetime64) -> np.ndarray:
+    return ~np.isnat(d) & (d >= lo) & (d <= hi)
+
+
+def catalogue_counts(c: dict, period_start, cut) -> dict[str, CountRate]:
+    """The project-count rates of specs/metrics.md §3.2 beyond the milestone rates, counted from the period's start
+    to its cut, terminated projects (by the cut) out of every denominator. `c` holds datetime64 columns
+    `planned_<kind>`/`actual_<kind>` for signed, started, completed, production and capacity, `terminated_on`,
+    `registered_on`, `approved_on`, `agreed_start_on`, `resumed_on`, and the bool column `continuing` (续建 in the
+    year's plan).
+
+    开复工率   (new starts + continuing projects resumed) ÷ (planned new starts + continuing projects)
+    投产率(统计) projects put into production in the period ÷ projects under construction in it (started by the cut
+               and not in production before the period: NBS 建设项目投产率)
+    投产达产率  projects in production and at capacity ÷ projects due at capacity
+    竣工投产率  projects completed and in production ÷ projects planned to complete
+    立项转化率  projects with 立项 in the period ÷ the pipeline (in the library, no 立项 before the period)
+    签约项目履约率 signed projects that started ÷ signed projects whose agreed start date fell in the period"""
+    ps, cut = _day(period_start), _day(cut)
+    live = ~_by(_dates(c, "terminated_on"), cut)
+    continuing = np.asarray(c["continuing"], dtype=bool) & live
+    started = _by(_dates(c, "actual_started"), cut)
+    production = _by(_dates(c, "actual_production"), cut)
+    new_starts = _within(_dates(c, "planned_started"), ps, cut) & live & ~continuing
+    resumed = continuing & _by(_dates(c, "resumed_on"), cut)
+    out = {
+        "start_resume": CountRate(new_starts | continuing, (new_starts & started) | resumed),
+    }
+    before = _dates(c, "actual_production")
+    building = started & (np.isnat(before) | (before >= ps)) & live
+    out["production_nbs"] = CountRate(building, building & _within(before, ps, cut))
+    due = _within(_dates(c, "planned_capacity"), ps, cut) & live
+    out["production_capacity"] = CountRate(due, due & production & _by(_dates(c, "actual_capacity"), cut))
+    to_complete = _within(_dates(c, "planned_completed"), ps, cut) & live
+    out["completion_production"] = CountRate(
+        to_complete, to_complete & _by(_dates(c, "actual_completed"), cut) & production
+    )
+    approved = _dates(c, "approved_on")
+    pipeline = _by(_dates(c, "registered_on"), cut) & (np.isnat(approved) | (approved >= ps)) & live
+    out["approval"] = CountRate(pipeline, pipeline & _within(approved, ps, cut))
+    agreed = _within(_dates(c, "agreed_start_on"), ps, cut) & _by(_dates(c, "actual_signed"), cut) & live
+    out["performance"] = CountRate(agreed, agreed & started)
+    return out
+
+
+def capacity_met(output: np.ndarray, design, *, threshold: float = 0.8, window: int = 3) -> np.ndarray:
+    """§3.1's 达产 rule per project: output value over the last `window` months (every one of them reported; a
+    row of `output` holds them, NaN where missing) ≥ `threshold` × the design output for as many months
+    (design ÷ 12 × window)."""
+    out = np.asarray(output, dtype=float).reshape(len(np.atleast_1d(design)), -1)[:, -window:]
+    design = np.asarray(design, dtype=float)
+    complete = (out.shape[1] == window) & ~np.isnan(out).any(axis=1)
+    need = threshold * design / 12.0 * window
+    with np.errstate(invalid="ignore"):
+        return complete & (design > 0) & (np.nan_to_num(out).sum(axis=1) >= need - 1e-9)
+
+
+def months_between(start: dt.date, cut: dt.date) -> int:
+    """Calendar months from `start`'s month to `cut`'s, both included (0 when the cut is before the start)."""
+    n = (cut.year - start.year) * 12 + cut.month - start.month + 1
+    return max(n, 0)
+
+
 __all__ = [
     "Clocks",
     "clocks",
@@ -138,5 +217,7 @@ __all__ = [
     "milestone_rate",
     "elapsed_share",
     "pace_gap",
+    "catalogue_counts",
+    "capacity_met",
     "percent",
 ]

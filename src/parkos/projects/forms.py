@@ -33,7 +33,12 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
-        widgets = {"registered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "registered_on": DATE,
+            "approved_on": DATE,
+            "agreed_start_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,10 +88,31 @@ class MonthlyReportForm(forms.Form):
         label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
     )
     investment = forms.DecimalField(
-        label=_("Investment completed (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
+        label=_("Investment completed, physical progress (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
     )
     funds = forms.DecimalField(
         label=_("Funds in place (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    fai = forms.DecimalField(
+        label=_("Investment reported to statistics (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("统计入库口径，与形象进度投资分开填报"),
+    )
+    capital = forms.DecimalField(
+        label=_("Project capital paid in (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    output_value = forms.DecimalField(
+        label=_("Output value (10k yuan)"), max_digits=16, decimal_places=2, min_value=0, required=False
     )
     progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     problems = forms.CharField(label=_("Problems"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -108,6 +134,15 @@ class YearPlanForm(forms.Form):
         min_value=0,
         required=False,
     )
+    fai_target = forms.DecimalField(
+        label=_("Fixed-asset investment target, statistics (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    is_continuing = forms.BooleanField(label=_("Continuing project this year (续建)"), required=False)
+    resumed_on = forms.DateField(label=_("Construction resumed on (复工)"), required=False, widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,11 +24,15 @@ MONTHLY_SCHEMA = Schema(
         Column("month", "月份", month_cell, required=True, fmt=lambda d: d.strftime("%Y-%m"), help="2026-03"),
         Column("investment", "当月完成投资(万元)", money, required=True),
         Column("funds", "当月到位资金(万元)", money, required=True),
+        Column("fai", "统计入库投资(万元)", money),
+        Column("capital", "资本金到位(万元)", money),
+        Column("output_value", "当月产值(万元)", money),
         Column("progress", "形象进度", text, width=40),
         Column("problems", "存在问题", text, width=40),
     ],
 )
-FIELDS = ["investment", "funds", "progress", "problems"]
+FIELDS = ["investment", "funds", "fai", "capital", "output_value", "progress", "problems"]
+AMOUNTS_OR_NONE = {"fai", "capital", "output_value"}  # an empty cell is no figure, not 0
 
 
 class MonthlyReportImporter(Importer):
@@ -66,7 +70,10 @@ class MonthlyReportImporter(Importer):
         creates, updates = [], []
         for r in rows:
             pid, month = ids[r["code"]], r["month"]
-            data = {k: r.get(k) if r.get(k) is not None else "" for k in FIELDS}
+            data = {
+                k: r.get(k) if r.get(k) is not None else (None if k in AMOUNTS_OR_NONE else "")
+                for k in FIELDS
+            }
             obj = existing.get((pid, month))
             if obj is None:
                 now = timezone.now()

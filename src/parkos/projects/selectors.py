@@ -370,19 +370,64 @@ MILESTONE_METRICS = {"start": Milestone.Kind.STARTED, "production": Milestone.Ki
                      "capacity": Milestone.Kind.CAPACITY}  # fmt: skip
 
 
+# the rest of the catalogue (specs/metrics.md §3.2): key, label, what the rate is of (projects or amounts), definition
+CATALOGUE = [
+    ("start_resume", gettext_lazy("Start and resumption rate"), "count",
+     gettext_lazy("(New starts + continuing projects resumed) ÷ (planned new starts + continuing projects of the "
+                  "year), to the as-of date.")),
+    ("production_nbs", gettext_lazy("Production rate (statistics)"), "count",
+     gettext_lazy("Projects put into production in the period ÷ projects under construction in it (started by the "
+                  "as-of date, not in production before the period): the NBS 建设项目投产率.")),
+    ("production_capacity", gettext_lazy("Production and capacity rate"), "count",
+     gettext_lazy("Projects in production and at capacity ÷ projects due at capacity in the period.")),
+    ("completion_production", gettext_lazy("Completion and production rate"), "count",
+     gettext_lazy("Projects completed and in production ÷ projects planned to complete in the period.")),
+    ("approval", gettext_lazy("Approval conversion rate"), "count",
+     gettext_lazy("Projects approved or filed (立项) in the period ÷ projects in the library without 立项 before "
+                  "the period.")),
+    ("performance", gettext_lazy("Signed-project performance rate"), "count",
+     gettext_lazy("Signed projects that started ÷ signed projects whose agreed start date fell in the period.")),
+    ("cum_investment", gettext_lazy("Cumulative investment completion"), "amount",
+     gettext_lazy("Investment completed since the start (physical progress) ÷ total investment, over the projects "
+                  "in the library.")),
+    ("capital", gettext_lazy("Project capital in place"), "amount",
+     gettext_lazy("Project capital paid in ÷ required project capital, over the projects that state it.")),
+    ("capacity_output", gettext_lazy("Capacity rate (output value)"), "amount",
+     gettext_lazy("Output value in the period ÷ design output for as many months, over the projects in "
+                  "production that state a design output.")),
+    ("fai", gettext_lazy("Fixed-asset investment completion (statistics)"), "amount",
+     gettext_lazy("Investment reported to statistics (统计入库) from 1 January ÷ the year's fixed-asset investment "
+                  "target, over the projects with a target.")),
+    ("fai_growth", gettext_lazy("Fixed-asset investment growth"), "amount",
+     gettext_lazy("(Investment reported to statistics this year to date − the same period last year) ÷ the same "
+                  "period last year.")),
+]  # fmt: skip
+CATALOGUE_COUNTS = [k for k, _label, kind, _d in CATALOGUE if kind == "count"]
+KINDS = {"signed": Milestone.Kind.SIGNED, "started": Milestone.Kind.STARTED,
+         "completed": Milestone.Kind.COMPLETED, "production": Milestone.Kind.PRODUCTION,
+         "capacity": Milestone.Kind.CAPACITY}  # fmt: skip
+
+
+def _days(values) -> np.ndarray:
+    return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+
+
 def _rate_columns(user, period: Period, by: str, cut: dt.date) -> dict[str, Any]:
-    """One row per visible project, counted to `cut`: group key, milestone dates, termination date, investment and
-    funds, whether the year's plan covers them, when they entered the library (six queries)."""
+    """One row per visible project, counted to `cut`: group key, milestone dates, termination date, investment,
+    funds, capital, statistics and output figures, the year's plan, the project's own dates (six queries)."""
     field, labels = GROUPS.get(by, GROUPS["category"])
     projects = Project.objects.restrict(user, "view")
-    values = ["pk", "name", "total_investment", "contracted_investment", "registered_on", "status"]
+    values = [
+        *("pk", "name", "total_investment", "contracted_investment", "registered_on", "status"),
+        *("approved_on", "agreed_start_on", "capital_required", "design_output"),
+    ]
     rows = list(projects.values_list(*values, *([field] if field else [])))
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     pos = {int(pk): i for i, pk in enumerate(ids.tolist())}
     n = len(rows)
 
     def key(r):
-        v = r[6] if field else _("All projects")
+        v = r[10] if field else _("All projects")
         if labels:
             return str(labels.get(v, v))
         return v or _("(none)")
@@ -405,59 +450,132 @@ def _rate_columns(user, period: Period, by: str, cut: dt.date) -> dict[str, Any]
         "names": [r[1] for r in rows],
         "keys": np.array([key(r) for r in rows], dtype=object) if n else np.array([], dtype=object),
         "terminated_on": terminated,
+        "registered_on": _days(r[4] for r in rows),
+        "approved_on": _days(r[6] for r in rows),
+        "agreed_start_on": _days(r[7] for r in rows),
         "in_library": np.array([r[4] <= cut for r in rows], dtype=bool),
+        "total": np.array([float(r[2]) for r in rows]) if n else np.zeros(0),
+        "capital_required": np.array([float(r[8] or 0) for r in rows]) if n else np.zeros(0),
+        "has_capital": np.array([r[8] is not None for r in rows], dtype=bool),
+        "design_output": np.array([float(r[9] or 0) for r in rows]) if n else np.zeros(0),
+        "has_design": np.array([r[9] is not None and r[9] > 0 for r in rows], dtype=bool),
     }
+    for name in KINDS:
+        out[f"planned_{name}"] = np.full(n, "NaT", dtype="datetime64[D]")
+        out[f"actual_{name}"] = np.full(n, "NaT", dtype="datetime64[D]")
+    by_kind = {v: k for k, v in KINDS.items()}
+    for pid, kind, p, a in Milestone.objects.filter(project__in=projects, kind__in=by_kind).values_list(
+        "project_id", "kind", "planned_on", "actual_on"
+    ):
+        i = pos[pid]
+        out[f"planned_{by_kind[kind]}"][i] = p or "NaT"
+        out[f"actual_{by_kind[kind]}"][i] = a or "NaT"
     for metric, kind in MILESTONE_METRICS.items():
-        planned = np.full(n, "NaT", dtype="datetime64[D]")
-        actual = np.full(n, "NaT", dtype="datetime64[D]")
-        for pid, p, a in Milestone.objects.filter(project__in=projects, kind=kind).values_list(
-            "project_id", "planned_on", "actual_on"
-        ):
-            i = pos[pid]
-            planned[i] = p or "NaT"
-            actual[i] = a or "NaT"
+        name = by_kind[kind]
         out[metric] = engine.milestone_rate(
-            planned, actual, period.start, period.end, as_of=cut, terminated_on=terminated
+            out[f"planned_{name}"],
+            out[f"actual_{name}"],
+            period.start,
+            period.end,
+            as_of=cut,
+            terminated_on=terminated,
         )
+    out.update(_report_sums(projects, period, cut, pos))
+    out.update(_plan_columns(projects, period, pos))
+    contracted = np.array([float(r[3] if r[3] is not None else r[2]) for r in rows]) if n else np.zeros(0)
+    out.update(invested=out["inv"], contracted=contracted)
+    out["catalogue"] = engine.catalogue_counts(out, period.start, cut)
+    return out
+
+
+def _report_sums(projects, period: Period, cut: dt.date, pos: dict[int, int]) -> dict[str, np.ndarray]:
+    """Each project's monthly-report sums to the cut: the year's and all-time investment, funds, capital, the
+    statistics figure this year and in the same part of last year, and the period's output value (one query)."""
+    n = len(pos)
     year_start = dt.date(period.year, 1, 1)
-    inv = np.zeros(n)
-    funds_year = np.zeros(n)
-    funds_cum = np.zeros(n)
-    for pid, i_sum, f_year, f_cum in (
+    last_year, last_cut = dt.date(period.year - 1, 1, 1), _a_year_before(cut)
+    sums = ["inv", "funds_year", "funds_cum", "inv_cum", "capital_cum", "fai", "fai_last", "output"]
+    out = {name: np.zeros(n) for name in sums}
+    expressions = {
+        "inv": Sum("investment", filter=Q(month__gte=year_start)),
+        "funds_year": Sum("funds", filter=Q(month__gte=year_start)),
+        "funds_cum": Sum("funds"),
+        "inv_cum": Sum("investment"),
+        "capital_cum": Sum("capital"),
+        "fai": Sum("fai", filter=Q(month__gte=year_start)),
+        "fai_last": Sum("fai", filter=Q(month__gte=last_year, month__lte=last_cut)),
+        "output": Sum("output_value", filter=Q(month__gte=period.start.replace(day=1))),
+    }
+    for pid, *figures in (
         MonthlyReport.objects.filter(project__in=projects, month__lte=cut)
         .values("project_id")
-        .annotate(
-            i=Sum("investment", filter=Q(month__gte=year_start)),
-            fy=Sum("funds", filter=Q(month__gte=year_start)),
-            fc=Sum("funds"),
-        )
-        .values_list("project_id", "i", "fy", "fc")
+        .annotate(**{f"sum_{name}": expressions[name] for name in sums})
+        .values_list("project_id", *[f"sum_{name}" for name in sums])
     ):
         k = pos[pid]
-        inv[k], funds_year[k], funds_cum[k] = float(i_sum or 0), float(f_year or 0), float(f_cum or 0)
-    plan_inv = np.zeros(n)
-    plan_funds = np.zeros(n)
-    has_plan = np.zeros(n, dtype=bool)
-    has_funds_plan = np.zeros(n, dtype=bool)
-    for pid, pi, pf in YearPlan.objects.filter(project__in=projects, year=period.year).values_list(
-        "project_id", "investment", "funds"
-    ):
+        for name, value in zip(sums, figures, strict=True):
+            out[name][k] = float(value or 0)
+    return out
+
+
+def _plan_columns(projects, period: Period, pos: dict[int, int]) -> dict[str, np.ndarray]:
+    """Each project's plan for the period's year: investment, funds, statistics target (and whether it has each),
+    whether it is a continuing project and when it resumed (one query)."""
+    n = len(pos)
+    plan_inv, plan_funds, fai_target = np.zeros(n), np.zeros(n), np.zeros(n)
+    has_plan, has_funds_plan, has_fai_target = (np.zeros(n, dtype=bool) for _i in range(3))
+    continuing = np.zeros(n, dtype=bool)
+    resumed = np.full(n, "NaT", dtype="datetime64[D]")
+    for pid, pi, pf, ft, cont, res in YearPlan.objects.filter(
+        project__in=projects, year=period.year
+    ).values_list("project_id", "investment", "funds", "fai_target", "is_continuing", "resumed_on"):
         k = pos[pid]
-        plan_inv[k], has_plan[k] = float(pi or 0), True
+        plan_inv[k], has_plan[k], continuing[k], resumed[k] = float(pi or 0), True, cont, res or "NaT"
         if pf is not None:
             plan_funds[k], has_funds_plan[k] = float(pf), True
-    contracted = np.array([float(r[3] if r[3] is not None else r[2]) for r in rows]) if n else np.zeros(0)
-    out.update(
-        invested=inv,
-        plan_investment=plan_inv,
-        has_plan=has_plan,
-        funds_year=funds_year,
-        plan_funds=plan_funds,
-        has_funds_plan=has_funds_plan,
-        funds_cum=funds_cum,
-        contracted=contracted,
-    )
-    return out
+        if ft is not None:
+            fai_target[k], has_fai_target[k] = float(ft), True
+    return {
+        "plan_investment": plan_inv,
+        "has_plan": has_plan,
+        "plan_funds": plan_funds,
+        "has_funds_plan": has_funds_plan,
+        "fai_target": fai_target,
+        "has_fai_target": has_fai_target,
+        "continuing": continuing,
+        "resumed_on": resumed,
+    }
+
+
+def _a_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _amount_rates(c: dict[str, Any], mask: np.ndarray, period: Period, cut: dt.date) -> dict[str, tuple]:
+    """(done, of, rate) of each amount rate of the catalogue over the projects in `mask`."""
+    live = ~((~np.isnat(c["terminated_on"])) & (c["terminated_on"] <= np.datetime64(cut, "D")))
+    library = mask & c["in_library"] & live
+    capital = mask & c["has_capital"]
+    producing = mask & ~np.isnat(c["actual_production"]) & (c["actual_production"] <= np.datetime64(cut, "D"))
+    producing &= c["has_design"]
+    months = engine.months_between(period.start, cut)
+    targeted = mask & c["has_fai_target"]
+    out = {
+        "cum_investment": (c["inv_cum"][library].sum(), c["total"][library].sum()),
+        "capital": (c["capital_cum"][capital].sum(), c["capital_required"][capital].sum()),
+        "capacity_output": (
+            c["output"][producing].sum(),
+            (c["design_output"][producing] * months / 12).sum(),
+        ),
+        "fai": (c["fai"][targeted].sum(), c["fai_target"][targeted].sum()),
+    }
+    rates = {k: (_dec(a), _dec(b), engine.percent(_dec(a), _dec(b))) for k, (a, b) in out.items()}
+    this, last = _dec(c["fai"][mask].sum()), _dec(c["fai_last"][mask].sum())
+    rates["fai_growth"] = (this, last, engine.percent(this - last, last))
+    return rates
 
 
 def _dec(x: float) -> Decimal:
@@ -507,6 +625,17 @@ def rates(*, user, period: Period, by: str = "category", today: dt.date | None =
         r["funds_unplanned"] = _dec(c["funds_year"][mask & ~c["has_funds_plan"]].sum())
         r["funds_rate_year"] = engine.percent(fy, pf)
         r["funds_rate_contract"] = engine.percent(fc, ct)
+        amounts = _amount_rates(c, mask, period, cut)
+        r["catalogue"] = []
+        for key_, label_, kind_, _definition in CATALOGUE:
+            if kind_ == "count":
+                cr = c["catalogue"][key_]
+                num, den = int((cr.achieved & mask).sum()), int((cr.counted & mask).sum())
+                cell = {"numerator": num, "denominator": den, "rate": engine.percent(num, den)}
+            else:
+                done, of, rate = amounts[key_]
+                cell = {"numerator": done, "denominator": of, "rate": rate}
+            r["catalogue"].append({"key": key_, "label": str(label_), "kind": kind_, **cell})
         return r
 
     rows = [row(keys == g, g) for g in groups]
@@ -521,6 +650,7 @@ def rates(*, user, period: Period, by: str = "category", today: dt.date | None =
         "as_of": cut,
         "running": cut < period.end,
         "elapsed_share": share,
+        "catalogue": CATALOGUE,
     }
 
 
@@ -529,10 +659,12 @@ def rate_projects(
 ) -> list[dict[str, Any]]:
     """The projects behind one cell of the rates table: those counted (planned to the cut, and whether they made
     it), those planned later in the period, the 计划外 ones and the terminated ones."""
-    if metric not in MILESTONE_METRICS:
+    if metric not in MILESTONE_METRICS and metric not in CATALOGUE_COUNTS:
         return []
     cut = rate_cut(period, today or timezone.localdate())
     c = _rate_columns(user, period, by, cut)
+    if metric in CATALOGUE_COUNTS:
+        return _catalogue_projects(c, metric, group)
     m = c[metric]
     mask = m.planned | m.unplanned | m.terminated | m.planned_period
     if group:
@@ -573,6 +705,29 @@ def rate_projects(
         )
     order = {"planned": 0, "later": 1, "unplanned": 2, "terminated": 3}
     out.sort(key=lambda r: (order[r["counted"]], r["achieved"], r["planned_on"] or dt.date.max))
+    return out
+
+
+def _catalogue_projects(c: dict[str, Any], metric: str, group: str) -> list[dict[str, Any]]:
+    cr = c["catalogue"][metric]
+    mask = cr.counted.copy()
+    if group:
+        mask &= c["keys"] == group
+    idx = np.flatnonzero(mask)
+    projects = Project.objects.filter(pk__in=c["ids"][idx].tolist()).select_related("lead_department")
+    achieved = {int(c["ids"][i]) for i in idx.tolist() if cr.achieved[i]}
+    out = [
+        {
+            "project": p,
+            "planned_on": None,
+            "actual_on": None,
+            "in_plan": True,
+            "achieved": p.pk in achieved,
+            "counted": "planned",
+        }
+        for p in projects
+    ]
+    out.sort(key=lambda r: (r["achieved"], r["project"].name))
     return out
 
 

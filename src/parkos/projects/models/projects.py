@@ -158,6 +158,23 @@ class Project(VersionedModel):
     )
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
     registered_on = models.DateField(_("entered the library on"))
+    approved_on = models.DateField(
+        _("approved or filed on (立项)"), null=True, blank=True, help_text=_("审批、核准或备案的日期")
+    )
+    agreed_start_on = models.DateField(
+        _("agreed start of construction"), null=True, blank=True, help_text=_("投资协议约定的开工日期")
+    )
+    capital_required = models.DecimalField(
+        _("required project capital (10k yuan)"), null=True, blank=True, **MONEY
+    )
+    design_output = models.DecimalField(
+        _("design output value per year (10k yuan)"),
+        null=True,
+        blank=True,
+        help_text=_("可研或投资协议所载达产后的年产值"),
+        **MONEY,
+    )
+    capacity_proposed_on = models.DateField(_("capacity rule met on"), null=True, blank=True, editable=False)
     description = models.TextField(_("description"), blank=True)
     flow = models.ForeignKey(
         "FlowTemplate",
@@ -189,6 +206,18 @@ class Project(VersionedModel):
                 name="project_investment_nonneg",
                 violation_error_message=_("The total investment cannot be negative."),
             ),
+            FieldCheck(
+                field="capital_required",
+                condition=Q(capital_required__isnull=True) | Q(capital_required__gte=0),
+                name="project_capital_nonneg",
+                violation_error_message=_("The required capital cannot be negative."),
+            ),
+            FieldCheck(
+                field="design_output",
+                condition=Q(design_output__isnull=True) | Q(design_output__gte=0),
+                name="project_design_output_nonneg",
+                violation_error_message=_("The design output cannot be negative."),
+            ),
             models.UniqueConstraint(
                 fields=["code"],
                 condition=~Q(code=""),
@@ -217,8 +246,8 @@ class Project(VersionedModel):
 
 PROJECT_FIELDS = [
     "code", "name", "category", "top500_list", "is_talent", "level", "kind", "investment_type", "land_mode",
-    "total_investment", "contracted_investment", "park", "land_parcel", "land_area_mu", "lead_department",
-    "helper", "registered_on", "description",
+    "total_investment", "contracted_investment", "capital_required", "design_output", "park", "land_parcel",
+    "land_area_mu", "lead_department", "helper", "registered_on", "approved_on", "agreed_start_on", "description",
 ]  # fmt: skip
 
 
@@ -273,6 +302,11 @@ class YearPlan(ProjectChild, VersionedModel):
     year = models.PositiveSmallIntegerField(_("year"))
     investment = models.DecimalField(_("planned investment (10k yuan)"), **MONEY)
     funds = models.DecimalField(_("planned funds in place (10k yuan)"), null=True, blank=True, **MONEY)
+    fai_target = models.DecimalField(
+        _("fixed-asset investment target (statistics, 10k yuan)"), null=True, blank=True, **MONEY
+    )
+    is_continuing = models.BooleanField(_("continuing project this year (续建)"), default=False)
+    resumed_on = models.DateField(_("construction resumed on (复工)"), null=True, blank=True)
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
 
@@ -296,8 +330,17 @@ class MonthlyReport(ProjectChild, VersionedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
     month = models.DateField(_("month"))  # the first day of the month
-    investment = models.DecimalField(_("investment completed (10k yuan)"), **MONEY)
+    investment = models.DecimalField(_("investment completed (physical progress, 10k yuan)"), **MONEY)
+    fai = models.DecimalField(
+        _("investment reported to statistics (10k yuan)"),
+        null=True,
+        blank=True,
+        help_text=_("统计入库口径：官方固定资产投资只用此数"),
+        **MONEY,
+    )
     funds = models.DecimalField(_("funds in place (10k yuan)"), **MONEY)
+    capital = models.DecimalField(_("project capital paid in (10k yuan)"), null=True, blank=True, **MONEY)
+    output_value = models.DecimalField(_("output value (10k yuan)"), null=True, blank=True, **MONEY)
     progress = models.TextField(_("progress"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
     submitted_by = models.ForeignKey(
@@ -325,6 +368,13 @@ class MonthlyReport(ProjectChild, VersionedModel):
                 condition=Q(investment__gte=0) & Q(funds__gte=0),
                 name="report_nonneg",
                 violation_error_message=_("Investment completed and funds in place cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(fai__isnull=True) | Q(fai__gte=0))
+                & (Q(capital__isnull=True) | Q(capital__gte=0))
+                & (Q(output_value__isnull=True) | Q(output_value__gte=0)),
+                name="report_amounts_nonneg",
+                violation_error_message=_("Amounts in a monthly report cannot be negative."),
             ),
         ]
         indexes = [models.Index(fields=["month"])]

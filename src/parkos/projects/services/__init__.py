@@ -23,6 +23,8 @@ from .approvals import (
 )
 from .common import ACTION_LABELS, MAX_EXTENSION_WD
 from .projects import (
+    CAPACITY_ALERT,
+    capacity_check,
     milestones_plan,
     monthly_report_save,
     problem_answer,
@@ -38,12 +40,14 @@ __all__ = [
     "ACTIONS_NEEDING_NOTE",
     "ACTION_LABELS",
     "ALERT_KINDS",
+    "CAPACITY_ALERT",
     "HELPER_ACTIONS",
     "MAX_EXTENSION_WD",
     "approval_config_update",
     "approval_item_update",
     "approvals_start",
     "authorization_record",
+    "capacity_check",
     "default_flow",
     "flow_update",
     "handover_record",

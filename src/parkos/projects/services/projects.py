@@ -7,18 +7,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core import workflow
+from parkos.core import notify, workflow
 from parkos.core.exceptions import Forbidden, Invalid
-from parkos.core.models import audited
+from parkos.core.models import Role, User, audited
 from parkos.core.selectors import working_calendar
 from parkos.core.services import check_version as _check_version
 from parkos.core.services import clean_and_save as _clean_and_save
 
+from .. import engine
 from ..models import (
     PROJECT_FIELDS,
     Milestone,
@@ -127,9 +130,12 @@ def project_transition(
 
 def _milestone_reached(project: Project, target: str, *, on: dt.date, evidence: str, user) -> None:
     """A lifecycle step forward records its milestone's actual date, with the evidence the step needs."""
-    if target in {Status.STARTED, Status.COMPLETED, Status.PRODUCTION} and not evidence.strip():
+    if (
+        target in {Status.STARTED, Status.COMPLETED, Status.PRODUCTION, Status.CAPACITY}
+        and not evidence.strip()
+    ):
         raise Invalid(
-            _("Record the evidence (permit, acceptance record, production statement)."),
+            _("Record the evidence (permit, acceptance record, production or capacity statement)."),
             fields={"evidence": [_("required")]},
         )
     if target == Status.STARTED and _approval_stage_done(project, {Stage.STAGE3, Stage.MERGED_2_3}) is False:
@@ -148,12 +154,33 @@ def _milestone_reached(project: Project, target: str, *, on: dt.date, evidence: 
 
 
 @transaction.atomic
-def year_plan_set(*, user, pk: int, year: int, investment: Decimal, funds: Decimal | None = None) -> YearPlan:
+def year_plan_set(
+    *,
+    user,
+    pk: int,
+    year: int,
+    investment: Decimal,
+    funds: Decimal | None = None,
+    fai_target: Decimal | None = None,
+    is_continuing: bool = False,
+    resumed_on: dt.date | None = None,
+) -> YearPlan:
+    """A project's plan for one year: investment, funds, the statistics target, and whether it is a continuing
+    project (续建) of the year with the day it resumed construction (复工)."""
     project = _project_for_change(user, pk)
+    if resumed_on is not None and resumed_on.year != year:
+        raise Invalid(
+            _("The resumption date must fall in the plan's year."), fields={"resumed_on": [_("another year")]}
+        )
+    if resumed_on is not None and not is_continuing:
+        raise Invalid(
+            _("Only a continuing project resumes construction."), fields={"resumed_on": [_("not continuing")]}
+        )
     plan, _created = YearPlan.objects.get_or_create(
         project=project, year=year, defaults={"investment": investment}
     )
-    plan.investment, plan.funds = investment, funds
+    plan.investment, plan.funds, plan.fai_target = investment, funds, fai_target
+    plan.is_continuing, plan.resumed_on = is_continuing, resumed_on
     _clean_and_save(plan, user=user)
     return plan
 
@@ -175,7 +202,7 @@ def monthly_report_save(
         if version is not None:
             _check_version(report, version)
         report.version += 1
-    for k in {"investment", "funds", "progress", "problems"} & data.keys():
+    for k in {"investment", "funds", "fai", "capital", "output_value", "progress", "problems"} & data.keys():
         setattr(report, k, data[k])
     report.submitted_by = user
     _clean_and_save(report, user=user)
@@ -230,3 +257,65 @@ def problem_answer(*, user, pk: int, answer: str, close: bool = False, on: dt.da
         effects=effects,
     )
     return problem
+
+
+# ---- the 达产 rule (specs/metrics.md §3.1) -------------------------------------------------------------------------
+CAPACITY_ALERT = "projects.capacity_rule"
+
+
+def _month_back(month: dt.date, n: int) -> dt.date:
+    y, m = divmod(month.year * 12 + month.month - 1 - n, 12)
+    return dt.date(y, m + 1, 1)
+
+
+@transaction.atomic
+def capacity_check(*, today: dt.date | None = None) -> int:
+    """Propose 达产 for the projects in production whose output value over the last three complete months (all
+    reported) reached 80 % of their design output for three months: the project is marked with the day the rule
+    was met and its lead department and officer are told; an official confirms 达产 with the evidence (the
+    lifecycle's step). Returns how many projects were proposed."""
+    today = today or timezone.localdate()
+    last = _month_back(today.replace(day=1), 1)
+    months = [_month_back(last, 2), _month_back(last, 1), last]
+    rows = list(
+        Project.objects.filter(
+            status=Status.PRODUCTION, design_output__gt=0, capacity_proposed_on__isnull=True
+        ).values_list("pk", "design_output", "lead_department_id", "helper_id", "name")
+    )
+    if not rows:
+        return 0
+    pos = {r[0]: i for i, r in enumerate(rows)}
+    output = np.full((len(rows), 3), np.nan)
+    for pid, month, value in MonthlyReport.objects.filter(
+        project_id__in=pos, month__in=months, output_value__isnull=False
+    ).values_list("project_id", "month", "output_value"):
+        output[pos[pid], months.index(month)] = float(value)
+    met = engine.capacity_met(output, np.array([float(r[1]) for r in rows]))
+    chosen = [rows[i] for i in np.flatnonzero(met).tolist()]
+    Project.objects.filter(pk__in=[r[0] for r in chosen]).update(capacity_proposed_on=today)
+    staff: dict[int, set[int]] = {}
+    for dept in {r[2] for r in chosen}:
+        staff[dept] = set(
+            User.objects.filter(
+                department_id=dept, is_active=True, role__in=[Role.DEPT_STAFF, Role.DEPT_ADMIN]
+            ).values_list("pk", flat=True)
+        )
+    notify.send_many(
+        [
+            notify.Message(
+                kind=CAPACITY_ALERT,
+                recipients=staff[dept] | ({helper} if helper else set()),
+                message=_(
+                    "%(name)s met the capacity rule (3 months of output ≥ 80 %% of design): confirm 达产 with "
+                    "the evidence."
+                )
+                % {"name": name},
+                on=today,
+                target=Project(pk=pk),
+                url=reverse("projects:detail", args=[pk]),
+                once_key=f"capacity-{pk}",
+            )
+            for pk, _design, dept, helper, name in chosen
+        ]
+    )
+    return len(chosen)

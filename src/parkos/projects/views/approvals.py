@@ -257,6 +257,23 @@ RATES_SCHEMA = Schema(
         Column("contracted", "合同投资(万元)", text),
         Column("funds_cum", "累计到位资金(万元)", text),
         Column("funds_rate_contract", "资金到位率(合同口径,%)", text),
+        *[
+            Column(f"{key}_{part}", f"{zh}{suffix}", text)
+            for key, zh in [
+                ("start_resume", "开复工率"),
+                ("production_nbs", "投产率(统计口径)"),
+                ("production_capacity", "投产达产率"),
+                ("completion_production", "竣工投产率"),
+                ("approval", "立项转化率"),
+                ("performance", "签约项目履约率"),
+                ("cum_investment", "累计投资完成率"),
+                ("capital", "资本金到位率"),
+                ("capacity_output", "达产率(产值口径)"),
+                ("fai", "固定资产投资完成率(统计入库)"),
+                ("fai_growth", "固定资产投资增速"),
+            ]
+            for part, suffix in [("numerator", "分子"), ("denominator", "分母"), ("rate", "(%)")]
+        ],
     ],
 )
 
@@ -267,6 +284,9 @@ def _rate_records(data):
         for m in ("start", "production", "capacity"):
             for k in ("planned_period", "planned", "achieved", "rate", "unplanned", "terminated"):
                 rec[f"{m}_{k}"] = r[m][k]
+        for cell in r["catalogue"]:
+            for part in ("numerator", "denominator", "rate"):
+                rec[f"{cell['key']}_{part}"] = cell[part]
         yield {k: ("" if v is None else v) for k, v in rec.items()}
 
 

@@ -245,9 +245,7 @@ def year_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form,
-        lambda d: services.year_plan_set(
-            user=request.user, pk=pk, year=d["year"], investment=d["investment"], funds=d["funds"]
-        ),
+        lambda d: services.year_plan_set(user=request.user, pk=pk, **d),
         _("Annual plan saved."),
         "#reports",
     )
