@@ -271,6 +271,7 @@ PAGES: dict[str, Free | On | Skip] = {
     "investment:meeting": On(zone_knowledge("investment.JointMeeting", holds("investment.joint_meeting"))),
     "investment:events": Free(acts("change")),
     "investment:rankings": Free(),
+    "investment:figures": Free(),
     "investment:settings": Free(holds("investment.joint_meeting")),
     # industry chains
     "chains:list": Free(),
@@ -397,6 +398,7 @@ API: dict[str, Free | On | Skip] = {
     "check_names": Free(official, data={"names": ["矩阵投资有限公司"]}),
     "list_conflicts": Free(),
     "get_scores": Free(query=f"?year={YEAR}"),
+    "get_figures": Free(query=f"?year={YEAR}"),
     "list_chains": Free(),
     "chain_figures": On(zone_knowledge("chains.Chain")),
     "list_requests": Free(),

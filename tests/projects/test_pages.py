@@ -351,6 +351,11 @@ def test_problem_answered_by_its_owner_department(client, staff_b, staff_a, ent_
     prob = services.problem_raise(user=staff_a, pk=p.pk, description="用电报装", owner_id=dept_b.pk, due_wd=5)
     client.force_login(staff_b)
     assert prob in Problem.objects.restrict(staff_b)
+    # the owner answers on the project's page, which its inbox notice and the queue link to: it may open it
+    page = client.get(reverse("projects:detail", args=[p.pk]))
+    assert page.status_code == 200
+    assert "用电报装" in page.text
+    assert not Project.objects.restrict(staff_b, "change").filter(pk=p.pk).exists()  # read-only for it
     done = services.problem_answer(user=staff_b, pk=prob.pk, answer="已协调供电公司", close=True)
     assert done.state == "closed"
 

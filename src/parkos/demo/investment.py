@@ -135,6 +135,9 @@ def _chains(rng, admin, year) -> tuple[dict[str, list[Node]], list[Node]]:
                     "parent": made.get(parent),
                     "order": i,
                     "min_enterprises": 2 if key and parent else None,
+                    "min_local_rate": Decimal(50)
+                    if key
+                    else None,  # key links are to be bought mostly locally
                 },
             )
         ents = list(
@@ -170,17 +173,24 @@ def _chains(rng, admin, year) -> tuple[dict[str, list[Node]], list[Node]]:
             leader = max(cands, key=lambda e: float(output.get(e) or 0))
             lnode = next(m for m in mid if leader in placed[m.pk])
             chain_services.placement_set(user=admin, node_id=lnode.pk, enterprise_id=leader, is_leader=True)
+        # purchases are recorded at the buyer's own node (its branch is what it buys for): the chain's midstream
+        # makers buy components from the leaves' firms and from outside; each leaf's first firm buys its inputs
+        home = {e: m for m in mid for e in placed[m.pk]}
+        if leader:
+            home[leader] = lnode
         buyers = [leader] if leader else []
         buyers += [e for m in mid for e in placed[m.pk][:2] if e != leader]
-        for buyer in buyers[:4]:
-            for node in leaves:
-                if node.segment in {Segment.MIDSTREAM} and node != lnode:
-                    continue
+        buys = [(b, home[b], [n for n in leaves if n.segment != Segment.MIDSTREAM]) for b in buyers[:4]]
+        buys += [
+            (placed[n.pk][0], n, [x for x in fillable if x != n][:2]) for n in fillable if placed.get(n.pk)
+        ]
+        for buyer, at, sources in buys:
+            for node in sources:
                 local = [e for e in placed.get(node.pk, []) if e != buyer]
                 for s in local[:2]:
                     chain_services.supply_add(
                         user=admin,
-                        node_id=node.pk,
+                        node_id=at.pk,
                         buyer_id=buyer,
                         year=year,
                         supplier_id=s,
@@ -189,7 +199,7 @@ def _chains(rng, admin, year) -> tuple[dict[str, list[Node]], list[Node]]:
                 for _ in range(int(rng.integers(1, 3))):
                     chain_services.supply_add(
                         user=admin,
-                        node_id=node.pk,
+                        node_id=at.pk,
                         buyer_id=buyer,
                         year=year,
                         amount=Decimal(int(rng.integers(500, 8000))),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from parkos.core.api import BodySchema, Labelled, Month, Pages, Year, related
+from parkos.core.api import BodySchema, Labelled, Month, Pages, Quarter, Year, related
 
 from . import selectors, services
 from .models import Lead, LeadConflict
@@ -43,6 +43,7 @@ class LeadOut(ModelSchema, metaclass=Labelled):
             "investor_name",
             "uscc",
             "top500_list",
+            "top500_edition",
             "is_central_soe",
             "foreign_country",
             "hq_level",
@@ -213,3 +214,50 @@ def list_conflicts(request, status: str = "open"):
 def get_scores(request, year: Year, by: str = "team", month: Month | None = None):
     s = selectors.scores(user=request.user, year=year, by="officer" if by == "officer" else "team")
     return [{**r, "holder": str(r["holder"])} for r in s.ranking(month)]
+
+
+class Top500Count(Schema):
+    firms: int
+    projects: int
+
+
+class InvestmentFigureRow(Schema):
+    label: str
+    signed: int = Field(description="签约项目数")
+    signed_amount: Decimal = Field(description="签约金额（万元），从不计作到位资金")
+    big: int = Field(description="亿元以上签约项目数")
+    big_share: Decimal | None = Field(description="亿元以上项目占比（%）")
+    top500_firms: int = Field(description="引进三类500强企业数（不重复计）")
+    top500_projects: int = Field(description="三类500强项目数")
+    top500_lists: dict[str, Top500Count] = Field(description="按榜单：fortune_global、china、china_private")
+    funds: Decimal = Field(description="实际到位资金（万元）")
+    domestic: Decimal = Field(description="实际到位内资（万元）= 到位资金 − 外资按记录汇率折人民币")
+    fdi_usd: Decimal = Field(description="实际使用外资，商务部口径（万美元）")
+    fdi_yuan: Decimal = Field(description="实际使用外资折人民币（万元，按每笔记录的汇率）")
+    broad_usd: Decimal = Field(description="实际使用外资，省级宽口径（万美元），不与商务部口径相加")
+    domestic_projects: int = Field(description="有资金到位的内资项目数")
+
+
+class InvestmentFiguresOut(Schema):
+    year: int
+    quarter: int | None
+    month: int | None
+    start: dt.date
+    as_of: dt.date
+    rows: list[InvestmentFigureRow]
+    total: InvestmentFigureRow
+
+
+@router.get(
+    "/figures", response=InvestmentFiguresOut, summary="招商引资指标 of a year by team or officer (specs §5)"
+)
+def get_figures(
+    request, year: Year, by: str = "team", quarter: Quarter | None = None, month: Month | None = None
+):
+    return selectors.figures(
+        user=request.user,
+        year=year,
+        by="officer" if by == "officer" else "team",
+        quarter=None if month else quarter,
+        month=month,
+    )

@@ -518,3 +518,25 @@ def credit(
 def keys_of(names: Iterable[str | None], normaliser: Normaliser | None = None) -> list[str]:
     n = normaliser or DEFAULT_NORMALISER
     return [n(x) for x in names]
+
+
+# ---- investment figures (specs/metrics.md §5) ------------------------------------------------------------------
+TOP500_PUBLISHED = {"fortune_global": 8, "china": 9, "china_private": 9}  # the month each list comes out
+BIG_PROJECT = 10_000  # 亿元以上: a signed amount of at least 10,000 万元
+
+
+def top500_edition(list_kind: str, signed_on) -> int | None:
+    """The list edition current on the signing day: Fortune's Global 500 comes out in early August, the 中国企业
+    500强 and 中国民营企业500强 in September; an edition is named for its year. None for an investor on no list."""
+    if not list_kind:
+        return None
+    month = TOP500_PUBLISHED.get(list_kind, 9)
+    return signed_on.year if signed_on.month >= month else signed_on.year - 1
+
+
+def split_funds(amount, usd, rate) -> tuple[np.ndarray, np.ndarray]:
+    """Each record of funds in place (¥ 万元, of which foreign direct investment in US$ at the record's own rate) as
+    (foreign in ¥, domestic in ¥): the same money is never counted as both."""
+    amount = np.asarray(amount, dtype=float)
+    foreign = np.nan_to_num(np.asarray(usd, dtype=float)) * np.nan_to_num(np.asarray(rate, dtype=float))
+    return foreign, amount - foreign

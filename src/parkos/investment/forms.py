@@ -105,6 +105,13 @@ class SignForm(forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=Category.choices, initial=Category.INDUSTRY)
     level = forms.ChoiceField(label=_("level"), choices=Level.choices, initial=Level.DISTRICT)
     park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.all(), required=False)
+    top500_edition = forms.IntegerField(
+        label=_("top-500 list edition"),
+        min_value=1990,
+        max_value=2100,
+        required=False,
+        help_text=_("留空则按签约日期取当时最新一期榜单"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -127,7 +134,22 @@ class FundsForm(forms.Form):
         label=_("funds in place (10k yuan)"), max_digits=16, decimal_places=2, min_value=0
     )
     amount_usd = forms.DecimalField(
-        label=_("of which foreign (10k US$)"), max_digits=16, decimal_places=2, required=False
+        label=_("of which foreign direct investment, MOFCOM basis (10k US$)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    amount_usd_broad = forms.DecimalField(
+        label=_("foreign capital used, provincial broad basis (10k US$)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("省级宽口径“实际使用外资”，单独统计，不与商务部口径相加"),
+    )
+    exchange_rate = forms.DecimalField(
+        label=_("exchange rate (yuan per US$)"), max_digits=8, decimal_places=4, min_value=0, required=False
     )
     evidence = forms.CharField(label=_("evidence"), max_length=200, required=False)
 
@@ -240,6 +262,10 @@ class FromTargetsForm(forms.Form):
 class RankingParams(YearParams):
     by = forms.ChoiceField(choices=[("team", "team"), ("officer", "officer")], required=False)
     month = forms.IntegerField(required=False, min_value=1, max_value=12)
+
+
+class FigureParams(RankingParams):
+    quarter = forms.IntegerField(required=False, min_value=1, max_value=4)
 
 
 class LeadCreateParams(QueryParams):

@@ -195,6 +195,12 @@ class Lead(VersionedModel):
     top500_list = models.CharField(
         _("top-500 list"), max_length=20, choices=Top500Kind.choices, blank=True, default=""
     )
+    top500_edition = models.PositiveSmallIntegerField(
+        _("top-500 list edition"),
+        null=True,
+        blank=True,
+        help_text=_("签约时有效的榜单年份（默认按签约日期取当时最新一期）"),
+    )
     is_central_soe = models.BooleanField(_("central SOE (中字号)"), default=False)
     foreign_country = models.CharField(_("foreign investor's country"), max_length=40, blank=True)
     hq_level = models.CharField(
@@ -379,7 +385,15 @@ class Funds(LeadChild):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="funds")
     on = models.DateField(_("date"))
     amount = models.DecimalField(_("funds in place (10k yuan)"), **MONEY)
-    amount_usd = models.DecimalField(_("of which foreign (10k US$)"), null=True, blank=True, **MONEY)
+    amount_usd = models.DecimalField(
+        _("of which foreign direct investment, MOFCOM basis (10k US$)"), null=True, blank=True, **MONEY
+    )
+    amount_usd_broad = models.DecimalField(
+        _("foreign capital used, provincial broad basis (10k US$)"), null=True, blank=True, **MONEY
+    )
+    exchange_rate = models.DecimalField(
+        _("exchange rate (yuan per US$)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
     evidence = models.CharField(_("evidence"), max_length=200, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -401,7 +415,16 @@ class Funds(LeadChild):
                 condition=Q(amount__gt=0),
                 name="funds_positive",
                 violation_error_message=_("The amount must be greater than 0."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(amount_usd__isnull=True) | Q(amount_usd__gte=0))
+                & (Q(amount_usd_broad__isnull=True) | Q(amount_usd_broad__gte=0))
+                & (Q(exchange_rate__isnull=True) | Q(exchange_rate__gt=0)),
+                name="funds_foreign_nonneg",
+                violation_error_message=_(
+                    "Foreign amounts cannot be negative and the exchange rate is above 0."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,9 +14,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from parkos.core.models import User
+from parkos.core.numbers import percent
 from parkos.core.selectors import history_entries
+from parkos.projects import public as projects_public
 
 from . import engine
 from .filters import LeadFilters
@@ -90,6 +93,8 @@ def lead_detail(*, user, pk: int) -> dict[str, Any]:
         "shares": lead.shares.select_related("team", "officer"),
         "conflicts": conflicts,
         "can_change": Lead.objects.restrict(user, "change").filter(pk=pk).exists(),
+        # the key project is linked only for those who may open it (another department's project is not theirs)
+        "project_visible": projects_public.may_view_project(user=user, pk=lead.project_id),
         "history": history_entries([(str(_("Lead")), lead.history.all())]),
     }
 
@@ -342,3 +347,108 @@ def enterprise_leads(*, user, enterprise_id: int) -> list[Lead]:
         .select_related("team")
         .order_by("-entered_on", "-pk")
     )
+
+
+# ---- investment figures (specs/metrics.md §5) ------------------------------------------------------------------
+FIGURE_GROUPS = {"team": "team__name", "officer": "officer__display_name"}
+
+
+def _money(x) -> Decimal:
+    return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+
+
+def figure_period(year: int, quarter: int | None = None, month: int | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day of a year, one of its quarters or one of its months."""
+    if month:
+        first = dt.date(year, month, 1)
+        return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    if quarter:
+        first = dt.date(year, 3 * quarter - 2, 1)
+        last = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+        return first, last - dt.timedelta(days=1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def figures(
+    *,
+    user,
+    year: int,
+    by: str = "team",
+    today: dt.date | None = None,
+    quarter: int | None = None,
+    month: int | None = None,
+) -> dict[str, Any]:
+    """A year's (quarter's, month's) investment figures (to the as-of date while it runs) by team or officer, and in all (合计):
+    projects signed and their amount, the 亿元以上 share, 三类500强 by firms and by projects (each list apart, the
+    edition at signing kept on the lead), funds in place split into foreign direct investment (US$ and ¥ at each
+    record's own rate) and domestic funds, foreign capital on the provincial broad basis (US$, never added to the
+    other), and the projects with domestic funds in place. Two queries."""
+    today = today or timezone.localdate()
+    start, end = figure_period(year, quarter, month)
+    cut = min(end, today)
+    group = FIGURE_GROUPS.get(by, FIGURE_GROUPS["team"])
+    leads = Lead.objects.restrict(user, "view").exclude(state=State.MERGED)
+    signed = list(
+        leads.filter(signed_on__gte=start, signed_on__lte=cut).values_list(
+            group, "signed_amount", "top500_list", "uscc", "name_key"
+        )
+    )
+    funds = list(
+        Funds.objects.filter(lead__in=leads.values("pk"), on__gte=start, on__lte=cut).values_list(
+            f"lead__{group}", "lead_id", "amount", "amount_usd", "amount_usd_broad", "exchange_rate"
+        )
+    )
+    s_group = np.array([g or _("(none)") for g, *_r in signed], dtype=object)
+    s_amount = np.array([float(r[1] or 0) for r in signed])
+    s_list = np.array([r[2] or "" for r in signed], dtype=object)
+    s_firm = np.array([r[3] or r[4] for r in signed], dtype=object)  # one firm: its USCC, else its name key
+    f_group = np.array([g or _("(none)") for g, *_r in funds], dtype=object)
+    f_lead = np.array([r[1] for r in funds], dtype=np.int64)
+    f_amount = np.array([float(r[2]) for r in funds])
+    f_usd = np.array([float(r[3]) if r[3] is not None else np.nan for r in funds])
+    f_broad = np.array([float(r[4]) if r[4] is not None else 0.0 for r in funds])
+    f_rate = np.array([float(r[5]) if r[5] is not None else np.nan for r in funds])
+    f_foreign, f_domestic = engine.split_funds(f_amount, f_usd, f_rate)
+
+    def row(label: str, s_mask: np.ndarray, f_mask: np.ndarray) -> dict[str, Any]:
+        n_signed = int(s_mask.sum())
+        big = int((s_mask & (s_amount >= engine.BIG_PROJECT)).sum())
+        top = s_mask & (s_list != "")
+        lists = {
+            k: {
+                "firms": len(set(s_firm[top & (s_list == k)].tolist())),
+                "projects": int((top & (s_list == k)).sum()),
+            }
+            for k in engine.TOP500_PUBLISHED
+        }
+        return {
+            "label": label,
+            "signed": n_signed,
+            "signed_amount": _money(s_amount[s_mask].sum()),
+            "big": big,
+            "big_share": percent(big, n_signed),
+            "top500_firms": len(set(s_firm[top].tolist())),
+            "top500_projects": int(top.sum()),
+            "top500_lists": lists,
+            "funds": _money(f_amount[f_mask].sum()),
+            "fdi_usd": _money(np.nan_to_num(f_usd[f_mask]).sum()),
+            "fdi_yuan": _money(f_foreign[f_mask].sum()),
+            "domestic": _money(f_domestic[f_mask].sum()),
+            "broad_usd": _money(f_broad[f_mask].sum()),
+            "domestic_projects": len(set(f_lead[f_mask & (f_domestic > 0.005)].tolist())),
+        }
+
+    groups = sorted(set(s_group.tolist()) | set(f_group.tolist()), key=str)
+    rows = [row(g, s_group == g, f_group == g) for g in groups]
+    total = row(pgettext("sum", "Total"), np.ones(len(signed), dtype=bool), np.ones(len(funds), dtype=bool))
+    return {
+        "year": year,
+        "quarter": quarter,
+        "month": month,
+        "start": start,
+        "as_of": cut,
+        "running": cut < end,
+        "by": by,
+        "rows": rows,
+        "total": total,
+    }

@@ -21,5 +21,6 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_view, name="meeting"),
     path("events/", views.events_view, name="events"),
     path("rankings/", views.rankings_view, name="rankings"),
+    path("figures/", views.figures_view, name="figures"),
     path("settings/", views.settings_view, name="settings"),
 ]

@@ -69,6 +69,11 @@ def problem_get(*, user, pk: int) -> Problem:
     return get_object_or_404(Problem.objects.restrict(user, "view"), pk=pk)
 
 
+def may_view_project(*, user, pk: int | None) -> bool:
+    """Whether `user` may open the project (for another app's link to it)."""
+    return pk is not None and Project.objects.restrict(user, "view").filter(pk=pk).exists()
+
+
 def project_get(*, user, pk: int, action: str = "view") -> Project:
     return get_object_or_404(
         Project.objects.restrict(user, action).select_related(

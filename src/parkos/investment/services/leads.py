@@ -270,6 +270,7 @@ def lead_sign(
     company_name: str = "",
     project: dict[str, Any] | None = None,
     version: int | None = None,
+    top500_edition: int | None = None,
 ) -> Lead:
     """Sign a lead in negotiation: the project company (found in the registry by its USCC, or registered now)
     enters the key-project library as signed, and the lead records whether it fills a chain gap."""
@@ -326,6 +327,9 @@ def lead_sign(
         lead.uscc = lead.uscc or uscc
         lead.fills_gap = lead.node_id is not None and lead.node_id in chains.gap_node_ids()
         lead.signed_on, lead.signed_amount, lead.project = signed_on, amount, created
+        # the list edition current at signing (三类500强 are counted by it), unless the official names another
+        if lead.top500_list:
+            lead.top500_edition = top500_edition or engine.top500_edition(lead.top500_list, signed_on)
         lead.last_activity_on = max(lead.last_activity_on, signed_on)
 
     workflow.transition(STAGE, lead, Stage.SIGNED, user=user, on=signed_on, effects=effects)
@@ -364,13 +368,46 @@ def activity_add(*, user, pk: int, on: dt.date, kind: str, summary: str, partici
 
 @transaction.atomic
 def funds_add(
-    *, user, pk: int, on: dt.date, amount: Decimal, amount_usd: Decimal | None = None, evidence: str = ""
+    *,
+    user,
+    pk: int,
+    on: dt.date,
+    amount: Decimal,
+    amount_usd: Decimal | None = None,
+    amount_usd_broad: Decimal | None = None,
+    exchange_rate: Decimal | None = None,
+    evidence: str = "",
 ) -> Funds:
+    """Funds in place for a signed lead: the total in ¥, of which foreign direct investment (MOFCOM basis, US$)
+    converted at the exchange rate stored with the record, and the provincial broad basis kept apart (US$)."""
     lead = _lead_for_change(user, pk)
     if lead.stage not in {Stage.SIGNED, Stage.LANDED}:
         raise Invalid(_("Funds are recorded for signed leads only (a signing is never funds in place)."))
     if lead.signed_on and on < lead.signed_on:
         raise Invalid(_("The date is before the signing."), fields={"on": [_("before signing")]})
-    f = Funds(lead=lead, on=on, amount=amount, amount_usd=amount_usd, evidence=evidence.strip(), by=user)
+    if (amount_usd or amount_usd_broad) and not exchange_rate:
+        raise Invalid(
+            _("Give the exchange rate used for the foreign amounts."),
+            fields={"exchange_rate": [_("required")]},
+        )
+    if amount_usd and exchange_rate and amount_usd * exchange_rate > amount:
+        message = _(
+            "The foreign direct investment (%(y)s 10k yuan at this rate) exceeds the funds in place: the same "
+            "money cannot be counted twice."
+        )
+        raise Invalid(
+            message % {"y": (amount_usd * exchange_rate).quantize(Decimal("0.01"))},
+            fields={"amount_usd": [_("more than the funds in place")]},
+        )
+    f = Funds(
+        lead=lead,
+        on=on,
+        amount=amount,
+        amount_usd=amount_usd,
+        amount_usd_broad=amount_usd_broad,
+        exchange_rate=exchange_rate,
+        evidence=evidence.strip(),
+        by=user,
+    )
     _save(f, user=user)
     return f

@@ -1,7 +1,14 @@
 """Investment promotion pages (a package: leads, meetings, events, common). Thin: selectors read, services
 write."""
 
-from .events import events_view, from_targets_view, node_targets_actions, rankings_view, settings_view  # noqa: F401
+from .events import (  # noqa: F401
+    events_view,
+    figures_view,
+    from_targets_view,
+    node_targets_actions,
+    rankings_view,
+    settings_view,
+)
 from .leads import (  # noqa: F401
     activity_add_view,
     board_view,

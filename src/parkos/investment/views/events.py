@@ -32,6 +32,7 @@ from parkos.core.views import (
 from .. import selectors, services
 from ..forms import (
     EventForm,
+    FigureParams,
     FromTargetsForm,
     RankingParams,
     ScoringSchemeForm,
@@ -226,4 +227,80 @@ def node_targets_actions(request: HttpRequest, node) -> str:
         "investment/_node_targets_actions.html",
         {"my_teams": services.user_teams(request.user), "teams": selectors.team_list()},
         request=request,
+    )
+
+
+FIGURES_SCHEMA = Schema(
+    kind="investment-figures",
+    title="招商引资指标",
+    columns=[
+        Column("label", "分组", text, width=20),
+        Column("signed", "签约项目数", text),
+        Column("signed_amount", "签约金额(万元)", text),
+        Column("big", "亿元以上项目数", text),
+        Column("big_share", "亿元以上项目占比(%)", text),
+        Column("top500_firms", "引进三类500强(家)", text),
+        Column("top500_projects", "三类500强项目(个)", text),
+        *[
+            Column(f"{k}_{part}", f"{zh}{suffix}", text)
+            for k, zh in [
+                ("fortune_global", "世界500强"),
+                ("china", "中国企业500强"),
+                ("china_private", "中国民营企业500强"),
+            ]
+            for part, suffix in [("firms", "(家)"), ("projects", "(个)")]
+        ],
+        Column("funds", "实际到位资金(万元)", text),
+        Column("domestic", "实际到位内资(万元)", text),
+        Column("fdi_usd", "实际使用外资(商务部口径,万美元)", text),
+        Column("fdi_yuan", "实际使用外资折人民币(万元)", text),
+        Column("broad_usd", "实际使用外资(省宽口径,万美元)", text),
+        Column("domestic_projects", "有资金到位的内资项目数", text),
+    ],
+)
+
+
+def _figure_records(data):
+    for r in [*data["rows"], data["total"]]:
+        rec = {k: ("" if v is None else v) for k, v in r.items() if not isinstance(v, dict)}
+        for k, v in r["top500_lists"].items():
+            rec[f"{k}_firms"], rec[f"{k}_projects"] = v["firms"], v["projects"]
+        yield rec
+
+
+@login_required
+def figures_view(request: HttpRequest) -> HttpResponse:
+    """招商引资指标 (specs/metrics.md §5) for a year, by team or officer, with their definitions."""
+    staff_only(request)
+    today = timezone.localdate()
+    q = FigureParams.of(request, year=today.year, by="team")
+    month = q.month
+    quarter = None if month else q.quarter
+    data = selectors.figures(
+        user=request.user, year=q.year, by=q.by, today=today, quarter=quarter, month=month
+    )
+    if q.export == "xlsx":
+        label = f"{q.year}" + (f"-{month:02d}" if month else f"-Q{quarter}" if quarter else "")
+        return schema_export_response(
+            FIGURES_SCHEMA, _figure_records(data), f"investment-figures-{label}.xlsx"
+        )
+    rows = data["rows"]
+    series = {
+        _("Funds in place (10k yuan)"): [float(r["funds"]) for r in rows],
+        _("Contracted (10k yuan)"): [float(r["signed_amount"]) for r in rows],
+    }
+    chart = charts.bar([r["label"] for r in rows], series)
+    return render(
+        request,
+        "investment/figures.html",
+        {
+            "data": data,
+            "chart": chart,
+            "years": range(today.year - 3, today.year + 1),
+            "year": q.year,
+            "by": q.by,
+            "quarter": quarter,
+            "month": month,
+            "months": range(1, 13),
+        },
     )

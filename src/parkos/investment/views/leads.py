@@ -278,6 +278,7 @@ def sign_view(request: HttpRequest, pk: int) -> HttpResponse:
                 uscc=d["uscc"],
                 company_name=d["company_name"],
                 version=d.get("version"),
+                top500_edition=d.get("top500_edition"),
                 project={
                     "name": d["project_name"],
                     "category": d["category"],

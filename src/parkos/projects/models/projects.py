@@ -68,9 +68,9 @@ Top500List = Top500Kind  # the registry's three lists (三类500强), one concep
 
 
 def _project_scope(user, action: str, prefix: str = "") -> Q | None:
-    """Leaders see every project; a department sees the projects it leads or approves items of, and those its
-    officers help, and changes those it leads (an officer those they help); an enterprise user sees only the
-    projects their enterprise invests in, read-only."""
+    """Leaders see every project; a department sees the projects it leads or approves items of, those its
+    officers help and those it owns a problem of, and changes those it leads (an officer those they help); an
+    enterprise user sees only the projects their enterprise invests in, read-only."""
     if user.is_zone_wide:
         return None
     if user.is_enterprise_user:
@@ -84,10 +84,13 @@ def _project_scope(user, action: str, prefix: str = "") -> Q | None:
     from .approvals import ItemInstance  # the approvals module builds on this one
 
     approving = ItemInstance.objects.filter(department_id=user.department_id).values("project_id")
+    # a department that owns a problem raised on the project answers it on the project's page
+    owning = Problem.objects.filter(owner_id=user.department_id).values("project_id")
     return (
         Q(**{f"{prefix}lead_department_id": user.department_id})
         | Q(**{f"{prefix}helper__department_id": user.department_id})
         | Q(**{f"{prefix}pk__in": approving})
+        | Q(**{f"{prefix}pk__in": owning})
     )
 
 
