@@ -283,11 +283,16 @@ def test_files_kept_in_a_records_own_field_become_its_attachments_on_migration(
     before, after = ("projects", "0005_constraint_messages"), ("projects", "0006_legacy_files_to_attachments")
     executor = MigrationExecutor(connection)
     executor.migrate([before])
-    old = executor.loader.project_state([before]).apps
-    old.get_model("projects", "Authorization").objects.filter(pk=auth.pk).update(file=path)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([after])
+    try:
+        old = executor.loader.project_state([before]).apps
+        old.get_model("projects", "Authorization").objects.filter(pk=auth.pk).update(file=path)
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([after])
+    finally:  # back to the latest schema: the tests that run after this one on the same database need it
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
     (a,) = Attachment.objects.filter(target="projects.authorization", target_id=auth.pk)
     assert (a.file.name, a.name, a.size) == (path, path.rsplit("/", 1)[1], len(PDF))
     assert a.sha256 == hashlib.sha256(PDF).hexdigest()
