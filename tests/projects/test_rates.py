@@ -416,3 +416,24 @@ def test_capacity_rule_engine():
         [[80, 80, 80], [80, 79, 80], [80, float("nan"), 80], [0, 0, 0]], [1200, 1200, 1200, 0]
     )
     assert out.tolist() == [True, False, False, False]
+
+
+def test_the_rates_read_the_same_number_of_queries_for_3_or_33_projects(admin, dept_a, ent_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (3, 30):
+        for _ in range(n):
+            p = ProjectFactory(investor=ent_a, lead_department=dept_a)
+            _ms(p, "started", "2026-03-01")
+            YearPlan.objects.create(project=p, year=2026, investment=Decimal(10))
+            _rep(p, "2026-03-01", inv="1", fai="1")
+        selectors.rates(user=admin, period=selectors.Period(2026), by="department", today=D("2027-01-01"))
+        with CaptureQueriesContext(connection) as q:
+            data = selectors.rates(
+                user=admin, period=selectors.Period(2026), by="department", today=D("2027-01-01")
+            )
+        counts.append(len(q))
+        assert data["total"]["projects"] == (3 if n == 3 else 33)
+    assert counts[0] == counts[1] <= 6
