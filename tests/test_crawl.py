@@ -4,6 +4,7 @@ visible text, and loads nothing from another host."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections import defaultdict
 
@@ -35,7 +36,7 @@ def _choice_codes() -> set[str]:
 def _visible_text(html: str) -> str:
     html = re.sub(r"<(script|style|textarea)\b.*?</\1>", " ", html, flags=re.S | re.I)
     html = re.sub(r"<!--.*?-->", " ", html, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", html)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html))  # what the reader sees: R&D, not R&amp;D
 
 
 def _links(html: str) -> set[str]:

@@ -52,9 +52,10 @@ def test_demo_command_reuses_existing_data(db, capsys):
     # not silent: every step is announced with a bar that fills to the end
     steps = [line for line in out.splitlines() if line.startswith("  [")]
     assert steps[0].endswith("秒）")
-    assert "1/9 企业库：20 家企业" in steps[0]
+    assert "1/10 企业库：20 家企业" in steps[0]
     assert any("亩均效益评价：2025 年" in line for line in steps)
-    assert steps[-1] == "  [" + "█" * 24 + "] 9/9 完成"
+    assert any("国家级经开区考核自评估" in line for line in steps)
+    assert steps[-1] == "  [" + "█" * 24 + "] 10/10 完成"
     n = Enterprise.objects.count()  # the 20 and the project companies registered by the demo's signed leads
     call_command("demo", "--enterprises", "20")
     out = capsys.readouterr().out
@@ -145,6 +146,18 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
     assert decided.meeting.status == JointMeeting.Status.HELD
     assert decided.shares
     assert LeadConflict.objects.filter(status="open", meeting__status="planned").count() == 1
+    # the national evaluation self-assessment: every indicator has the zone's value, twelve peers rank it
+    from parkos.cockpit import selectors as evaluation
+    from parkos.core.models import User
+
+    leader = User.objects.get(username="leader")
+    d = evaluation.assessment(user=leader, year=evaluation.default_year())
+    assert d["peers_n"] == 12
+    assert not d["missing"]
+    assert 1 <= d["rank"] <= 13
+    assert d["prev_total"] is not None
+    assert d["losses"]
+    assert {r["origin"] for r in d["indicators"]} == {"parkos", "entered"}
 
 
 def test_demo_services_have_requests_cases_in_every_state_and_twenty_policies(db):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("services/", include("parkos.servicedesk.urls")),
     path("services/", include("parkos.ratings.urls")),
     path("policies/", include("parkos.policies.urls")),
+    path("cockpit/", include("parkos.cockpit.urls")),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),
     path("imports/<int:pk>/", core.import_run_detail, name="import_run"),

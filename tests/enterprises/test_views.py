@@ -87,8 +87,9 @@ def test_list_page_query_count_does_not_grow_with_rows(client_staff_a, dept_a, n
         EnterpriseFactory(owner=dept_a)
     with CaptureQueriesContext(connection) as ctx:
         assert client_staff_a.get("/enterprises/", {"q": "长沙"}).status_code == 200
-    # session, user, unread notices (header), count, page, parks, (no departments for staff)
-    assert len(ctx.captured_queries) == 6
+    # session, user, the user's office powers and unread notices (header), count, page, parks, (no departments
+    # for staff)
+    assert len(ctx.captured_queries) == 7
 
 
 @pytest.mark.parametrize("years", [1, 3])
@@ -98,9 +99,10 @@ def test_detail_page_query_count_is_bounded(client_staff_a, ent_a, years):
         LandParcelFactory(enterprise=ent_a)
     with CaptureQueriesContext(connection) as ctx:
         assert client_staff_a.get(f"/enterprises/{ent_a.pk}/").status_code == 200
-    # the inbox's unread count in the header; the history's linked names, one query per linked table (park,
-    # department, and the enterprise of the parcels and of the yearly figures), however many rows
-    assert len(ctx.captured_queries) == 18
+    # the inbox's unread count and the user's office powers in the header; the history's linked names, one query
+    # per linked table (park, department, and the enterprise of the parcels and of the yearly figures), however
+    # many rows
+    assert len(ctx.captured_queries) == 19
 
 
 def test_detail_shows_profile_land_indicators_and_history(client_staff_a, ent_a):

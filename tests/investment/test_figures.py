@@ -211,3 +211,29 @@ def test_a_quarter_and_a_month_count_only_their_days(signed, admin):
     assert (sep["total"]["signed"], sep["total"]["funds"]) == (1, Decimal("0.00"))
     assert selectors.figure_period(2026, quarter=4) == (D("2026-10-01"), D("2026-12-31"))
     assert selectors.figure_period(2028, month=2) == (D("2028-02-01"), D("2028-02-29"))
+
+
+def test_the_zone_figure_is_the_total_of_the_figures(signed, admin):
+    """The national evaluation reads FDI through the zone figure: the same total as the figures page's 合计."""
+    from parkos.core import registries
+
+    fdi = registries.appraisal_figures["investment.fdi_usd"]
+    total = selectors.figures(user=admin, year=2026, today=D("2026-12-31"))["total"]["fdi_usd"]
+    assert fdi.compute(2026) == total == Decimal("100.00")
+    assert fdi.compute(2024) is None
+
+
+def test_new_foreign_funded_enterprises_come_from_the_registry_by_establishment_date(admin, client_admin):
+    """新设外商投资企业 (§5): foreign-funded enterprises established 2026-05-01 and 2025-12-01, a domestic one
+    2026-03-01 → 2026: 1, Q2 2026: 1, Q1 2026: 0."""
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory(is_foreign_funded=True, established_on=D("2026-05-01"))
+    EnterpriseFactory(is_foreign_funded=True, established_on=D("2025-12-01"))
+    EnterpriseFactory(is_foreign_funded=False, established_on=D("2026-03-01"))
+    today = D("2026-12-31")
+    assert selectors.figures(user=admin, year=2026, today=today)["new_foreign_funded"] == 1
+    assert selectors.figures(user=admin, year=2026, today=today, quarter=2)["new_foreign_funded"] == 1
+    assert selectors.figures(user=admin, year=2026, today=today, quarter=1)["new_foreign_funded"] == 0
+    assert client_admin.get("/api/v1/investment/figures", {"year": 2026}).json()["new_foreign_funded"] == 1
+    assert "新设外商投资企业" in client_admin.get("/investment/figures/", {"year": 2026}).text

@@ -372,6 +372,12 @@ def test_the_rates_export_and_api_carry_the_catalogue(client_admin, catalogue_zo
     page = client_admin.get("/projects/rates/", {"year": 2026, "by": "all"})
     assert "开复工率" in page.text
     assert "统计入库" in page.text
+    chart = page.context[
+        "chart_catalogue"
+    ]  # the catalogue's own chart: each rate of the total, as in the table
+    assert chart["yAxis"]["data"][: len(keys)][0].startswith("开复工率")
+    rates = [None if c["rate"] is None else float(c["rate"]) for c in body["total"]["catalogue"]]
+    assert chart["series"][0]["data"] == rates
 
 
 def test_the_capacity_rule_proposes_and_an_official_confirms_with_evidence(admin, dept_a, ent_a, staff_a):

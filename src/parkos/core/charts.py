@@ -142,3 +142,23 @@ def funnel(items: list[tuple[str, int]]) -> dict[str, Any]:
         ],
     }
     return option if any(n for _name, n in items) else empty(option)
+
+
+def radar(indicators: list[tuple[str, float]], series: dict[str, list[Any]]) -> dict[str, Any]:
+    """A radar of scores: `indicators` are (name, maximum) axes, each series one polygon (a zone, a median)."""
+    has = any(v is not None for values in series.values() for v in values)
+    option = {
+        "tooltip": {},
+        "legend": {"show": len(series) > 1, "bottom": 0},
+        "radar": {"indicator": [{"name": n, "max": m} for n, m in indicators], "radius": "62%"},
+        "series": [
+            {
+                "type": "radar",
+                "data": [
+                    {"name": name, "value": [_num(v) if v is not None else 0 for v in values]}
+                    for name, values in series.items()
+                ],
+            }
+        ],
+    }
+    return option if has and indicators else empty(option)

@@ -11,7 +11,7 @@ read them. Each registry is keyed, refuses a key registered twice, and lists its
 - `alert_kinds`: the kinds of inbox notices, with their labels;
 - `daily_jobs`: what `parkos daily` (and the scheduler) runs each day;
 - `attachment_targets`: records that take attachments, with who may see and add their files;
-- `appraisal_figures`: figures the internal appraisal reads;
+- `appraisal_figures`: zone-level yearly figures the readers (appraisal, the national evaluation) read;
 - `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads");
 - `capabilities`: the offices' powers (service centre, supervision office, …) that grants give;
 - `list_pages`: every list page (`core.lists.ListPage`), so a test can walk them;
@@ -180,9 +180,16 @@ class DailyJob:
 
 @dataclass(frozen=True)
 class AppraisalFigure:
+    """A zone-level yearly figure an app computes over the whole zone (no user scope: a total, never records),
+    read by the readers — the internal appraisal and the national evaluation self-assessment. `compute(year)`
+    returns the figure in `unit` (a Decimal), or None when the zone has no data for that year; `basis` says how
+    it is counted."""
+
     key: str
     label: Any
-    compute: Callable[[int], dict]
+    compute: Callable[[int], Any]
+    unit: Any = ""
+    basis: Any = ""
     order: int = 100
 
 

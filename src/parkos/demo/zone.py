@@ -250,16 +250,7 @@ def demo_build(
             today=projects_today,
             admin=User.objects.get(username="admin"),
         )
-    leads = 0
-    if investment:
-        from parkos.demo.investment import build_investment
-
-        say("investment")
-        leads = build_investment(
-            rng=np.random.default_rng(seed + 3),
-            today=projects_today,
-            admin=User.objects.get(username="admin"),
-        )["leads"]
+    leads = _investment(seed, projects_today, say) if investment else 0
     requests = policies = 0
     if services:
         from parkos.demo.servicedesk import build_policies, build_services
@@ -314,6 +305,20 @@ def _offices() -> None:
             capabilities.set_holder(actor=admin, key=key, department_id=dept.pk)
 
 
+def _investment(seed: int, today: dt.date, say: Callable[[str], None]) -> int:
+    """The chains and a year of investment promotion, then the national evaluation self-assessment (its FDI comes
+    from the leads' funds); returns the number of leads."""
+    from parkos.demo.cockpit import build_national_evaluation
+    from parkos.demo.investment import build_investment
+
+    admin = User.objects.get(username="admin")
+    say("investment")
+    leads = build_investment(rng=np.random.default_rng(seed + 3), today=today, admin=admin)["leads"]
+    say("national-evaluation")
+    build_national_evaluation(rng=np.random.default_rng(seed + 6), today=today, admin=admin)
+    return leads
+
+
 def demo_steps(
     *,
     years: int = 3,
@@ -330,7 +335,7 @@ def demo_steps(
     out += [f"evaluation:{y}" for y in range(last - years + 1, last + 1)] if evaluate else []
     out += ["projects"] if projects else []
     out += ["workplan"] if workplan else []
-    out += ["investment"] if investment else []
+    out += ["investment", "national-evaluation"] if investment else []
     out += ["services", "policies"] if services else []
     return out
 

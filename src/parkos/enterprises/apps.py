@@ -11,10 +11,13 @@ class EnterprisesConfig(AppConfig):
         from parkos.core import registries
 
         from . import (
+            figures,
             imports,  # noqa: F401  (registers the Excel importers)
             selectors,
             services,
         )
+
+        figures.register()
 
         registries.enterprise_directory.register(
             registries.EnterpriseDirectory(

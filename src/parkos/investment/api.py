@@ -246,6 +246,7 @@ class InvestmentFiguresOut(Schema):
     as_of: dt.date
     rows: list[InvestmentFigureRow]
     total: InvestmentFigureRow
+    new_foreign_funded: int  # 新设外商投资企业: the registry's, zone-wide, established in the period
 
 
 @router.get(

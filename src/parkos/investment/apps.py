@@ -29,6 +29,18 @@ class InvestmentAppConfig(AppConfig):
                 role="dept_admin",
             )
         )
+        registries.appraisal_figures.register(
+            registries.AppraisalFigure(
+                "investment.fdi_usd",
+                _("Foreign capital actually used (MOFCOM basis)"),
+                _fdi_usd,
+                _("10k US$"),
+                _(
+                    "foreign direct investment actually used, MOFCOM basis, from the funds recorded on the leads"
+                ),
+                20,
+            )
+        )
         registries.slot_panels.register(
             registries.SlotPanel("investment.node_targets", "chains.node.targets", views.node_targets_actions)
         )
@@ -43,6 +55,12 @@ def _enterprise_tab(request, enterprise) -> str:
     from .views.leads import enterprise_tab
 
     return enterprise_tab(request, enterprise)
+
+
+def _fdi_usd(year: int):
+    from .selectors import zone_fdi_usd
+
+    return zone_fdi_usd(year)
 
 
 def _staff(user) -> bool:

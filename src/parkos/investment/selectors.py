@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from parkos.core.models import User
 from parkos.core.numbers import percent
 from parkos.core.selectors import history_entries
+from parkos.enterprises.models import Enterprise
 from parkos.projects import public as projects_public
 
 from . import engine
@@ -451,4 +452,20 @@ def figures(
         "by": by,
         "rows": rows,
         "total": total,
+        # 新设外商投资企业 (§5): the registry's foreign-funded enterprises established in the period, zone-wide
+        "new_foreign_funded": Enterprise.objects.filter(
+            is_foreign_funded=True, established_on__gte=start, established_on__lte=cut
+        ).count(),
     }
+
+
+def zone_fdi_usd(year: int) -> Decimal | None:
+    """The zone's foreign direct investment actually used in a year (MOFCOM basis, 万美元): the whole zone's total of
+    `figures` (every lead but merged ones), read by the national evaluation. None when no funds carry an FDI
+    figure that year."""
+    total = (
+        Funds.objects.filter(on__year=year, amount_usd__isnull=False)
+        .exclude(lead__state=State.MERGED)
+        .aggregate(v=Sum("amount_usd"))["v"]
+    )
+    return None if total is None else _money(total)

@@ -19,7 +19,7 @@ def history_table(context: template.Context, entries: list[dict[str, Any]]) -> d
     (`?history=N`, which also opens it), each change as `field: old → new` in labels."""
     request = context["request"]
     page = paginate(request, entries, HISTORY_PAGE, param="history")
-    return {"page": page, "request": request, "open": "history" in request.GET}
+    return {"history_page": page, "request": request, "open": "history" in request.GET}
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from parkos.core import charts
 from parkos.core.excel import Column, Schema, text
@@ -204,6 +205,14 @@ def rates_view(request: HttpRequest) -> HttpResponse:
         },
         unit="%",
     )
+    labels = {key: label for key, label, _kind, _d in data["catalogue"]}
+    cells = [c for c in data["total"]["catalogue"] if c["key"] in labels]
+    chart_catalogue = charts.bar(
+        [str(labels[c["key"]]) for c in cells],
+        {pgettext("sum", "Total"): [c["rate"] for c in cells]},
+        horizontal=True,
+        unit="%",
+    )
     late = selectors.late_milestones(user=request.user, today=today)
     return render(
         request,
@@ -211,6 +220,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "chart": chart,
+            "chart_catalogue": chart_catalogue,
             "by": by,
             "groups": GROUP_LABELS,
             "late": late[:50],

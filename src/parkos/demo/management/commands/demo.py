@@ -13,6 +13,7 @@ STEP_LABELS = {  # what each step of the build is, for the person waiting
     "projects": "重点项目、审批事项和月报",
     "workplan": "年度工作要点的督查任务",
     "investment": "产业链与招商线索",
+    "national-evaluation": "国家级经开区考核自评估：本区数值与对标园区",
     "services": "企业诉求、走访和好差评",
     "policies": "惠企政策与匹配",
 }

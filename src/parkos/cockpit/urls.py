@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cockpit"
+urlpatterns = [
+    path("evaluation/", views.evaluation_view, name="evaluation"),
+    path("evaluation/values/", views.values_view, name="evaluation_values"),
+    path("evaluation/peers/", views.peer_list, name="evaluation_peers"),
+    path("evaluation/indicators/", views.indicators_view, name="evaluation_indicators"),
+]

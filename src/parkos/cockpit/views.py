@@ -1,0 +1,303 @@
+"""Pages of the national 经开区 evaluation self-assessment: the scored comparison, the zone's values, the peers
+and the indicator catalogue. Thin: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+import io
+
+import django_filters as df
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parkos.core import access, charts, lists
+from parkos.core.excel import Column, Schema, text, write_workbook
+from parkos.core.exceptions import ParkOSError
+from parkos.core.numbers import formatted
+from parkos.core.views import form_errors, schema_export_response, service_errors, xlsx_response
+
+from . import selectors, services
+from .forms import EvaluationParams, ZoneValuesForm
+from .imports import PEERS_SCHEMA
+from .models import Direction, PeerZone, Region
+
+PEER_SET_LABELS = {
+    "all": gettext_lazy("All peers"),
+    "region": gettext_lazy("Same region"),
+    "province": gettext_lazy("Same province"),
+}
+
+INDICATOR_SHEET = Schema(
+    kind="evaluation-indicators",
+    title="指标得分",
+    columns=[
+        Column("dimension", "维度", text),
+        Column("indicator", "指标", text, width=36),
+        Column("unit", "单位", text),
+        Column("direction", "方向", text),
+        Column("value", "本区数值", text),
+        Column("origin", "数值来源", text),
+        Column("peer_median", "对标中位数", text),
+        Column("peer_best", "对标最优值", text),
+        Column("score", "本区得分", text),
+        Column("weight", "占总分权重(%)", text),
+        Column("lost", "失分", text),
+    ],
+)
+RANKING_SHEET = Schema(
+    kind="evaluation-ranking",
+    title="排名",
+    columns=[
+        Column("rank", "排名", text),
+        Column("name", "园区", text, width=28),
+        Column("province", "省份", text),
+        Column("region", "区域", text),
+        Column("total", "综合得分(内部估算)", text),
+    ],
+)
+ORIGIN = {"entered": gettext_lazy("Entered"), "parkos": gettext_lazy("ParkOS"), "": gettext_lazy("Missing")}
+
+
+def _year(request: HttpRequest):
+    return EvaluationParams.of(request, year=selectors.default_year(), peers="all")
+
+
+def _export(data: dict) -> HttpResponse:
+    dims = {d["dimension"].pk: d["dimension"].name for d in data["dimensions"]}
+    with_dims = Schema(
+        kind=RANKING_SHEET.kind,
+        title=RANKING_SHEET.title,
+        columns=[*RANKING_SHEET.columns, *[Column(f"d{k}", n, text) for k, n in dims.items()]],
+    )
+    indicator_rows = (
+        {
+            "dimension": r["indicator"].dimension.name,
+            "indicator": r["indicator"].name,
+            "unit": r["indicator"].unit,
+            "direction": "越高越好" if r["indicator"].direction == Direction.HIGHER else "越低越好",
+            "value": formatted(r["value"], 2),
+            "origin": {"entered": "填报", "parkos": "ParkOS", "": "缺失"}[r["origin"]],
+            "peer_median": formatted(r["peer_median"], 2),
+            "peer_best": formatted(r["peer_best"], 2),
+            "score": formatted(r["score"], 1) if r["scored"] else "不计分",
+            "weight": formatted(r["weight"], 2),
+            "lost": formatted(r["lost"], 2),
+        }
+        for r in data["indicators"]
+    )
+    ranking_rows = (
+        {
+            "rank": r["rank"],
+            "name": r["name"],
+            "province": r["province"],
+            "region": str(r["region"]),
+            "total": formatted(r["total"], 1),
+            **{f"d{k}": formatted(v, 1) for k, v in zip(dims, r["dimensions"], strict=True)},
+        }
+        for r in data["ranking"]
+    )
+    buf = io.BytesIO()
+    write_workbook(buf, [(INDICATOR_SHEET, indicator_rows), (with_dims, ranking_rows)])
+    return xlsx_response(buf.getvalue(), f"evaluation-{data['year']}.xlsx")
+
+
+@login_required
+@access.page("cockpit:evaluation", selectors.may_view)
+def evaluation_view(request: HttpRequest) -> HttpResponse:
+    """The zone against its peers for a data year (specs/metrics.md §4), an internal estimate."""
+    selectors.check_view(request.user)
+    q = _year(request)
+    data = selectors.assessment(user=request.user, year=q.year, peer_set=q.peers)
+    if q.export == "xlsx":
+        return _export(data)
+    for r in data["indicators"]:
+        r["origin_label"] = ORIGIN[r["origin"]]
+    dims = data["dimensions"]
+    radar = charts.radar(
+        [(d["dimension"].name, 100) for d in dims],
+        {
+            data["home"]["name"]: [d["home"] for d in dims],
+            _("Peer median"): [d["peer_median"] for d in dims],
+        }
+        if data["peers_n"]
+        else {},
+    )
+    losses = data["losses"]
+    bars = charts.bar(
+        [r["indicator"].name for r in losses],
+        {_("Points lost"): [r["lost"] for r in losses]},
+        horizontal=True,
+    )
+    this = selectors.default_year()
+    return render(
+        request,
+        "cockpit/evaluation.html",
+        {
+            "data": data,
+            "radar": radar,
+            "bars": bars,
+            "years": range(this - 4, this + 2),
+            "peer_sets": PEER_SET_LABELS,
+            "may_edit": selectors.may_edit(request.user),
+        },
+    )
+
+
+@login_required
+@access.page("cockpit:evaluation_values", selectors.may_view)
+def values_view(request: HttpRequest) -> HttpResponse:
+    """The zone's values of a data year: ParkOS's figure with its basis, the entered value that overrides it."""
+    selectors.check_view(request.user)
+    q = _year(request)
+    indicators = selectors.catalogue()
+    may_edit = selectors.may_edit(request.user)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Only the national evaluation office enters the zone's values."))
+        form = ZoneValuesForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            try:
+                created, changed, removed = services.save_zone_values(
+                    user=request.user,
+                    year=q.year,
+                    values=form.values(),
+                    notes=form.notes(),
+                    stamp=form.cleaned_data["stamp"],
+                )
+            except ParkOSError as exc:
+                service_errors(request, exc, form)
+            else:
+                messages.success(
+                    request,
+                    _("Saved: %(c)s new, %(u)s changed, %(r)s removed.")
+                    % {"c": created, "u": changed, "r": removed},
+                )
+                return redirect(f"{reverse('cockpit:evaluation_values')}?year={q.year}")
+        else:
+            form_errors(request, form)
+    rows = selectors.zone_values(user=request.user, year=q.year, indicators=indicators)
+    initial = {"stamp": services.values_stamp(q.year)}
+    for r in rows:
+        if r["entered"] is not None:
+            initial[f"value_{r['indicator'].pk}"] = format(r["entered"].value.normalize(), "f")
+            initial[f"note_{r['indicator'].pk}"] = r["entered"].note
+    form = form if request.method == "POST" else ZoneValuesForm(initial=initial, indicators=indicators)
+    for r in rows:
+        r["field"] = form[f"value_{r['indicator'].pk}"]
+        r["note_field"] = form[f"note_{r['indicator'].pk}"]
+    this = selectors.default_year()
+    return render(
+        request,
+        "cockpit/evaluation_values.html",
+        {
+            "rows": rows,
+            "form": form,
+            "year": q.year,
+            "years": range(this - 4, this + 2),
+            "may_edit": may_edit,
+            "history": selectors.history(user=request.user, year=q.year),
+        },
+    )
+
+
+@login_required
+@access.page("cockpit:evaluation_indicators", selectors.may_view)
+def indicators_view(request: HttpRequest) -> HttpResponse:
+    """The indicator catalogue (dimensions, weights, indicators, direction, unit, source, basis)."""
+    selectors.check_view(request.user)
+    from parkos.core import registries
+
+    indicators = selectors.catalogue(active=False)
+    if EvaluationParams.of(request).export == "xlsx":
+        schema = Schema(
+            kind="evaluation-catalogue",
+            title="考核评价指标目录",
+            columns=[
+                Column("dimension", "一级维度", text),
+                Column("weight", "维度权重(%)", text),
+                Column("code", "代码", text),
+                Column("name", "二级指标", text, width=36),
+                Column("direction", "方向", text),
+                Column("unit", "单位", text),
+                Column("source", "数据来源", text, width=20),
+                Column("basis", "依据", text, width=50),
+            ],
+        )
+        return schema_export_response(
+            schema,
+            (
+                {
+                    "dimension": i.dimension.name,
+                    "weight": formatted(i.dimension.weight, 0),
+                    "code": i.code,
+                    "name": i.name,
+                    "direction": "越高越好" if i.direction == Direction.HIGHER else "越低越好",
+                    "unit": i.unit,
+                    "source": i.source,
+                    "basis": i.basis,
+                }
+                for i in indicators
+            ),
+            "evaluation-catalogue.xlsx",
+        )
+    groups = []
+    for d in selectors.dimensions():
+        items = [i for i in indicators if i.dimension_id == d.pk]
+        for i in items:
+            i.figure_entry = registries.appraisal_figures.get(i.figure) if i.figure else None
+        groups.append((d, items))
+    return render(request, "cockpit/evaluation_indicators.html", {"groups": groups})
+
+
+# ---- the peers (a list page) ------------------------------------------------------------------------------------
+class PeerFilters(lists.FilterSet):
+    q = lists.Search("name", "province")
+    region = df.ChoiceFilter(choices=Region.choices)
+    sort = lists.Sort({"name": "name", "region": "region,name", "values": "n_values,name"}, default="name")
+
+    class Meta:
+        model = PeerZone
+        fields: list[str] = []
+
+
+PEER_TABLE = lists.Table(
+    [
+        lists.Col("name", gettext_lazy("name"), sort="name", header="园区名称"),
+        lists.Col("province", gettext_lazy("province"), header="所在省份"),
+        lists.Col(
+            "region", gettext_lazy("region"), sort="region", export="get_region_display", header="区域"
+        ),
+        lists.Col("values", gettext_lazy("Values"), sort="values", export="n_values", header="数值个数"),
+    ],
+    kind="evaluation-peer-zones",
+    title="对标园区",
+)
+
+
+def _peers(request: HttpRequest):
+    selectors.check_view(request.user)
+    return selectors.peer_list(user=request.user)
+
+
+peer_list = lists.ListPage(
+    name="evaluation-peers",
+    url="cockpit:evaluation_peers",
+    queryset=_peers,
+    staff_only=True,
+    filters=PeerFilters,
+    table=PEER_TABLE,
+    template="cockpit/evaluation_peers.html",
+    partial="cockpit/_evaluation_peers.html",
+    export="evaluation-peers.xlsx",
+    export_schema=PEERS_SCHEMA,
+    export_records=lambda request, qs: selectors.peer_records(user=request.user, zones=qs),
+    context=lambda request, page, fs: {
+        "regions": Region.choices,
+        "may_edit": selectors.may_edit(request.user),
+    },
+)
