@@ -91,18 +91,9 @@ def catalogue(version: int | None = None, *, active: bool = True) -> list[Indica
     return list(qs.order_by("dimension__order", "order", "pk"))
 
 
-class Figures:
-    """ParkOS's zone figures (the kernel's `appraisal_figures`), each computed once per year per request."""
-
-    def __init__(self) -> None:
-        self._memo: dict[tuple[str, int], Decimal | None] = {}
-
-    def value(self, key: str, year: int) -> Decimal | None:
-        if (key, year) not in self._memo:
-            f = registries.appraisal_figures.get(key)
-            v = f.compute(year) if f is not None else None
-            self._memo[key, year] = None if v is None else Decimal(v)
-        return self._memo[key, year]
+class Figures(registries.ZoneFigures):
+    """ParkOS's zone figures for the catalogue: each figure and year computed once per request (an app's figures of
+    a year in one pass), a growth indicator from the figure of two years."""
 
     def of(self, indicator: Indicator, year: int) -> Decimal | None:
         if not indicator.figure:
@@ -112,7 +103,8 @@ class Figures:
                 _float(self.value(indicator.figure, year)), _float(self.value(indicator.figure, year - 1))
             )
             return None if g is None else round_half_up(g, 4)
-        return self.value(indicator.figure, year)
+        v = self.value(indicator.figure, year)
+        return None if v is None else Decimal(v)
 
 
 def _float(v: Decimal | None) -> float | None:

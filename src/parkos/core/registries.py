@@ -191,6 +191,31 @@ class AppraisalFigure:
     unit: Any = ""
     basis: Any = ""
     order: int = 100
+    # figures an app computes together (one pass over its table for a year): `batch(year)` returns them all by key
+    batch: Callable[[int], dict[str, Any]] | None = None
+
+
+class ZoneFigures:
+    """Reads `appraisal_figures` for a reader: each (figure, year) computed once, and figures that share a `batch`
+    computed together — one pass per app and year however many of its figures a page shows."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, int], Any] = {}
+        self._batches: dict[tuple[Any, int], dict[str, Any]] = {}
+
+    def value(self, key: str, year: int) -> Any:
+        if (key, year) not in self._values:
+            f = appraisal_figures.get(key)
+            if f is None:
+                v = None
+            elif f.batch is not None:
+                if (f.batch, year) not in self._batches:
+                    self._batches[f.batch, year] = f.batch(year)
+                v = self._batches[f.batch, year].get(key)
+            else:
+                v = f.compute(year)
+            self._values[key, year] = v
+        return self._values[key, year]
 
 
 @dataclass(frozen=True)
