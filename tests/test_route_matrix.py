@@ -294,6 +294,7 @@ PAGES: dict[str, Free | On | Skip] = {
     "servicedesk:colleagues": Free(enterprise_user),
     "servicedesk:settings": Free(holds("servicedesk.centre")),
     # the national evaluation self-assessment (the office holding cockpit.evaluation enters the zone's values)
+    "cockpit:index": Free(),
     "cockpit:evaluation": Free(query=f"?year={YEAR}"),
     "cockpit:evaluation_values": Free(holds("cockpit.evaluation"), query=f"?year={YEAR}"),
     "cockpit:evaluation_peers": Free(),

@@ -1,13 +1,24 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 from django.urls import include, path
 
 from parkos.api import api
 from parkos.core import views as core
+from parkos.core.models import Role
 from parkos.enterprises.views import home_view
 
+
+def home(request):
+    """The home page: the cockpit for leaders (issue 16), the registry's overview for the other officials and an
+    enterprise's own page for its users."""
+    if request.user.is_authenticated and request.user.role == Role.LEADER:
+        return redirect("cockpit:index")
+    return home_view(request)
+
+
 urlpatterns = [
-    path("", home_view, name="home"),
+    path("", home, name="home"),
     path(
         "login/",
         core.LoginView.as_view(),

@@ -61,9 +61,9 @@ def test_outsiders_get_404(peers, staff_b, ent_user_a, client, url):
 
 def test_the_navigation_links_it_only_for_those_who_may_open_it(peers, leader, staff_b, client):
     client.force_login(leader)
-    assert "/cockpit/evaluation/" in client.get("/").content.decode()
+    assert "/cockpit/evaluation/" in client.get("/enterprises/").content.decode()
     client.force_login(staff_b)
-    assert "/cockpit/evaluation/" not in client.get("/").content.decode()
+    assert "/cockpit/evaluation/" not in client.get("/enterprises/").content.decode()
 
 
 def test_the_office_enters_values_on_the_page(peers, officer, client):

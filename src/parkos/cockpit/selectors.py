@@ -311,3 +311,40 @@ def history(*, user, year: int) -> list[dict[str, Any]]:
         ],
         limit=50,
     )
+
+
+# ---- the cockpit page: the apps' tiles (the kernel's `tiles` registry) ------------------------------------------
+def may_open_cockpit(user) -> bool:
+    """The zone's officials; an enterprise's own cockpit is still to come."""
+    return bool(user.is_authenticated and not user.is_enterprise_user)
+
+
+def tiles(*, user, period, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Each tile the user may see, with its figure for the period and the same cut a year earlier: a rate's change
+    in percentage points, an amount's or a count's growth in %."""
+    if not may_open_cockpit(user):
+        raise Http404
+    today = today or timezone.localdate()
+    out = []
+    for t in registries.tiles:
+        if not t.visible(user):
+            continue
+        f = t.figure(user, period, today)
+        value, previous = f.get("value"), f.get("previous")
+        change = growth = None
+        if value is not None and previous is not None:
+            if f.get("unit") == "%":
+                change = round_half_up(Decimal(value) - Decimal(previous), 1)
+            elif previous:
+                growth = round_half_up((Decimal(value) - Decimal(previous)) * 100 / abs(Decimal(previous)), 1)
+        out.append(
+            {
+                "key": t.key,
+                "label": t.label,
+                **f,
+                "change": change,
+                "growth": growth,
+                "url": t.url(period) if t.url else "",
+            }
+        )
+    return out

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +21,7 @@ from parkos.core import access, charts, lists
 from parkos.core.excel import Column, Schema, text, write_workbook
 from parkos.core.exceptions import ParkOSError
 from parkos.core.numbers import formatted
+from parkos.core.periods import Period
 from parkos.core.views import form_errors, schema_export_response, service_errors, xlsx_response
 
 from . import selectors, services
@@ -301,3 +304,28 @@ peer_list = lists.ListPage(
         "may_edit": selectors.may_edit(request.user),
     },
 )
+
+
+# ---- the cockpit ----------------------------------------------------------------------------------------------
+@login_required
+@access.page("cockpit:index", selectors.may_open_cockpit)
+def cockpit_view(request: HttpRequest) -> HttpResponse:
+    """The zone's state for a period: each app's tiles, beside the same cut a year earlier, each opening its list."""
+    today = timezone.localdate()
+    period = Period.from_query(request.GET, today.year)
+    items = selectors.tiles(user=request.user, period=period, today=today)
+    last = _("Same cut last year")
+    for t in items:
+        t["chart_id"] = f"chart-{slugify(t['key'])}"
+        t["chart"] = charts.bar([last, _("This period")], {str(t["label"]): [t["previous"], t["value"]]})
+    return render(
+        request,
+        "cockpit/index.html",
+        {
+            "tiles": items,
+            "period": period,
+            "as_of": period.cut(today),
+            "years": range(today.year - 4, today.year + 1),
+            "months": range(1, 13),
+        },
+    )

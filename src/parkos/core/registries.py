@@ -95,11 +95,13 @@ class EnterpriseTab:
 
 @dataclass(frozen=True)
 class Tile:
-    """A cockpit figure: `figure(user, period)` returns a dict (value, unit, trend, chart), `url` the list."""
+    """A cockpit figure, counted over what the user may see: `figure(user, period, today)` returns a dict — `value`, `unit`,
+    `previous` (the same cut a year earlier) and a `detail` line — equal to the owning app's own figure;
+    `url(period)` opens the filtered list behind it; `visible(user)` whether the user's cockpit shows it."""
 
     key: str
     label: Any
-    figure: Callable[[Any, Any], dict]
+    figure: Callable[..., dict]  # (user, period, today)
     url: Callable[[Any], str] | None = None
     visible: Callable[[Any], bool] = _always
     order: int = 100

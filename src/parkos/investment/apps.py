@@ -41,6 +41,9 @@ class InvestmentAppConfig(AppConfig):
                 20,
             )
         )
+        from . import tiles
+
+        tiles.register()
         registries.slot_panels.register(
             registries.SlotPanel("investment.node_targets", "chains.node.targets", views.node_targets_actions)
         )

@@ -55,6 +55,9 @@ class ProjectsConfig(AppConfig):
                 _("is told of every approval item and stage that turns red"),
             )
         )
+        from . import tiles
+
+        tiles.register()
         registries.enterprise_tabs.register(
             registries.EnterpriseTab(
                 "projects", _("Projects and approvals"), _enterprise_tab, visible=_staff, order=30

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from parkos.core import notify
 from parkos.core.models import Department, RecordEvent
+from parkos.core.periods import Period
 from parkos.core.selectors import attachments_for, history_entries
 
 from . import engine
@@ -312,49 +312,6 @@ def department_report(*, user, start: dt.date, end: dt.date) -> list[dict[str, A
 
 
 # ---- rates (specs/metrics.md §3.2) -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Period:
-    year: int
-    quarter: int | None = None
-    month: int | None = None
-
-    @property
-    def start(self) -> dt.date:
-        if self.month:
-            return dt.date(self.year, self.month, 1)
-        if self.quarter:
-            return dt.date(self.year, 3 * self.quarter - 2, 1)
-        return dt.date(self.year, 1, 1)
-
-    @property
-    def end_month(self) -> int:
-        return self.month or (3 * self.quarter if self.quarter else 12)
-
-    @property
-    def end(self) -> dt.date:
-        m = self.end_month
-        return dt.date(self.year, m, calendar.monthrange(self.year, m)[1])
-
-    @property
-    def label(self) -> str:
-        if self.month:
-            return f"{self.year}-{self.month:02d}"
-        if self.quarter:
-            return f"{self.year} Q{self.quarter}"
-        return str(self.year)
-
-    @classmethod
-    def from_query(cls, params, default_year: int) -> Period:
-        def num(name, lo, hi):
-            raw = (params.get(name) or "").strip()
-            return int(raw) if raw.isdigit() and lo <= int(raw) <= hi else None
-
-        year = num("year", 2000, 2100) or default_year
-        month = num("month", 1, 12)
-        quarter = None if month else num("quarter", 1, 4)
-        return cls(year, quarter, month)
-
-
 GROUPS = {
     "category": ("category", dict(Category.choices)),
     "level": ("level", dict(Level.choices)),
@@ -589,7 +546,7 @@ def _dec(x: float) -> Decimal:
 
 def rate_cut(period: Period, today: dt.date) -> dt.date:
     """The day a period is counted to: its end once it is over, else the as-of date (year to date)."""
-    return min(period.end, today)
+    return period.cut(today)
 
 
 def rates(*, user, period: Period, by: str = "category", today: dt.date | None = None) -> dict[str, Any]:
