@@ -22,7 +22,19 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         ["workplan_parse.py", "--repeat", "20"],
         ["dedupe.py", "--new", "500", "--open", "5000"],
         ["policy_match.py", "--enterprises", "300", "--clauses", "20", "--check", "20"],
-        ["evaluation.py", "--enterprises", "300", "--peers", "5", "--repeat", "2", "--target", "5000"],
+        [
+            "evaluation.py",
+            "--enterprises",
+            "300",
+            "--small",
+            "60",
+            "--peers",
+            "5",
+            "--repeat",
+            "2",
+            "--target",
+            "5000",
+        ],
     ],
 )
 def test_bench_script_runs(args):

@@ -155,3 +155,10 @@ def test_the_form_shows_entered_values_as_written(peers, officer, client, catalo
     client.force_login(officer)
     page = client.get(f"/cockpit/evaluation/values/?year={YEAR}").content.decode()
     assert f'name="value_{catalogue["b1"].pk}" value="12000.5"' in page
+
+
+def test_a_system_administrator_keeps_the_catalogue_in_the_admin(db, client_admin):
+    importlib.import_module("parkos.cockpit.migrations.0002_catalogue_2021").load(django_apps, None)
+    page = client_admin.get("/admin/cockpit/indicator/?q=外资").content.decode()
+    assert "实际使用外资金额" in page
+    assert client_admin.get("/admin/cockpit/dimension/").status_code == 200
