@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parkos.core import capabilities
-from parkos.core.models import ApiToken, Attachment, Department, ImportRun, Role, User
+from parkos.core.models import ApiToken, Attachment, Department, ImportRun, NoticeRecipient, Role, User
 from parkos.core.registries import attachment_targets
 from parkos.core.services import api_token_create
 from parkos.demo import demo_build
@@ -183,6 +183,7 @@ PAGES: dict[str, Free | On | Skip] = {
     # the registry
     "enterprises:list": Free(),
     "enterprises:create": Free(acts("change")),
+    "enterprises:economy": Free(query=f"?year={YEAR}"),
     "enterprises:detail": On(ENT, reads_only=True),
     "enterprises:edit": On(ENT),
     "enterprises:tab": On(ENT, lambda o: {"pk": o.pk, "key": "policies"}, reads_only=True),
@@ -295,6 +296,7 @@ PAGES: dict[str, Free | On | Skip] = {
     "servicedesk:settings": Free(holds("servicedesk.centre")),
     # the national evaluation self-assessment (the office holding cockpit.evaluation enters the zone's values)
     "cockpit:index": Free(),
+    "cockpit:targets": Free(holds("cockpit.targets"), query=f"?year={YEAR}"),
     "cockpit:evaluation": Free(query=f"?year={YEAR}"),
     "cockpit:evaluation_values": Free(holds("cockpit.evaluation"), query=f"?year={YEAR}"),
     "cockpit:evaluation_peers": Free(),
@@ -344,6 +346,9 @@ PAGES: dict[str, Free | On | Skip] = {
     "user_edit": On(managed_users),
     "capabilities": Free(system_admin),
     "inbox": Free(anyone),
+    "inbox_latest": Free(),
+    "inbox_open": On(lambda u, action: NoticeRecipient.objects.filter(user=u), acts="view"),
+    "search": Free(query="?q=%E4%B8%89%E4%B8%80"),  # 三一
     "digest": Free(),
     # the API's own pages (its operations are in API below)
     "api:openapi-json": Free(),

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from parkos.api import api
+from parkos.cockpit.views import search_view
 from parkos.core import views as core
 from parkos.core.models import Role
 from parkos.enterprises.views import home_view
@@ -43,6 +44,7 @@ urlpatterns = [
     path("services/", include("parkos.ratings.urls")),
     path("policies/", include("parkos.policies.urls")),
     path("cockpit/", include("parkos.cockpit.urls")),
+    path("search/", search_view, name="search"),
     path("imports/", core.import_index, name="imports"),
     path("imports/template/<slug:kind>.xlsx", core.import_template, name="import_template"),
     path("imports/<int:pk>/", core.import_run_detail, name="import_run"),
@@ -58,6 +60,8 @@ urlpatterns = [
     path("capabilities/", core.capabilities_view, name="capabilities"),
     path("inbox/", core.inbox_view, name="inbox"),
     path("inbox/digest/", core.digest_view, name="digest"),
+    path("inbox/latest/", core.inbox_latest_view, name="inbox_latest"),
+    path("inbox/<int:pk>/open/", core.inbox_open_view, name="inbox_open"),
     path("users/<int:pk>/", core.user_edit_view, name="user_edit"),
     path("tokens/<int:pk>/revoke/", core.token_revoke, name="token_revoke"),
     path("api/v1/", api.urls),

@@ -14,7 +14,7 @@ from parkos.cockpit import selectors
 from parkos.core.periods import Period
 from parkos.investment import selectors as investment
 from parkos.projects import selectors as projects
-from parkos.projects.models import Milestone
+from parkos.projects.models import Milestone, Project
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,12 +76,70 @@ def test_a_department_sees_its_own_projects_figure(zone, staff_a, staff_b):
     assert _tile(staff_b, "projects.start")["value"] is None  # no project of its own: no rate, not 0
 
 
-def test_the_page_shows_the_tiles_and_refuses_enterprise_users(zone, leader, client, ent_user_a):
+def test_the_page_shows_the_tiles_and_an_enterprise_only_its_own(
+    zone, leader, client, ent_a, ent_user_a, ent_b
+):
     client.force_login(leader)
     assert client.get("/").url == "/cockpit/"  # the leaders' home page
     html = client.get("/cockpit/", {"year": 2026}).content.decode()
     assert 'id="tile-projectsstart"' in html
     assert "开工率" in html
     assert "/projects/rates/?year=2026&amp;by=all&amp;metric=start" in html
+    from tests.factories import MonthlyIndicatorFactory
+
+    MonthlyIndicatorFactory(enterprise=ent_a, month=dt.date(2026, 3, 1), output_value=70)
+    MonthlyIndicatorFactory(enterprise=ent_b, month=dt.date(2026, 3, 1), output_value=5000)
+    mine = {t["key"]: t for t in selectors.tiles(user=ent_user_a, period=YEAR_2026, today=TODAY)}
+    assert "projects.start" not in mine  # the zone's rates are not an enterprise's
+    assert "investment.signed" not in mine
+    assert mine["enterprises.output_value"]["value"] == 70  # its own figure, not the zone's 5,070
     client.force_login(ent_user_a)
-    assert client.get("/cockpit/").status_code == 404
+    html = client.get("/cockpit/", {"year": 2026}).content.decode()
+    assert 'id="tile-enterprisesoutput_value"' in html
+    assert 'id="tile-projectsstart"' not in html
+
+
+def test_the_red_projects_tile_counts_what_the_filtered_list_shows(zone, leader, staff_b, client):
+    Project.objects.filter(name__in=["P1", "P3"]).update(approval_light="red")
+    t = _tile(leader, "projects.red")
+    assert t["value"] == 2
+    assert t["shown"] == "2"
+    assert t["url"] == "/projects/?light=red"
+    assert t["alarm"] is True
+    client.force_login(leader)
+    page = client.get(t["url"]).content.decode()
+    assert ">P1<" in page
+    assert ">P3<" in page
+    assert ">P2<" not in page
+    assert projects.project_list(user=leader, filters={"light": "red"}).count() == 2
+    assert _tile(staff_b, "projects.red")["value"] == 0  # another department's projects are not counted
+
+
+def test_the_waiting_tile_is_the_users_unread_notices(leader, staff_a, client):
+    from parkos.core import notify
+
+    notify.send(
+        notify.Message(
+            kind="projects.item_light", recipients={leader.pk}, message="甲", on=TODAY, light="red"
+        )
+    )
+    notify.send(
+        notify.Message(kind="projects.item_light", recipients={leader.pk, staff_a.pk}, message="乙", on=TODAY)
+    )
+    t = _tile(leader, "core.waiting")
+    assert t["value"] == 2
+    assert str(t["detail"]) == "其中 1 条红灯"
+    assert t["url"] == "/inbox/?unread=1"
+    assert _tile(staff_a, "core.waiting")["value"] == 1
+    client.force_login(leader)
+    html = client.get("/cockpit/").content.decode()
+    assert 'id="tile-corewaiting"' in html
+
+
+def test_the_investment_and_funds_tiles_are_the_rates_pages_total_against_time_elapsed(zone, leader):
+    total = projects.rates(user=leader, period=YEAR_2026, by="all", today=TODAY)["total"]
+    inv = _tile(leader, "projects.investment")
+    assert inv["value"] == total["investment_rate"]
+    assert "91.8" in str(inv["detail"])  # 1 Dec 2026: 335 of 365 days elapsed
+    assert inv["url"] == "/projects/rates/?year=2026&by=all"
+    assert _tile(leader, "projects.funds")["value"] == total["funds_rate_year"]

@@ -109,3 +109,30 @@ def test_the_digest_page(client, staff_a):
     client.force_login(staff_a)
     page = client.get("/inbox/digest/", {"day": "2026-05-15"}).content.decode()
     assert "今日提醒" in page
+
+
+def test_the_header_dropdown_shows_the_latest_unread_first(client, staff_a, staff_b):
+    _send([staff_a], text="旧的已读通知", once="a")
+    _send([staff_a], text="新的未读通知", once="b", on="2026-05-10")
+    _send([staff_b], text="别人的通知", once="c")
+    notify.mark_read(user=staff_a, ids=[NoticeRecipient.objects.get(notice__message="旧的已读通知").pk])
+    client.force_login(staff_a)
+    html = client.get("/inbox/latest/").content.decode()
+    assert html.index("新的未读通知") < html.index("旧的已读通知")
+    assert "别人的通知" not in html
+    assert "<html" not in html
+
+
+def test_opening_a_notice_marks_it_read_and_goes_to_its_record(client, staff_a, staff_b):
+    _send([staff_a, staff_b], once="x")
+    mine = NoticeRecipient.objects.get(user=staff_a)
+    client.force_login(staff_a)
+    assert notify.waiting(user=staff_a) == {"unread": 1, "red": 1}
+    assert client.get(f"/inbox/{mine.pk}/open/").status_code == 405  # reading a link changes nothing
+    r = client.post(f"/inbox/{mine.pk}/open/")
+    assert r.status_code == 302
+    assert r["Location"] == "/projects/1/"
+    assert notify.waiting(user=staff_a) == {"unread": 0, "red": 0}
+    theirs = NoticeRecipient.objects.get(user=staff_b)
+    assert client.post(f"/inbox/{theirs.pk}/open/").status_code == 404
+    assert NoticeRecipient.objects.get(pk=theirs.pk).read_at is None  # another's stays unread

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Dimension, Indicator, PeerZone
+from .models import Dimension, Indicator, PeerZone, Target
 
 
 @admin.register(Dimension)
@@ -24,3 +24,9 @@ class PeerZoneAdmin(SimpleHistoryAdmin):
     list_display = ["name", "province", "region"]
     list_filter = ["region"]
     search_fields = ["name", "province"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "tile", "park", "value"]
+    list_filter = ["year", "tile"]

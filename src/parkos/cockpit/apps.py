@@ -12,7 +12,7 @@ class CockpitAppConfig(AppConfig):
         from parkos.core import registries
 
         from . import imports  # noqa: F401  (registers the peer values importer)
-        from .models import EVALUATION_OFFICE
+        from .models import EVALUATION_OFFICE, TARGETS_OFFICE
 
         registries.capabilities.register(
             registries.Capability(
@@ -22,5 +22,13 @@ class CockpitAppConfig(AppConfig):
                 _(
                     "keeps the self-assessment of the national zone evaluation: the zone's values and the peers'"
                 ),
+            )
+        )
+        registries.capabilities.register(
+            registries.Capability(
+                TARGETS_OFFICE,
+                _("Targets office"),
+                self.label,
+                _("sets the year's targets (目标任务) the cockpit reads the figures against"),
             )
         )

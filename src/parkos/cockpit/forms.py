@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import YearParams
+from parkos.core.forms import QueryParams, YearParams
 
 from .selectors import PEER_SETS
 
@@ -36,3 +36,37 @@ class ZoneValuesForm(forms.Form):
 
     def notes(self) -> dict[int, str]:
         return {i.pk: self.cleaned_data.get(f"note_{i.pk}") or "" for i in self.indicators}
+
+
+class SearchParams(QueryParams):
+    """`/search/?q=…&kind=…` (the header's dropdown adds `dropdown=1`); the term is trimmed to 50 characters by
+    `core.search.normalize`."""
+
+    q = forms.CharField(required=False, max_length=1000)
+    kind = forms.SlugField(required=False, max_length=30)
+    dropdown = forms.BooleanField(required=False)
+
+
+class TargetsForm(forms.Form):
+    """The year's targets: one amount per figure that takes one, for the zone and (where the figure splits by park)
+    each park; empty removes the target. `stamp` is what the form was drawn from."""
+
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, tiles=(), parks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells: list[tuple[str, int | None, str]] = []
+        for t in tiles:
+            for park in [None, *([p.pk for p in parks] if t.park_target else [])]:
+                name = self.field_name(t.key, park)
+                self.fields[name] = forms.DecimalField(
+                    label=t.label, required=False, min_value=0, max_digits=18, decimal_places=2
+                )
+                self.cells.append((t.key, park, name))
+
+    @staticmethod
+    def field_name(key: str, park: int | None) -> str:
+        return f"t_{key.replace('.', '_')}_{park or 0}"
+
+    def values(self) -> dict[tuple[str, int | None], Decimal | None]:
+        return {(key, park): self.cleaned_data.get(name) for key, park, name in self.cells}

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parkos.core.models import VersionedModel
+from parkos.core.models import FieldCheck, VersionedModel
 
 EVALUATION_OFFICE = "cockpit.evaluation"  # the capability of the office that keeps the self-assessment
 VALUE = {"max_digits": 20, "decimal_places": 4}
@@ -190,3 +190,50 @@ class ZoneValue(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.year}"
+
+
+TARGETS_OFFICE = "cockpit.targets"  # the capability of the office that sets the year's targets (目标任务)
+
+
+class Target(VersionedModel):
+    """目标任务: the year's target of one cockpit figure (a tile that takes targets), for the whole zone or one park,
+    in the tile's unit; the cockpit shows the figure's completion against the time elapsed (时序进度)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    tile = models.CharField(_("figure"), max_length=60)
+    park = models.ForeignKey(
+        "core.Park", verbose_name=_("park"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "tile", "park"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "tile", "park"],
+                condition=models.Q(park__isnull=False),
+                name="cockpit_target_park_unique",
+                violation_error_message=_("This figure already has a target for this year and park."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "tile"],
+                condition=models.Q(park__isnull=True),
+                name="cockpit_target_zone_unique",
+                violation_error_message=_("This figure already has a target for this year."),
+            ),
+            FieldCheck(
+                field="value",
+                condition=models.Q(value__gte=0),
+                name="cockpit_target_nonneg",
+                violation_error_message=_("A target cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.tile}"

@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 
 from parkos.core import capabilities, registries
 from parkos.core.models import Zone
-from parkos.core.numbers import round_half_up
+from parkos.core.numbers import formatted, percent, round_half_up
+from parkos.core.periods import Period, elapsed_share
+from parkos.core.search import normalize
 from parkos.core.selectors import history_entries
 
 from . import engine
 from .models import (
     EVALUATION_OFFICE,
+    TARGETS_OFFICE,
     Derive,
     Dimension,
     Direction,
@@ -29,6 +32,7 @@ from .models import (
     PeerValue,
     PeerZone,
     Region,
+    Target,
     ZoneValue,
 )
 
@@ -315,8 +319,62 @@ def history(*, user, year: int) -> list[dict[str, Any]]:
 
 # ---- the cockpit page: the apps' tiles (the kernel's `tiles` registry) ------------------------------------------
 def may_open_cockpit(user) -> bool:
-    """The zone's officials; an enterprise's own cockpit is still to come."""
-    return bool(user.is_authenticated and not user.is_enterprise_user)
+    """Everybody logged in: an official sees the tiles of what they may see, an enterprise user its own enterprise's
+    (its figures, its requests, its inbox — the tiles registered as visible to it, each scoped to it)."""
+    return bool(user.is_authenticated)
+
+
+# ---- 目标任务: the year's targets ---------------------------------------------------------------------------------
+def may_edit_targets(user) -> bool:
+    return capabilities.acts(user, TARGETS_OFFICE, "change")
+
+
+def target_tiles() -> list[registries.Tile]:
+    """The tiles that take a target, in the cockpit's order."""
+    return [t for t in registries.tiles if t.target]
+
+
+def targets(*, year: int) -> dict[tuple[str, int | None], Decimal]:
+    """The year's targets by (tile, park id or None for the zone)."""
+    return {(t.tile, t.park_id): t.value for t in Target.objects.filter(year=year)}
+
+
+def target_history(*, year: int) -> list[dict[str, Any]]:
+    return history_entries([(_("Target"), Target.history.filter(year=year))], limit=50)
+
+
+def against_target(value, target, period, today: dt.date) -> dict[str, Any] | None:
+    """A figure of the year to date against its annual target: completion and the time elapsed (时序进度), both in
+    % with one decimal, and the gap in points. Only for a whole year (a quarter or a month has no annual pace)."""
+    if target is None or value is None or period.quarter or period.month:
+        return None
+    completion = percent(value, target)
+    share = round_half_up(elapsed_share(period.year, period.cut(today)) * 100, 1) or Decimal(0)
+    gap = None if completion is None else completion - share
+    return {
+        "target": target,
+        "completion": completion,
+        "share": share,
+        "gap": gap,
+        "behind": gap is not None and gap < 0,
+    }
+
+
+def target_progress(*, user, year: int, goals: dict, today: dt.date) -> dict[tuple[str, int | None], Any]:
+    """Each target of the year against the figure the user sees for it (the zone's, each park's)."""
+    period = Period(year)
+    registries.tile_memo_clear(user)
+    out: dict[tuple[str, int | None], Any] = {}
+    for t in target_tiles():
+        mine = [(k, v) for k, v in goals.items() if k[0] == t.key]
+        if not mine or not t.visible(user):
+            continue
+        zone = t.figure(user, period, today).get("value")
+        parks = t.by_park(user, period, today) if t.by_park and any(k[1] for k, _v in mine) else {}
+        for (key, park), target in mine:
+            value = zone if park is None else parks.get(park, Decimal(0))
+            out[(key, park)] = {"value": value, **(against_target(value, target, period, today) or {})}
+    return out
 
 
 def tiles(*, user, period, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -325,6 +383,8 @@ def tiles(*, user, period, today: dt.date | None = None) -> list[dict[str, Any]]
     if not may_open_cockpit(user):
         raise Http404
     today = today or timezone.localdate()
+    registries.tile_memo_clear(user)
+    goals = targets(year=period.year) if not (period.quarter or period.month) else {}
     out = []
     for t in registries.tiles:
         if not t.visible(user):
@@ -337,14 +397,49 @@ def tiles(*, user, period, today: dt.date | None = None) -> list[dict[str, Any]]
                 change = round_half_up(Decimal(value) - Decimal(previous), 1)
             elif previous:
                 growth = round_half_up((Decimal(value) - Decimal(previous)) * 100 / abs(Decimal(previous)), 1)
+        places = 1 if f.get("unit") == "%" else 0 if isinstance(value, int) else 2
         out.append(
             {
                 "key": t.key,
                 "label": t.label,
+                "compare": True,
                 **f,
+                "shown": "—" if value is None else formatted(value, places),
                 "change": change,
                 "growth": growth,
                 "url": t.url(period) if t.url else "",
+                "goal": against_target(value, goals.get((t.key, None)), period, today) if t.target else None,
             }
         )
     return out
+
+
+# ---- search across the zone ---------------------------------------------------------------------------------
+SEARCH_EACH = 5  # hits of each kind in the dropdown and on the page
+SEARCH_ONE_KIND = 50  # hits when the page shows one kind
+
+
+def search(*, user, q: str, kind: str = "", limit: int = SEARCH_EACH) -> dict[str, Any]:
+    """The records the user may open that the term finds, grouped by kind (the apps' search providers, in their
+    order), each group best first with a link to the app's own list searched for the term. One query a kind."""
+    term = normalize(q)
+    groups: list[dict[str, Any]] = []
+    if not term or not user.is_authenticated:
+        return {"term": term, "groups": groups, "total": 0}
+    one = registries.search_providers.get(kind) if kind else None
+    for p in [one] if one else registries.search_providers:
+        if p is None or not p.visible(user):
+            continue
+        n = SEARCH_ONE_KIND if one else limit
+        found = p.search(user, term, n + 1)  # one more says whether there are more
+        if found:
+            groups.append(
+                {
+                    "key": p.key,
+                    "label": p.label,
+                    "hits": found[:n],
+                    "more": len(found) > n,
+                    "more_url": p.more(term) if p.more else "",
+                }
+            )
+    return {"term": term, "groups": groups, "total": sum(len(g["hits"]) for g in groups)}

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parkos.core.exceptions import Conflict, Forbidden, Invalid
+from parkos.core.models import Park
 
 from . import selectors
-from .models import Indicator, ZoneValue
+from .models import Indicator, Target, ZoneValue
 
 MAX_VALUE = Decimal("1e15")
 
@@ -70,5 +71,59 @@ def save_zone_values(
             z.value, z.note, z.entered_by = v, note, user
             z.version += 1
             z.save()
+            changed += 1
+    return created, changed, removed
+
+
+# ---- 目标任务: the year's targets ---------------------------------------------------------------------------------
+def targets_stamp(year: int) -> str:
+    rows = Target.objects.filter(year=year).order_by("pk").values_list("pk", "version")
+    return ",".join(f"{pk}.{v}" for pk, v in rows)
+
+
+@transaction.atomic
+def save_targets(
+    *, user, year: int, values: dict[tuple[str, int | None], Decimal | None], stamp: str | None = None
+) -> tuple[int, int, int]:
+    """Set the year's targets: a value per (tile key, park id or None for the whole zone); None removes a target.
+    Only the targets office writes; a tile that takes no target, or no park target, is refused. Returns (created,
+    changed, removed)."""
+    if not selectors.may_edit_targets(user):
+        raise Forbidden(_("Only the targets office sets the year's targets."))
+    if not 2000 <= year <= 2100:
+        raise Invalid(_("Choose a year."), fields={"year": [_("out of range")]})
+    tiles = {t.key: t for t in selectors.target_tiles()}
+    parks = set(Park.objects.values_list("pk", flat=True))
+    errors = {}
+    for (key, park), v in values.items():
+        field = f"t_{key.replace('.', '_')}_{park or 0}"
+        t = tiles.get(key)
+        if t is None or (park is not None and (not t.park_target or park not in parks)):
+            errors[field] = [_("This figure takes no target here.")]
+        elif v is not None and not 0 <= v < MAX_VALUE:
+            errors[field] = [_("%(name)s: a target is a positive amount") % {"name": t.label}]
+    if errors:
+        raise Invalid(_("Some targets cannot be saved."), fields=errors)
+    existing = {
+        (t.tile, t.park_id): t for t in Target.objects.select_for_update().filter(year=year).order_by("pk")
+    }
+    if stamp is not None and stamp != targets_stamp(year):
+        raise Conflict(
+            _("Someone changed these targets while you were editing: reload the page and enter them again.")
+        )
+    created = changed = removed = 0
+    for (key, park), v in values.items():
+        row = existing.get((key, park))
+        if v is None:
+            if row is not None:
+                row._change_reason = "removed"  # type: ignore[attr-defined]
+                row.delete()
+                removed += 1
+        elif row is None:
+            Target.objects.create(year=year, tile=key, park_id=park, value=v, entered_by=user)
+            created += 1
+        elif row.value != v:
+            row.value, row.entered_by, row.version = v, user, row.version + 1
+            row.save()
             changed += 1
     return created, changed, removed

@@ -4,6 +4,7 @@ and the indicator catalogue. Thin: parse, call a selector or service, render."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import django_filters as df
 from django.contrib import messages
@@ -20,12 +21,14 @@ from django.utils.translation import gettext_lazy
 from parkos.core import access, charts, lists
 from parkos.core.excel import Column, Schema, text, write_workbook
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import YearParams
 from parkos.core.numbers import formatted
 from parkos.core.periods import Period
+from parkos.core.selectors import parks
 from parkos.core.views import form_errors, schema_export_response, service_errors, xlsx_response
 
 from . import selectors, services
-from .forms import EvaluationParams, ZoneValuesForm
+from .forms import EvaluationParams, SearchParams, TargetsForm, ZoneValuesForm
 from .imports import PEERS_SCHEMA
 from .models import Direction, PeerZone, Region
 
@@ -317,7 +320,8 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
     last = _("Same cut last year")
     for t in items:
         t["chart_id"] = f"chart-{slugify(t['key'])}"
-        t["chart"] = charts.bar([last, _("This period")], {str(t["label"]): [t["previous"], t["value"]]})
+        if t.get("chart") is None and t["compare"]:
+            t["chart"] = charts.bar([last, _("This period")], {str(t["label"]): [t["previous"], t["value"]]})
     return render(
         request,
         "cockpit/index.html",
@@ -327,5 +331,85 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
             "as_of": period.cut(today),
             "years": range(today.year - 4, today.year + 1),
             "months": range(1, 13),
+        },
+    )
+
+
+# ---- search across the zone -----------------------------------------------------------------------------------
+@login_required
+def search_view(request: HttpRequest) -> HttpResponse:
+    """`/search/?q=…`: what the user may open that the term finds, grouped by kind; `kind=` shows more of one kind;
+    the header's box asks for the dropdown (htmx)."""
+    p = SearchParams.of(request, q="", kind="", dropdown=False)
+    found = selectors.search(user=request.user, q=p.q, kind=p.kind)
+    if request.headers.get("HX-Request") and p.dropdown:
+        return render(request, "cockpit/_search_dropdown.html", found)
+    return render(request, "cockpit/search.html", {**found, "kind": p.kind})
+
+
+# ---- 目标任务 ----------------------------------------------------------------------------------------------------
+@login_required
+@access.page("cockpit:targets", selectors.may_open_cockpit)
+def targets_view(request: HttpRequest) -> HttpResponse:
+    """The year's targets, for the zone and each park; the targets office sets them, every official reads them."""
+    today = timezone.localdate()
+    q = YearParams.of(request, year=today.year)
+    tiles, zone_parks = selectors.target_tiles(), list(parks())
+    may_edit = selectors.may_edit_targets(request.user)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Only the targets office sets the year's targets."))
+        form = TargetsForm(request.POST, tiles=tiles, parks=zone_parks)
+        if form.is_valid():
+            try:
+                created, changed, removed = services.save_targets(
+                    user=request.user, year=q.year, values=form.values(), stamp=form.cleaned_data["stamp"]
+                )
+            except ParkOSError as exc:
+                service_errors(request, exc, form)
+            else:
+                messages.success(
+                    request,
+                    _("Saved: %(c)s new, %(u)s changed, %(r)s removed.")
+                    % {"c": created, "u": changed, "r": removed},
+                )
+                return redirect(f"{reverse('cockpit:targets')}?year={q.year}")
+        else:
+            form_errors(request, form)
+    goals = selectors.targets(year=q.year)
+    progress = selectors.target_progress(user=request.user, year=q.year, goals=goals, today=today)
+    if request.method != "POST":
+        initial: dict[str, Any] = {"stamp": services.targets_stamp(q.year)}
+        for (key, park), v in goals.items():
+            initial[TargetsForm.field_name(key, park)] = format(v.normalize(), "f")
+        form = TargetsForm(initial=initial, tiles=tiles, parks=zone_parks)
+    rows = [
+        {
+            "tile": t,
+            "cells": [
+                {
+                    "park": p,
+                    "field": form[TargetsForm.field_name(t.key, p.pk if p else None)],
+                    "value": goals.get((t.key, p.pk if p else None)),
+                    "goal": progress.get((t.key, p.pk if p else None)),
+                }
+                if p is None or t.park_target
+                else None
+                for p in [None, *zone_parks]
+            ],
+        }
+        for t in tiles
+    ]
+    return render(
+        request,
+        "cockpit/targets.html",
+        {
+            "rows": rows,
+            "parks": zone_parks,
+            "form": form,
+            "year": q.year,
+            "years": range(today.year - 2, today.year + 2),
+            "may_edit": may_edit,
+            "history": selectors.target_history(year=q.year),
         },
     )

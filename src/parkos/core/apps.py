@@ -20,6 +20,29 @@ class CoreConfig(AppConfig):
         registries.daily_jobs.register(
             registries.DailyJob("core.cleanup", _("Remove abandoned uploads"), _cleanup, order=950)
         )
+        registries.tiles.register(
+            registries.Tile("core.waiting", _("Waiting for me"), _waiting, url=_waiting_url, order=1)
+        )
+
+
+def _waiting(user, period, today=None) -> dict:
+    """The cockpit's tile of what waits for the user: the inbox's unread notices now (no period, no comparison)."""
+    from . import notify
+
+    w = notify.waiting(user=user)
+    return {
+        "value": w["unread"],
+        "unit": _("notices"),
+        "previous": None,
+        "compare": False,
+        "detail": _("%(n)s of them red") % {"n": w["red"]} if w["red"] else _("none red"),
+    }
+
+
+def _waiting_url(period) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('inbox')}?unread=1"
 
 
 def _cleanup(today) -> str:

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import registries
@@ -135,6 +136,35 @@ def latest_unread(*, user, limit: int = 5) -> list[NoticeRecipient]:
     if not user.is_authenticated:
         return []
     return list(inbox(user=user, unread=True)[:limit])
+
+
+def waiting(*, user) -> dict[str, int]:
+    """What waits for the user: unread notices, and how many of them are red (one query)."""
+    if not user.is_authenticated:
+        return {"unread": 0, "red": 0}
+    return NoticeRecipient.objects.filter(user=user, read_at__isnull=True).aggregate(
+        unread=Count("pk"), red=Count("pk", filter=Q(notice__light="red"))
+    )
+
+
+def latest(*, user, limit: int = 8) -> list[NoticeRecipient]:
+    """The header's dropdown: the user's latest notices, unread first (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        NoticeRecipient.objects.filter(user=user)
+        .select_related("notice")
+        .order_by(F("read_at").desc(nulls_first=True), "-notice__created_at", "-notice_id")[:limit]
+    )
+
+
+def open_notice(*, user, pk: int) -> str:
+    """The user opens one of their notices: it is read from now on; returns where it points (the inbox when it
+    points nowhere). Another user's notice is missing (404)."""
+    delivery = get_object_or_404(NoticeRecipient.objects.select_related("notice"), pk=pk, user=user)
+    if delivery.read_at is None:
+        NoticeRecipient.objects.filter(pk=delivery.pk).update(read_at=timezone.now())
+    return delivery.notice.url or ""
 
 
 def digest(*, user, day: dt.date) -> list[NoticeRecipient]:

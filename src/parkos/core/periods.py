@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,14 @@ def year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
+
+
+def elapsed_share(year: int, as_of: dt.date) -> Decimal:
+    """The share of `year` elapsed on `as_of` (that day included) — 时序进度: days elapsed ÷ days of that year (366
+    in a leap year); 0 before the year begins, 1 once it has ended."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if as_of < start:
+        return Decimal(0)
+    if as_of >= end:
+        return Decimal(1)
+    return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)

@@ -105,6 +105,26 @@ class Tile:
     url: Callable[[Any], str] | None = None
     visible: Callable[[Any], bool] = _always
     order: int = 100
+    target: bool = False  # the year's target (目标任务) can be set for the whole zone, in the figure's unit
+    # … and for each park, when the figure splits by park: `by_park(user, period, today)` → {park id: value}
+    by_park: Callable[..., dict] | None = None
+
+    @property
+    def park_target(self) -> bool:
+        return self.by_park is not None
+
+
+def tile_memo(user, key: Any, compute: Callable[[], Any]) -> Any:
+    """A figure several tiles read (the economy of a period, the projects' rates), computed once per cockpit: kept
+    on the user object of the request, which the cockpit empties before it asks the tiles."""
+    store = user.__dict__.setdefault("_tile_memo", {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def tile_memo_clear(user) -> None:
+    user.__dict__.pop("_tile_memo", None)
 
 
 @dataclass(frozen=True)
@@ -118,11 +138,15 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchProvider:
-    """`search(user, q, limit)` returns the user's own scoped hits."""
+    """Records the header search finds: `search(user, term, limit)` returns the user's scoped hits, best first
+    (`core.search.matching` ranks them); `more(term)` opens the app's own list searched for the term (its
+    pagination and export); `visible(user)` whether the user's search looks here at all."""
 
     key: str
     label: Any
     search: Callable[[Any, str, int], list[SearchHit]]
+    more: Callable[[str], str] | None = None
+    visible: Callable[[Any], bool] = _always
     order: int = 100
 
 

@@ -530,6 +530,20 @@ inbox_page = lists.ListPage(
 
 
 @login_required
+def inbox_latest_view(request: HttpRequest) -> HttpResponse:
+    """The header's inbox dropdown (htmx): the latest notices, unread first, each opening its record."""
+    return render(request, "core/_inbox_latest.html", {"deliveries": notify.latest(user=request.user)})
+
+
+@login_required
+@require_POST
+def inbox_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notice (a POST: it is marked read), then on to the record it is about (or back to the inbox)."""
+    url = notify.open_notice(user=request.user, pk=pk)
+    return redirect(url if url.startswith("/") and not url.startswith("//") else reverse("inbox"))
+
+
+@login_required
 def digest_view(request: HttpRequest) -> HttpResponse:
     """Today's digest as a page (what the daily mail sends when a mail server is configured)."""
     form = DigestParams(request.GET)

@@ -12,10 +12,11 @@ import numpy as np
 
 from parkos.cockpit import selectors, services
 from parkos.cockpit.imports import PEERS_SCHEMA
-from parkos.cockpit.models import EVALUATION_OFFICE
+from parkos.cockpit.models import EVALUATION_OFFICE, TARGETS_OFFICE
 from parkos.core import capabilities
 from parkos.core.imports import import_file
 from parkos.core.models import Department, User
+from parkos.core.periods import Period
 
 # typical levels of a central-region national zone (the centre of the synthetic values), in the catalogue's units
 CENTRE = {
@@ -85,3 +86,23 @@ def build_national_evaluation(*, rng: np.random.Generator, today: dt.date, admin
     if not report.ok:  # the demo's own file: a refusal is a bug in this builder
         raise RuntimeError(f"demo peer import refused: {report.errors[:3]}")
     return {"peers": len(PEERS), "values": report.created}
+
+
+def build_targets(*, today: dt.date, admin: User) -> int:
+    """The year's targets (目标任务): 经济发展局 holds the targets office; each figure that takes a target aims 10 % above
+    last year's (for the zone, and for each park where the figure splits by park)."""
+    jfj = Department.objects.filter(code="JFJ").first()
+    if jfj is not None:
+        capabilities.set_holder(actor=admin, key=TARGETS_OFFICE, department_id=jfj.pk)
+    last = Period(today.year - 1)
+    values: dict[tuple[str, int | None], Decimal | None] = {}
+    for t in selectors.target_tiles():
+        before = t.figure(admin, last, today).get("value")
+        if before:
+            values[(t.key, None)] = round(Decimal(before) * Decimal("1.1"), 0)
+        if t.by_park:
+            for park, v in t.by_park(admin, last, today).items():
+                if park and v:
+                    values[(t.key, park)] = round(Decimal(v) * Decimal("1.1"), 0)
+    created, _changed, _removed = services.save_targets(user=admin, year=today.year, values=values)
+    return created

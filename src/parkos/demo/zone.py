@@ -21,6 +21,7 @@ from parkos.core.bulk import bulk_insert_objects
 from parkos.core.models import Department, Park, Role, User, Zone
 from parkos.efficiency.engine import DOWNGRADE_EVENTS, VETO_EVENTS
 from parkos.efficiency.models import EVALUATION_OFFICE, EvaluationInput
+from parkos.enterprises import totals
 from parkos.enterprises.models import (
     AnnualIndicator,
     Contact,
@@ -183,6 +184,7 @@ def _registry(rng, enterprises: int, years: int, months: int, today: dt.date):
         bulk_insert_objects(annual)
         monthly = _monthly(rng, ents, base_revenue, months, today)
         bulk_insert_objects(monthly)
+        totals.refresh()  # bulk inserts send no signals: the cockpit's monthly totals, summed once
         bulk_insert_objects(_contacts(rng, ents))
         bulk_insert_objects(_evaluation_inputs(rng, ents, land, annual))
         users = _users(depts, ents[0] if ents else None)
@@ -308,7 +310,7 @@ def _offices() -> None:
 def _investment(seed: int, today: dt.date, say: Callable[[str], None]) -> int:
     """The chains and a year of investment promotion, then the national evaluation self-assessment (its FDI comes
     from the leads' funds); returns the number of leads."""
-    from parkos.demo.cockpit import build_national_evaluation
+    from parkos.demo.cockpit import build_national_evaluation, build_targets
     from parkos.demo.investment import build_investment
 
     admin = User.objects.get(username="admin")
@@ -316,6 +318,7 @@ def _investment(seed: int, today: dt.date, say: Callable[[str], None]) -> int:
     leads = build_investment(rng=np.random.default_rng(seed + 3), today=today, admin=admin)["leads"]
     say("national-evaluation")
     build_national_evaluation(rng=np.random.default_rng(seed + 6), today=today, admin=admin)
+    build_targets(today=today, admin=admin)
     return leads
 
 

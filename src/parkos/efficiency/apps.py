@@ -9,6 +9,9 @@ class EfficiencyConfig(AppConfig):
     verbose_name = _("Per-mu evaluation")
 
     def ready(self) -> None:
+        from . import tiles
+
+        tiles.register()
         from parkos.core.workflow import register
 
         from .workflows import WORKFLOWS

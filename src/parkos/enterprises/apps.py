@@ -8,6 +8,9 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
+        from . import search
+
+        search.register()
         from parkos.core import registries
 
         from . import (
@@ -15,9 +18,21 @@ class EnterprisesConfig(AppConfig):
             imports,  # noqa: F401  (registers the Excel importers)
             selectors,
             services,
+            tiles,
+            totals,
         )
 
         figures.register()
+        totals.connect()
+        registries.daily_jobs.register(
+            registries.DailyJob(
+                "enterprises.totals",
+                _("Rebuild the monthly totals of the registry"),
+                totals.daily_refresh,
+                order=50,
+            )
+        )
+        tiles.register()
 
         registries.enterprise_directory.register(
             registries.EnterpriseDirectory(

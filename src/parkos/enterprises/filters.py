@@ -33,11 +33,17 @@ FLAGS = {
 
 def _search(qs: QuerySet, term: str) -> QuerySet:
     if term.isascii():
-        cond = Q(name__icontains=term) | Q(former_names__icontains=term)
+        cond = (
+            Q(name__icontains=term)
+            | Q(former_names__icontains=term)
+            | Q(legal_representative__icontains=term)
+        )
         if term.isalnum():
             cond |= Q(uscc__startswith=term.upper())
     else:  # Chinese has no case: a plain LIKE spares UPPER() on every row
-        cond = Q(name__contains=term) | Q(former_names__contains=term)
+        cond = (
+            Q(name__contains=term) | Q(former_names__contains=term) | Q(legal_representative__contains=term)
+        )
     return qs.filter(cond)
 
 

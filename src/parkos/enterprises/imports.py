@@ -32,7 +32,7 @@ from parkos.core.excel import (
 from parkos.core.imports import Importer, ProgressFn, register
 from parkos.core.models import Department, Park
 
-from . import industries
+from . import industries, totals
 from .models import (
     AnnualIndicator,
     Enterprise,
@@ -317,6 +317,7 @@ class EnterpriseImporter(_RegistryImporter):
 
     def write(self, rows, *, user, progress, ctx) -> tuple[int, int]:
         parks, depts = ctx["parks"], ctx["depts"]
+        totals.mark_stale()  # an enterprise may change park, department, 规上 or industry: every month's totals
         present = {k for r in rows for k in r}  # only columns that are in the file are written
         fields = [f for f in self.FIELDS if f in present]
         if "park" in present:
@@ -465,6 +466,9 @@ class MonthlyImporter(_RegistryImporter):
             r["enterprise_id"] = ctx[r["uscc"]]
         months = {r["month"] for r in rows}
         qs = in_chunks(MonthlyIndicator.objects.filter(month__in=months), "enterprise_id", set(ctx.values()))
+        totals.mark_stale(
+            months
+        )  # bulk writes send no signals: the cockpit's totals of these months are rebuilt
         return self.upsert(
             MonthlyIndicator,
             rows,

@@ -6,6 +6,7 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list_view, name="list"),
     path("new/", views.enterprise_create_view, name="create"),
+    path("economy/", views.economy_view, name="economy"),
     path("<int:pk>/", views.enterprise_detail_view, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
     path("<int:pk>/tabs/<slug:key>/", views.enterprise_tab_view, name="tab"),

@@ -9,21 +9,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parkos.core import charts, lists
-from parkos.core.excel import write_workbook
+from parkos.core.excel import Column, Schema, text, write_workbook
 from parkos.core.exceptions import ParkOSError
+from parkos.core.forms import QueryParams
+from parkos.core.numbers import formatted
+from parkos.core.periods import Period
 from parkos.core.selectors import departments, parks
 from parkos.core.views import (
     form_post,
+    schema_export_response,
     service_errors,
     xlsx_response,
 )
 
-from . import industries, selectors, services
+from . import industries, selectors, services, totals
 from .filters import EnterpriseFilters
 from .forms import ContactForm, EnterpriseForm, LandParcelForm
 from .imports import ANNUAL_SCHEMA, ENTERPRISE_SCHEMA, LAND_SCHEMA, MONTHLY_SCHEMA
@@ -291,5 +296,82 @@ def home_view(request: HttpRequest) -> HttpResponse:
                 unit=_("10k yuan"),
                 right=(_("Tax"),),
             ),
+        },
+    )
+
+
+# ---- 经济运行: the registry's monthly figures summed ----------------------------------------------------------------
+ECONOMY_SCHEMA = Schema(
+    kind="economy",
+    title="经济运行",
+    columns=[
+        Column("group", "分组", text, width=28),
+        *[
+            Column(f"{f}{suffix}", f"{head}{tail}", text)
+            for f, head in (
+                ("output_value", "产值(万元)"),
+                ("revenue", "营业收入(万元)"),
+                ("tax", "税收(万元)"),
+                ("electricity_kwh", "用电量(千瓦时)"),
+            )  # fmt: skip
+            for suffix, tail in (("", ""), ("_previous", "上年同期"), ("_growth", "增长(%)"))
+        ],
+    ],
+)
+
+
+def _economy_records(tables: list[tuple[str, list[dict]]]) -> list[dict]:
+    out = []
+    for heading, rows in tables:
+        for r in rows:
+            rec = {"group": f"{heading}：{r['label'] or '未填'}"}
+            for f in totals.FIGURES:
+                places = 0 if f == "electricity_kwh" else 2
+                rec[f] = formatted(r[f], places)
+                rec[f"{f}_previous"] = formatted(r[f"{f}_previous"], places)
+                rec[f"{f}_growth"] = formatted(r[f"{f}_growth"], 1)
+            out.append(rec)
+    return out
+
+
+@login_required
+def economy_view(request: HttpRequest) -> HttpResponse:
+    """经济运行: the period's reported months summed (1–N月) for what the user sees, by park and by industry
+    division, beside the same months a year earlier — the figures behind the cockpit's economy tiles."""
+    today = timezone.localdate()
+    period = Period.from_query(request.GET, today.year)
+    e = totals.economy(user=request.user, period=period, today=today)
+    by_park = totals.table(e, "park", {p.pk: p.name for p in parks()})
+    by_division = totals.table(
+        e,
+        "division",
+        {k: industries.label(k) for k in e["by_division"].keys() | e["by_division_previous"].keys() if k},
+    )
+    total = totals.total_row(e)
+    if QueryParams.of(request).export == "xlsx":
+        records = _economy_records(
+            [("合计", [{**total, "label": "全部"}]), ("园区", by_park), ("行业", by_division)]
+        )
+        return schema_export_response(ECONOMY_SCHEMA, records, f"economy-{period.label}.xlsx")
+    chart = charts.bar(
+        [r["label"] or _("No park") for r in by_park],
+        {
+            _("Output value (10k yuan)"): [float(r["output_value"]) for r in by_park],
+            _("Same months last year"): [float(r["output_value_previous"]) for r in by_park],
+        },
+    )
+    return render(
+        request,
+        "enterprises/economy.html",
+        {
+            "period": period,
+            "span": e["span"],
+            "total": total,
+            "above": e["above"],
+            "by_park": by_park,
+            "by_division": by_division,
+            "chart": chart,
+            "years": range(today.year - 4, today.year + 1),
+            "months": range(1, 13),
         },
     )

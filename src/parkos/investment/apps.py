@@ -7,6 +7,9 @@ class InvestmentAppConfig(AppConfig):
     verbose_name = _("Investment promotion")
 
     def ready(self) -> None:
+        from . import search
+
+        search.register()
         from parkos.core.workflow import register
 
         from .workflows import WORKFLOWS

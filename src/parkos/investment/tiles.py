@@ -57,9 +57,17 @@ def _staff(user) -> bool:
 def register() -> None:
     registries.tiles.register(
         registries.Tile(
-            "investment.signed", _("Projects signed"), _signed, url=_url, visible=_staff, order=40
+            "investment.signed",
+            _("Projects signed"),
+            _signed,
+            url=_url,
+            visible=_staff,
+            order=40,
+            target=True,
         )
     )
     registries.tiles.register(
-        registries.Tile("investment.funds", _("Funds in place"), _funds, url=_url, visible=_staff, order=41)
+        registries.Tile(
+            "investment.funds", _("Funds in place"), _funds, url=_url, visible=_staff, order=41, target=True
+        )
     )

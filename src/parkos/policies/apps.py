@@ -8,6 +8,9 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Support policies")
 
     def ready(self) -> None:
+        from . import search
+
+        search.register()
         from parkos.core.workflow import register
 
         from .workflows import WORKFLOWS

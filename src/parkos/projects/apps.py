@@ -8,6 +8,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Key projects and approvals")
 
     def ready(self) -> None:
+        from . import search
+
+        search.register()
         from parkos.core import registries, workflow
 
         from . import imports  # noqa: F401  (registers the monthly-report importer)

@@ -19,6 +19,7 @@ import numpy as np
 # The clocks themselves are the kernel's (`core.clocks`); projects use them for approval items.
 from parkos.core.clocks import FAR, NAT, Clocks, clocks  # noqa: E402,F401
 from parkos.core.numbers import percent, round_half_up  # noqa: E402,F401  (rates in % with one decimal, half up)
+from parkos.core.periods import elapsed_share  # noqa: E402,F401  (时序进度: one place, the kernel's periods)
 
 # ---- lights (specs/approvals.md §8.3) ---------------------------------------------------------------------
 GREEN, YELLOW, RED, GREY, DONE = "green", "yellow", "red", "grey", "done"
@@ -108,17 +109,6 @@ def milestone_rate(
     achieved = planned & reached
     unplanned = ~in_period & reached & (actual_on >= ps)
     return MilestoneRate(planned, achieved, unplanned, due & gone, in_period & ~gone)
-
-
-def elapsed_share(year: int, as_of: dt.date) -> Decimal:
-    """The share of `year` elapsed on `as_of` (that day included) for 时序进度差: days elapsed ÷ days of that
-    year (366 in a leap year); 0 before the year begins, 1 once it has ended."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if as_of < start:
-        return Decimal(0)
-    if as_of >= end:
-        return Decimal(1)
-    return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
 
 
 def pace_gap(done, planned, share: Decimal) -> Decimal | None:

@@ -8,6 +8,10 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Enterprise services")
 
     def ready(self) -> None:
+        from . import search, tiles
+
+        search.register()
+        tiles.register()
         from parkos.core import registries, workflow
 
         from .workflows import WORKFLOWS

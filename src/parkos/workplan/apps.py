@@ -8,6 +8,9 @@ class WorkplanConfig(AppConfig):
     verbose_name = _("Work-plan supervision")
 
     def ready(self) -> None:
+        from . import search
+
+        search.register()
         from parkos.core import registries
 
         from . import imports  # noqa: F401  (registers the ledger importer)

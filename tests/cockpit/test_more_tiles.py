@@ -1,0 +1,48 @@
+"""The 亩均 and service-desk tiles equal their apps' own counts and open the lists behind them."""
+
+import datetime as dt
+
+import pytest
+
+from parkos.cockpit import selectors
+from parkos.core.periods import Period
+from parkos.efficiency import selectors as efficiency
+from parkos.servicedesk import selectors as servicedesk
+from parkos.servicedesk.models import Request
+from tests.efficiency.test_publication import run  # noqa: F401  (the 2025 evaluation of the feed's firms)
+from tests.servicedesk.test_requests import desk, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _tile(user, key, today=dt.date(2026, 12, 1)):
+    return next(t for t in selectors.tiles(user=user, period=Period(2026), today=today) if t["key"] == key)
+
+
+def test_the_d_class_tile_is_the_runs_own_count_and_opens_its_d_results(run, admin, client):  # noqa: F811
+    counts = efficiency.class_counts(user=admin, run=run)
+    d = counts["above"]["D"] + counts["below"]["D"]
+    t = _tile(admin, "efficiency.d_class")
+    assert t["value"] == d
+    assert str(t["detail"]).startswith("2025")
+    assert t["url"] == f"/efficiency/runs/{run.pk}/results/?klass=D"
+    client.force_login(admin)
+    page = client.get(t["url"])
+    assert page.status_code == 200
+    assert efficiency.result_page_list(user=admin, run=run, filters={"klass": "D"}).count() == d
+
+
+def test_the_open_requests_tile_counts_the_lists_open_requests_by_light(desk, client):  # noqa: F811
+    for on in ("2026-09-01", "2026-11-27", "2026-11-30"):
+        submit(desk, on=on)
+    closed = submit(desk, on="2026-11-30")
+    Request.objects.filter(pk=closed.pk).update(state="closed")
+    centre = desk["centre"]
+    t = _tile(centre, "servicedesk.open", today=dt.date(2026, 12, 1))
+    assert t["value"] == 3
+    assert t["value"] == servicedesk.request_list(user=centre, filters={"state": "open"}).count()
+    assert t["alarm"] is True  # the September request is overdue
+    assert str(t["detail"]) == "超期 1 · 临期预警 2 · 正常 0"
+    assert t["url"] == "/services/?state=open"
+    mine = _tile(desk["qiye"], "servicedesk.open", today=dt.date(2026, 12, 1))  # an enterprise: its own
+    assert mine["value"] == 3
