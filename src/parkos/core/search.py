@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections, migrations
-from django.db.models import Case, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, ForeignKey, Func, IntegerField, Lookup, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Length
 
 MAX_TERM = 50
@@ -64,13 +65,29 @@ def _has(field: str, word: str, how: str = "contains") -> Q:
     return Q(**{f"{field}__{lookup}": word})
 
 
-def _related(model, path: str, word: str) -> Q:
-    """A related record's field (a project's investor's name) as a semi-join — `investor IN (SELECT id … WHERE name
-    LIKE …)` — not a join: the related table's own trigram index finds the few, instead of a hash join of both
-    tables filtered row by row."""
+class AnyOf(Lookup):
+    """`fk = ANY(ARRAY(SELECT …))`: the related ids found first (an InitPlan, on its own table's index), then this
+    table's foreign-key index — where `fk IN (SELECT …)` inside an OR makes PostgreSQL scan the whole table."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+ForeignKey.register_lookup(AnyOf)
+
+
+def _related(model, path: str, word: str, vendor: str) -> Q:
+    """A related record's field (a project's investor's name) as a semi-join on the related table's own index, not
+    a join of both tables filtered row by row."""
     fk, field = path.split("__", 1)
-    related = model._meta.get_field(fk).related_model
-    return Q(**{f"{fk}__in": related._default_manager.filter(_has(field, word)).values("pk")})
+    found = model._meta.get_field(fk).related_model._default_manager.filter(_has(field, word)).values("pk")
+    if vendor == "postgresql":
+        return Q(**{f"{fk}__any_of": ArraySubquery(found)})
+    return Q(**{f"{fk}__in": found})
 
 
 def matching(
@@ -92,7 +109,7 @@ def matching(
             elif "__" not in f:
                 any_field |= _has(f, word)
             elif len(word) >= RELATED_MIN:  # two characters match thousands of companies: noise, and a scan
-                any_field |= _related(qs.model, f, word)
+                any_field |= _related(qs.model, f, word, vendor)
         by_words &= any_field
     by_code = Q()
     code = term.replace(" ", "").upper()
