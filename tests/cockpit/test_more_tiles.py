@@ -11,6 +11,7 @@ from parkos.servicedesk import selectors as servicedesk
 from parkos.servicedesk.models import Request
 from tests.efficiency.test_publication import run  # noqa: F401  (the 2025 evaluation of the feed's firms)
 from tests.servicedesk.test_requests import desk, submit  # noqa: F401
+from tests.workplan.test_plans import office, plan, zone  # noqa: F401  (the 2020 plan from the seed)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,23 @@ def test_the_open_requests_tile_counts_the_lists_open_requests_by_light(desk, cl
     assert t["url"] == "/services/?state=open"
     mine = _tile(desk["qiye"], "servicedesk.open", today=dt.date(2026, 12, 1))  # an enterprise: its own
     assert mine["value"] == 3
+
+
+def test_the_overdue_tasks_tile_is_the_boards_count_and_opens_the_board_filtered(plan, office, client):  # noqa: F811
+    from parkos.workplan import selectors as workplan
+    from parkos.workplan.models import Task
+
+    tasks = list(Task.objects.filter(plan=plan).order_by("pk")[:5])
+    Task.objects.filter(pk__in=[t.pk for t in tasks[:3]]).update(status="overdue")
+    Task.objects.filter(pk=tasks[3].pk).update(status="done")
+    t = next(
+        x
+        for x in selectors.tiles(user=office, period=Period(2020), today=dt.date(2020, 12, 1))
+        if x["key"] == "workplan.overdue"
+    )
+    board = workplan.board(user=office, plan=plan)["counts"]
+    assert t["value"] == board["overdue"] == 3
+    assert "已完成 1" in str(t["detail"])
+    assert t["url"] == f"/workplan/{plan.pk}/?status=overdue"
+    client.force_login(office)
+    assert client.get(t["url"]).status_code == 200

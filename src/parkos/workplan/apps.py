@@ -8,9 +8,10 @@ class WorkplanConfig(AppConfig):
     verbose_name = _("Work-plan supervision")
 
     def ready(self) -> None:
-        from . import search
+        from . import search, tiles
 
         search.register()
+        tiles.register()
         from parkos.core import registries
 
         from . import imports  # noqa: F401  (registers the ledger importer)
