@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core import charts, registries
 from parkos.core.periods import Period
@@ -30,7 +31,7 @@ def _classes(user, period: Period, today: dt.date | None = None) -> dict[str, An
     if run is None:
         return {
             "value": None,
-            "unit": _("enterprises"),
+            "unit": pgettext_lazy("unit", "enterprises"),
             "previous": None,
             "compare": False,
             "detail": _("no evaluation yet"),
@@ -39,11 +40,11 @@ def _classes(user, period: Period, today: dt.date | None = None) -> dict[str, An
     total = {c: counts[engine.ABOVE][c] + counts[engine.BELOW][c] for c in engine.CLASSES}
     return {
         "value": total["D"],
-        "unit": _("enterprises"),
+        "unit": pgettext_lazy("unit", "enterprises"),
         "previous": None,
         "compare": False,
         "detail": _("%(year)s evaluation: ") % {"year": run.year}
-        + " · ".join(f"{c} {total[c]}" for c in engine.CLASSES),
+        + " · ".join(f"{c} {total[c]:,}" for c in engine.CLASSES),
         "chart": charts.bar(
             list(engine.CLASSES), {str(_("Enterprises")): [total[c] for c in engine.CLASSES]}
         ),

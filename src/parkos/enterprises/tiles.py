@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core import registries
 from parkos.core.numbers import percent
@@ -68,7 +69,7 @@ def _above_scale(user, period: Period, today: dt.date | None = None) -> dict[str
     share = percent(out, total)
     return {
         "value": n,
-        "unit": _("enterprises"),
+        "unit": pgettext_lazy("unit", "enterprises"),
         "previous": None,
         "compare": False,
         "detail": _("%(share)s %% of the output value") % {"share": "—" if share is None else share},

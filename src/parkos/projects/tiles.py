@@ -127,7 +127,7 @@ def register() -> None:
     for key, label, fn, order in (
         ("investment", _("Annual investment completion"), _investment, 32),
         ("funds", _("Funds in place rate"), _funds, 33),
-        ("invested", _("Investment completed"), _invested, 34),
+        ("invested", _("Investment completed this year"), _invested, 34),
     ):
         registries.tiles.register(
             registries.Tile(

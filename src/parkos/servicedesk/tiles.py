@@ -31,7 +31,7 @@ def _open(user, period: Period, today: dt.date | None = None) -> dict[str, Any]:
         "unit": _("requests"),
         "previous": None,
         "compare": False,
-        "detail": " · ".join(f"{label} {n[k]}" for k, label in LIGHTS),
+        "detail": " · ".join(f"{label} {n[k]:,}" for k, label in LIGHTS),
         "alarm": n["red"] > 0,
         "chart": charts.bar(
             [str(label) for _k, label in LIGHTS], {str(_("Open requests")): [n[k] for k, _l in LIGHTS]}

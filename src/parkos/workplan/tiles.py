@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core import charts, registries
 from parkos.core.periods import Period
@@ -29,7 +30,7 @@ def _tasks(user, period: Period, today: dt.date | None = None) -> dict[str, Any]
     if plan is None:
         return {
             "value": None,
-            "unit": _("tasks"),
+            "unit": pgettext_lazy("unit", "tasks"),
             "previous": None,
             "compare": False,
             "detail": _("no plan yet"),
@@ -38,10 +39,10 @@ def _tasks(user, period: Period, today: dt.date | None = None) -> dict[str, Any]
     n = dict.fromkeys(Status.values, 0) | {r["status"]: r["n"] for r in rows}
     return {
         "value": n[Status.OVERDUE],
-        "unit": _("tasks"),
+        "unit": pgettext_lazy("unit", "tasks"),
         "previous": None,
         "compare": False,
-        "detail": " · ".join(f"{s.label} {n[s]}" for s in SHOWN),
+        "detail": " · ".join(f"{s.label} {n[s]:,}" for s in SHOWN),
         "alarm": n[Status.OVERDUE] > 0,
         "chart": charts.bar([str(s.label) for s in SHOWN], {str(_("Tasks")): [n[s] for s in SHOWN]}),
     }
