@@ -42,7 +42,7 @@ def test_search_open_and_import_with_error_then_fixed(page, live_server, zone, t
     login(page, live_server)
     page.get_by_role("link", name="企业库", exact=True).click()
     expect(page.locator("#enterprise-table tbody tr")).to_have_count(7)
-    page.get_by_label("搜索").fill("星")
+    page.get_by_label("搜索", exact=True).fill("星")  # the list's own box, not the header's 搜索全区
     expect(page.locator("#enterprise-table tbody tr")).to_have_count(2)  # htmx swapped the table
     page.get_by_role("link", name="长沙星火重工有限公司").click()
     expect(page.get_by_role("heading", name="长沙星火重工有限公司")).to_be_visible()
@@ -84,6 +84,7 @@ def test_search_open_and_import_with_error_then_fixed(page, live_server, zone, t
 
 def test_language_switch_to_english(page, live_server, zone):
     login(page, live_server)
+    page.locator("#nav-system > a").click()  # the language sits in the 系统 menu
     page.get_by_label("语言").select_option("en")
     expect(page.get_by_role("heading", name="Enterprise registry overview")).to_be_visible()
 

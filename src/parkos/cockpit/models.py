@@ -195,12 +195,19 @@ class ZoneValue(VersionedModel):
 TARGETS_OFFICE = "cockpit.targets"  # the capability of the office that sets the year's targets (目标任务)
 
 
+def target_tiles() -> list[tuple[str, str]]:
+    """The cockpit figures that take a target (the apps' tiles), as choices: the audit trail shows their names."""
+    from parkos.core import registries
+
+    return [(t.key, str(t.label)) for t in registries.tiles if t.target]
+
+
 class Target(VersionedModel):
     """目标任务: the year's target of one cockpit figure (a tile that takes targets), for the whole zone or one park,
     in the tile's unit; the cockpit shows the figure's completion against the time elapsed (时序进度)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    tile = models.CharField(_("figure"), max_length=60)
+    tile = models.CharField(_("figure"), max_length=60, choices=target_tiles)
     park = models.ForeignKey(
         "core.Park", verbose_name=_("park"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

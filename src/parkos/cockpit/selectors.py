@@ -325,6 +325,11 @@ def may_open_cockpit(user) -> bool:
 
 
 # ---- 目标任务: the year's targets ---------------------------------------------------------------------------------
+def may_view_targets(user) -> bool:
+    """The zone's officials read the year's targets; an enterprise user has none."""
+    return bool(user.is_authenticated and not user.is_enterprise_user)
+
+
 def may_edit_targets(user) -> bool:
     return capabilities.acts(user, TARGETS_OFFICE, "change")
 

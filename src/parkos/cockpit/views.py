@@ -349,7 +349,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
 # ---- 目标任务 ----------------------------------------------------------------------------------------------------
 @login_required
-@access.page("cockpit:targets", selectors.may_open_cockpit)
+@access.page("cockpit:targets", selectors.may_view_targets)
 def targets_view(request: HttpRequest) -> HttpResponse:
     """The year's targets, for the zone and each park; the targets office sets them, every official reads them."""
     today = timezone.localdate()
