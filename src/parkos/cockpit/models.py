@@ -243,4 +243,4 @@ class Target(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.tile}"
+        return f"{self.year} {self.get_tile_display()}"
