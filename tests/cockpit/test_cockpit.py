@@ -97,6 +97,7 @@ def test_the_page_shows_the_tiles_and_an_enterprise_only_its_own(
     html = client.get("/cockpit/", {"year": 2026}).content.decode()
     assert 'id="tile-enterprisesoutput_value"' in html
     assert 'id="tile-projectsstart"' not in html
+    assert "/cockpit/targets/" not in html  # no link to a page it may not open
 
 
 def test_the_red_projects_tile_counts_what_the_filtered_list_shows(zone, leader, staff_b, client):
