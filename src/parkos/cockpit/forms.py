@@ -5,13 +5,20 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import QueryParams, YearParams
+from parkos.core.forms import MonthField, QueryParams, YearParams
 
 from .selectors import PEER_SETS
 
 
 class EvaluationParams(YearParams):
     peers = forms.ChoiceField(choices=[(k, k) for k in PEER_SETS], required=False)
+
+
+class ReportParams(QueryParams):
+    """The 月报's month (`?month=YYYY-MM`) and `export=docx` for the 公文."""
+
+    month = MonthField(required=False)
+    export = forms.ChoiceField(choices=[("", ""), ("docx", "docx")], required=False)
 
 
 class ZoneValuesForm(forms.Form):

@@ -3,12 +3,14 @@ zones with their imported values, and the zone's own values where ParkOS does no
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parkos.core.models import FieldCheck, VersionedModel
+from parkos.core.zone_settings import Section
 
 EVALUATION_OFFICE = "cockpit.evaluation"  # the capability of the office that keeps the self-assessment
 VALUE = {"max_digits": 20, "decimal_places": 4}
@@ -193,6 +195,30 @@ class ZoneValue(VersionedModel):
 
 
 TARGETS_OFFICE = "cockpit.targets"  # the capability of the office that sets the year's targets (目标任务)
+
+
+class ReportConfig(Section):
+    """The 经济运行月报 as a 公文 (GB/T 9704): who issues it, its number, whom it goes and is copied to, who prints
+    it — a section of the zone's settings, kept by the office that sets the targets."""
+
+    key = "cockpit_report"
+    label = _("monthly economic report")
+    capability = TARGETS_OFFICE
+
+    issuer = forms.CharField(
+        label=_("report: issuing office's mark"), max_length=40, initial="经开区经济运行月报"
+    )
+    number_prefix = forms.CharField(
+        label=_("report: number prefix (〔year〕 and the month's number follow)"),
+        max_length=20,
+        initial="经开经发",
+    )
+    signer = forms.CharField(label=_("report: signed by"), max_length=40, initial="经开区经济发展局")
+    addressee = forms.CharField(
+        label=_("report: sent to"), max_length=100, initial="区党工委、管委会领导，各部门、各园区"
+    )
+    cc = forms.CharField(label=_("report: copied to"), max_length=200, initial="市统计局", required=False)
+    printer = forms.CharField(label=_("report: printed by"), max_length=40, initial="经开区经济发展局")
 
 
 def target_tiles() -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@ and the indicator catalogue. Thin: parse, call a selector or service, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -25,12 +26,19 @@ from parkos.core.forms import YearParams
 from parkos.core.numbers import formatted
 from parkos.core.periods import Period
 from parkos.core.selectors import parks
-from parkos.core.views import form_errors, schema_export_response, service_errors, xlsx_response
+from parkos.core.views import (
+    docx_response,
+    form_errors,
+    schema_export_response,
+    service_errors,
+    xlsx_response,
+)
 
-from . import selectors, services
-from .forms import EvaluationParams, SearchParams, TargetsForm, ZoneValuesForm
+from . import report, selectors, services
+from .exports import report_docx
+from .forms import EvaluationParams, ReportParams, SearchParams, TargetsForm, ZoneValuesForm
 from .imports import PEERS_SCHEMA
-from .models import Direction, PeerZone, Region
+from .models import Direction, PeerZone, Region, ReportConfig
 
 PEER_SET_LABELS = {
     "all": gettext_lazy("All peers"),
@@ -413,3 +421,21 @@ def targets_view(request: HttpRequest) -> HttpResponse:
             "history": selectors.target_history(year=q.year),
         },
     )
+
+
+# ---- 经济运行月报 -------------------------------------------------------------------------------------------------
+@login_required
+@access.page("cockpit:report", report.may_view)
+def report_view(request: HttpRequest) -> HttpResponse:
+    """The month's economic report as a page, and as the 公文 (.docx) with `export=docx`."""
+    today = timezone.localdate()
+    year, month = report.default_month(today)
+    chosen = ReportParams.of(request, month=dt.date(year, month, 1))
+    data = report.monthly_report(
+        user=request.user, year=chosen.month.year, month=chosen.month.month, today=today
+    )
+    if chosen.export == "docx":
+        return docx_response(report_docx(data, ReportConfig.get()), f"report-{chosen.month:%Y-%m}.docx")
+    for key, option in data["charts"].items():
+        data[f"chart_{key}"] = option
+    return render(request, "cockpit/report.html", {"data": data, "chosen": chosen.month})

@@ -3,7 +3,7 @@ and 月报 later).
 
     doc = OfficialDocument(issuer="经开区督查室文件", number="经开督查〔2020〕6号", title="关于……的通报",
                            addressee="各部门、各园区：")
-    doc.heading("一、总体情况"); doc.paragraph("……"); doc.table(head, rows)
+    doc.heading("一、总体情况"); doc.paragraph("……"); doc.table(head, rows); doc.picture(png)
     doc.sign("经开区督查室", dt.date(2020, 6, 30)); doc.record(cc="……", printer="……", printed_on=…)
     data = doc.bytes()
 
@@ -193,6 +193,12 @@ class OfficialDocument:
                 fmt = cell.paragraphs[0].paragraph_format
                 fmt.first_line_indent = None
                 fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    def picture(self, image: bytes, *, width_mm: float = 150) -> None:
+        """An image (a chart) centred in the 版心, on a line of its own height (the body's fixed line would clip it)."""
+        p = self._para(align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.add_run().add_picture(io.BytesIO(image), width=Mm(min(width_mm, 156)))
 
     def sign(self, signer: str, on: dt.date) -> None:
         """发文机关署名 and 成文日期, right-aligned four characters in from the right margin."""

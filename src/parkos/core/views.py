@@ -78,6 +78,15 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_response(content: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(content, content_type=DOCX)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     resp = HttpResponse(content, content_type=XLSX)
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'

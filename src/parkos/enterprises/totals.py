@@ -238,3 +238,61 @@ def total_row(e: dict[str, Any]) -> dict[str, Any]:
         **{f"{f}_previous": b[f] for f in FIGURES},
         **{f"{f}_growth": growth(a[f], b[f]) for f in FIGURES},
     }
+
+
+def monthly(*, user, first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Decimal]]:
+    """Each month's sums from `first` to `last` over what the user sees (one query): the 月报's trend."""
+    fresh()
+    sums: dict[str, Any] = {f: Sum(f) for f in FIGURES}
+    scoped = _scoped(user)
+    if scoped is None:
+        qs: QuerySet = MonthlyIndicator.objects.restrict(user, "view")
+    else:
+        qs = scoped
+    rows = qs.filter(month__gte=first, month__lte=last).values("month").annotate(**sums)
+    return {r["month"]: {f: Decimal(r[f] or 0) for f in FIGURES} for r in rows}
+
+
+def top(
+    *, user, first: dt.date, last: dt.date, n: int = 10, by: str = "output_value"
+) -> list[dict[str, Any]]:
+    """The `n` enterprises the user sees with the largest sum of `by` over first..last, beside their own sums of the
+    same months a year earlier and the growth (two queries over the monthly rows)."""
+    if by not in FIGURES:
+        raise ValueError(by)
+    sums: dict[str, Any] = {f: Sum(f) for f in FIGURES}
+    own = MonthlyIndicator.objects.restrict(user, "view")
+    rows = list(
+        own.filter(month__gte=first, month__lte=last)
+        .values("enterprise_id", name=F("enterprise__name"), park=F("enterprise__park__name"))
+        .annotate(**sums)
+        .filter(**{f"{by}__gt": 0})
+        .order_by(f"-{by}", "enterprise_id")[:n]
+    )
+    before = {
+        r["enterprise_id"]: r
+        for r in own.filter(
+            month__gte=_shift(first),
+            month__lte=_shift(last),
+            enterprise_id__in=[r["enterprise_id"] for r in rows],
+        )
+        .values("enterprise_id")
+        .annotate(**sums)
+    }
+    out = []
+    for rank, r in enumerate(rows, start=1):
+        b = before.get(r["enterprise_id"], {})
+        figures = {f: Decimal(r[f] or 0) for f in FIGURES}
+        previous = {f: Decimal(b.get(f) or 0) for f in FIGURES}
+        out.append(
+            {
+                "rank": rank,
+                "id": r["enterprise_id"],
+                "name": r["name"],
+                "park": r["park"] or "",
+                **figures,
+                **{f"{f}_previous": previous[f] for f in FIGURES},
+                **{f"{f}_growth": growth(figures[f], previous[f]) for f in FIGURES},
+            }
+        )
+    return out

@@ -16,7 +16,15 @@ from parkos.core import access, capabilities, charts
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import MonthParams, QueryParams
 from parkos.core.selectors import departments
-from parkos.core.views import form_post, is_htmx, next_url, schema_export_response, service_errors, staff_only
+from parkos.core.views import (
+    docx_response,
+    form_post,
+    is_htmx,
+    next_url,
+    schema_export_response,
+    service_errors,
+    staff_only,
+)
 
 from . import engine, selectors, services
 from .exports import bulletin_docx
@@ -35,7 +43,6 @@ from .imports import LEDGER_SCHEMA
 from .models import SUPERVISION_OFFICE, Status, WorkplanConfig, is_supervisor
 from .reader import UnreadableDocument, read_document
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUS_CSS = {
     Status.NOT_STARTED: "bg-secondary-lt",
     Status.IN_PROGRESS: "bg-blue-lt",
@@ -313,9 +320,9 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     month = MonthParams.of(request, month=today.replace(day=1)).month
     data = selectors.monthly_bulletin(user=request.user, plan=plan, month=month, today=today)
-    resp = HttpResponse(bulletin_docx(data, WorkplanConfig.get()), content_type=DOCX)
-    resp["Content-Disposition"] = f'attachment; filename="bulletin-{plan.year}-{month:%Y-%m}.docx"'
-    return resp
+    return docx_response(
+        bulletin_docx(data, WorkplanConfig.get()), f"bulletin-{plan.year}-{month:%Y-%m}.docx"
+    )
 
 
 @login_required
