@@ -297,7 +297,8 @@ PAGES: dict[str, Free | On | Skip] = {
     # the national evaluation self-assessment (the office holding cockpit.evaluation enters the zone's values)
     "cockpit:index": Free(),
     "cockpit:targets": Free(holds("cockpit.targets"), query=f"?year={YEAR}"),
-    "cockpit:report": Free(query=f"?month={YEAR}-02"),
+    "cockpit:report": Free(query=f"?year={YEAR}&month=2"),
+    "cockpit:screen": Free(query=f"?year={YEAR}"),
     "cockpit:evaluation": Free(query=f"?year={YEAR}"),
     "cockpit:evaluation_values": Free(holds("cockpit.evaluation"), query=f"?year={YEAR}"),
     "cockpit:evaluation_peers": Free(),

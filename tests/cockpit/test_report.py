@@ -78,8 +78,8 @@ def test_a_department_reads_its_own_enterprises_and_an_enterprise_user_none(zone
     assert r["scope"]
     me = enterprise_user(zone["a"], "qiye_jia")
     client.force_login(me)
-    assert client.get("/cockpit/report/?month=2026-02").status_code == 404
-    assert client.get("/cockpit/report/?month=2026-02&export=docx").status_code == 404
+    assert client.get("/cockpit/report/?year=2026&month=2").status_code == 404
+    assert client.get("/cockpit/report/?year=2026&month=2&export=docx").status_code == 404
 
 
 def test_the_targets_read_against_the_time_elapsed_at_the_months_end(zone, leader, staff_a, dept_a):  # noqa: F811
@@ -113,7 +113,7 @@ def test_the_page_shows_the_figures_and_downloads_the_docx(
 ):
     client.force_login(leader)
     with django_assert_max_num_queries(80):
-        page = client.get("/cockpit/report/?month=2026-02")
+        page = client.get("/cockpit/report/?year=2026&month=2")
     assert page.status_code == 200
     html = page.content.decode()
     headline = html[
@@ -122,7 +122,7 @@ def test_the_page_shows_the_figures_and_downloads_the_docx(
     assert "300.00" in headline
     assert "33.3" in headline
     assert "report-docx" in html
-    got = client.get("/cockpit/report/?month=2026-02&export=docx")
+    got = client.get("/cockpit/report/?year=2026&month=2&export=docx")
     assert got.status_code == 200
     assert got["Content-Disposition"] == 'attachment; filename="report-2026-02.docx"'
     assert "产值300.00万元" in "\n".join(p.text for p in Document(io.BytesIO(got.content)).paragraphs)
@@ -130,7 +130,8 @@ def test_the_page_shows_the_figures_and_downloads_the_docx(
 
 def test_a_bad_month_falls_back_to_the_latest_reported(zone, leader, client):  # noqa: F811
     client.force_login(leader)
-    page = client.get("/cockpit/report/?month=garbage")
+    page = client.get("/cockpit/report/?year=garbage&month=13")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'value="2026-02"' in html  # the latest month reported up to today
+    assert '<option value="2026" selected>' in html  # the latest month reported up to today
+    assert '<option value="2" selected>' in html

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import MonthField, QueryParams, YearParams
+from parkos.core.forms import QueryParams, YearParams
 
 from .selectors import PEER_SETS
 
@@ -14,11 +14,18 @@ class EvaluationParams(YearParams):
     peers = forms.ChoiceField(choices=[(k, k) for k in PEER_SETS], required=False)
 
 
-class ReportParams(QueryParams):
-    """The 月报's month (`?month=YYYY-MM`) and `export=docx` for the 公文."""
+class ReportParams(YearParams):
+    """The 月报's month (`?year=2026&month=2`) and `export=docx` for the 公文."""
 
-    month = MonthField(required=False)
+    month = forms.IntegerField(required=False, min_value=1, max_value=12)
     export = forms.ChoiceField(choices=[("", ""), ("docx", "docx")], required=False)
+
+
+class ScreenParams(QueryParams):
+    """The big screen's pace: reload the figures every `refresh` seconds, turn the detail panel every `rotate`."""
+
+    refresh = forms.IntegerField(required=False, min_value=30, max_value=3600)
+    rotate = forms.IntegerField(required=False, min_value=3, max_value=300)
 
 
 class ZoneValuesForm(forms.Form):

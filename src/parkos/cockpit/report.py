@@ -94,38 +94,65 @@ def monthly_report(*, user, year: int, month: int, today: dt.date) -> dict[str, 
 
 def report_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The report's charts as ECharts options: the page draws them, the .docx renders the same as images."""
-    year, month = data["year"], data["month"]
-    months = range(1, month + 1)
-    trend = data["trend"]
-
-    def series(y: int, f: str) -> list[Any]:
-        return [trend.get(dt.date(y, m, 1), {}).get(f) for m in months]
-
-    labels = [_("Month %(m)s") % {"m": m} for m in months]
     return {
-        "trend": charts.line(
-            labels,
-            {
-                _("Output value, %(y)s") % {"y": year}: series(year, "output_value"),
-                _("Output value, %(y)s") % {"y": year - 1}: series(year - 1, "output_value"),
-                _("Tax, %(y)s") % {"y": year}: series(year, "tax"),
-            },
-            bars=(_("Output value, %(y)s") % {"y": year}, _("Output value, %(y)s") % {"y": year - 1}),
-            unit=_("10k yuan"),
-            right=(_("Tax, %(y)s") % {"y": year},),
-        ),
-        "parks": charts.bar(
-            [r["label"] or _("No park") for r in data["by_park"]],
-            {
-                _("Output value (10k yuan)"): [r["output_value"] for r in data["by_park"]],
-                _("Same months last year"): [r["output_value_previous"] for r in data["by_park"]],
-            },
-            unit=_("10k yuan"),
-        ),
+        "trend": trend_chart(data["trend"], data["year"], data["month"]),
+        "parks": parks_chart(data["by_park"]),
         "divisions": charts.bar(
             [r["label"] or _("No industry") for r in data["by_division"][:10]],
-            {_("Output value (10k yuan)"): [r["output_value"] for r in data["by_division"][:10]]},
+            {_("Output value to date (10k yuan)"): [r["output_value"] for r in data["by_division"][:10]]},
             horizontal=True,
             unit=_("10k yuan"),
         ),
     }
+
+
+def trend_chart(trend: dict[dt.date, dict[str, Any]], year: int, month: int) -> dict[str, Any]:
+    """Output value month by month against last year's, and the tax on its own axis (`totals.monthly`)."""
+
+    def series(y: int, f: str) -> list[Any]:
+        return [trend.get(dt.date(y, m, 1), {}).get(f) for m in range(1, month + 1)]
+
+    this, last = _("Output value, %(y)s") % {"y": year}, _("Output value, %(y)s") % {"y": year - 1}
+    tax = _("Tax, %(y)s") % {"y": year}
+    return charts.line(
+        [_("Month %(m)s") % {"m": m} for m in range(1, month + 1)],
+        {
+            this: series(year, "output_value"),
+            last: series(year - 1, "output_value"),
+            tax: series(year, "tax"),
+        },
+        bars=(this, last),
+        unit=_("10k yuan"),
+        right=(tax,),
+    )
+
+
+def parks_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each park's output value against the same months a year earlier (`totals.table` by park)."""
+    return charts.bar(
+        [r["label"] or _("No park") for r in rows],
+        {
+            _("Output value to date (10k yuan)"): [r["output_value"] for r in rows],
+            _("Same months last year"): [r["output_value_previous"] for r in rows],
+        },
+        unit=_("10k yuan"),
+    )
+
+
+def economy_panels(*, user, period: Period, today: dt.date) -> list[dict[str, Any]]:
+    """The big screen's economy panels for a period: the year's trend to the period's last reported month and the
+    parks' output (three queries on the monthly totals)."""
+    e = totals.economy(user=user, period=period, today=today)
+    if e["span"] is None:
+        return []
+    last = e["span"][1]
+    trend = totals.monthly(user=user, first=dt.date(last.year - 1, 1, 1), last=last)
+    by_park = totals.table(e, "park", {p.pk: p.name for p in parks()})
+    return [
+        {
+            "key": "economy-trend",
+            "title": _("Output value and tax by month"),
+            "chart": trend_chart(trend, last.year, last.month),
+        },
+        {"key": "economy-parks", "title": _("Output value by park"), "chart": parks_chart(by_park)},
+    ]

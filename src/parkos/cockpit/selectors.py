@@ -324,6 +324,11 @@ def may_open_cockpit(user) -> bool:
     return bool(user.is_authenticated)
 
 
+def may_open_screen(user) -> bool:
+    """The command centre's big screen shows the zone's figures: officials only."""
+    return bool(user.is_authenticated and not user.is_enterprise_user)
+
+
 # ---- 目标任务: the year's targets ---------------------------------------------------------------------------------
 def may_view_targets(user) -> bool:
     """The zone's officials read the year's targets; an enterprise user has none."""

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.cockpit_view, name="index"),
     path("targets/", views.targets_view, name="targets"),
     path("report/", views.report_view, name="report"),
+    path("screen/", views.screen_view, name="screen"),
     path("evaluation/", views.evaluation_view, name="evaluation"),
     path("evaluation/values/", views.values_view, name="evaluation_values"),
     path("evaluation/peers/", views.peer_list, name="evaluation_peers"),

@@ -3,7 +3,6 @@ and the indicator catalogue. Thin: parse, call a selector or service, render."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
 
@@ -36,7 +35,7 @@ from parkos.core.views import (
 
 from . import report, selectors, services
 from .exports import report_docx
-from .forms import EvaluationParams, ReportParams, SearchParams, TargetsForm, ZoneValuesForm
+from .forms import EvaluationParams, ReportParams, ScreenParams, SearchParams, TargetsForm, ZoneValuesForm
 from .imports import PEERS_SCHEMA
 from .models import Direction, PeerZone, Region, ReportConfig
 
@@ -318,18 +317,23 @@ peer_list = lists.ListPage(
 
 
 # ---- the cockpit ----------------------------------------------------------------------------------------------
+def _with_charts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each tile's chart (its own, or this period against the same cut last year) and the id the page draws it in."""
+    last = _("Same cut last year")
+    for t in items:
+        t["chart_id"] = f"chart-{slugify(t['key'])}"
+        if t.get("chart") is None and t["compare"]:
+            t["chart"] = charts.bar([last, _("This period")], {str(t["label"]): [t["previous"], t["value"]]})
+    return items
+
+
 @login_required
 @access.page("cockpit:index", selectors.may_open_cockpit)
 def cockpit_view(request: HttpRequest) -> HttpResponse:
     """The zone's state for a period: each app's tiles, beside the same cut a year earlier, each opening its list."""
     today = timezone.localdate()
     period = Period.from_query(request.GET, today.year)
-    items = selectors.tiles(user=request.user, period=period, today=today)
-    last = _("Same cut last year")
-    for t in items:
-        t["chart_id"] = f"chart-{slugify(t['key'])}"
-        if t.get("chart") is None and t["compare"]:
-            t["chart"] = charts.bar([last, _("This period")], {str(t["label"]): [t["previous"], t["value"]]})
+    items = _with_charts(selectors.tiles(user=request.user, period=period, today=today))
     return render(
         request,
         "cockpit/index.html",
@@ -341,6 +345,44 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
             "months": range(1, 13),
         },
     )
+
+
+@login_required
+@access.page("cockpit:screen", selectors.may_open_screen)
+def screen_view(request: HttpRequest) -> HttpResponse:
+    """The command centre's big screen (1920×1080, dark): the cockpit's tiles around a panel that rotates through the
+    economy's charts and each tile's chart; the figures reload every `refresh` seconds (htmx asks for the body)."""
+    today = timezone.localdate()
+    period = Period.from_query(request.GET, today.year)
+    p = ScreenParams.of(request, refresh=300, rotate=10)
+    items = _with_charts(
+        [
+            t
+            for t in selectors.tiles(user=request.user, period=period, today=today)
+            if not t["key"].startswith(report.PERSONAL)  # the wall shows the zone, not the reader's inbox
+        ]
+    )
+    panels = report.economy_panels(user=request.user, period=period, today=today)
+    panels += [
+        {"key": t["chart_id"], "title": t["label"], "chart": t["chart"], "detail": t.get("detail", "")}
+        for t in items
+        if t.get("chart")
+    ]
+    for i, panel in enumerate(panels):
+        panel["chart_id"] = f"panel-{i}"
+    ctx = {
+        "tiles": items,
+        "panels": panels,
+        "period": period,
+        "as_of": period.cut(today),
+        "refresh": p.refresh,
+        "rotate": p.rotate,
+        "zone": selectors.home()["name"],
+        "now": timezone.localtime(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "cockpit/_screen_body.html", ctx)
+    return render(request, "cockpit/screen.html", ctx)
 
 
 # ---- search across the zone -----------------------------------------------------------------------------------
@@ -430,12 +472,16 @@ def report_view(request: HttpRequest) -> HttpResponse:
     """The month's economic report as a page, and as the 公文 (.docx) with `export=docx`."""
     today = timezone.localdate()
     year, month = report.default_month(today)
-    chosen = ReportParams.of(request, month=dt.date(year, month, 1))
-    data = report.monthly_report(
-        user=request.user, year=chosen.month.year, month=chosen.month.month, today=today
-    )
+    chosen = ReportParams.of(request, year=year, month=month)
+    data = report.monthly_report(user=request.user, year=chosen.year, month=chosen.month, today=today)
     if chosen.export == "docx":
-        return docx_response(report_docx(data, ReportConfig.get()), f"report-{chosen.month:%Y-%m}.docx")
+        return docx_response(
+            report_docx(data, ReportConfig.get()), f"report-{chosen.year}-{chosen.month:02d}.docx"
+        )
     for key, option in data["charts"].items():
         data[f"chart_{key}"] = option
-    return render(request, "cockpit/report.html", {"data": data, "chosen": chosen.month})
+    return render(
+        request,
+        "cockpit/report.html",
+        {"data": data, "years": range(today.year - 4, today.year + 1), "months": range(1, 13)},
+    )

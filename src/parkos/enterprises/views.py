@@ -356,7 +356,7 @@ def economy_view(request: HttpRequest) -> HttpResponse:
     chart = charts.bar(
         [r["label"] or _("No park") for r in by_park],
         {
-            _("Output value (10k yuan)"): [float(r["output_value"]) for r in by_park],
+            _("Output value of the period (10k yuan)"): [float(r["output_value"]) for r in by_park],
             _("Same months last year"): [float(r["output_value_previous"]) for r in by_park],
         },
     )

@@ -7,8 +7,12 @@
       if (echarts.getInstanceByDom(el)) { return; }
       var data = document.getElementById(el.dataset.chart);
       if (!data) { return; }
-      var chart = echarts.init(el);
-      chart.setOption(JSON.parse(data.textContent));
+      // a dark page (the big screen) names its theme on the body; its charts keep the page's background
+      var theme = document.body.dataset.chartTheme || null;
+      var chart = echarts.init(el, theme);
+      var option = JSON.parse(data.textContent);
+      if (theme) { option.backgroundColor = "transparent"; }
+      chart.setOption(option);
       // drill-down: a data item with a `url` opens it (chain map nodes, ranking bars)
       chart.on("click", function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
     });
@@ -27,4 +31,6 @@
     if (pane) { resize(pane); }
   });
   window.addEventListener("resize", function () { resize(document); });
+  // printing (or saving as PDF) lays the page out anew: draw the charts at the printed size
+  window.addEventListener("beforeprint", function () { resize(document); });
 })();
