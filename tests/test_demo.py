@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db.models import F
 from stdnum.cn import uscc
 
-from parkos.core.models import User
+from parkos.core.models import Park, User
 from parkos.demo import demo_build, make_uscc
 from parkos.enterprises.models import AnnualIndicator, Enterprise, MonthlyIndicator
 
@@ -36,11 +36,21 @@ def test_demo_is_realistic_and_reproducible(db):
     assert sorted(above)[len(above) // 2] > 5 * sorted(below)[len(below) // 2]
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {"system_admin", "leader", "dept_admin", "dept_staff", "enterprise"}
+    # the map: every park outlined, about nine in ten enterprises placed, each inside its own park's outline
+    assert not Park.objects.filter(boundary__isnull=True).exists()
+    placed = list(Enterprise.objects.filter(longitude__isnull=False).select_related("park"))
+    assert 45 <= len(placed) <= 60
+    for e in placed:
+        ring = e.park.boundary["coordinates"][0]
+        xs, ys = [c[0] for c in ring], [c[1] for c in ring]
+        assert min(xs) <= e.longitude <= max(xs)
+        assert min(ys) <= e.latitude <= max(ys)
     Enterprise.objects.all().delete()
     demo_build(enterprises=60, seed=3, months=3)
     assert (
         list(Enterprise.objects.order_by("uscc").values_list("uscc", "name", "registered_capital")) == first
     )
+    assert Enterprise.objects.filter(longitude__isnull=False).count() == len(placed)
 
 
 def test_demo_command_reuses_existing_data(db, capsys):

@@ -299,6 +299,7 @@ PAGES: dict[str, Free | On | Skip] = {
     "cockpit:targets": Free(holds("cockpit.targets"), query=f"?year={YEAR}"),
     "cockpit:report": Free(query=f"?year={YEAR}&month=2"),
     "cockpit:screen": Free(query=f"?year={YEAR}"),
+    "cockpit:map": Free(system_admin, query=f"?year={YEAR}&layer=efficiency"),
     "cockpit:evaluation": Free(query=f"?year={YEAR}"),
     "cockpit:evaluation_values": Free(holds("cockpit.evaluation"), query=f"?year={YEAR}"),
     "cockpit:evaluation_peers": Free(),

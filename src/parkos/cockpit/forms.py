@@ -28,6 +28,25 @@ class ScreenParams(QueryParams):
     rotate = forms.IntegerField(required=False, min_value=3, max_value=300)
 
 
+class MapParams(YearParams):
+    """The map's figure (a cockpit tile that splits by park) and its layer of points."""
+
+    figure = forms.CharField(required=False, max_length=60)
+    layer = forms.ChoiceField(choices=[("", ""), ("efficiency", ""), ("projects", "")], required=False)
+
+
+class BoundaryForm(forms.Form):
+    """A GeoJSON file of park outlines (a FeatureCollection; each feature names its park by `code` or `name`)."""
+
+    file = forms.FileField(label=_("GeoJSON file"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return f
+
+
 class ZoneValuesForm(forms.Form):
     """One value and one source note per indicator (empty: ParkOS's figure counts), and the stamp of what the
     form was drawn from."""

@@ -18,7 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parkos.core import access, charts, lists
+from parkos.core import access, capabilities, charts, lists
+from parkos.core import services as core_services
 from parkos.core.excel import Column, Schema, text, write_workbook
 from parkos.core.exceptions import ParkOSError
 from parkos.core.forms import YearParams
@@ -33,9 +34,18 @@ from parkos.core.views import (
     xlsx_response,
 )
 
-from . import report, selectors, services
+from . import maps, report, selectors, services
 from .exports import report_docx
-from .forms import EvaluationParams, ReportParams, ScreenParams, SearchParams, TargetsForm, ZoneValuesForm
+from .forms import (
+    BoundaryForm,
+    EvaluationParams,
+    MapParams,
+    ReportParams,
+    ScreenParams,
+    SearchParams,
+    TargetsForm,
+    ZoneValuesForm,
+)
 from .imports import PEERS_SCHEMA
 from .models import Direction, PeerZone, Region, ReportConfig
 
@@ -383,6 +393,48 @@ def screen_view(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "cockpit/_screen_body.html", ctx)
     return render(request, "cockpit/screen.html", ctx)
+
+
+# ---- parks on a map ------------------------------------------------------------------------------------------
+@login_required
+@access.page("cockpit:map", maps.may_view)
+def map_view(request: HttpRequest) -> HttpResponse:
+    """The parks coloured by a figure of the year, with enterprises or projects placed on them; system
+    administrators import the parks' outlines (GeoJSON) here."""
+    today = timezone.localdate()
+    may_import = capabilities.is_system_admin(request.user)
+    if request.method == "POST":
+        if not may_import:
+            raise PermissionDenied(_("Only system administrators import the parks' boundaries."))
+        form = BoundaryForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                changed = core_services.park_boundaries_import(
+                    user=request.user, content=form.cleaned_data["file"].read()
+                )
+            except ParkOSError as exc:
+                service_errors(request, exc)
+            else:
+                messages.success(
+                    request, _("Boundaries imported: %(n)s parks changed.") % {"n": len(changed)}
+                )
+        else:
+            form_errors(request, form)
+        return redirect(reverse("cockpit:map"))
+    q = MapParams.of(request, year=today.year, figure="", layer="")
+    data = maps.map_data(
+        user=request.user, figure=q.figure, layer=q.layer, period=Period(q.year), today=today
+    )
+    return render(
+        request,
+        "cockpit/map.html",
+        {
+            "data": data,
+            "year": q.year,
+            "years": range(today.year - 4, today.year + 1),
+            "form": BoundaryForm() if may_import else None,
+        },
+    )
 
 
 # ---- search across the zone -----------------------------------------------------------------------------------

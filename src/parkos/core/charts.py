@@ -162,3 +162,78 @@ def radar(indicators: list[tuple[str, float]], series: dict[str, list[Any]]) -> 
         ],
     }
     return option if has and indicators else empty(option)
+
+
+def geo_map(
+    name: str,
+    geojson: dict[str, Any],
+    regions: list[dict[str, Any]],
+    points: list[dict[str, Any]] | None = None,
+    *,
+    figure: str = "",
+    unit: str = "",
+) -> dict[str, Any]:
+    """A map of the zone's parks (`geojson`, registered by charts.js under `name`), each region coloured by its
+    figure (`regions`: name, value, url) on a continuous scale, with layers of points over it (`points`: a series
+    name, a colour and data of name, longitude, latitude, url). A click on a region or a point opens its `url`."""
+    option: dict[str, Any] = {"tooltip": {"trigger": "item"}, "series": []}
+    if not geojson.get("features"):
+        return empty(option)
+    values = [r["value"] for r in regions if r.get("value") is not None]
+    top = max((float(v) for v in values), default=0.0)
+    option.update(
+        {
+            "registerMap": {"name": name, "geoJSON": geojson},
+            "legend": {"show": bool(points), "bottom": 0},
+            "visualMap": {
+                "type": "continuous",
+                "min": 0,
+                "max": top or 1,
+                "calculable": True,
+                "left": 8,
+                "bottom": 32,
+                "text": [unit, ""] if unit else None,
+                "seriesIndex": 0,
+                "inRange": {"color": ["#e8f1fb", "#206bc4"]},
+            },
+            "geo": {
+                "map": name,
+                "roam": True,
+                "label": {"show": True, "color": "#1d273b"},
+                "itemStyle": {"borderColor": "#ffffff", "borderWidth": 1},
+                "emphasis": {"label": {"show": True}},
+            },
+        }
+    )
+    option["series"] = [
+        {
+            "type": "map",
+            "map": name,
+            "geoIndex": 0,
+            "name": figure,
+            "data": [
+                {"name": r["name"], "value": _num(r.get("value")), "url": r.get("url", "")} for r in regions
+            ],
+        },
+        *[
+            {
+                "type": "scatter",
+                "coordinateSystem": "geo",
+                "name": layer["name"],
+                "symbolSize": 7,
+                "itemStyle": {"color": layer["color"], "borderColor": "#ffffff", "borderWidth": 0.5},
+                "data": [
+                    {
+                        "name": p["name"],
+                        "value": [float(p["longitude"]), float(p["latitude"])],
+                        "url": p["url"],
+                    }
+                    for p in layer["data"]
+                ],
+            }
+            for layer in points or []
+        ],
+    ]
+    if not option["visualMap"]["text"]:
+        del option["visualMap"]["text"]
+    return option

@@ -88,6 +88,8 @@ class Park(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("code"), max_length=20, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # the park's outline as a GeoJSON geometry (Polygon or MultiPolygon, WGS-84), imported from a GeoJSON file
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

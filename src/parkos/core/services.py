@@ -1,4 +1,4 @@
-"""Writes for core: calendar overrides, API tokens, import runs."""
+"""Writes for core: calendar overrides, API tokens, import runs, the parks' boundaries."""
 
 from __future__ import annotations
 
@@ -15,10 +15,20 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import security
+from . import capabilities, geo, security
 from .exceptions import Conflict, Forbidden, Invalid
 from .imports import ImportReport, import_file, importer_for
-from .models import ApiToken, Attachment, CalendarDay, CalendarNotice, ImportRun, SecurityEvent, User, audited
+from .models import (
+    ApiToken,
+    Attachment,
+    CalendarDay,
+    CalendarNotice,
+    ImportRun,
+    Park,
+    SecurityEvent,
+    User,
+    audited,
+)
 from .progress import Progress
 
 TOKEN_PREFIX = "pk_"
@@ -491,3 +501,26 @@ def attachment_delete(*, user: User, pk: int) -> None:
         raise Forbidden(_("Only the person who added a file removes it, while the record takes files."))
     a.file.delete(save=False)
     a.delete()
+
+
+@transaction.atomic
+def park_boundaries_import(*, user: User, content: bytes) -> list[Park]:
+    """Set the boundaries a GeoJSON file gives (each feature names its park by code or name); all or nothing:
+    a file with one bad feature changes no park (`geo.BoundaryError` lists every fault). System administrators
+    only; each changed park keeps its history."""
+    if not capabilities.is_system_admin(user):
+        raise Forbidden(_("Only system administrators import the parks' boundaries."))
+    parks = {p.pk: p for p in Park.objects.select_for_update().order_by("pk")}
+    try:
+        found = geo.read_boundaries(content, parks.values())
+    except geo.BoundaryError as exc:
+        raise Invalid(_("The boundaries were not imported: %(e)s") % {"e": "；".join(exc.errors)}) from None
+    changed = []
+    for pk, geometry in found.items():
+        park = parks[pk]
+        if park.boundary != geometry:
+            park.boundary = geometry
+            park._change_reason = "boundary imported"
+            park.save(update_fields=["boundary"])
+            changed.append(park)
+    return changed

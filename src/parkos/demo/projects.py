@@ -14,6 +14,7 @@ from django.db import transaction
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.models import Department, Park, RecordEvent, User
 from parkos.core.selectors import working_calendar
+from parkos.demo import geography
 from parkos.enterprises.models import Enterprise
 from parkos.projects import services
 from parkos.projects.catalogue import install_defaults
@@ -303,6 +304,7 @@ def build_projects(
                 officers=officers,
             )
         )
+    geography.locate(projects, seed=n)
     bulk_insert_objects(projects)
     projects = list(Project.objects.filter(code__in=[p.code for p in projects]).order_by("pk"))
 

@@ -19,6 +19,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from parkos.chains.models import CHAIN_OFFICE
 from parkos.core.bulk import bulk_insert_objects
 from parkos.core.models import Department, Park, Role, User, Zone
+from parkos.demo import geography
 from parkos.efficiency.engine import DOWNGRADE_EVENTS, VETO_EVENTS
 from parkos.efficiency.models import EVALUATION_OFFICE, EvaluationInput
 from parkos.enterprises import totals
@@ -174,8 +175,13 @@ def _registry(rng, enterprises: int, years: int, months: int, today: dt.date):
             name="长沙经济技术开发区", defaults={"short_name": "长沙经开区", "region_code": "430121"}
         )
         parks = [Park.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in PARKS]
+        for p in parks:
+            if p.boundary is None and (ring := geography.outline(p.code)) is not None:
+                p.boundary = {"type": "Polygon", "coordinates": [ring]}
+                p.save(update_fields=["boundary"])
         depts = [Department.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in DEPARTMENTS]
         ents = _enterprises(rng, enterprises, parks, depts)
+        geography.locate(ents, seed=enterprises, share=0.9)  # a tenth have not given their coordinates yet
         bulk_insert_objects(ents)
         industrial = np.array([e.industry_code[:2] < "44" for e in ents])
         land = _land(rng, ents, industrial)

@@ -334,3 +334,21 @@ def enterprise_results(*, user, enterprise_id: int) -> list[EvaluationResult]:
     for r in qs:
         seen.setdefault(r.run.year, r)
     return list(seen.values())
+
+
+def classes_of(ids: list[int], *, year: int | None = None) -> tuple[int | None, dict[int, str]]:
+    """The class each enterprise in `ids` got in the latest finished evaluation (of `year` or before): (the
+    evaluation's year, {enterprise id: class}); enterprises without a class are left out. One query for the run,
+    one for the classes."""
+    runs = EvaluationRun.objects.filter(status=EvaluationRun.Status.DONE)
+    if year is not None:
+        runs = runs.filter(year__lte=year)
+    run = runs.order_by("-year", "-pk").first()
+    if run is None or not ids:
+        return (run.year if run else None), {}
+    rows = (
+        EvaluationResult.objects.filter(run=run, enterprise_id__in=ids)
+        .exclude(final_class="")
+        .values_list("enterprise_id", "final_class")
+    )
+    return run.year, dict(rows)

@@ -29,6 +29,7 @@ from parkos.core.excel import (
     uscc,
     year_cell,
 )
+from parkos.core.geo import coordinate_cell
 from parkos.core.imports import Importer, ProgressFn, register
 from parkos.core.models import Department, Park
 
@@ -115,6 +116,8 @@ ENTERPRISE_SCHEMA = Schema(
             allowed=lambda: list(Park.objects.order_by("code").values_list("name", flat=True)),
         ),
         Column("address", "注册地址", _bounded(text, 200), aliases=("地址", "企业地址"), width=30),
+        Column("longitude", "经度", coordinate_cell("longitude"), aliases=("经度(WGS-84)", "东经")),
+        Column("latitude", "纬度", coordinate_cell("latitude"), aliases=("纬度(WGS-84)", "北纬")),
         Column("is_above_scale", "是否规上", boolean, aliases=("规上企业", "规模以上")),
         Column("is_high_tech", "是否高新技术企业", boolean, aliases=("高新技术企业", "是否高新")),
         Column(

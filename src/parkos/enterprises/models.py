@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc as stdnum_uscc
 
+from parkos.core.geo import coordinate_check, coordinate_field
 from parkos.core.models import FieldCheck, ScopedQuerySet, VersionedModel
 from parkos.core.validators import not_in_future
 
@@ -89,6 +90,8 @@ class Enterprise(VersionedModel):
         related_name="enterprises",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    longitude = coordinate_field("longitude")
+    latitude = coordinate_field("latitude")
     is_above_scale = models.BooleanField(_("above scale"), default=False)
     is_high_tech = models.BooleanField(_("high-tech enterprise"), default=False)
     srdi_level = models.CharField(
@@ -124,6 +127,8 @@ class Enterprise(VersionedModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [
+            coordinate_check("longitude", "ent"),
+            coordinate_check("latitude", "ent"),
             FieldCheck(
                 field="registered_capital",
                 condition=Q(registered_capital__gte=0),
@@ -176,7 +181,7 @@ class Enterprise(VersionedModel):
 # The fields people edit (forms, API, imports, exports all follow this order); `uscc` is the identity.
 ENTERPRISE_FIELDS = [
     "name", "former_names", "legal_representative", "registered_capital", "established_on", "industry_code",
-    "park", "address", "is_above_scale", "is_high_tech", "srdi_level", "top500_kind", "is_foreign_funded",
+    "park", "address", "longitude", "latitude", "is_above_scale", "is_high_tech", "srdi_level", "top500_kind", "is_foreign_funded",
     "is_listing_reserve", "is_headquarters", "status", "tags", "owner",
 ]  # fmt: skip
 

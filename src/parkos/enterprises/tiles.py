@@ -90,7 +90,7 @@ def register() -> None:
                 url=_url,
                 order=order,
                 target=target,
-                by_park=_by_park(field) if target else None,
+                by_park=_by_park(field),
             )
         )
     registries.tiles.register(

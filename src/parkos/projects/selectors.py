@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -730,3 +730,15 @@ def helpers():
     from parkos.core.models import User
 
     return User.objects.filter(helped_projects__isnull=False).distinct().order_by("username")
+
+
+def located(*, user, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    """The projects the user sees that have coordinates, for the map: (how many, the first `limit` of them with
+    id, name, longitude, latitude and approval light, red first)."""
+    qs = Project.objects.restrict(user, "view").filter(longitude__isnull=False, latitude__isnull=False)
+    rows = list(
+        qs.order_by(
+            Case(When(approval_light="red", then=0), When(approval_light="yellow", then=1), default=2), "pk"
+        ).values("id", "name", "longitude", "latitude", "approval_light")[:limit]
+    )
+    return qs.count(), rows

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from parkos.core.geo import coordinate_check, coordinate_field
 from parkos.core.models import FieldCheck, Light, ScopedQuerySet, VersionedModel
 from parkos.enterprises.models import Top500Kind
 
@@ -130,6 +131,8 @@ class Project(VersionedModel):
         on_delete=models.PROTECT,
         related_name="projects",
     )
+    longitude = coordinate_field("longitude")
+    latitude = coordinate_field("latitude")
     land_parcel = models.ForeignKey(
         "enterprises.LandParcel",
         verbose_name=_("land parcel"),
@@ -203,6 +206,8 @@ class Project(VersionedModel):
         verbose_name = _("key project")
         verbose_name_plural = _("key projects")
         constraints = [
+            coordinate_check("longitude", "project"),
+            coordinate_check("latitude", "project"),
             FieldCheck(
                 field="total_investment",
                 condition=Q(total_investment__gte=0),
@@ -249,7 +254,7 @@ class Project(VersionedModel):
 
 PROJECT_FIELDS = [
     "code", "name", "category", "top500_list", "is_talent", "level", "kind", "investment_type", "land_mode",
-    "total_investment", "contracted_investment", "capital_required", "design_output", "park", "land_parcel",
+    "total_investment", "contracted_investment", "capital_required", "design_output", "park", "longitude", "latitude", "land_parcel",
     "land_area_mu", "lead_department", "helper", "registered_on", "approved_on", "agreed_start_on", "description",
 ]  # fmt: skip
 

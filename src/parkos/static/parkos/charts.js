@@ -11,6 +11,11 @@
       var theme = document.body.dataset.chartTheme || null;
       var chart = echarts.init(el, theme);
       var option = JSON.parse(data.textContent);
+      // a map brings its own outline (the parks' GeoJSON): register it before drawing
+      if (option.registerMap) {
+        echarts.registerMap(option.registerMap.name, option.registerMap.geoJSON);
+        delete option.registerMap;
+      }
       if (theme) { option.backgroundColor = "transparent"; }
       chart.setOption(option);
       // drill-down: a data item with a `url` opens it (chain map nodes, ranking bars)
