@@ -520,7 +520,6 @@ def park_boundaries_import(*, user: User, content: bytes) -> list[Park]:
         park = parks[pk]
         if park.boundary != geometry:
             park.boundary = geometry
-            park._change_reason = "boundary imported"
             park.save(update_fields=["boundary"])
             changed.append(park)
     return changed
