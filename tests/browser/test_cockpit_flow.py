@@ -13,7 +13,8 @@ from docx import Document
 from playwright.sync_api import expect
 
 from parkos.core import notify
-from parkos.core.models import NoticeRecipient, Role
+from parkos.core.models import NoticeRecipient, Park, Role
+from parkos.enterprises.models import Enterprise
 from tests.browser.session import login
 from tests.factories import (
     DepartmentFactory,
@@ -142,3 +143,35 @@ def test_the_cockpit_prints_without_its_controls_and_the_report_downloads(page, 
     text = "\n".join(p.text for p in Document(io.BytesIO(path.read_bytes())).paragraphs)
     assert f"{year}年2月经济运行情况" in text
     assert "产值280.00万元，同比增长0.0%" in text
+
+
+def test_the_map_draws_the_parks_and_a_click_on_a_point_opens_its_enterprise(page, live_server):
+    UserFactory(username="lingdao", role=Role.LEADER, department=None)
+    _economy(DepartmentFactory(code="JFJ", name="经济发展局"))
+    xs = Park.objects.get(code="XS")
+    xs.boundary = {
+        "type": "Polygon",
+        "coordinates": [[[113.0, 28.2], [113.1, 28.2], [113.1, 28.3], [113.0, 28.3], [113.0, 28.2]]],
+    }
+    xs.save()
+    sany = Enterprise.objects.get(name="三一重工股份有限公司")
+    sany.longitude, sany.latitude = Decimal("113.05"), Decimal("28.25")
+    sany.save()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server, "lingdao")
+    page.get_by_role("link", name="园区地图").click()
+    page.locator("#f-layer").select_option("efficiency")
+    expect(page.locator("#zone-map canvas")).to_be_attached()
+    expect(page.locator("#map-parks")).to_contain_text("280.00")
+    # where ECharts drew the enterprise's point, from its own coordinate conversion
+    x, y = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('zone-map'))"
+        ".convertToPixel({seriesIndex: 1}, [113.05, 28.25])"
+    )
+    box = page.locator("#zone-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    expect(page).to_have_url(re.compile(rf"/enterprises/{sany.pk}/$"))
+    assert errors == []
