@@ -6,9 +6,12 @@ import datetime as dt
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
+from parkos.cockpit import selectors as cockpit
 from parkos.core.exceptions import Forbidden, Invalid
 from parkos.core.models import Role
+from parkos.core.periods import Period
 from parkos.ratings import selectors as rating_selectors
 from parkos.ratings import services as rating_services
 from parkos.ratings.models import BadRatingCase, Rating
@@ -565,3 +568,30 @@ def test_staff_cannot_file_a_request_for_an_enterprise_outside_their_scope(desk,
     client.force_login(desk["centre"])  # the service centre, for any enterprise
     assert client.post("/api/v1/services/requests", body, content_type="application/json").status_code == 201
     assert Request.objects.count() == 2
+
+
+def test_the_good_rate_tile_is_the_ratings_pages_total_and_open_cases_are_the_boards(desk, client):
+    """Ratings 5, 3 and 1 on 30 Apr 2026: 好评率 (基本满意 counts) 2 of 3 = 66.67 % (spec §5 rates have two places); the 1 opens a 差评 case; at
+    the end of March nothing was rated yet."""
+    for level in (5, 3, 1):
+        extra = {"reasons": ["办事效率"], "text": "慢"} if level == 1 else {}
+        services.rate_request(
+            user=desk["qiye"], pk=closed_request(desk).pk, level=level, on=D("2026-04-30"), **extra
+        )
+    total = rating_selectors.rating_total(user=desk["centre"], year=2026)
+    assert (total.n, total.good_rate) == (3, 66.67)
+    tiles = {
+        t["key"]: t for t in cockpit.tiles(user=desk["centre"], period=Period(2026), today=D("2026-12-01"))
+    }
+    assert tiles["ratings.good_rate"]["value"] == total.good_rate
+    assert tiles["ratings.open_cases"]["value"] == 1
+    assert tiles["ratings.open_cases"]["alarm"] is True
+    march = cockpit.tiles(user=desk["centre"], period=Period(2026, month=3), today=D("2026-12-01"))
+    assert next(t for t in march if t["key"] == "ratings.good_rate")["value"] is None
+    client.force_login(desk["centre"])
+    page = client.get(f"{reverse('ratings:ratings')}?year=2026").content.decode()
+    foot = page[page.index('id="metrics-total"') :]
+    assert "66.67" in foot[: foot.index("</tr>")]
+    # the enterprise sees neither tile
+    keys = {t["key"] for t in cockpit.tiles(user=desk["qiye"], period=Period(2026), today=D("2026-12-01"))}
+    assert not keys & {"ratings.good_rate", "ratings.open_cases"}

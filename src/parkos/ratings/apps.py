@@ -15,6 +15,10 @@ class RatingsConfig(AppConfig):
         register(*WORKFLOWS)
         from parkos.core import registries
 
+        from . import tiles
+
+        tiles.register()
+
         registries.attachment_targets.register(
             registries.AttachmentTarget(
                 "ratings.case",

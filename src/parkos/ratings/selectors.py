@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
@@ -144,6 +145,34 @@ def _group_key(by: str, value) -> object:
     if by == "month":
         return value.strftime("%Y-%m") if value else "—"
     return value or "—"
+
+
+def _valid(user, year: int, until: dt.date | None = None):
+    """The year's ratings that count (appeal-upheld ones and follow-ups left out) that the user sees, to `until`."""
+    qs = Rating.objects.filter(
+        pk__in=Rating.objects.restrict(user, "view").values("pk"),
+        on__year=year,
+        excluded=False,
+        followup_of__isnull=True,
+    )
+    return qs.filter(on__lte=until) if until else qs
+
+
+def rating_total(*, user, year: int, until: dt.date | None = None) -> engine.RatingMetrics:
+    """The 合计 of the ratings page: every rating of the year the user sees (to `until`), one set of metrics."""
+    levels = np.array(list(_valid(user, year, until).values_list("level", flat=True)), dtype=int)
+    return engine.rating_metrics(levels, strict=RatingConfig.get().strict_good_rate)
+
+
+OPEN_CASES = [s for s in CaseState.values if s not in {CaseState.CLOSED, CaseState.UPHELD}]
+
+
+def open_case_counts(*, user) -> dict[str, int]:
+    """The bad-rating cases not yet closed (nor ended by an upheld appeal) that the user sees, by state."""
+    rows = case_list(user=user).filter(state__in=OPEN_CASES).values_list("state").annotate(n=Count("pk"))
+    counts = dict.fromkeys(OPEN_CASES, 0)
+    counts.update({state: n for state, n in rows})
+    return counts
 
 
 def rating_metrics(*, user, year: int, by: str = "department", public: bool = False) -> list[dict[str, Any]]:

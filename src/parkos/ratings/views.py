@@ -77,6 +77,7 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
             "year": year,
             "by": by,
             "chart": chart,
+            "total": selectors.rating_total(user=request.user, year=year),
             "groups": selectors.GROUPS,
             "years": range(timezone.localdate().year - 2, timezone.localdate().year + 1),
         },
