@@ -54,6 +54,10 @@ class LeadFilters(lists.FilterSet):
     event = lists.Id("event_id")
     kind = df.ChoiceFilter(choices=[(k, k) for k in KINDS], method=lambda qs, n, v: qs.filter(KINDS[v]))
     neglected = df.CharFilter(method=_neglected, max_length=5)
+    signed_from = df.DateFilter(
+        field_name="signed_on", lookup_expr="gte"
+    )  # signed in a period (the cockpit's links)
+    signed_to = df.DateFilter(field_name="signed_on", lookup_expr="lte")
     sort = lists.Sort(SORTS, default="-entered_on")
 
     class Meta:
