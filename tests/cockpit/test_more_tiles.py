@@ -67,3 +67,34 @@ def test_the_overdue_tasks_tile_is_the_boards_count_and_opens_the_board_filtered
     assert t["url"] == f"/workplan/{plan.pk}/?status=overdue"
     client.force_login(office)
     assert client.get(t["url"]).status_code == 200
+
+
+def test_the_tasks_chart_splits_each_chapter_into_on_time_lagging_and_overdue(plan, office):  # noqa: F811
+    from parkos.workplan.models import Point, Task
+
+    first, second = Point.objects.filter(plan=plan, parent__isnull=True).order_by("order")[:2]
+
+    def in_chapter(chapter):
+        ids, frontier = [], [chapter.pk]
+        while frontier:
+            ids += frontier
+            frontier = list(Point.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        return Task.objects.filter(point_id__in=ids).order_by("pk")
+
+    one, two = in_chapter(first), in_chapter(second)
+    Task.objects.filter(pk__in=list(one.values_list("pk", flat=True)[:2])).update(status="overdue")
+    Task.objects.filter(pk=two.first().pk).update(status="lagging")
+    t = next(
+        x
+        for x in selectors.tiles(user=office, period=Period(2020), today=dt.date(2020, 12, 1))
+        if x["key"] == "workplan.overdue"
+    )
+    chart = t["chart"]
+    labels = chart["xAxis"]["data"]
+    assert labels[:2] == [first.label.rstrip("、"), second.label.rstrip("、")]
+    series = {s["name"]: s["data"] for s in chart["series"]}
+    assert all(s.get("stack") == "all" for s in chart["series"])
+    assert series["逾期"][:2] == [2.0, 0.0]
+    assert series["滞后"][:2] == [0.0, 1.0]
+    assert series["按时"][0] == one.count() - 2
+    assert sum(v for s in series.values() for v in s) == Task.objects.filter(plan=plan).count()

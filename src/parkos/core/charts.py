@@ -56,8 +56,14 @@ def _any_value(option: dict[str, Any]) -> bool:
 
 
 def bar(
-    categories: list[str], series: dict[str, list[Any]], *, horizontal: bool = False, unit: str = ""
+    categories: list[str],
+    series: dict[str, list[Any]],
+    *,
+    horizontal: bool = False,
+    unit: str = "",
+    stacked: bool = False,
 ) -> dict[str, Any]:
+    """Bars over categories, one colour a series (`stacked`: one bar a category, the series on top of each other)."""
     cat_axis = {"type": "category", "data": categories}
     val_axis = _value_axis(unit)
     return _finish(
@@ -68,7 +74,12 @@ def bar(
             "xAxis": val_axis if horizontal else cat_axis,
             "yAxis": cat_axis if horizontal else val_axis,
             "series": [
-                {"name": name, "type": "bar", "data": [_num(v) for v in values]}
+                {
+                    "name": name,
+                    "type": "bar",
+                    "data": [_num(v) for v in values],
+                    **({"stack": "all"} if stacked else {}),
+                }
                 for name, values in series.items()
             ],
         }
