@@ -98,3 +98,22 @@ def test_the_tasks_chart_splits_each_chapter_into_on_time_lagging_and_overdue(pl
     assert series["滞后"][:2] == [0.0, 1.0]
     assert series["按时"][0] == one.count() - 2
     assert sum(v for s in series.values() for v in s) == Task.objects.filter(plan=plan).count()
+
+
+def test_the_low_efficiency_land_tile_is_the_land_the_d_class_enterprises_hold(run, admin):  # noqa: F811
+    """Two parcels (12.5 and 30 mu) of one D-class firm, 20 mu of another, 99 mu of a firm in another class:
+    62.5 mu held by the run's D-class firms (those with land: 2 of them)."""
+    from decimal import Decimal
+
+    from parkos.efficiency.models import EvaluationResult
+    from tests.factories import LandParcelFactory
+
+    results = EvaluationResult.objects.filter(run=run).select_related("enterprise")
+    d = [r.enterprise for r in results.filter(final_class="D")[:2]]
+    other = results.exclude(final_class="D").exclude(final_class="").first().enterprise
+    for ent, mu in ((d[0], "12.5"), (d[0], "30"), (d[1], "20"), (other, "99")):
+        LandParcelFactory(enterprise=ent, area_mu=Decimal(mu))
+    t = _tile(admin, "efficiency.low_land")
+    assert t["value"] == Decimal("62.50")
+    assert str(t["detail"]).startswith("2 家 2025 年度 D 类企业")
+    assert t["url"] == f"/efficiency/runs/{run.pk}/results/?klass=D"

@@ -4,14 +4,17 @@ with the class distribution, opening the run's results filtered to class D (its 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.core import charts, registries
 from parkos.core.periods import Period
+from parkos.enterprises.models import LandParcel
 
 from . import engine, selectors
 from .models import EvaluationRun
@@ -52,6 +55,31 @@ def _classes(user, period: Period, today: dt.date | None = None) -> dict[str, An
     }
 
 
+def _low_land(user, period: Period, today: dt.date | None = None) -> dict[str, Any]:
+    """腾笼换鸟's pool: the land the latest evaluation's D-class enterprises hold (their registered parcels), the
+    low-efficiency land to be freed or put to better use."""
+    run = registries.tile_memo(user, ("efficiency.run", period.year), lambda: _latest_run(period))
+    if run is None:
+        return {
+            "value": None,
+            "unit": _("mu"),
+            "previous": None,
+            "compare": False,
+            "detail": _("no evaluation yet"),
+        }
+    d = selectors.result_list(user=user, run=run).filter(final_class="D").values("enterprise_id")
+    land = LandParcel.objects.restrict(user, "view").filter(enterprise_id__in=d)
+    row = land.aggregate(mu=Sum("area_mu"), n=Count("enterprise_id", distinct=True))
+    return {
+        "value": row["mu"] or Decimal(0),
+        "unit": _("mu"),
+        "previous": None,
+        "compare": False,
+        "detail": _("held by %(n)s D-class enterprises of the %(y)s evaluation")
+        % {"n": row["n"], "y": run.year},
+    }
+
+
 def _url(period: Period) -> str:
     run = _latest_run(period)
     return f"{reverse('efficiency:results', args=[run.pk])}?klass=D" if run else reverse("efficiency:index")
@@ -66,5 +94,15 @@ def register() -> None:
             url=_url,
             visible=lambda user: not user.is_enterprise_user and user.may("view"),
             order=20,
+        )
+    )
+    registries.tiles.register(
+        registries.Tile(
+            "efficiency.low_land",
+            _("Low-efficiency land"),
+            _low_land,
+            url=_url,
+            visible=lambda user: not user.is_enterprise_user and user.may("view"),
+            order=21,
         )
     )
