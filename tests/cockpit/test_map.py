@@ -43,7 +43,7 @@ def outlined(zone, admin):  # noqa: F811
         user=admin,
         content=_file(
             _feature({"code": "XS"}, _square(113.08, 28.22)),
-            _feature({"name": "榔梨"}, [_square(113.18, 28.18), _square(113.25, 28.18)], "MultiPolygon"),
+            _feature({"名称": "榔梨"}, [_square(113.18, 28.18), _square(113.25, 28.18)], "MultiPolygon"),
         ),
     )
     for ent, (lng, lat) in ((zone["a"], ("113.10", "28.25")), (zone["b"], ("113.20", "28.20"))):
@@ -71,7 +71,7 @@ def test_a_geojson_file_sets_each_named_parks_outline_with_its_history(outlined,
         (b'{"type": "Feature"}', "不是 GeoJSON 要素集合"),
         (
             _file(_feature({"name": "月亮湾"}, _square(113, 28))),
-            "第 2 个要素：属性 code“”/name“月亮湾”不是本区的园区",
+            "第 2 个要素：属性 编码“”/名称“月亮湾”不是本区的园区",
         ),
         (
             _file(_feature({"code": "LL"}, [[[113, 28], [113.1, 28], [113.1, 28.1]]])),

@@ -123,9 +123,17 @@ def _geometry_errors(geometry: Any, where: str) -> list[str]:
     return errors
 
 
+CODE_KEYS = ("code", "编码", "园区编码")  # the properties a feature may name its park by
+NAME_KEYS = ("name", "名称", "园区名称")
+
+
+def _prop(props: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((props[k] for k in keys if props.get(k)), "")
+
+
 def read_boundaries(content: bytes, parks: Iterable[Any]) -> dict[int, dict[str, Any]]:
-    """The boundary of each park a GeoJSON FeatureCollection names (its feature's `code` or `name` property, the
-    park's code or name), as {park id: geometry}; `BoundaryError` lists every fault, naming the feature."""
+    """The boundary of each park a GeoJSON FeatureCollection names (its feature's `code`/`编码` or `name`/`名称`
+    property: the park's code or name), as {park id: geometry}; `BoundaryError` lists every fault, naming the feature."""
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -143,7 +151,8 @@ def read_boundaries(content: bytes, parks: Iterable[Any]) -> dict[int, dict[str,
     for i, feature in enumerate(data["features"], start=1):
         where = _("feature %(i)s") % {"i": i}
         props = (feature.get("properties") if isinstance(feature, dict) else None) or {}
-        code, name = str(props.get("code") or "").strip(), str(props.get("name") or "").strip()
+        code = str(_prop(props, CODE_KEYS)).strip()
+        name = str(_prop(props, NAME_KEYS)).strip()
         park = by_code.get(code) or by_name.get(name)
         if park is None:
             errors.append(
