@@ -55,6 +55,12 @@ def _industry(qs: QuerySet, name: str, value: str) -> QuerySet:
     return qs.filter(industry_code__startswith=value)
 
 
+def _gained(flag: str, bound: str):
+    """Enterprises holding `flag` that gained it on or after (`gte`) or up to (`lte`) a day (入规, 升高)."""
+    since = Enterprise.FLAGS_SINCE[flag]
+    return lambda qs, name, value: qs.filter(**{flag: True, f"{since}__{bound}": value})
+
+
 class EnterpriseFilters(lists.FilterSet):
     q = lists.Search(method=_search)
     park = lists.Id("park_id")
@@ -62,6 +68,12 @@ class EnterpriseFilters(lists.FilterSet):
     flag = df.ChoiceFilter(choices=[(k, k) for k in FLAGS], method=lambda qs, n, v: qs.filter(FLAGS[v]))
     status = df.ChoiceFilter(choices=EnterpriseStatus.choices)
     owner = lists.Id("owner_id")
+    above_scale_from = df.DateFilter(
+        method=_gained("is_above_scale", "gte")
+    )  # 入规 in a period (the cockpit)
+    above_scale_to = df.DateFilter(method=_gained("is_above_scale", "lte"))
+    high_tech_from = df.DateFilter(method=_gained("is_high_tech", "gte"))  # 升高 in a period
+    high_tech_to = df.DateFilter(method=_gained("is_high_tech", "lte"))
     sort = lists.Sort(SORTS, default="name")
 
     class Meta:

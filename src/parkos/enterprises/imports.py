@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -361,6 +362,7 @@ class EnterpriseImporter(_RegistryImporter):
             fields.append("industry_division")
         existing = {e.uscc: e for e in in_chunks(Enterprise.objects.all(), "uscc", [r["uscc"] for r in rows])}
         creates, updates, changed = [], [], set()
+        today = timezone.localdate()
         for i, r in enumerate(rows, start=1):
             obj = existing.get(r["uscc"])
             if obj is None:
@@ -375,6 +377,7 @@ class EnterpriseImporter(_RegistryImporter):
                         setattr(obj, f, r[f])
                     obj.version += 1
                     changed.update(diff)
+                    changed.update(obj.stamp_flags(today))  # 入规, 升高: the day the import switched them on
                     updates.append(obj)
             if i % BATCH == 0:
                 progress("prepare", i, len(rows))

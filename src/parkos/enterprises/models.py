@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc as stdnum_uscc
@@ -94,6 +95,10 @@ class Enterprise(VersionedModel):
     latitude = coordinate_field("latitude")
     is_above_scale = models.BooleanField(_("above scale"), default=False)
     is_high_tech = models.BooleanField(_("high-tech enterprise"), default=False)
+    # the day ParkOS saw the flag switched on for an enterprise already in the registry (入规, 升高); cleared when
+    # the flag is switched off — the cockpit counts the enterprises that gained it in a period
+    above_scale_since = models.DateField(_("above scale since"), null=True, blank=True, editable=False)
+    high_tech_since = models.DateField(_("high-tech since"), null=True, blank=True, editable=False)
     srdi_level = models.CharField(
         _("SRDI level"), max_length=20, choices=SrdiLevel.choices, blank=True, default=""
     )
@@ -140,6 +145,9 @@ class Enterprise(VersionedModel):
             models.Index(fields=["park", "status"]),
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["industry_division", "status"]),
+            # 入规 / 升高 in a period: a range over the few dated rows, not a scan of the registry
+            models.Index(fields=["above_scale_since"], name="ent_above_scale_since"),
+            models.Index(fields=["high_tech_since"], name="ent_high_tech_since"),
         ]
 
     def __str__(self) -> str:
@@ -147,7 +155,31 @@ class Enterprise(VersionedModel):
 
     def save(self, *args, **kwargs) -> None:
         self.industry_division = self.industry_code[:2]
+        stamped = self.stamp_flags(timezone.localdate())
+        if stamped and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *stamped}
         super().save(*args, **kwargs)
+        self._loaded_flags = {f: bool(getattr(self, f)) for f in self.FLAGS_SINCE}
+
+    FLAGS_SINCE = {"is_above_scale": "above_scale_since", "is_high_tech": "high_tech_since"}
+
+    def stamp_flags(self, today) -> list[str]:
+        """Date a flag switched on (入规, 升高) since the enterprise was read, clear the date of one switched off;
+        the changed date fields. A new enterprise gets no date: entering the registry is not gaining a flag."""
+        loaded = getattr(self, "_loaded_flags", None)
+        if loaded is None:
+            return []
+        changed = []
+        for flag, since in self.FLAGS_SINCE.items():
+            now, before = bool(getattr(self, flag)), loaded[flag]
+            if now and not before:
+                setattr(self, since, today)
+                changed.append(since)
+            elif not now and getattr(self, since) is not None:
+                setattr(self, since, None)
+                changed.append(since)
+        self._loaded_flags = {f: bool(getattr(self, f)) for f in self.FLAGS_SINCE}
+        return changed
 
     @classmethod
     def scope_q(cls, user, action: str) -> Q | None:
@@ -164,6 +196,7 @@ class Enterprise(VersionedModel):
     def from_db(cls, db, field_names, values):
         obj = super().from_db(db, field_names, values)
         obj._loaded_grouping = obj.grouping()  # to tell whether a save moves the enterprise's monthly figures
+        obj._loaded_flags = {f: bool(obj.__dict__.get(f)) for f in cls.FLAGS_SINCE}  # to date 入规 and 升高
         return obj
 
     def grouping(self) -> tuple:

@@ -1,11 +1,13 @@
 """The registry's cockpit tiles (经济运行): output value, revenue, tax and electricity of the period's reported
 months (1–N月) beside the same months a year earlier, and the 规上 enterprises — each the economy page's 合计
-for what the user sees, opening that page for the period."""
+for what the user sees, opening that page for the period; the enterprises that became 规上 (入规) or high-tech
+(升高) in the period, opening the registry list filtered to them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from parkos.core import registries
 from parkos.core.numbers import percent
-from parkos.core.periods import Period
+from parkos.core.periods import Period, year_earlier
 
 from . import selectors, totals
 
@@ -80,6 +82,38 @@ def _url(period: Period) -> str:
     return f"{reverse('enterprises:economy')}?{period.query()}"
 
 
+GAINED = {"above_scale": _("Entered above-scale"), "high_tech": _("Became high-tech")}
+
+
+def _gained_filters(flag: str, start: dt.date, end: dt.date) -> dict[str, str]:
+    return {f"{flag}_from": start.isoformat(), f"{flag}_to": end.isoformat()}
+
+
+def _gained(flag: str):
+    """入规 / 升高: the enterprises that gained the flag in the period (and hold it now) — the registry list's count."""
+
+    def figure(user, period: Period, today: dt.date | None = None) -> dict[str, Any]:
+        cut = period.cut(today or timezone.localdate())
+
+        def count(p: Period, until: dt.date) -> int:
+            return selectors.enterprise_list(user=user, filters=_gained_filters(flag, p.start, until)).count()
+
+        return {
+            "value": count(period, cut),
+            "unit": pgettext_lazy("unit", "enterprises"),
+            "previous": count(period.previous_year(), year_earlier(cut)),
+            "detail": _("switched on in the registry in the period"),
+        }
+
+    return figure
+
+
+def _gained_url(flag: str):
+    return lambda period: (
+        f"{reverse('enterprises:list')}?{urlencode(_gained_filters(flag, period.start, period.end))}"
+    )
+
+
 def register() -> None:
     for field, label, unit, order, target in FIGURES:
         registries.tiles.register(
@@ -103,3 +137,14 @@ def register() -> None:
             order=14,
         )
     )
+    for k, (flag, label) in enumerate(GAINED.items()):
+        registries.tiles.register(
+            registries.Tile(
+                f"enterprises.{flag}_gained",
+                label,
+                _gained(flag),
+                url=_gained_url(flag),
+                visible=lambda user: not user.is_enterprise_user,
+                order=15 + k,
+            )
+        )
