@@ -60,11 +60,11 @@ def _expected(user, period: Period, today) -> dict:
 
 def test_every_tile_is_its_apps_own_figure_on_the_demo(db, client):
     demo_build(
-        enterprises=300,
+        enterprises=150,
         seed=5,
-        months=14,
+        months=13,
         evaluate=True,
-        projects=30,
+        projects=16,
         workplan=True,
         investment=True,
         services=True,
