@@ -297,6 +297,7 @@ def _conflicts(today, teams, gap_targets, head) -> int:
                 owner_team_id=t1.pk,
                 shares={t1.pk: 70, t3.pk: 30},
                 decision="一分队先行接洽并主谈，产业链招商组协助，业绩七三分成",
+                on=today,  # the meeting's day: the service's own today may already be the next one
             )
         services.meeting_close(user=head, pk=held.pk, minutes="议定争议线索1件。")
         count += 2
