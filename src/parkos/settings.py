@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "parkos.servicedesk",
     "parkos.ratings",
     "parkos.policies",
+    "parkos.credit",
     "parkos.cockpit",
     "parkos.demo",  # the `parkos demo` command only (no models)
 ]
