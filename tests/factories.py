@@ -133,3 +133,38 @@ def grant(key: str, department) -> None:
     from parkos.core.models import CapabilityGrant
 
     CapabilityGrant.objects.get_or_create(capability=key, department=department)
+
+
+# ---- credit ------------------------------------------------------------------------------------------------------
+def samr_class(enterprise, cls: str, as_of=dt.date(2026, 11, 1)):
+    from parkos.credit.models import SamrClass
+
+    return SamrClass.objects.create(enterprise=enterprise, cls=cls, as_of=as_of)
+
+
+def sector_grade(enterprise, scheme: str, grade: str, as_of=dt.date(2026, 4, 1)):
+    from parkos.credit.models import SectorGrade
+
+    return SectorGrade.objects.create(enterprise=enterprise, scheme=scheme, grade=grade, as_of=as_of)
+
+
+class InspectionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "credit.InspectionItem"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"SJ{n:03d}")
+    name = factory.Sequence(lambda n: f"检查事项{n}")
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class InspectorFactory(DjangoModelFactory):
+    class Meta:
+        model = "credit.Inspector"
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: f"ZF{n:04d}")
+    name = factory.Sequence(lambda n: f"执法员{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    certificate_no = factory.Sequence(lambda n: f"湘执{n:06d}")
+    certificate_until = dt.date(2030, 12, 31)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("services/", include("parkos.servicedesk.urls")),
     path("services/", include("parkos.ratings.urls")),
     path("policies/", include("parkos.policies.urls")),
+    path("credit/", include("parkos.credit.urls")),
     path("cockpit/", include("parkos.cockpit.urls")),
     path("search/", search_view, name="search"),
     path("imports/", core.import_index, name="imports"),

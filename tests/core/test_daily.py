@@ -19,6 +19,7 @@ def test_the_apps_register_their_daily_jobs():
         "projects.capacity",
         "workplan.refresh",
         "servicedesk.escalate",
+        "credit.refresh",
         "enterprises.totals",
         "core.digest",
         "core.cleanup",

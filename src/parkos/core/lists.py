@@ -365,6 +365,7 @@ class ListPage:
     personal: bool = (
         False  # its export carries personal data (names, phones): each export goes into the security log
     )
+    public: bool = False  # anyone may open it without logging in (published results); its queryset is public
 
     def __post_init__(self) -> None:
         from . import registries
@@ -379,9 +380,9 @@ class ListPage:
         self, request: HttpRequest, *args: Any, extra_context: dict[str, Any] | None = None, **kwargs: Any
     ) -> HttpResponse:
         """The page (GET); a view that also takes a form's POST calls it with the bound form in `extra_context`."""
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated and not self.public:
             return redirect_to_login(request.get_full_path())
-        if self.staff_only and request.user.is_enterprise_user:
+        if self.staff_only and getattr(request.user, "is_enterprise_user", False):
             raise Http404
         base = self.queryset(request, *args, **kwargs)
         if isinstance(base, QuerySet):

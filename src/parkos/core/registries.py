@@ -13,6 +13,7 @@ read them. Each registry is keyed, refuses a key registered twice, and lists its
 - `attachment_targets`: records that take attachments, with who may see and add their files;
 - `appraisal_figures`: zone-level yearly figures the readers (appraisal, the national evaluation) read;
 - `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads");
+- `evaluation_events`: veto and downgrade events other apps know of (严重失信 from credit) for the 亩均 evaluation;
 - `capabilities`: the offices' powers (service centre, supervision office, …) that grants give;
 - `list_pages`: every list page (`core.lists.ListPage`), so a test can walk them;
 - `workflows`: every state machine (`core.workflow.Workflow`), so pages and tests can walk them.
@@ -205,6 +206,18 @@ class DailyJob:
 
 
 @dataclass(frozen=True)
+class EvaluationEvents:
+    """Events an app knows of that the 亩均 evaluation applies (spec efficiency §veto): `events(year, ids)` returns
+    {enterprise id: [event name, …]} for the evaluation of `year` — names from the evaluation's own list
+    (严重失信, 数据造假 …); the evaluation keeps those its scheme names as vetoes or downgrades."""
+
+    key: str
+    label: Any
+    events: Callable[[int, list[int]], dict[int, list[str]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class AppraisalFigure:
     """A zone-level yearly figure an app computes over the whole zone (no user scope: a total, never records),
     read by the readers — the internal appraisal and the national evaluation self-assessment. `compute(year)`
@@ -289,6 +302,7 @@ alert_kinds: Registry[AlertKind] = Registry("alert kinds")
 daily_jobs: Registry[DailyJob] = Registry("daily jobs")
 attachment_targets: Registry[AttachmentTarget] = Registry("attachment targets")
 appraisal_figures: Registry[AppraisalFigure] = Registry("appraisal figures")
+evaluation_events: Registry[EvaluationEvents] = Registry("evaluation events")
 slot_panels: Registry[SlotPanel] = Registry("slot panels")
 enterprise_directory: Registry[EnterpriseDirectory] = Registry("enterprise directory")
 capabilities: Registry[Capability] = Registry("capabilities")

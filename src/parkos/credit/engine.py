@@ -451,3 +451,94 @@ def in_force(
     until = np.asarray(until, dtype="datetime64[D]")
     ended = np.asarray(ended, dtype="datetime64[D]")
     return (decided <= day) & (np.isnat(until) | (day <= until)) & (np.isnat(ended) | (day < ended))
+
+
+# -- the record: snapshots back, and verification (§6.4) ------------------------------------------------------
+def parse_pool(text: str) -> list[tuple[str, str]]:
+    return [(u, c) for u, _, c in (line.partition(",") for line in text.splitlines() if line)]
+
+
+def parse_inspectors(text: str) -> list[Inspector]:
+    out = []
+    for line in text.splitlines():
+        if line:
+            i, dept, quals, load = line.split(",")
+            out.append(Inspector(i, dept, tuple(q for q in quals.split(";") if q), int(load)))
+    return out
+
+
+def parse_conflicts(text: str) -> set[tuple[str, str]]:
+    return {(i, u) for i, _, u in (line.partition(",") for line in text.splitlines() if line)}
+
+
+def commitment_of(secret: str) -> str:
+    """What a task publishes when it is created: SHA-256 of the server's secret (hex text, UTF-8)."""
+    return sha256_hex(secret.encode())
+
+
+def entropy_of(witness_code: str, secret: str) -> str:
+    """The public entropy: the witness's code and the revealed secret, joined (both, as §6.1.6 advises)."""
+    return f"{witness_code}|{secret}"
+
+
+def result_payload(result: DrawResult) -> dict:
+    """The draw's output as the record stores and exports it: the CLI's JSON plus the rank keys and reasons."""
+    out = result.as_json()
+    out["sample"] = [{"uscc": d.uscc, "class": d.cls, "key": d.key} for d in result.sample]
+    out["manual_reasons"] = dict(result.manual)
+    return out
+
+
+def recompute(record: Mapping) -> tuple[DrawResult, bytes]:
+    """The draw again from a record's inputs (its export): the result and the seed."""
+    inputs = record["inputs"]
+    seed = seed_of(
+        record["task_id"],
+        sha256_hex(inputs["pool"].encode()),
+        sha256_hex(inputs["inspectors"].encode()),
+        sha256_hex(inputs["config"].encode()),
+        entropy_of(record["witness_code"], record["secret"]),
+    )
+    config = DrawConfig.from_canonical(inputs["config"])
+    result = draw(
+        parse_pool(inputs["pool"]),
+        seed,
+        config,
+        parse_inspectors(inputs["inspectors"]),
+        parse_conflicts(inputs["conflicts"]),
+    )
+    return result, seed
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str  # pool_hash, inspector_hash, conflict_hash, config_hash, commitment, seed, output
+    ok: bool
+    recorded: str
+    recomputed: str
+
+
+def verify(record: Mapping) -> list[Check]:
+    """Every check anyone can make on an exported record: the four hashes against the snapshots, the commitment
+    against the revealed secret, the seed, and the whole draw recomputed (its output hash and content)."""
+    inputs = record["inputs"]
+    checks = []
+    for key, part in (
+        ("pool_hash", "pool"),
+        ("inspector_hash", "inspectors"),
+        ("conflict_hash", "conflicts"),
+        ("config_hash", "config"),
+    ):
+        got = sha256_hex(inputs[part].encode())
+        checks.append(Check(key, got == record[key], record[key], got))
+    got = commitment_of(record["secret"])
+    checks.append(Check("commitment", got == record["commitment"], record["commitment"], got))
+    if record.get("algorithm_version", ALGORITHM) != ALGORITHM:
+        checks.append(Check("algorithm", False, str(record.get("algorithm_version")), ALGORITHM))
+        return checks
+    result, seed = recompute(record)
+    checks.append(Check("seed", seed.hex() == record["seed"], record["seed"], seed.hex()))
+    same = result_payload(result) == record["result"]
+    got = result.output_hash()
+    checks.append(Check("output", same and got == record["output_hash"], record["output_hash"], got))
+    return checks

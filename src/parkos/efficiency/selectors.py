@@ -11,6 +11,7 @@ from django.db.models import Count, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
+from parkos.core import registries
 from parkos.enterprises.models import AnnualIndicator, LandParcel
 
 from . import engine
@@ -94,6 +95,7 @@ def evaluation_inputs(year: int) -> tuple[engine.Inputs, list[int]]:
         .values_list("enterprise_id", "mu")
     )
     ev = [extra.get(eid) for eid in ids]
+    outside = _outside_events(year, ids)
     numbers = {}
     for k, c in zip(ANNUAL_MAP, cols[5:], strict=True):
         arr = np.array(c, dtype=float)
@@ -108,10 +110,25 @@ def evaluation_inputs(year: int) -> tuple[engine.Inputs, list[int]]:
             [e[0] if e else bool(f) for e, f in zip(ev, cols[4], strict=True)], dtype=bool
         ).reshape(n),
         numbers=numbers,
-        vetoes=[list(e[2]) if e else [] for e in ev],
-        downgrades=[list(e[3]) if e else [] for e in ev],
+        vetoes=[_merged(e[2] if e else [], outside.get(eid)) for e, eid in zip(ev, ids, strict=True)],
+        downgrades=[_merged(e[3] if e else [], outside.get(eid)) for e, eid in zip(ev, ids, strict=True)],
     )
     return inp, ids
+
+
+def _outside_events(year: int, ids: list[int]) -> dict[int, list[str]]:
+    """Events other apps register for the evaluation (`registries.evaluation_events`: 严重失信 from credit…), by
+    enterprise; the scheme decides which of them veto or downgrade."""
+    out: dict[int, list[str]] = {}
+    for source in registries.evaluation_events:
+        for eid, names in source.events(year, ids).items():
+            out.setdefault(eid, []).extend(names)
+    return out
+
+
+def _merged(own, outside: list[str] | None) -> list[str]:
+    """The feed's own events and the other apps' (each name once, the feed's first)."""
+    return list(dict.fromkeys([*(own or []), *(outside or [])]))
 
 
 def inputs_from_raw(usccs: list[str], raw: list[dict[str, Any]]) -> engine.Inputs:

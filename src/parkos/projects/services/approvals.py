@@ -269,12 +269,30 @@ def _item_action_effects(*, item, action, on, note, cal, cfg, user, before, kw) 
         item.verification_due = cal.add_working_days(on, days)
     elif action == "verify_fail":
         item.verification_result = "不符合"
+        _false_commitment(item, on, user)
     elif action in {"return", "correction_timeout"}:
         _close_suspension(item, on)
         item.completed_on = on
     elif action == "withdraw":
         _close_suspension(item, on)
         item.completed_on = on if item.accepted_on else None
+
+
+def _false_commitment(item: ItemInstance, on: dt.date, user) -> None:
+    """A 告知承诺 found false in verification is a 失信 record of the applicant (issue #17 §2), written by credit."""
+    if not item.project.investor_id:
+        return
+    from parkos.credit import public as credit
+
+    credit.record_false_commitment(
+        user=user,
+        enterprise_id=item.project.investor_id,
+        title=_("False commitment: %(item)s (%(project)s)")
+        % {"item": item.item.name, "project": item.project.name},
+        found_on=on,
+        ref=f"approvals.item:{item.pk}",
+        department_id=item.department_id or user.department_id,
+    )
 
 
 @transaction.atomic

@@ -33,8 +33,59 @@ class Command(BaseCommand):
         d.add_argument("--team-size", type=int, default=2)
         d.add_argument("--max-load", type=int, default=None, help="an inspector at this load takes no more")
         d.add_argument("--json", action="store_true", help="print the result as JSON")
+        v = sub.add_parser("verify", help="re-run a draw record (its JSON export) and say whether it matches")
+        v.add_argument("record", help="the record's JSON file (from the task page or /api/v1/credit/draws/…)")
+        r = sub.add_parser(
+            "refresh", help="end expired 失信 windows, send repair reminders, recompute classes"
+        )
+        r.add_argument("--today", help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, **opts):
+        if opts["action"] == "verify":
+            return self.verify(opts["record"])
+        if opts["action"] == "refresh":
+            return self.refresh(opts["today"])
+        return self.draw(opts)
+
+    def verify(self, path: str) -> None:
+        """No database: everything needed is in the record."""
+        from parkos.credit import engine
+
+        try:
+            record = json.loads(Path(path).read_text(encoding="utf-8"))
+            checks = engine.verify(record)
+        except OSError as exc:
+            self.stderr.write(f"错误: {path}: 无法读取（{exc.strerror or exc}）")
+            sys.exit(2)
+        except (ValueError, KeyError, TypeError) as exc:
+            self.stderr.write(f"错误: {path}: 不是抽查记录（{exc!r}）")
+            sys.exit(2)
+        for c in checks:
+            self.stdout.write(
+                f"{'OK  ' if c.ok else 'FAIL'} {c.key}: {c.recorded[:16]} / {c.recomputed[:16]}"
+            )
+        ok = all(c.ok for c in checks)
+        self.stdout.write("MATCH" if ok else "MISMATCH")
+        if not ok:
+            sys.exit(1)
+
+    def refresh(self, today_text: str | None) -> None:
+        import datetime as dt
+
+        from django.core.management.base import CommandError
+        from django.utils import timezone
+
+        from parkos.credit.services import profiles_refresh, windows_close
+
+        try:
+            today = dt.date.fromisoformat(today_text) if today_text else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"not a date (YYYY-MM-DD): {today_text}") from None
+        ended, reminded = windows_close(today)
+        changed = profiles_refresh(today=today)
+        self.stdout.write(f"{ended} windows ended, {reminded} repair reminders, {changed} profiles changed")
+
+    def draw(self, opts) -> None:
         from parkos.credit import engine, files
 
         try:

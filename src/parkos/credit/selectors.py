@@ -1,0 +1,339 @@
+"""Every read of credit supervision, scoped to the user; rule-field columns and the evaluation's events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from parkos.core.clocks import step_light
+from parkos.core.selectors import working_calendar
+
+from . import engine
+from .models import (
+    DISCREDIT_KINDS,
+    ENDED,
+    Conflict,
+    CreditConfig,
+    CreditProfile,
+    CreditRecord,
+    DrawRecord,
+    Inspection,
+    InspectionItem,
+    InspectionPlan,
+    InspectionState,
+    InspectionTask,
+    Inspector,
+    RecordKind,
+    RecordStatus,
+    RepairApplication,
+    RepairState,
+    TaskState,
+)
+
+
+# ---- rule fields and the evaluation's events (no user: the rule engine and the evaluation count everyone) --------
+def _profile_column(ids: list[int], field: str, default: Any, dtype) -> tuple[np.ndarray, np.ndarray]:
+    n = len(ids)
+    col = np.full(n, default, dtype=dtype)
+    pos = {e: i for i, e in enumerate(ids)}
+    for e, v in CreditProfile.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", field):
+        col[pos[e]] = v
+    return col, np.zeros(n, dtype=bool)
+
+
+def class_column(year: int, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The effective credit class of each enterprise (none → B, spec §2.1) as a rule field's column."""
+    return _profile_column(ids, "effective_class", "B", object)
+
+
+def serious_column(year: int, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    return _profile_column(ids, "serious", False, bool)
+
+
+def abnormal_column(year: int, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    return _profile_column(ids, "abnormal", False, bool)
+
+
+EVALUATION_EVENT = {RecordKind.SERIOUS: "严重失信", RecordKind.DATA_FRAUD: "数据造假"}
+
+
+def evaluation_events(year: int, ids: list[int]) -> dict[int, list[str]]:
+    """For the 亩均 evaluation of `year`: 严重失信 and 数据造假 records decided by the end of that year and still in
+    force today (a repaired or expired record no longer counts, from the day it ended)."""
+    out: dict[int, list[str]] = {}
+    rows = (
+        CreditRecord.objects.filter(
+            enterprise_id__in=ids, kind__in=list(EVALUATION_EVENT), decided_on__year__lte=year
+        )
+        .exclude(status__in=sorted(ENDED))
+        .values_list("enterprise_id", "kind")
+        .distinct()
+    )
+    for e, kind in rows:
+        out.setdefault(e, []).append(EVALUATION_EVENT[kind])
+    return out
+
+
+# ---- attachments of repair applications ----------------------------------------------------------------------
+def repair_visible(user, pk: int) -> bool:
+    return RepairApplication.objects.restrict(user, "view").filter(pk=pk).exists()
+
+
+def repair_takes_files(user, pk: int) -> bool:
+    return (
+        user.is_enterprise_user
+        and RepairApplication.objects.restrict(user, "view")
+        .filter(pk=pk, state=RepairState.SUBMITTED)
+        .exists()
+    )
+
+
+def repair_url(pk: int) -> str:
+    return reverse("credit:repairs")
+
+
+# ---- lists ----------------------------------------------------------------------------------------------------
+def record_list(*, user) -> QuerySet[CreditRecord]:
+    return CreditRecord.objects.restrict(user, "view").select_related("enterprise", "department")
+
+
+def record_get(*, user, pk: int) -> CreditRecord:
+    return get_object_or_404(record_list(user=user), pk=pk)
+
+
+def profile_list(*, user) -> QuerySet[CreditProfile]:
+    return CreditProfile.objects.restrict(user, "view").select_related("enterprise", "enterprise__park")
+
+
+def profile_of(*, user, enterprise_id: int) -> CreditProfile | None:
+    return profile_list(user=user).filter(enterprise_id=enterprise_id).first()
+
+
+def repair_list(*, user) -> QuerySet[RepairApplication]:
+    return RepairApplication.objects.restrict(user, "view").select_related(
+        "record", "enterprise", "department"
+    )
+
+
+def item_list(*, user) -> QuerySet[InspectionItem]:
+    return InspectionItem.objects.restrict(user, "view").select_related("department")
+
+
+def inspector_list(*, user) -> QuerySet[Inspector]:
+    return Inspector.objects.restrict(user, "view").select_related("department", "user")
+
+
+def conflict_list(*, user) -> QuerySet[Conflict]:
+    return Conflict.objects.restrict(user, "view").select_related(
+        "inspector", "inspector__department", "enterprise"
+    )
+
+
+def plan_list(*, user) -> QuerySet[InspectionPlan]:
+    return (
+        InspectionPlan.objects.restrict(user, "view")
+        .select_related("department")
+        .annotate(n_tasks=Count("tasks"))
+    )
+
+
+def task_list(*, user) -> QuerySet[InspectionTask]:
+    return (
+        InspectionTask.objects.restrict(user, "view")
+        .select_related("department", "plan", "record")
+        .annotate(
+            n_objects=Count("inspections", distinct=True),
+            n_published=Count(
+                "inspections", filter=Q(inspections__state=InspectionState.PUBLISHED), distinct=True
+            ),
+        )
+    )
+
+
+def task_get(*, user, pk: int) -> InspectionTask:
+    return get_object_or_404(
+        InspectionTask.objects.restrict(user, "view")
+        .select_related("department", "plan", "created_by", "redraw_of")
+        .prefetch_related("items__department"),
+        pk=pk,
+    )
+
+
+def inspection_list(*, user) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.restrict(user, "view")
+        .exclude(task__state=TaskState.VOID)
+        .select_related("task", "task__department", "enterprise")
+        .prefetch_related(Prefetch("inspectors", queryset=Inspector.objects.order_by("number")))
+    )
+
+
+def published_results() -> QuerySet[Inspection]:
+    """The public 一公开 list: every published result (no login)."""
+    return (
+        Inspection.objects.filter(state=InspectionState.PUBLISHED)
+        .exclude(task__state=TaskState.VOID)
+        .select_related("task", "task__department", "enterprise")
+    )
+
+
+def public_records() -> QuerySet[DrawRecord]:
+    """Every draw record is public (spec §6.4): anyone can download and re-run it."""
+    return DrawRecord.objects.select_related("task", "task__department", "inputs", "operator")
+
+
+def record_of_task(*, pk: int) -> DrawRecord:
+    return get_object_or_404(public_records(), task_id=pk)
+
+
+def record_export(record: DrawRecord) -> dict[str, Any]:
+    """The draw record as the JSON anyone downloads and re-runs (spec §6.4); `record_hash` is SHA-256 of the
+    canonical JSON of everything else."""
+    inp = record.inputs
+    out = {
+        "task_id": record.task.code,
+        "task": record.task.name,
+        "algorithm_version": record.algorithm,
+        "pool_hash": inp.pool_hash,
+        "inspector_hash": inp.inspector_hash,
+        "conflict_hash": inp.conflict_hash,
+        "config_hash": inp.config_hash,
+        "commitment": record.commitment,
+        "secret": record.secret,
+        "witness_code": record.witness_code,
+        "public_entropy": record.public_entropy,
+        "seed": record.seed,
+        "inputs": {
+            "pool": inp.pool,
+            "inspectors": inp.inspectors,
+            "conflicts": inp.conflicts,
+            "config": inp.config,
+        },
+        "exclusions": inp.exclusions,
+        "result": record.result,
+        "output_hash": record.output_hash,
+        "operator": str(record.operator),
+        "witnesses": record.witnesses,
+        "frozen_at": inp.frozen_at.isoformat(),
+        "drawn_at": record.drawn_at.isoformat(),
+    }
+    return out
+
+
+def canonical_hash(payload: dict[str, Any]) -> str:
+    body = {k: v for k, v in payload.items() if k != "record_hash"}
+    return engine.sha256_hex(
+        json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    )
+
+
+def task_events(task: InspectionTask):
+    from parkos.core.models import RecordEvent
+
+    return (
+        RecordEvent.objects.filter(workflow="credit.task", object_id=task.pk)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+
+
+def names_of(usccs: list[str]) -> dict[str, str]:
+    """Enterprise names by USCC (for officials: the public record shows the codes only)."""
+    from parkos.enterprises.models import Enterprise
+
+    return dict(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "name"))
+
+
+# ---- lights --------------------------------------------------------------------------------------------------
+def with_publish_lights(rows, today: dt.date | None = None) -> None:
+    """Each inspection's publication light (approvals.md §8.3 colours) against its 20-working-day limit."""
+    today = today or timezone.localdate()
+    cfg = CreditConfig.get()
+    cal = working_calendar()
+    for r in rows:
+        if r.publish_due is None:
+            r.light = ""
+            continue
+        if r.published_on:
+            r.light = "done" if r.published_on <= r.publish_due else "red"
+            continue
+        remaining = cal.working_days_between(today, r.publish_due)
+        r.light = step_light(remaining, cfg.result_publish_wd)
+
+
+def with_record_lights(rows, today: dt.date | None = None) -> None:
+    """A 双公示 decision's publication light against its 7-working-day limit."""
+    today = today or timezone.localdate()
+    cfg = CreditConfig.get()
+    cal = working_calendar()
+    for r in rows:
+        if r.publish_due is None:
+            r.light = ""
+        elif r.published_on:
+            r.light = "done" if r.published_on <= r.publish_due else "red"
+        else:
+            r.light = step_light(cal.working_days_between(today, r.publish_due), cfg.decision_publish_wd)
+
+
+# ---- overview --------------------------------------------------------------------------------------------------
+def overview(*, user, today: dt.date | None = None) -> dict[str, Any]:
+    """The credit overview: classes overall, by park and by industry; list entries in force; windows ending."""
+    today = today or timezone.localdate()
+    profiles = profile_list(user=user)
+    classes = dict(profiles.values_list("effective_class").annotate(n=Count("pk")).order_by())
+    by_park = list(
+        profiles.values("enterprise__park__name", "effective_class")
+        .annotate(n=Count("pk"))
+        .order_by("enterprise__park__name")
+    )
+    by_division = list(
+        profiles.values("enterprise__industry_division", "effective_class")
+        .annotate(n=Count("pk"))
+        .order_by("enterprise__industry_division")
+    )
+    records = record_list(user=user)
+    in_force = records.filter(kind__in=sorted(DISCREDIT_KINDS)).exclude(status__in=sorted(ENDED))
+    lists = dict(in_force.values_list("kind").annotate(n=Count("pk")).order_by())
+    soon = today + dt.timedelta(days=30)
+    ending = in_force.filter(publish_until__gte=today, publish_until__lte=soon).order_by("publish_until")[:10]
+    repairable = in_force.filter(status=RecordStatus.PUBLISHED, repair_from__lte=today).count()
+    return {
+        "classes": {c: classes.get(c, 0) for c in "ABCD"},
+        "by_park": by_park,
+        "by_division": by_division,
+        "lists": lists,
+        "ending": list(ending),
+        "repairable": repairable,
+        "pending_repairs": repair_list(user=user).filter(state=RepairState.SUBMITTED).count(),
+    }
+
+
+def workload(*, user, year: int) -> QuerySet[Inspector]:
+    """Each inspector's objects this year: assigned, results entered, published."""
+    live = ~Q(inspections__task__state=TaskState.VOID) & Q(inspections__task__planned_on__year=year)
+    return inspector_list(user=user).annotate(
+        n_total=Count("inspections", filter=live, distinct=True),
+        n_open=Count(
+            "inspections", filter=live & Q(inspections__state=InspectionState.ASSIGNED), distinct=True
+        ),
+        n_done=Count(
+            "inspections",
+            filter=live & Q(inspections__state__in=[InspectionState.RESULT, InspectionState.PUBLISHED]),
+            distinct=True,
+        ),
+    )
+
+
+def stratum_rows(record: DrawRecord) -> list[dict[str, Any]]:
+    strata = record.result.get("strata", {})
+    return [
+        {"cls": c, "N": strata.get(c, {}).get("N", 0), "n": strata.get(c, {}).get("n", 0)}
+        for c in engine.CLASSES
+    ]
