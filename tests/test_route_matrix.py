@@ -166,6 +166,12 @@ ENT, PROJECT, LEAD, TASK = (
 )
 YEAR = 2025
 
+
+def PUBLIC_DRAWS(_u: User, _action: str) -> QuerySet:  # noqa: N802 — a scope, named like the others
+    """Every draw record is public (spec §6.4)."""
+    return apps.get_model("credit.DrawRecord").objects.all()
+
+
 PAGES: dict[str, Free | On | Skip] = {
     "home": Free(),
     "login": Free(anyone),
@@ -315,6 +321,23 @@ PAGES: dict[str, Free | On | Skip] = {
         data={"level": 5},
     ),
     # policies
+    # credit supervision
+    "credit:overview": Free(),
+    "credit:records": Free(acts("change")),
+    "credit:record": On(restrict("credit.CreditRecord"), data={"action": "publish"}),
+    "credit:classes": Free(),
+    "credit:repairs": Free(),
+    "credit:items": Free(acts("change")),
+    "credit:inspectors": Free(acts("change")),
+    "credit:conflicts": Free(acts("change")),
+    "credit:tasks": Free(acts("change")),
+    "credit:task": On(restrict("credit.InspectionTask"), data={"action": "close"}),
+    "credit:results": Free(),
+    "credit:mine": Free(enterprise_user),
+    "credit:settings": Free(holds("credit.office", "configure")),
+    "credit:public_results": Free(),
+    "credit:public_draws": Free(),
+    "credit:draw_record": On(PUBLIC_DRAWS, lambda o: {"pk": o.task_id}, reads_only=True),
     "policies:list": Free(),
     "policies:mine": Free(),
     "policies:create": Free(acts("change")),
@@ -361,6 +384,10 @@ PAGES: dict[str, Free | On | Skip] = {
 
 PROJECT_REPORT = {"month": "2025-06-01", "investment": "100", "funds": "100", "progress": "进展顺利"}
 API: dict[str, Free | On | Skip] = {
+    "get_enterprise_credit": On(ENT, acts="view"),
+    "list_draws": Free(),
+    "get_draw": On(PUBLIC_DRAWS, lambda o: {"task": o.task_id}, acts="view"),
+    "list_results": Free(),
     "list_enterprises": Free(),
     "create_enterprise": Free(
         acts("change"), data={"uscc": "91430100MA4L16JQ2X", "name": "矩阵测试有限公司"}

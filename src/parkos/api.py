@@ -175,6 +175,9 @@ api.add_router("/services", services_router)
 from parkos.policies.api import router as policies_router  # noqa: E402
 
 api.add_router("/policies", policies_router)
+from parkos.credit.api import router as credit_router  # noqa: E402
+
+api.add_router("/credit", credit_router)
 from parkos.cockpit.api import router as cockpit_router  # noqa: E402
 
 api.add_router("/cockpit", cockpit_router)

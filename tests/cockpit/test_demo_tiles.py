@@ -7,6 +7,7 @@ from django.utils import timezone
 from parkos.cockpit import selectors as cockpit
 from parkos.core.models import Role, User
 from parkos.core.periods import Period
+from parkos.credit import selectors as credit
 from parkos.demo import demo_build
 from parkos.efficiency import selectors as efficiency
 from parkos.efficiency.models import EvaluationRun
@@ -54,6 +55,8 @@ def _expected(user, period: Period, today) -> dict:
         "efficiency.d_class": counts["above"]["D"] + counts["below"]["D"],
         "ratings.good_rate": ratings.rating_total(user=user, year=period.year, until=today).good_rate,
         "ratings.open_cases": sum(ratings.open_case_counts(user=user).values()),
+        "credit.high_risk": credit.class_counts(user=user)["C"] + credit.class_counts(user=user)["D"],
+        "credit.on_time": credit.publication_figures(user=user, year=period.year, until=today)["rate"],
         "workplan.overdue": workplan.board(user=user, plan=plan)["counts"]["overdue"] if plan else None,
     }
 

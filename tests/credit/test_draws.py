@@ -269,6 +269,16 @@ def test_results_by_the_inspector_and_publication_within_twenty_working_days(sta
     selectors.with_publish_lights([insp], today=D(2026, 12, 7))
     assert insp.light == "done"
     assert list(selectors.published_results()) == [insp]
+    figures = selectors.publication_figures(user=staff_a, year=2026, until=D(2026, 12, 7))
+    assert (figures["published"], figures["late"], str(figures["rate"])) == (1, 0, "100.0")
+    other = selectors.inspection_list(user=staff_a).filter(task=task).exclude(pk=insp.pk).first()
+    services.result_enter(user=staff_a, pk=other.pk, result=Result.NO_PROBLEM, inspected_on=D(2026, 11, 10))
+    services.result_publish(user=staff_a, pk=other.pk, on=D(2026, 12, 7))
+    other.refresh_from_db()
+    # 20 WD after Tue 10 Nov: 11–13, 16–20, 23–27, 30 Nov, 1–4 Dec, 7, 8 → Tue 8 Dec; published 7 Dec: on time
+    assert other.publish_due == D(2026, 12, 8)
+    figures = selectors.publication_figures(user=staff_a, year=2026, until=D(2026, 12, 7))
+    assert (figures["published"], figures["late"], str(figures["rate"])) == (2, 0, "100.0")
 
 
 def test_another_department_cannot_touch_the_task(staff_a, staff_b, zone):

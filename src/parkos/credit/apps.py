@@ -11,13 +11,14 @@ class CreditConfig(AppConfig):
     def ready(self) -> None:
         from parkos.core import registries, workflow
 
-        from . import selectors
+        from . import selectors, tiles
         from .models import CREDIT_OFFICE
         from .services.draws import ASSIGNED_KIND, PUBLISH_DUE_KIND
         from .services.records import DECISION_KIND, REMIND_KIND
         from .workflows import WORKFLOWS
 
         workflow.register(*WORKFLOWS)
+        tiles.register()
         registries.capabilities.register(
             registries.Capability(
                 CREDIT_OFFICE,

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -287,7 +287,6 @@ def overview(*, user, today: dt.date | None = None) -> dict[str, Any]:
     """The credit overview: classes overall, by park and by industry; list entries in force; windows ending."""
     today = today or timezone.localdate()
     profiles = profile_list(user=user)
-    classes = dict(profiles.values_list("effective_class").annotate(n=Count("pk")).order_by())
     by_park = list(
         profiles.values("enterprise__park__name", "effective_class")
         .annotate(n=Count("pk"))
@@ -305,7 +304,7 @@ def overview(*, user, today: dt.date | None = None) -> dict[str, Any]:
     ending = in_force.filter(publish_until__gte=today, publish_until__lte=soon).order_by("publish_until")[:10]
     repairable = in_force.filter(status=RecordStatus.PUBLISHED, repair_from__lte=today).count()
     return {
-        "classes": {c: classes.get(c, 0) for c in "ABCD"},
+        "classes": class_counts(user=user),
         "by_park": by_park,
         "by_division": by_division,
         "lists": lists,
@@ -313,6 +312,25 @@ def overview(*, user, today: dt.date | None = None) -> dict[str, Any]:
         "repairable": repairable,
         "pending_repairs": repair_list(user=user).filter(state=RepairState.SUBMITTED).count(),
     }
+
+
+def class_counts(*, user) -> dict[str, int]:
+    """Enterprises by effective class (the overview's figures and the cockpit tile)."""
+    got = dict(profile_list(user=user).values_list("effective_class").annotate(n=Count("pk")).order_by())
+    return {c: got.get(c, 0) for c in "ABCD"}
+
+
+def publication_figures(*, user, year: int, until: dt.date) -> dict[str, Any]:
+    """Results published in `year` up to `until`: how many, how many after their limit, the share on time
+    (half up, one place), and results entered and still waiting to be published."""
+    from parkos.core.numbers import percent
+
+    live = inspection_list(user=user).order_by()
+    published = live.filter(published_on__year=year, published_on__lte=until)
+    n = published.count()
+    late = published.filter(published_on__gt=F("publish_due")).count()
+    waiting = live.filter(state=InspectionState.RESULT).count()
+    return {"published": n, "late": late, "waiting": waiting, "rate": percent(n - late, n)}
 
 
 def workload(*, user, year: int) -> QuerySet[Inspector]:

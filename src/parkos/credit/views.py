@@ -261,6 +261,7 @@ def records_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access.page("credit:record", _staff)
 def record_view(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_get(user=request.user, pk=pk)
     if request.method == "POST":

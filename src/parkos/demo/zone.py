@@ -272,6 +272,10 @@ def demo_build(
         policies = build_policies(rng=np.random.default_rng(seed + 5), today=projects_today, admin=admin)[
             "policies"
         ]
+        from parkos.demo.credit import build_credit
+
+        say("credit")
+        build_credit(rng=np.random.default_rng(seed + 8), today=projects_today, admin=admin)
     _analyze()
     return DemoResult(
         len(ents),
@@ -345,7 +349,7 @@ def demo_steps(
     out += ["projects"] if projects else []
     out += ["workplan"] if workplan else []
     out += ["investment", "national-evaluation"] if investment else []
-    out += ["services", "policies"] if services else []
+    out += ["services", "policies", "credit"] if services else []
     return out
 
 

@@ -81,6 +81,8 @@ def build_table(
         ind[y] = cols
     for f, off in need:
         if not engine.FIELDS[f].yearly:
+            if f not in engine.BUILTIN_FIELDS:  # a current fact another app registered (credit class, …)
+                values[(f, off)], missing[(f, off)] = registries.rule_fields[f].column(year, ids)
             continue
         y = year + off
         raw = ind.get(y) or {k: np.full(n, np.nan) for k in INDICATORS}

@@ -16,6 +16,7 @@ STEP_LABELS = {  # what each step of the build is, for the person waiting
     "national-evaluation": "国家级经开区考核自评估：本区数值与对标园区",
     "services": "企业诉求、走访和好差评",
     "policies": "惠企政策与匹配",
+    "credit": "信用记录、双随机抽查与信用修复",
 }
 
 
