@@ -21,6 +21,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         ["approvals.py", "--items", "2000", "--check", "50", "--repeat", "1"],
         ["workplan_parse.py", "--repeat", "20"],
         ["dedupe.py", "--new", "500", "--open", "5000"],
+        ["credit_draw.py", "--objects", "3000", "--inspectors", "50", "--records", "30000"],
         ["policy_match.py", "--enterprises", "300", "--clauses", "20", "--check", "20"],
         [
             "evaluation.py",
