@@ -310,3 +310,28 @@ def test_nightly_job_ends_windows_past_their_maximum_and_reminds_once(db, admin,
     assert set(notices.values_list("recipients", flat=True)) == {user.pk}
     services.windows_close(D(2026, 12, 2))
     assert Notice.objects.filter(kind="credit.repair_open").count() == 2  # once per record
+
+
+def test_many_profiles_are_written_by_copy_on_postgresql_with_the_same_result(db, admin, monkeypatch):
+    from django.db import connection
+
+    from parkos.credit.services import records
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    ents = [EnterpriseFactory() for _ in range(5)]
+    for e, cls in zip(ents, "ABCDA", strict=True):
+        samr_class(e, cls)
+    sector_grade(ents[4], "tax", "C")
+    monkeypatch.setattr(records, "COPY_ABOVE", 0)
+    assert services.profiles_refresh(today=D(2026, 12, 1)) == 5
+    got = dict(CreditProfile.objects.values_list("enterprise__pk", "effective_class"))
+    assert [got[e.pk] for e in ents] == ["A", "B", "C", "D", "C"]
+    p = CreditProfile.objects.get(enterprise=ents[4])
+    assert sorted(tuple(i) for i in p.inputs) == [
+        ("samr", "A", "A", "2026-11-01"),
+        ("tax", "C", "C", "2026-04-01"),
+    ]
+    samr_class(ents[0], "D", D(2026, 11, 20))
+    assert services.profiles_refresh(today=D(2026, 12, 1)) == 1  # only the changed one is written again
+    assert CreditProfile.objects.get(enterprise=ents[0]).effective_class == "D"

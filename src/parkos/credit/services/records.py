@@ -53,6 +53,7 @@ def _latest(rows: list[tuple], group_cols: int) -> list[tuple]:
     return out
 
 
+COPY_ABOVE = 2000  # profiles written at once above which PostgreSQL's COPY takes over from INSERT statements
 PROFILE_FIELDS = [
     "effective_class",
     "inputs",
@@ -171,22 +172,48 @@ def _write_profiles(ent_ids, classes, inputs, samr_of, flags, today, params) -> 
         )
         if existing.get(e) == values:
             continue
-        rows.append(
-            CreditProfile(
-                enterprise_id=e,
-                samr_as_of=samr_as_of,
-                refreshed_on=today,
-                **dict(zip(PROFILE_FIELDS, values, strict=True)),
-            )
+        rows.append((e, *values, samr_as_of, today))
+    if rows and connection.vendor == "postgresql" and len(rows) > COPY_ABOVE:
+        _copy_profiles(rows)
+    else:
+        CreditProfile.objects.bulk_create(
+            [
+                CreditProfile(
+                    enterprise_id=r[0],
+                    **dict(zip(PROFILE_FIELDS, r[1:9], strict=True)),
+                    samr_as_of=r[9],
+                    refreshed_on=r[10],
+                )
+                for r in rows
+            ],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["enterprise"],
+            update_fields=[*PROFILE_FIELDS, "samr_as_of", "refreshed_on"],
         )
-    CreditProfile.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["enterprise"],
-        update_fields=[*PROFILE_FIELDS, "samr_as_of", "refreshed_on"],
-    )
     return len(rows)
+
+
+def _copy_profiles(rows: list[tuple]) -> None:
+    """Many profiles at once on PostgreSQL: COPY into a temporary table, then one upsert (a nightly refresh of a
+    whole registry writes 100,000 rows in about a second instead of fifty INSERT statements)."""
+    import json
+
+    cols = ["enterprise_id", *PROFILE_FIELDS, "samr_as_of", "refreshed_on"]
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE credit_profile_in (LIKE credit_creditprofile INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        cur.execute("ALTER TABLE credit_profile_in DROP COLUMN id")
+        with cur.cursor.copy(f"COPY credit_profile_in ({', '.join(cols)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r[0], r[1], json.dumps(r[2], ensure_ascii=False), *r[3:]))
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols[1:])
+        cur.execute(
+            f"INSERT INTO credit_creditprofile ({', '.join(cols)}) SELECT {', '.join(cols)} FROM credit_profile_in "
+            f"ON CONFLICT (enterprise_id) DO UPDATE SET {updates}"
+        )
+        cur.execute("DROP TABLE credit_profile_in")
 
 
 # ---- records ---------------------------------------------------------------------------------------------------
