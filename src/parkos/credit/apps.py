@@ -11,7 +11,7 @@ class CreditConfig(AppConfig):
     def ready(self) -> None:
         from parkos.core import registries, workflow
 
-        from . import selectors, tiles
+        from . import imports, selectors, tiles  # noqa: F401  (imports registers the credit feeds)
         from .models import CREDIT_OFFICE
         from .services.draws import ASSIGNED_KIND, PUBLISH_DUE_KIND
         from .services.records import DECISION_KIND, REMIND_KIND
