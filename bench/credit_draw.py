@@ -132,7 +132,7 @@ def _database_run(args, rng, make_uscc) -> float:
     SamrClass.objects.bulk_create(samr, batch_size=10000)
     grades = [
         SectorGrade(enterprise_id=e, scheme=s, grade=g, as_of=dt.date(2026, 4, 1))
-        for s, choices in (("tax", "ABMCD"), ("safety", "ABCD"))
+        for s, choices in (("tax_credit", "ABMCD"), ("safety", "ABCD"))
         for e, g in zip(ids, rng.choice(list(choices), size=n), strict=True)
     ]
     SectorGrade.objects.bulk_create(grades, batch_size=10000)

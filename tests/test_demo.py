@@ -62,10 +62,10 @@ def test_demo_command_reuses_existing_data(db, capsys):
     # not silent: every step is announced with a bar that fills to the end
     steps = [line for line in out.splitlines() if line.startswith("  [")]
     assert steps[0].endswith("秒）")
-    assert "1/10 企业库：20 家企业" in steps[0]
+    assert "1/11 企业库：20 家企业" in steps[0]
     assert any("亩均效益评价：2025 年" in line for line in steps)
     assert any("国家级经开区考核自评估" in line for line in steps)
-    assert steps[-1] == "  [" + "█" * 24 + "] 10/10 完成"
+    assert steps[-1] == "  [" + "█" * 24 + "] 11/11 完成"
     n = Enterprise.objects.count()  # the 20 and the project companies registered by the demo's signed leads
     call_command("demo", "--enterprises", "20")
     out = capsys.readouterr().out

@@ -85,6 +85,7 @@ def test_plan_draw_verify_result_publish_and_repair(page, live_server, zone):
     page.locator("#id_name").fill("企业公示信息双随机抽查")
     page.locator("#id_items").select_option(label="SC-01 企业公示信息情况检查（市场监督管理局）")
     page.get_by_role("button", name="保存").click()
+    expect(page.locator("#commitment")).to_be_visible()  # the task page: the request is done
     task = InspectionTask.objects.get(name="企业公示信息双随机抽查")
     expect(page.locator("#commitment")).to_have_text(task.commitment)
     page.locator("#freeze").click()

@@ -75,14 +75,14 @@ def test_grades_are_checked_against_their_sector(db, admin, tmp_path):
     f = write_xlsx(
         tmp_path / "g.xlsx",
         ["统一社会信用代码", "行业", "等级", "评价日期"],
-        [[a.uscc, "tax", "M", D(2026, 4, 1)], [a.uscc, "tax", "Z", D(2026, 5, 1)]],
+        [[a.uscc, "tax_credit", "M", D(2026, 4, 1)], [a.uscc, "tax_credit", "Z", D(2026, 5, 1)]],
     )
     report = import_file(kind="credit-grades", source=f, user=admin)
     assert [(e["row"], e["column"]) for e in report.errors] == [(3, "等级")]
     f = write_xlsx(
         tmp_path / "g2.xlsx",
         ["统一社会信用代码", "行业", "等级", "评价日期"],
-        [[a.uscc, "tax", "C", D(2026, 4, 1)]],
+        [[a.uscc, "tax_credit", "C", D(2026, 4, 1)]],
     )
     assert import_file(kind="credit-grades", source=f, user=admin).created == 1
     assert CreditProfile.objects.get(enterprise=a).effective_class == "C"

@@ -38,7 +38,7 @@ def _serious(staff, ent, decided=None, **kw):
 def test_effective_class_is_the_highest_risk_of_all_inputs_with_each_input_shown(db, ent_a, ent_b):
     samr_class(ent_a, "A", D(2026, 10, 1))
     samr_class(ent_a, "B", D(2026, 11, 1))  # the latest SAMR class counts
-    sector_grade(ent_a, "tax", "M", D(2026, 4, 1))  # M → B
+    sector_grade(ent_a, "tax_credit", "M", D(2026, 4, 1))  # M → B
     sector_grade(ent_a, "environment", "警示", D(2026, 5, 1))  # → C
     other = EnterpriseFactory()
     services.profiles_refresh(today=D(2026, 12, 1))
@@ -49,7 +49,7 @@ def test_effective_class_is_the_highest_risk_of_all_inputs_with_each_input_shown
     assert sorted(tuple(i) for i in p.inputs) == sorted(
         [
             ("samr", "B", "B", "2026-11-01"),
-            ("tax", "M", "B", "2026-04-01"),
+            ("tax_credit", "M", "B", "2026-04-01"),
             ("environment", "警示", "C", "2026-05-01"),
         ]
     )
@@ -322,7 +322,7 @@ def test_many_profiles_are_written_by_copy_on_postgresql_with_the_same_result(db
     ents = [EnterpriseFactory() for _ in range(5)]
     for e, cls in zip(ents, "ABCDA", strict=True):
         samr_class(e, cls)
-    sector_grade(ents[4], "tax", "C")
+    sector_grade(ents[4], "tax_credit", "C")
     monkeypatch.setattr(records, "COPY_ABOVE", 0)
     assert services.profiles_refresh(today=D(2026, 12, 1)) == 5
     got = dict(CreditProfile.objects.values_list("enterprise__pk", "effective_class"))
@@ -330,7 +330,7 @@ def test_many_profiles_are_written_by_copy_on_postgresql_with_the_same_result(db
     p = CreditProfile.objects.get(enterprise=ents[4])
     assert sorted(tuple(i) for i in p.inputs) == [
         ("samr", "A", "A", "2026-11-01"),
-        ("tax", "C", "C", "2026-04-01"),
+        ("tax_credit", "C", "C", "2026-04-01"),
     ]
     samr_class(ents[0], "D", D(2026, 11, 20))
     assert services.profiles_refresh(today=D(2026, 12, 1)) == 1  # only the changed one is written again

@@ -76,7 +76,7 @@ class CreditConfig(AppConfig):
             registries.EvaluationEvents("credit", _("Credit records"), selectors.evaluation_events)
         )
         registries.enterprise_tabs.register(
-            registries.EnterpriseTab("credit", _("Credit"), _enterprise_tab, order=45)
+            registries.EnterpriseTab("credit", pgettext_lazy("nav", "Credit"), _enterprise_tab, order=45)
         )
         registries.attachment_targets.register(
             registries.AttachmentTarget(

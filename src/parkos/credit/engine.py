@@ -398,7 +398,7 @@ NO_CLASS_RISK = RISK["B"]  # none at all → treated as B
 
 # sector grade schemes: grade → risk class [default mappings]
 SECTOR_SCHEMES: dict[str, dict[str, str]] = {
-    "tax": {"A": "A", "B": "B", "M": "B", "C": "C", "D": "D"},  # 纳税信用 A/B/M/C/D
+    "tax_credit": {"A": "A", "B": "B", "M": "B", "C": "C", "D": "D"},  # 纳税信用 A/B/M/C/D
     "environment": {"诚信": "A", "良好": "B", "警示": "C", "不良": "D"},  # 环保信用 (绿/蓝/黄/红)
     "safety": {"A": "A", "B": "B", "C": "C", "D": "D"},  # 安全生产诚信
     "construction": {"A": "A", "B": "B", "C": "C", "D": "D"},  # 建筑市场信用

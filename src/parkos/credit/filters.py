@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import lists
+from parkos.core.models import Light
 
 from .models import (
     Conflict,
@@ -28,7 +29,7 @@ from .models import (
     TaskState,
 )
 
-LIGHTS = [("green", "green"), ("yellow", "yellow"), ("red", "red")]
+LIGHTS = [(light.value, light.label) for light in (Light.GREEN, Light.YELLOW, Light.RED)]
 
 
 class RecordFilters(lists.FilterSet):

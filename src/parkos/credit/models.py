@@ -107,7 +107,7 @@ class SamrClass(EnterpriseChild):
 
 
 class SectorScheme(models.TextChoices):
-    TAX = "tax", _("Tax credit (A/B/M/C/D)")
+    TAX = "tax_credit", _("Tax credit (A/B/M/C/D)")
     ENVIRONMENT = "environment", _("Environmental credit")
     SAFETY = "safety", _("Work-safety credit")
     CONSTRUCTION = "construction", _("Construction-market credit")
@@ -234,10 +234,16 @@ class CreditRecord(VersionedModel):
         db_index=True,
     )
     ended_on = models.DateField(_("stopped counting on"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=40, blank=True)
-    source_ref = models.CharField(max_length=80, blank=True)  # the approval item a false commitment came from
+    source = models.CharField(
+        _("source"), max_length=40, blank=True, editable=False
+    )  # manual, import, approvals
+    source_ref = models.CharField(
+        max_length=80, blank=True, editable=False
+    )  # the approval item a false commitment came from
     note = models.TextField(_("note"), blank=True)
-    reminded_on = models.DateField(null=True, blank=True)  # the enterprise was told it may apply for repair
+    reminded_on = models.DateField(
+        null=True, blank=True, editable=False
+    )  # the enterprise was told it may apply for repair
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
 

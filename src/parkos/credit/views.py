@@ -74,7 +74,7 @@ STATUS_BADGE = {
 }
 INPUT_LABELS = {
     "samr": gettext_lazy("SAMR risk class"),
-    "tax": gettext_lazy("Tax credit (A/B/M/C/D)"),
+    "tax_credit": gettext_lazy("Tax credit (A/B/M/C/D)"),
     "environment": gettext_lazy("Environmental credit"),
     "safety": gettext_lazy("Work-safety credit"),
     "construction": gettext_lazy("Construction-market credit"),
@@ -1100,7 +1100,6 @@ def _draw_rows(request: HttpRequest, rows) -> None:
             Cell(r.task.department.name),
             Cell(timezone.localtime(r.drawn_at).strftime("%Y-%m-%d %H:%M")),
             Cell(len(r.result.get("sample", [])), number=True),
-            Cell(r.record_hash[:16] + "…"),
         ]
 
 
@@ -1111,7 +1110,7 @@ DRAW_TABLE = lists.Table(
         lists.Col("department", gettext_lazy("department"), export="task.department.name"),
         lists.Col("drawn_at", gettext_lazy("drawn"), "drawn_at"),
         lists.Col("objects", gettext_lazy("objects"), export=lambda r: len(r.result.get("sample", []))),
-        lists.Col("record_hash", gettext_lazy("record hash"), width=66),
+        lists.Col("record_hash", gettext_lazy("record hash"), width=66, page=False),
     ],
     kind="credit-draws",
     title="双随机抽取记录",

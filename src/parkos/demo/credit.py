@@ -104,7 +104,9 @@ def _classes(rng, ents: list[Enterprise], today: dt.date) -> None:
     for k, e in enumerate(ents):
         if rated[k] < 0.65:
             grades.append(
-                SectorGrade(enterprise=e, scheme="tax", grade=str(tax[k]), as_of=dt.date(today.year, 4, 1))
+                SectorGrade(
+                    enterprise=e, scheme="tax_credit", grade=str(tax[k]), as_of=dt.date(today.year, 4, 1)
+                )
             )
         if rated[k] < 0.3 and e.industry_division and "13" <= e.industry_division <= "43":
             grades.append(
