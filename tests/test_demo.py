@@ -195,3 +195,38 @@ def test_demo_services_have_requests_cases_in_every_state_and_twenty_policies(db
     assert Eligibility.objects.filter(status="eligible").exists()
     assert {"approved", "disbursed", "proposed"} <= set(Grant.objects.values_list("state", flat=True))
     assert {"approved", "rejected", "submitted"} <= set(Application.objects.values_list("state", flat=True))
+
+
+def test_demo_credit_has_classes_a_years_plan_two_drawn_tasks_in_every_state_and_repairs(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    from parkos.credit import selectors as credit
+    from parkos.credit.models import (
+        Conflict,
+        CreditProfile,
+        Declaration,
+        Inspection,
+        InspectionItem,
+        InspectionTask,
+        Inspector,
+        RepairApplication,
+    )
+
+    demo_build(enterprises=500, seed=7, months=0, services=True)
+    classes = set(CreditProfile.objects.values_list("effective_class", flat=True))
+    assert classes == {"A", "B", "C", "D"}
+    assert CreditProfile.objects.filter(serious=True).count() == 1
+    assert InspectionItem.objects.count() == 8
+    assert InspectionItem.objects.values("department").distinct().count() == 5
+    assert Inspector.objects.count() == 30
+    assert Conflict.objects.exists()
+    first, joint = InspectionTask.objects.order_by("planned_on")
+    assert set(Inspection.objects.values_list("state", flat=True)) >= {"assigned", "result", "published"}
+    assert Declaration.objects.filter(task=joint).exists()
+    assert Inspection.objects.filter(task=joint, state="assigned", opened_on__isnull=False).exists()
+    # the finished task's record is public whole; the joint one's sample is held until inspection day
+    assert not credit.record_held(user=AnonymousUser(), task=first)
+    assert credit.record_held(user=AnonymousUser(), task=joint)
+    assert {"approved", "refused", "submitted"} <= set(
+        RepairApplication.objects.values_list("state", flat=True)
+    )

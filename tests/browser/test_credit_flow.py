@@ -110,6 +110,13 @@ def test_plan_draw_verify_result_publish_and_repair(page, live_server, zone):
     login(page, live_server, "jc_zhang")
     page.goto(f"{url}/credit/tasks/{task.pk}/")
     row = page.locator(f"#inspection-{insp.pk}")
+    expect(row).to_contain_text("检查当日显示")  # withheld until inspection day
+    expect(row).not_to_contain_text(insp.enterprise.name)
+    page.locator("#declare").click()  # the no-conflict declaration, then the object opened on the day
+    expect(page.locator("#declaration-form")).to_have_count(0)
+    page.locator(f"#inspection-{insp.pk} .open-button").click()
+    expect(page.locator(f"#inspection-{insp.pk}")).to_contain_text(insp.enterprise.name)
+    row = page.locator(f"#inspection-{insp.pk}")
     row.locator("select[name=result]").select_option(label="未发现问题")
     row.locator(".result-form button").click()
     expect(page.locator(f"#inspection-{insp.pk}")).to_contain_text("已录入结果")

@@ -178,3 +178,16 @@ def test_coordinates_outside_the_zone_are_refused_on_the_form_and_in_the_databas
     assert geo.coordinate_cell("latitude")("28.25") == Decimal("28.250000")
     with pytest.raises(geo.CellError):
         geo.coordinate_cell("latitude")("113.1")
+
+
+def test_enterprises_are_coloured_by_their_credit_class_none_counting_as_b(outlined, leader):
+    from parkos.credit import services as credit
+    from tests.factories import samr_class
+
+    samr_class(outlined["a"], "D", dt.date(2026, 10, 1))
+    credit.profiles_refresh(today=dt.date(2026, 11, 1))
+    data = maps.map_data(user=leader, figure="", layer="credit", period=Period(2026), today=TODAY)
+    layers = {s["name"]: [p["name"] for p in s["data"]] for s in data["chart"]["series"][1:]}
+    assert layers == {"信用 B 类": ["乙"], "信用 D 类": ["甲"]}
+    assert data["layer"] == "credit"
+    assert data["points"]["note"].startswith("综合信用风险分类")

@@ -176,8 +176,13 @@ def test_declared_conflicts_keep_the_inspector_away(staff_a, zone):
     b_user = UserFactory(username="jc_b1", role=Role.DEPT_STAFF, department=b1.department)
     b1.user = b_user
     b1.save()
-    assert list(selectors.inspection_list(user=b_user)) == [d]
     assert [t.pk for t in selectors.task_list(user=b_user)] == [task.pk]
+    assert list(selectors.inspection_list(user=b_user)) == []  # withheld until B1 opens it on inspection day
+    with pytest.raises(Invalid, match="声明|declaration"):
+        services.result_enter(user=b_user, pk=d.pk, result=Result.NO_PROBLEM, inspected_on=D(2026, 11, 12))
+    services.declaration_sign(user=b_user, task_id=task.pk)
+    services.inspection_open(user=b_user, pk=d.pk, on=D(2026, 11, 12))
+    assert list(selectors.inspection_list(user=b_user)) == [d]
     services.result_enter(user=b_user, pk=d.pk, result=Result.NO_PROBLEM, inspected_on=D(2026, 11, 12))
     with pytest.raises(ParkOSError):
         services.result_publish(user=b_user, pk=d.pk, on=D(2026, 11, 13))
@@ -241,8 +246,10 @@ def test_results_by_the_inspector_and_publication_within_twenty_working_days(sta
     services.task_freeze(user=staff_a, pk=task.pk)
     services.task_draw(user=staff_a, pk=task.pk, witness_code="8642", witnesses="李明")
     inspector = zone["inspector_user"]
-    insp = selectors.inspection_list(user=inspector).filter(inspectors__user=inspector).first()
+    insp = Inspection.objects.filter(task=task, inspectors__user=inspector).first()
     assert insp is not None
+    services.declaration_sign(user=inspector, task_id=task.pk)
+    services.inspection_open(user=inspector, pk=insp.pk, on=D(2026, 11, 12))
     with pytest.raises(Http404):  # another department sees nothing of it
         services.result_enter(
             user=staff_b, pk=insp.pk, result=Result.NO_PROBLEM, inspected_on=D(2026, 11, 12)

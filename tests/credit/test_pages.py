@@ -103,7 +103,7 @@ def test_the_task_page_runs_freeze_and_draw_through_its_forms(client, staff_a, d
     assert task.inspections.count() == 3
 
 
-def test_public_pages_need_no_login_and_the_record_verifies(client, drawn):
+def test_public_pages_need_no_login_and_the_record_verifies(client, drawn, staff_a):
     r = client.get(reverse("credit:public_draws"))
     assert r.status_code == 200
     assert drawn.code in r.content.decode()
@@ -111,9 +111,20 @@ def test_public_pages_need_no_login_and_the_record_verifies(client, drawn):
     assert 'id="verification"' in page
     assert "alert-success" in page
     assert "页面对象" not in page  # names are for officials; the public sees the USCCs
+    # until inspection day the public gets the record without its secret, seed and sample, and its hash
+    held = json.loads(client.get(reverse("credit:draw_record", args=[drawn.pk]) + "?format=json").content)
+    assert held["task_id"] == drawn.code
+    assert held["held"] is True
+    assert not {"secret", "seed", "result", "public_entropy"} & set(held)
+    assert 'id="held"' in page
+    assert 'id="sample"' not in page
+    # the organisers see it whole; it hashes to the hash the public saw
+    client.force_login(staff_a)
     payload = json.loads(client.get(reverse("credit:draw_record", args=[drawn.pk]) + "?format=json").content)
-    assert payload["task_id"] == drawn.code
-    assert payload["record_hash"] == selectors.canonical_hash(payload)
+    assert "held" not in payload
+    assert payload["result"]["sample"]
+    assert payload["record_hash"] == held["record_hash"] == selectors.canonical_hash(payload)
+    client.logout()
     assert client.get(reverse("credit:public_results")).status_code == 200
     assert client.get(reverse("credit:public_results") + "?export=xlsx").status_code == 200
 

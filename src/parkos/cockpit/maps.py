@@ -1,6 +1,6 @@
 """Parks on a map: the parks' outlines (imported GeoJSON) coloured by a cockpit figure that splits by park (the
 tile's own `by_park`, so the map and the cockpit agree), with enterprises placed by their coordinates and coloured
-by their 亩均 class, or key projects coloured by their approval light; a click opens the park's enterprises or
+by their 亩均 class or their credit risk class, or key projects coloured by their approval light; a click opens the park's enterprises or
 the record. Scoped: a department's map colours and places what it sees."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from parkos.core import charts, geo, registries
 from parkos.core.models import Light
 from parkos.core.periods import Period
 from parkos.core.selectors import parks
+from parkos.credit import public as credit
 from parkos.efficiency import public as efficiency
 from parkos.enterprises.models import Enterprise
 from parkos.projects import public as projects
@@ -28,6 +29,7 @@ LAYERS = {
     "": gettext_lazy("No points"),
     "efficiency": gettext_lazy("Enterprises by per-mu class"),
     "projects": gettext_lazy("Key projects by approval light"),
+    "credit": gettext_lazy("Enterprises by credit risk class"),
 }
 
 
@@ -40,10 +42,13 @@ def figures(user) -> list[registries.Tile]:
     return [t for t in registries.tiles if t.by_park is not None and t.visible(user)]
 
 
-def _enterprise_points(user) -> dict[str, Any]:
+def _located_enterprises(user) -> tuple[Any, list[dict[str, Any]]]:
     qs = Enterprise.objects.restrict(user, "view").filter(longitude__isnull=False, latitude__isnull=False)
-    rows = list(qs.order_by("pk").values("id", "name", "longitude", "latitude")[:MAX_POINTS])
-    year, classes = efficiency.classes_of([r["id"] for r in rows])
+    return qs, list(qs.order_by("pk").values("id", "name", "longitude", "latitude")[:MAX_POINTS])
+
+
+def _class_layers(rows: list[dict[str, Any]], classes: dict[int, str], name) -> list[dict[str, Any]]:
+    """The enterprises as one layer per class (A, B, C, D, none), each named by `name(class)`."""
     layers = []
     for klass in ("A", "B", "C", "D", ""):
         data = [
@@ -52,9 +57,23 @@ def _enterprise_points(user) -> dict[str, Any]:
             if classes.get(r["id"], "") == klass
         ]
         if data:
-            name = _("Class %(c)s") % {"c": klass} if klass else _("Not evaluated")
-            layers.append({"name": name, "color": CLASS_COLORS[klass], "data": data})
+            layers.append({"name": name(klass), "color": CLASS_COLORS[klass], "data": data})
+    return layers
+
+
+def _enterprise_points(user) -> dict[str, Any]:
+    qs, rows = _located_enterprises(user)
+    year, classes = efficiency.classes_of([r["id"] for r in rows])
+    layers = _class_layers(rows, classes, lambda k: _("Class %(c)s") % {"c": k} if k else _("Not evaluated"))
     note = _("Classes of the %(y)s evaluation.") % {"y": year} if year else _("No evaluation yet.")
+    return {"layers": layers, "total": qs.count(), "shown": len(rows), "note": note}
+
+
+def _credit_points(user) -> dict[str, Any]:
+    qs, rows = _located_enterprises(user)
+    classes = credit.effective_classes([r["id"] for r in rows])
+    layers = _class_layers(rows, classes, lambda k: _("Credit class %(c)s") % {"c": k})
+    note = _("Effective credit risk classes (none counts as B).")
     return {"layers": layers, "total": qs.count(), "shown": len(rows), "note": note}
 
 
@@ -88,7 +107,9 @@ def map_data(*, user, figure: str, layer: str, period: Period, today: dt.date) -
         for p in zone_parks
         if p.boundary
     ]
-    points = {"efficiency": _enterprise_points, "projects": _project_points}.get(layer)
+    points = {"efficiency": _enterprise_points, "projects": _project_points, "credit": _credit_points}.get(
+        layer
+    )
     placed = points(user) if points else {"layers": [], "total": 0, "shown": 0, "note": ""}
     chart = charts.geo_map(
         "zone",

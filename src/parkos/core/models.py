@@ -503,7 +503,23 @@ class AppendOnly(Exception):
     pass
 
 
-class WorkflowEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed or deleted (timelines, draw records, signed declarations): `save` of
+    an existing row and `delete` raise `AppendOnly`; a correction is a new row."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnly(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(f"{type(self).__name__} is append-only")
+
+
+class WorkflowEvent(AppendOnlyModel):
     """Base of every timeline a workflow appends to (`core.workflow.transition`): the action, the states before
     and after, the business date, who, why, and when it was recorded. Rows are never changed or deleted one by
     one: a correction is a new event."""
@@ -518,14 +534,6 @@ class WorkflowEvent(models.Model):
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnly(f"{type(self).__name__} is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly(f"{type(self).__name__} is append-only")
 
     # ---- labels for the timeline (from the workflow the event belongs to) -------------------------------------
     def workflow_of(self):

@@ -11,6 +11,7 @@ read them. Each registry is keyed, refuses a key registered twice, and lists its
 - `alert_kinds`: the kinds of inbox notices, with their labels;
 - `daily_jobs`: what `parkos daily` (and the scheduler) runs each day;
 - `attachment_targets`: records that take attachments, with who may see and add their files;
+- `deadline_sources`: open time limits (publication, decision) the zone calendar lists with their lights;
 - `appraisal_figures`: zone-level yearly figures the readers (appraisal, the national evaluation) read;
 - `slots`: places on one app's page where another app adds a panel (e.g. the chain node's "make leads");
 - `evaluation_events`: veto and downgrade events other apps know of (严重失信 from credit) for the 亩均 evaluation;
@@ -167,8 +168,10 @@ class RatingTarget:
     context: Callable[[Any, int, dt.date, int], dict]
     already_rated: Any
     closed_in: Callable[[int, Any], list[dict]] | None = None
-    # the user's services finished since a date that they may still rate (shown with a rating form)
+    # the user's services finished since a date that they may still rate (shown with a rating form), and how one of
+    # them reads there: `summary(record)` → (its line, the day it was finished)
     pending: Callable[[Any, dt.date], Any] | None = None
+    summary: Callable[[Any], tuple[str, dt.date]] | None = None
     order: int = 100
 
 
@@ -179,6 +182,31 @@ class AlertKind:
     key: str
     label: Any
     app: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One open time limit as the zone calendar lists it: the day it falls due, what must be done by then, the record's
+    page, its light (`core.models.Light`) and a detail line."""
+
+    due: dt.date
+    label: str
+    url: str
+    light: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """Time limits an app keeps (publication limits, decision limits): `due(user, today, until, limit)` returns the
+    user's deadlines not yet met that fall on or before `until` — overdue ones included — as `Deadline`s, soonest
+    first, at most `limit`; the zone calendar page lists them together with their lights."""
+
+    key: str
+    label: Any
+    due: Callable[[Any, dt.date, dt.date, int], list[Deadline]]
+    visible: Callable[[Any], bool] = _always
     order: int = 100
 
 
@@ -301,6 +329,7 @@ rating_targets: Registry[RatingTarget] = Registry("rating targets")
 alert_kinds: Registry[AlertKind] = Registry("alert kinds")
 daily_jobs: Registry[DailyJob] = Registry("daily jobs")
 attachment_targets: Registry[AttachmentTarget] = Registry("attachment targets")
+deadline_sources: Registry[DeadlineSource] = Registry("deadline sources")
 appraisal_figures: Registry[AppraisalFigure] = Registry("appraisal figures")
 evaluation_events: Registry[EvaluationEvents] = Registry("evaluation events")
 slot_panels: Registry[SlotPanel] = Registry("slot panels")

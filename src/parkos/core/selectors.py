@@ -53,6 +53,26 @@ def department_get(pk) -> Department | None:
     return Department.objects.filter(pk=pk).first() if str(pk).isdigit() else None
 
 
+DEADLINE_HORIZON_DAYS = 30
+
+
+def deadlines(*, user, today: dt.date | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """The user's open time limits from every app (`registries.deadline_sources`) falling due within
+    `DEADLINE_HORIZON_DAYS` days, overdue ones first: [{"source": label, "deadline": Deadline}] soonest first."""
+    from . import registries
+
+    today = today or timezone.localdate()
+    until = today + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
+    out = [
+        {"source": s.label, "deadline": d}
+        for s in registries.deadline_sources
+        if s.visible(user)
+        for d in s.due(user, today, until, limit)
+    ]
+    out.sort(key=lambda e: (e["deadline"].due, str(e["source"]), e["deadline"].label))
+    return out[:limit]
+
+
 def calendar_overrides(limit: int = 200) -> QuerySet[CalendarDay]:
     return CalendarDay.objects.all()[:limit]
 

@@ -43,8 +43,10 @@ from .imports import IMPORTERS
 from .models import SecurityEvent
 from .progress import progress_of
 from .selectors import (
+    DEADLINE_HORIZON_DAYS,
     api_token_list,
     calendar_overrides,
+    deadlines,
     departments,
     history_entries,
     import_run_get,
@@ -292,6 +294,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "core/calendar.html",
         {
             "overrides": calendar_overrides(200),
+            "deadlines": deadlines(user=request.user, today=today),
+            "horizon": DEADLINE_HORIZON_DAYS,
             "result": result,
             "today": today,
             "confirmed_this_year": cal.is_confirmed(today),

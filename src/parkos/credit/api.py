@@ -107,8 +107,11 @@ def list_draws(request):
     "/draws/{int:task}", response=dict, summary="A draw record as JSON: re-run it with `parkos credit verify`"
 )
 def get_draw(request, task: int):
+    """While the sample is withheld until inspection day, the record without its secret, seed and result."""
     record = selectors.record_of_task(pk=task)
-    return selectors.record_export(record) | {"record_hash": record.record_hash}
+    held = selectors.record_held(user=request.user, task=record.task)
+    shown = selectors.held_export(record) if held else selectors.record_export(record)
+    return shown | {"record_hash": record.record_hash}
 
 
 @router.get("/results", response=list[ResultOut], summary="Published inspection results (一公开)")

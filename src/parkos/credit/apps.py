@@ -11,14 +11,16 @@ class CreditConfig(AppConfig):
     def ready(self) -> None:
         from parkos.core import registries, workflow
 
-        from . import imports, selectors, tiles  # noqa: F401  (imports registers the credit feeds)
+        from . import imports, search, selectors, tiles  # noqa: F401  (imports registers the credit feeds)
         from .models import CREDIT_OFFICE
         from .services.draws import ASSIGNED_KIND, PUBLISH_DUE_KIND
+        from .services.inspections import WITHDRAW_KIND
         from .services.records import DECISION_KIND, REMIND_KIND
         from .workflows import WORKFLOWS
 
         workflow.register(*WORKFLOWS)
         tiles.register()
+        search.register()
         registries.capabilities.register(
             registries.Capability(
                 CREDIT_OFFICE,
@@ -34,42 +36,16 @@ class CreditConfig(AppConfig):
             (DECISION_KIND, _("Repair application to decide")),
             (ASSIGNED_KIND, _("Inspection assignment")),
             (PUBLISH_DUE_KIND, _("Inspection result to publish")),
+            (WITHDRAW_KIND, _("Inspector withdrew for a conflict")),
         ):
             registries.alert_kinds.register(registries.AlertKind(key, label, self.label))
         registries.daily_jobs.register(
             registries.DailyJob("credit.refresh", _("Credit windows and classes"), _daily_refresh, order=40)
         )
-        registries.rule_fields.register(
-            registries.RuleField(
-                key="credit_class",
-                label=pgettext_lazy("rule", "credit risk class"),
-                kind="choice",
-                choices={
-                    "A": pgettext_lazy("rule", "credit class A"),
-                    "B": pgettext_lazy("rule", "credit class B"),
-                    "C": pgettext_lazy("rule", "credit class C"),
-                    "D": pgettext_lazy("rule", "credit class D"),
-                },
-                column=selectors.class_column,
-                order=60,
-            )
-        )
-        registries.rule_fields.register(
-            registries.RuleField(
-                key="serious_discredit",
-                label=pgettext_lazy("rule", "on the serious-discredit list"),
-                kind="bool",
-                column=selectors.serious_column,
-                order=61,
-            )
-        )
-        registries.rule_fields.register(
-            registries.RuleField(
-                key="abnormal_operations",
-                label=pgettext_lazy("rule", "on the abnormal-operations list"),
-                kind="bool",
-                column=selectors.abnormal_column,
-                order=62,
+        _register_rule_fields()
+        registries.deadline_sources.register(
+            registries.DeadlineSource(
+                "credit", _("Credit supervision"), selectors.deadlines, visible=_staff, order=40
             )
         )
         registries.evaluation_events.register(
@@ -77,6 +53,20 @@ class CreditConfig(AppConfig):
         )
         registries.enterprise_tabs.register(
             registries.EnterpriseTab("credit", pgettext_lazy("nav", "Credit"), _enterprise_tab, order=45)
+        )
+        from . import ratings
+
+        registries.rating_targets.register(
+            registries.RatingTarget(
+                "credit.repair",
+                _("Credit repair decision"),
+                describe=ratings.describe,
+                context=ratings.context,
+                already_rated=_("This repair decision has been rated."),
+                pending=ratings.pending,
+                summary=ratings.summary,
+                order=30,
+            )
         )
         registries.attachment_targets.register(
             registries.AttachmentTarget(
@@ -87,6 +77,51 @@ class CreditConfig(AppConfig):
                 url=selectors.repair_url,
             )
         )
+
+
+def _register_rule_fields() -> None:
+    """The facts policy rules test: the effective class and the two lists."""
+    from parkos.core import registries
+
+    from . import selectors
+
+    registries.rule_fields.register(
+        registries.RuleField(
+            key="credit_class",
+            label=pgettext_lazy("rule", "credit risk class"),
+            kind="choice",
+            choices={
+                "A": pgettext_lazy("rule", "credit class A"),
+                "B": pgettext_lazy("rule", "credit class B"),
+                "C": pgettext_lazy("rule", "credit class C"),
+                "D": pgettext_lazy("rule", "credit class D"),
+            },
+            column=selectors.class_column,
+            order=60,
+        )
+    )
+    registries.rule_fields.register(
+        registries.RuleField(
+            key="serious_discredit",
+            label=pgettext_lazy("rule", "on the serious-discredit list"),
+            kind="bool",
+            column=selectors.serious_column,
+            order=61,
+        )
+    )
+    registries.rule_fields.register(
+        registries.RuleField(
+            key="abnormal_operations",
+            label=pgettext_lazy("rule", "on the abnormal-operations list"),
+            kind="bool",
+            column=selectors.abnormal_column,
+            order=62,
+        )
+    )
+
+
+def _staff(user) -> bool:
+    return user.is_authenticated and not user.is_enterprise_user
 
 
 def _daily_refresh(today) -> str:

@@ -129,7 +129,7 @@ class TaskForm(Styled):
 
 
 class TaskActionForm(Styled):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("freeze", "draw", "redraw", "close")])
+    action = forms.ChoiceField(choices=[(a, a) for a in ("freeze", "draw", "redraw", "close", "declare")])
     witness_code = forms.CharField(label=_("witness code"), max_length=60, required=False)
     witnesses = forms.CharField(label=_("witnesses"), max_length=200, required=False)
     reason = forms.CharField(label=_("why redrawn"), max_length=500, required=False)
@@ -160,8 +160,11 @@ class IdListField(forms.Field):
 
 class InspectionActionForm(Styled):
     inspection = forms.IntegerField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=[(a, a) for a in ("publish", "rectified", "assign")])
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("publish", "rectified", "assign", "open", "withdraw")]
+    )
     inspectors = IdListField(required=False)  # manual assignment
+    note = forms.CharField(label=_("conflict"), max_length=200, required=False)  # withdrawal
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkos.core import capabilities
-from parkos.core.models import AppendOnly, FieldCheck, ScopedQuerySet, VersionedModel, WorkflowEvent
+from parkos.core.models import AppendOnlyModel, FieldCheck, ScopedQuerySet, VersionedModel, WorkflowEvent
 from parkos.core.zone_settings import Section
 from parkos.enterprises.models import EnterpriseChild
 
@@ -63,6 +63,11 @@ class CreditConfig(Section):
         label=_("class forced by the 重点关注名单"),
         choices=[("C", "C"), ("D", "D"), ("", _("none"))],
         initial="C",
+        required=False,
+    )
+    withhold_names = forms.BooleanField(
+        label=_("withhold the sampled objects from their inspectors until inspection day"),
+        initial=True,
         required=False,
     )
 
@@ -701,7 +706,7 @@ def _tasks_of_department(department_id) -> Q:
     return Q(department_id=department_id) | Q(pk__in=joined.values("inspectiontask_id"))
 
 
-class DrawInputs(models.Model):
+class DrawInputs(AppendOnlyModel):
     """The frozen inputs of a draw and their SHA-256 hashes (spec §6.1), published before the draw."""
 
     task = models.OneToOneField(InspectionTask, on_delete=models.PROTECT, related_name="inputs")
@@ -724,16 +729,8 @@ class DrawInputs(models.Model):
     def __str__(self) -> str:
         return f"{self.task_id} {self.pool_hash[:12]}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnly("DrawInputs is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("DrawInputs is append-only")
-
-
-class DrawRecord(models.Model):
+class DrawRecord(AppendOnlyModel):
     """The append-only audit record of one SR-1 draw (spec §6.4): anyone can recompute it from what it holds."""
 
     task = models.OneToOneField(InspectionTask, on_delete=models.PROTECT, related_name="record")
@@ -759,14 +756,6 @@ class DrawRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.task_id} {self.output_hash[:12]}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnly("DrawRecord is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("DrawRecord is append-only")
-
 
 class Result(models.TextChoices):
     """The 公示系统's result vocabulary (spec §6.5)."""
@@ -789,6 +778,9 @@ class InspectionState(models.TextChoices):
     MANUAL = "manual", _("Needs manual assignment")
     RESULT = "result", _("Result entered")
     PUBLISHED = "published", _("Published")
+
+
+WITHDRAWN = "withdrawn"  # an inspection's `manual_reason` once a team member withdrew for a conflict
 
 
 class Inspection(VersionedModel):
@@ -823,6 +815,8 @@ class Inspection(VersionedModel):
     rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
     publish_due = models.DateField(_("to be published by"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    # the day the team opened the object (its name is withheld from them until then, spec §6.5)
+    opened_on = models.DateField(_("opened on inspection day"), null=True, blank=True)
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
 
@@ -858,3 +852,49 @@ class Inspection(VersionedModel):
         tasks = InspectionTask.objects.filter(_tasks_of_department(user.department_id)).values("pk")
         assigned = Inspection.inspectors.through.objects.filter(inspector__user=user).values("inspection_id")
         return Q(task_id__in=tasks) | Q(pk__in=assigned)
+
+
+DECLARATION = (
+    "本人承诺：与本次抽查任务中由本人检查的对象不存在法律法规规定的应当回避的利害关系"
+    "（近亲属关系、三年内任职或持股、居住地等情形）；检查当日知悉检查对象后，如发现存在应当回避的情形，"
+    "立即申请回避，不参与该对象的检查；对抽查对象名单和检查信息严格保密。"
+)
+
+
+class Declaration(AppendOnlyModel):
+    """An inspector's no-conflict declaration for one task (spec §5: signed per task and recorded), signed before the
+    inspector opens an object or enters a result; the text signed is kept with it. Append-only."""
+
+    task = models.ForeignKey(
+        InspectionTask, verbose_name=_("task"), on_delete=models.PROTECT, related_name="declarations"
+    )
+    inspector = models.ForeignKey(
+        Inspector, verbose_name=_("inspector"), on_delete=models.PROTECT, related_name="declarations"
+    )
+    statement = models.TextField(_("declaration"))
+    declared_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task", "declared_at", "pk"]
+        verbose_name = _("no-conflict declaration")
+        verbose_name_plural = _("no-conflict declarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "inspector"],
+                name="declaration_once_per_task",
+                violation_error_message=_("You have already signed the declaration for this task."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.inspector_id}"
+
+    @classmethod
+    def scope_q(cls, user, action: str) -> Q | None:
+        if runs_credit(user) or (user.is_zone_wide and action in {"view", "export"}):
+            return None
+        if user.is_enterprise_user or action not in {"view", "export"}:
+            return Q(pk__in=[])
+        return Q(task_id__in=InspectionTask.objects.restrict(user, "view").values("pk"))

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from .models import (
     CreditConfig,
     CreditProfile,
     CreditRecord,
+    Declaration,
     DrawRecord,
     Inspection,
     InspectionItem,
@@ -35,6 +36,7 @@ from .models import (
     RepairApplication,
     RepairState,
     TaskState,
+    runs_credit,
 )
 
 
@@ -166,10 +168,92 @@ def task_get(*, user, pk: int) -> InspectionTask:
     )
 
 
+# ---- withholding the sample from its inspectors until inspection day (spec §6.5) ------------------------------
+UNOPENED = [InspectionState.ASSIGNED, InspectionState.MANUAL]
+
+
+def _drawn_in(user):
+    """The tasks in which the user is drawn as an inspector of some object."""
+    return Inspection.inspectors.through.objects.filter(inspector__user=user).values("inspection__task_id")
+
+
+def withheld_q(user) -> Q:
+    """The inspections whose enterprise the user may not learn yet: with withholding on, every object not yet
+    opened of a task in which the user is drawn as an inspector — whatever else the user's office may see. The
+    credit office sees everything."""
+    if not user.is_authenticated or user.is_enterprise_user:
+        return Q(pk__in=[])
+    if not CreditConfig.get().withhold_names or runs_credit(user):
+        return Q(pk__in=[])
+    return Q(task_id__in=_drawn_in(user), opened_on__isnull=True, state__in=UNOPENED)
+
+
+def task_inspections(*, user, task: InspectionTask) -> list[Inspection]:
+    """The task's objects the user may see, each marked `withheld` when its enterprise is not to be shown yet."""
+    qs = (
+        Inspection.objects.restrict(user, "view")
+        .filter(task=task)
+        .select_related("task", "enterprise")
+        .prefetch_related(Prefetch("inspectors", queryset=Inspector.objects.order_by("number")))
+        .annotate(
+            withheld=Case(When(withheld_q(user), then=True), default=False, output_field=BooleanField())
+        )
+    )
+    return list(qs)
+
+
+def declarations_of(task: InspectionTask) -> list[Declaration]:
+    return list(
+        task.declarations.select_related("inspector", "inspector__department").order_by("declared_at")
+    )
+
+
+def inspector_of(user) -> Inspector | None:
+    if not user.is_authenticated or user.is_enterprise_user:
+        return None
+    return Inspector.objects.filter(user=user).first()
+
+
+def record_held(*, user, task: InspectionTask, today: dt.date | None = None) -> bool:
+    """Whether the draw's sample, teams and seed are still held back from this user: while withholding is on, the
+    task is drawn, its inspection period runs and some object is not yet opened. The record's hash, published at the
+    draw, commits to what is held, so the record released afterwards can be checked against it. The task's organisers
+    (who may view it and are not drawn in it) and the credit office see everything."""
+    if not CreditConfig.get().withhold_names or task.state != TaskState.DRAWN:
+        return False
+    today = today or timezone.localdate()
+    if task.inspect_by and today > task.inspect_by:
+        return False
+    if not task.inspections.filter(state__in=UNOPENED, opened_on__isnull=True).exists():
+        return False
+    if user.is_authenticated and not user.is_enterprise_user:
+        if runs_credit(user):
+            return False
+        organiser = InspectionTask.objects.restrict(user, "view").filter(pk=task.pk).exists()
+        if (
+            organiser
+            and not Inspection.inspectors.through.objects.filter(
+                inspection__task=task, inspector__user=user
+            ).exists()
+        ):
+            return False
+    return True
+
+
+HELD_KEYS = ("secret", "public_entropy", "seed", "result")
+
+
+def held_export(record: DrawRecord) -> dict[str, Any]:
+    """The record as published while it is held: everything but the secret, the seed and the result (from which the
+    sample follows); `record_hash` still the hash of the whole record."""
+    return {k: v for k, v in record_export(record).items() if k not in HELD_KEYS} | {"held": True}
+
+
 def inspection_list(*, user) -> QuerySet[Inspection]:
     return (
         Inspection.objects.restrict(user, "view")
         .exclude(task__state=TaskState.VOID)
+        .exclude(withheld_q(user))
         .select_related("task", "task__department", "enterprise")
         .prefetch_related(Prefetch("inspectors", queryset=Inspector.objects.order_by("number")))
     )
@@ -235,10 +319,15 @@ def canonical_hash(payload: dict[str, Any]) -> str:
 
 
 def task_events(task: InspectionTask):
+    """The task's timeline: its own steps and its objects' (opened, withdrawn, assigned, results, publication)."""
     from parkos.core.models import RecordEvent
 
+    objects = Inspection.objects.filter(task=task).values("pk")
     return (
-        RecordEvent.objects.filter(workflow="credit.task", object_id=task.pk)
+        RecordEvent.objects.filter(
+            Q(workflow="credit.task", object_id=task.pk)
+            | Q(workflow="credit.inspection", object_id__in=objects)
+        )
         .select_related("by")
         .order_by("at", "pk")
     )
@@ -280,6 +369,70 @@ def with_record_lights(rows, today: dt.date | None = None) -> None:
             r.light = "done" if r.published_on <= r.publish_due else "red"
         else:
             r.light = step_light(cal.working_days_between(today, r.publish_due), cfg.decision_publish_wd)
+
+
+# ---- the zone calendar's time limits (registries.deadline_sources) ----------------------------------------------
+def deadlines(user, today: dt.date, until: dt.date, limit: int) -> list:
+    """The credit time limits this user must meet by `until` (overdue ones included): inspection results and 双公示
+    decisions to publish, repair applications to decide — each with its light, soonest first (three queries)."""
+    from django.utils.translation import gettext as _
+
+    from parkos.core.registries import Deadline
+
+    results = list(
+        Inspection.objects.restrict(user, "change")
+        .filter(state=InspectionState.RESULT, published_on__isnull=True, publish_due__lte=until)
+        .select_related("task", "enterprise")
+        .order_by("publish_due", "pk")[:limit]
+    )
+    with_publish_lights(results, today)
+    records = list(
+        CreditRecord.objects.restrict(user, "change")
+        .filter(published_on__isnull=True, publish_due__lte=until)
+        .exclude(status__in=ENDED)
+        .select_related("enterprise")
+        .order_by("publish_due", "pk")[:limit]
+    )
+    with_record_lights(records, today)
+    cfg = CreditConfig.get()
+    cal = working_calendar()
+    repairs = list(
+        RepairApplication.objects.restrict(user, "change")
+        .filter(state=RepairState.SUBMITTED, due__lte=until)
+        .select_related("record", "enterprise")
+        .order_by("due", "pk")[:limit]
+    )
+    out = [
+        Deadline(
+            i.publish_due,
+            _("Publish the inspection result of %(name)s") % {"name": i.enterprise.name},
+            reverse("credit:task", args=[i.task_id]),
+            i.light,
+            i.task.name,
+        )
+        for i in results
+    ]
+    out += [
+        Deadline(
+            r.publish_due,
+            _("Publish %(kind)s: %(title)s") % {"kind": r.get_kind_display(), "title": r.title},
+            reverse("credit:record", args=[r.pk]),
+            r.light,
+            r.enterprise.name,
+        )
+        for r in records
+    ]
+    out += [
+        Deadline(
+            a.due,
+            _("Decide the repair application of %(name)s") % {"name": a.enterprise.name},
+            reverse("credit:record", args=[a.record_id]),
+            step_light(cal.working_days_between(today, a.due), cfg.repair_decision_wd),
+            a.record.title,
+        )
+        for a in repairs
+    ]
+    return sorted(out, key=lambda d: d.due)[:limit]
 
 
 # ---- overview --------------------------------------------------------------------------------------------------

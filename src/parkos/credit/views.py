@@ -53,6 +53,8 @@ from .forms import (
     TaskForm,
 )
 from .models import (
+    DECLARATION,
+    WITHDRAWN,
     CreditConfig,
     InspectionState,
     RecordKind,
@@ -90,6 +92,7 @@ EXCLUSION_LABELS = {
 MANUAL_LABELS = {
     engine.NO_TEAM: gettext_lazy("too few eligible inspectors"),
     engine.DEPT_MISSING: gettext_lazy("a department has no eligible inspector"),
+    WITHDRAWN: gettext_lazy("an inspector withdrew for a conflict"),
 }
 
 
@@ -766,6 +769,12 @@ def _task_post(request: HttpRequest, pk: int) -> HttpResponse:
             "assign": lambda d: services.inspection_assign(
                 user=request.user, pk=d["inspection"], inspector_ids=d["inspectors"], version=d["version"]
             ),
+            "open": lambda d: services.inspection_open(
+                user=request.user, pk=d["inspection"], version=d["version"]
+            ),
+            "withdraw": lambda d: services.inspection_withdraw(
+                user=request.user, pk=d["inspection"], note=d["note"], version=d["version"]
+            ),
         }
         if not form.is_valid():
             form_errors(request, form)
@@ -789,6 +798,9 @@ def _task_post(request: HttpRequest, pk: int) -> HttpResponse:
                 version=d["version"],
             )
             messages.success(request, _("Drawn. The record is written and can be verified by anyone."))
+        elif d["action"] == "declare":
+            services.declaration_sign(user=request.user, task_id=pk)
+            messages.success(request, _("Declaration signed: you may open your objects on inspection day."))
         elif d["action"] == "redraw":
             new = services.task_redraw(user=request.user, pk=pk, reason=d["reason"])
             messages.success(request, _("A new task redraws this one; both records stay."))
@@ -801,18 +813,41 @@ def _task_post(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+def _timeline(task, inspections) -> list:
+    """The task's events, an object's marked with its number in the batch (never its name)."""
+    order = {i.pk: i.order for i in inspections}
+    events = list(selectors.task_events(task))
+    for e in events:
+        e.object_label = (
+            f"#{order[e.object_id]}" if e.workflow == "credit.inspection" and e.object_id in order else ""
+        )
+    return events
+
+
 @login_required
 @access.page("credit:task", _staff)
 def task_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
     if request.method == "POST":
         return _task_post(request, pk)
-    inspections = list(selectors.inspection_list(user=request.user).filter(task=task))
+    inspections = selectors.task_inspections(user=request.user, task=task)
     selectors.with_publish_lights(inspections)
+    me = selectors.inspector_of(request.user)
+    declarations = selectors.declarations_of(task)
+    declared = me is not None and any(d.inspector_id == me.pk for d in declarations)
     for i in inspections:
         i.actions = {t.action for t in INSPECTION.available(request.user, i)}
         i.manual_label = MANUAL_LABELS.get(i.manual_reason, "")
+        i.mine = me is not None and any(x.pk == me.pk for x in i.inspectors.all())
+        if i.mine and not declared:  # a team member signs the declaration before anything else
+            i.actions -= {"open", "withdraw", "enter_result"}
+        if i.withheld:
+            i.actions -= {"withdraw", "enter_result"}
+        else:
+            i.actions.discard("open")
     actions = {t.action for t in TASK.available(request.user, task)}
+    if declared:
+        actions.discard("declare")
     record = (
         getattr(task, "record", None)
         if task.state in {TaskState.DRAWN, TaskState.CLOSED, TaskState.VOID}
@@ -840,9 +875,13 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
             "assignable": selectors.inspector_list(user=request.user).filter(active=True).order_by("number")
             if may_assign
             else [],
-            "events": selectors.task_events(task),
+            "events": _timeline(task, inspections),
             "history": history_entries([(str(task._meta.verbose_name), task.history.all())]),
             "redrawn_by": getattr(task, "redrawn_by", None),
+            "declarations": declarations,
+            "declared": declared,
+            "statement": DECLARATION,
+            "withholding": any(i.withheld for i in inspections),
             **_nav(request),
         },
     )
@@ -1140,15 +1179,31 @@ def draw_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     download of the whole record as JSON, and its verification, recomputed on the spot."""
     record = selectors.record_of_task(pk=pk)
     payload = selectors.record_export(record)
+    held = selectors.record_held(user=request.user, task=record.task)
     if RecordParams.of(request).format == "json":
+        shown = selectors.held_export(record) if held else payload
         resp = HttpResponse(
-            json.dumps(payload | {"record_hash": record.record_hash}, ensure_ascii=False, indent=1),
+            json.dumps(shown | {"record_hash": record.record_hash}, ensure_ascii=False, indent=1),
             content_type="application/json; charset=utf-8",
         )
         resp["Content-Disposition"] = f'attachment; filename="draw-{record.task.code}.json"'
         return resp
     checks = engine.verify(payload)
     names = {}
+    if held:
+        return render(
+            request,
+            "credit/draw_record.html",
+            {
+                "record": record,
+                "payload": selectors.held_export(record),
+                "checks": checks,
+                "verified": all(c.ok for c in checks),
+                "strata": selectors.stratum_rows(record),
+                "held": True,
+                "config": json.loads(payload["inputs"]["config"]),
+            },
+        )
     if request.user.is_authenticated and not request.user.is_enterprise_user:
         names = selectors.names_of([s["uscc"] for s in record.result["sample"]])
     sample = [

@@ -7,7 +7,9 @@
 - An inspection task: planned → frozen (the inputs and their hashes are fixed and published) → drawn (the SR-1 draw
   with the witness's code) → closed; a drawn task is void when a new task redraws it (with a written reason).
 - An inspection (one object of a task): assigned | manual → assigned (a supervisor completes the team) → result
-  (the inspector or the department enters it) → published (the department, within the limit).
+  (the inspector or the department enters it) → published (the department, within the limit). Each inspector of the
+  task signs its no-conflict declaration (a task step that keeps the state); a team member opens the object on
+  inspection day (its name was withheld until then) or withdraws from it for a conflict (→ manual).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.workflow import Workflow, step
 
-from .models import InspectionState, RecordStatus, RepairState, TaskState, runs_credit
+from .models import Inspection, InspectionState, RecordStatus, RepairState, TaskState, runs_credit
 
 
 def _staff(user) -> bool:
@@ -31,14 +33,27 @@ def _task_department(user, task) -> bool:
     return _staff(user) and (runs_credit(user) or user.department_id == task.department_id)
 
 
-def _inspection_department(user, insp) -> bool:
+def inspection_department(user, insp) -> bool:
     return _staff(user) and (runs_credit(user) or user.department_id == insp.task.department_id)
 
 
 def _inspector_or_department(user, insp) -> bool:
-    if _inspection_department(user, insp):
+    if inspection_department(user, insp):
         return True
     return not user.is_enterprise_user and any(i.user_id == user.pk for i in insp.inspectors.all())
+
+
+def _team_member(user, insp) -> bool:
+    """An inspector of the object's team (the prefetched team: no query)."""
+    return not user.is_enterprise_user and any(i.user_id == user.pk for i in insp.inspectors.all())
+
+
+def _task_inspector(user, task) -> bool:
+    """An inspector drawn for some object of the task (who signs the task's no-conflict declaration)."""
+    return (
+        not user.is_enterprise_user
+        and Inspection.inspectors.through.objects.filter(inspection__task=task, inspector__user=user).exists()
+    )
 
 
 def _record_department(user, record) -> bool:
@@ -81,6 +96,7 @@ TASK = Workflow(
         step("plan", T.PLANNED, T.PLANNED, _("plan the task"), auto=True),
         step("freeze", T.PLANNED, T.FROZEN, _("freeze the inputs"), may=_task_department),
         step("draw", T.FROZEN, T.DRAWN, _("draw"), may=_task_department),
+        step("declare", T.DRAWN, T.DRAWN, _("sign the no-conflict declaration"), may=_task_inspector),
         step("close", T.DRAWN, T.CLOSED, _("close the task"), may=_task_department),
         step("void", {T.PLANNED, T.FROZEN, T.DRAWN}, T.VOID, _("replace by a redraw"), may=_task_department),
     ],
@@ -91,7 +107,9 @@ INSPECTION = Workflow(
     "credit.inspection",
     "credit.Inspection",
     [
-        step("assign", S.MANUAL, S.ASSIGNED, _("assign inspectors"), may=_inspection_department),
+        step("assign", S.MANUAL, S.ASSIGNED, _("assign inspectors"), may=inspection_department),
+        step("open", S.ASSIGNED, S.ASSIGNED, _("open on inspection day"), may=_team_member),
+        step("withdraw", S.ASSIGNED, S.MANUAL, _("withdraw for a conflict"), may=_team_member),
         step(
             "enter_result",
             {S.ASSIGNED, S.RESULT},
@@ -99,10 +117,8 @@ INSPECTION = Workflow(
             _("enter the result"),
             may=_inspector_or_department,
         ),
-        step("publish", S.RESULT, S.PUBLISHED, _("publish the result"), may=_inspection_department),
-        step(
-            "rectified", S.PUBLISHED, S.PUBLISHED, _("record the rectification"), may=_inspection_department
-        ),
+        step("publish", S.RESULT, S.PUBLISHED, _("publish the result"), may=inspection_department),
+        step("rectified", S.PUBLISHED, S.PUBLISHED, _("record the rectification"), may=inspection_department),
     ],
 )
 

@@ -201,6 +201,12 @@ def _inspections(rng, ents: list[Enterprise], today: dt.date, admin: User, depts
         name = SURNAMES[k % len(SURNAMES)] + GIVEN[(k * 7) % len(GIVEN)]
         until = today + dt.timedelta(days=400) if k % 11 else today - dt.timedelta(days=30)  # some lapsed
         leave = (today - dt.timedelta(days=3), today + dt.timedelta(days=10)) if k == 7 else (None, None)
+        # the new bureaus' logins are enforcement officers too: they sign declarations and open their objects
+        login = (
+            User.objects.filter(username=f"{code.lower()}_staff").values_list("pk", flat=True).first()
+            if k in (0, 1)  # 市场监管 and 生态环境's first officers
+            else None
+        )
         inspectors.append(
             services.inspector_save(
                 user=admin,
@@ -213,6 +219,7 @@ def _inspections(rng, ents: list[Enterprise], today: dt.date, admin: User, depts
                     "qualifications": QUALS[code],
                     "leave_from": leave[0],
                     "leave_until": leave[1],
+                    "user_id": login,
                 },
             )
         )
@@ -246,13 +253,16 @@ def _inspections(rng, ents: list[Enterprise], today: dt.date, admin: User, depts
         [items["SC-01"], items["HB-01"]],
         today - dt.timedelta(days=14),
         1,
+        inspect_by=today + dt.timedelta(days=30),
     )
     _results(rng, first, today, admin, share=1.0)
     _results(rng, joint, today, admin, share=0.5)
     return 2
 
 
-def _drawn_task(admin: User, name: str, items, planned_on: dt.date, park_index: int):
+def _drawn_task(
+    admin: User, name: str, items, planned_on: dt.date, park_index: int, inspect_by: dt.date | None = None
+):
     from parkos.core.models import Park
     from parkos.credit.models import InspectionPlan
 
@@ -267,6 +277,7 @@ def _drawn_task(admin: User, name: str, items, planned_on: dt.date, park_index: 
         plan_id=plan.pk if plan else None,
         department_id=items[0].department_id,
         max_load=20,
+        inspect_by=inspect_by,
     )
     services.task_freeze(user=admin, pk=task.pk, on=planned_on)
     services.task_draw(
@@ -277,8 +288,12 @@ def _drawn_task(admin: User, name: str, items, planned_on: dt.date, park_index: 
 
 def _results(rng, task, today: dt.date, admin: User, share: float) -> None:
     """Results for a share of the task's objects: most without problems, some ordered to rectify; published in
-    time, late, or not yet; manual objects get a team first."""
+    time, late, or not yet; manual objects get a team first. The inspectors with a login sign the task's
+    no-conflict declaration the day after the draw, and each has opened one object today, not yet reported."""
     rows = list(Inspection.objects.filter(task=task).order_by("order"))
+    signers = User.objects.filter(inspector__inspections__task=task).distinct().order_by("pk")
+    for u in signers:
+        services.declaration_sign(user=u, task_id=task.pk, on=task.planned_on + dt.timedelta(days=1))
     spare = list(task.record.result["assignments"].values())
     from parkos.credit.models import Inspector
 
@@ -309,6 +324,15 @@ def _results(rng, task, today: dt.date, admin: User, share: float) -> None:
             continue  # entered, waiting to be published
         late = 35 if k % 7 == 6 else int(rng.integers(2, 15))
         services.result_publish(user=admin, pk=insp.pk, on=min(today, inspected + dt.timedelta(days=late)))
+    for u in signers:  # each officer has opened one more object today and is on the way
+        nxt = (
+            Inspection.objects.filter(task=task, state=InspectionState.ASSIGNED, opened_on__isnull=True)
+            .filter(inspectors__user=u)
+            .order_by("order")
+            .first()
+        )
+        if nxt is not None:
+            services.inspection_open(user=u, pk=nxt.pk, on=today)
 
 
 def _repairs(today: dt.date, admin: User, depts) -> int:

@@ -47,6 +47,7 @@ class ProjectsConfig(AppConfig):
                 context=ratings.context,
                 already_rated=_("This approval item has been rated."),
                 pending=ratings.pending,
+                summary=ratings.summary,
                 order=20,
             )
         )

@@ -52,3 +52,8 @@ def pending(user, since: dt.date):
         .select_related("item", "project", "department")
         .order_by("-completed_on")
     )
+
+
+def summary(item) -> tuple[str, dt.date]:
+    """How a decided item reads among the services to rate."""
+    return f"{item.item.name} · {item.project.name} · {item.department.name}", item.completed_on

@@ -41,7 +41,8 @@ def levels_of(*, target: str, ids) -> dict[int, int]:
 
 def to_rate(*, user, limit: int = 50) -> list:
     """The services this enterprise user received inside the rating window and has not rated, from every target
-    that lists them (each record carries its `target` key for the rating form)."""
+    that lists them, newest first (each record carries its `target` key for the rating form and its target's
+    `rate_label` and `rate_date`)."""
     if not user.is_authenticated or not user.is_enterprise_user:
         return []
     since = timezone.localdate() - dt.timedelta(days=RatingConfig.get().rating_window_days)
@@ -54,8 +55,9 @@ def to_rate(*, user, limit: int = 50) -> list:
         for r in rows:
             if r.pk not in done:
                 r.target = t.key
+                r.rate_label, r.rate_date = t.summary(r) if t.summary else (str(r), None)
                 out.append(r)
-    return out[:limit]
+    return sorted(out, key=lambda r: r.rate_date or dt.date.min, reverse=True)[:limit]
 
 
 def rating_of(*, target: str, target_id: int) -> tuple[Rating | None, list[Rating]]:

@@ -95,3 +95,18 @@ def filesize(n: Any) -> str:
     if n < 1024 * 1024:
         return f"{max(1, round(n / 1024))} KB"
     return f"{n / 1048576:.1f} MB"
+
+
+# ---- time-limit lights (core.models.Light): one label and one badge colour everywhere ----------------------------
+@register.filter
+def light_label(light: str) -> str:
+    from parkos.core.models import Light
+
+    return str(Light(light).label) if light in Light.values else ""
+
+
+@register.filter
+def light_badge(light: str) -> str:
+    from parkos.core.models import LIGHT_BADGE
+
+    return LIGHT_BADGE.get(light, "")

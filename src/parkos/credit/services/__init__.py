@@ -1,7 +1,9 @@
 """Every write of credit supervision: permission and scope, validation, state machine, audit, one transaction.
 
-Two modules: `records` (credit records, effective classes, 信用修复, the nightly window job) and `draws`
-(双随机、一公开: directories, plans, tasks, the frozen inputs, the SR-1 draw and its record, results).
+Three modules: `records` (credit records, effective classes, 信用修复, the nightly window job), `draws`
+(双随机、一公开: directories, plans, tasks, the frozen inputs, the SR-1 draw and its record, results) and
+`inspections` (the inspector's part: the per-task no-conflict declaration, opening an object on inspection day,
+withdrawing for a conflict).
 """
 
 from .draws import (
@@ -19,6 +21,7 @@ from .draws import (
     task_freeze,
     task_redraw,
 )
+from .inspections import declaration_sign, inspection_open, inspection_withdraw
 from .records import (
     profiles_refresh,
     record_create,
@@ -31,7 +34,10 @@ from .records import (
 
 __all__ = [
     "conflict_declare",
+    "declaration_sign",
     "inspection_assign",
+    "inspection_open",
+    "inspection_withdraw",
     "inspector_save",
     "item_save",
     "plan_save",

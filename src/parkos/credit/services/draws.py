@@ -28,6 +28,7 @@ from ..models import (
     PROBLEM_RESULTS,
     Conflict,
     CreditConfig,
+    Declaration,
     DrawInputs,
     DrawRecord,
     Inspection,
@@ -627,11 +628,17 @@ def result_enter(
         )
     if result in PROBLEM_RESULTS and not problems.strip():
         raise Invalid(_("Describe the problems found."), fields={"problems": [_("required")]})
+    drawn_in_task = Inspection.inspectors.through.objects.filter(
+        inspection__task_id=insp.task_id, inspector__user=user
+    ).exists()
+    if drawn_in_task and not Declaration.objects.filter(task_id=insp.task_id, inspector__user=user).exists():
+        raise Invalid(_("Sign the task's no-conflict declaration first."))  # whatever the inspector's office
     cfg = CreditConfig.get()
     cal = working_calendar()
 
     def effects(_t) -> None:
         insp.result, insp.inspected_on, insp.problems = result, inspected_on, problems.strip()
+        insp.opened_on = insp.opened_on or inspected_on
         insp.publish_due = cal.add_working_days(inspected_on, cfg.result_publish_wd)
         needs_fix = result in {Result.ORDERED, Result.PENDING, Result.NOT_PUBLISHED}
         insp.rectify_due = cal.add_working_days(inspected_on, cfg.rectify_wd) if needs_fix else None
