@@ -170,7 +170,7 @@ def test_demo_investment_has_chains_gaps_leads_in_every_stage_and_a_decided_conf
     assert {r["origin"] for r in d["indicators"]} == {"parkos", "entered"}
 
 
-def test_demo_services_have_requests_cases_in_every_state_and_twenty_policies(db):
+def test_demo_services_have_requests_cases_in_every_state_twenty_policies_and_credit(db):
     from parkos.policies.models import Application, Eligibility, Grant, Policy
     from parkos.ratings.models import BadRatingCase, Rating
     from parkos.servicedesk.models import Request, ServiceCard
@@ -195,9 +195,11 @@ def test_demo_services_have_requests_cases_in_every_state_and_twenty_policies(db
     assert Eligibility.objects.filter(status="eligible").exists()
     assert {"approved", "disbursed", "proposed"} <= set(Grant.objects.values_list("state", flat=True))
     assert {"approved", "rejected", "submitted"} <= set(Application.objects.values_list("state", flat=True))
+    _demo_credit_holds()  # the same build (a demo zone takes a minute): credit's part of it
 
 
-def test_demo_credit_has_classes_a_years_plan_two_drawn_tasks_in_every_state_and_repairs(db):
+def _demo_credit_holds() -> None:
+    """Credit in the services demo: classes, a year's plan, two drawn tasks in every state, repairs (issue #17 §9)."""
     from django.contrib.auth.models import AnonymousUser
 
     from parkos.credit import selectors as credit
@@ -212,7 +214,6 @@ def test_demo_credit_has_classes_a_years_plan_two_drawn_tasks_in_every_state_and
         RepairApplication,
     )
 
-    demo_build(enterprises=500, seed=7, months=0, services=True)
     classes = set(CreditProfile.objects.values_list("effective_class", flat=True))
     assert classes == {"A", "B", "C", "D"}
     assert CreditProfile.objects.filter(serious=True).count() == 1

@@ -22,7 +22,7 @@ SEED = (
 
 def _parkos(env, *args):
     return subprocess.run(
-        [sys.executable, "-m", "parkos.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "parkos.cli", *args], env=env, capture_output=True, text=True, timeout=300
     )
 
 

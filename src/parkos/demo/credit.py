@@ -201,12 +201,7 @@ def _inspections(rng, ents: list[Enterprise], today: dt.date, admin: User, depts
         name = SURNAMES[k % len(SURNAMES)] + GIVEN[(k * 7) % len(GIVEN)]
         until = today + dt.timedelta(days=400) if k % 11 else today - dt.timedelta(days=30)  # some lapsed
         leave = (today - dt.timedelta(days=3), today + dt.timedelta(days=10)) if k == 7 else (None, None)
-        # the new bureaus' logins are enforcement officers too: they sign declarations and open their objects
-        login = (
-            User.objects.filter(username=f"{code.lower()}_staff").values_list("pk", flat=True).first()
-            if k in (0, 1)  # 市场监管 and 生态环境's first officers
-            else None
-        )
+
         inspectors.append(
             services.inspector_save(
                 user=admin,
@@ -219,7 +214,6 @@ def _inspections(rng, ents: list[Enterprise], today: dt.date, admin: User, depts
                     "qualifications": QUALS[code],
                     "leave_from": leave[0],
                     "leave_until": leave[1],
-                    "user_id": login,
                 },
             )
         )
@@ -255,6 +249,24 @@ def _inspections(rng, ents: list[Enterprise], today: dt.date, admin: User, depts
         1,
         inspect_by=today + dt.timedelta(days=30),
     )
+    # the new bureaus' logins are enforcement officers too — each the officer of its bureau the joint task drew most
+    # (the draw's secret is random, so chosen after it): they sign declarations and open their objects
+    from django.db.models import Count
+
+    from parkos.credit.models import Inspector
+
+    for code in ("SCJ", "HBJ"):
+        login = User.objects.filter(username=f"{code.lower()}_staff").first()
+        busiest = (
+            Inspector.objects.filter(department=depts[code], inspections__task=joint)
+            .annotate(n=Count("inspections"))
+            .order_by("-n", "number")
+            .first()
+        )
+        if login is not None and busiest is not None:
+            services.inspector_save(
+                user=admin, pk=busiest.pk, data={"user_id": login.pk}, version=busiest.version
+            )
     _results(rng, first, today, admin, share=1.0)
     _results(rng, joint, today, admin, share=0.5)
     return 2
