@@ -69,7 +69,7 @@ lint: install
 
 # the whole suite (slow and browser tests included) on two workers, with the coverage floor
 test: install system-deps lint
-	PARKOS_ENV=test $(VENV)/bin/pytest -n 2 --dist worksteal --durations=15 --cov=parkos --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+	PARKOS_ENV=test $(VENV)/bin/pytest -n 2 --dist worksteal --durations=25 --cov=parkos --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 # what a developer runs between commits: no browser, no slow tests (≤ 5 min on 2 cores)
 test-fast: install

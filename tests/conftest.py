@@ -1,4 +1,7 @@
+import fcntl
 import os
+import subprocess
+import sys
 
 os.environ.setdefault("PARKOS_ENV", "test")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API beside live_server
@@ -79,6 +82,29 @@ def client_ent_a(client, ent_user_a):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory, worker_id):
+    """One SQLite database with every migration applied, built once for the whole run: the tests and bench scripts
+    that run `parkos` in a subprocess on their own SQLite file start from a copy of it instead of migrating again
+    (one migrate is 1–2 minutes). The first xdist worker to need it builds it under a file lock; the other waits."""
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the workers' base directories share this parent
+    path = root / "migrated.sqlite3"
+    with open(root / "migrated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            work = root / "migrating"
+            work.mkdir(exist_ok=True)
+            env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PARKOS_ENV"}}
+            env.update({"PARKOS_DATA_DIR": str(work), "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}"})
+            subprocess.run(
+                [sys.executable, "-m", "parkos.cli", "migrate", "-v0"], env=env, check=True, timeout=900
+            )
+            (work / "db.sqlite3").rename(path)
+    return path
 
 
 @pytest.fixture(scope="session")

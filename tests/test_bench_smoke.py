@@ -38,8 +38,9 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         ],
     ],
 )
-def test_bench_script_runs(args):
+def test_bench_script_runs(args, migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PARKOS_ENV", "PARKOS_DATA_DIR"}}
+    env["PARKOS_SQLITE_TEMPLATE"] = str(migrated_sqlite)
     r = subprocess.run(
         [sys.executable, *args], cwd=BENCH, env=env, capture_output=True, text=True, timeout=600
     )

@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -70,11 +71,11 @@ def test_bulk_insert_writes_rows_and_history_in_order(admin):
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory):
+def cli_env(tmp_path_factory, migrated_sqlite):
     data = tmp_path_factory.mktemp("cli")
+    shutil.copyfile(migrated_sqlite, data / "cli.sqlite3")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PARKOS_ENV"}}
     env.update({"PARKOS_DATA_DIR": str(data), "DATABASE_URL": f"sqlite:///{data / 'cli.sqlite3'}"})
-    subprocess.run([sys.executable, "-m", "parkos.cli", "migrate", "-v0"], env=env, check=True, timeout=300)
     return env, data
 
 

@@ -3,6 +3,7 @@ file and unreadable input (exit 2 with a message); `parkos workplan import` stor
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -101,8 +102,9 @@ def test_gbk_text_is_read(env, tmp_path):
 
 
 @pytest.mark.slow
-def test_import_stores_the_plan(env):
-    e, _data = env
+def test_import_stores_the_plan(env, migrated_sqlite):
+    e, data = env
+    shutil.copyfile(migrated_sqlite, data / "wp.sqlite3")  # `migrate` below then checks it is current
     assert _parkos(e, "migrate", "-v0").returncode == 0
     assert (
         _parkos(e, "createsuperuser", "--noinput", "--username", "root", "--email", "r@x.cn").returncode == 0

@@ -306,6 +306,19 @@ def _results(rng, task, today: dt.date, admin: User, share: float) -> None:
     signers = User.objects.filter(inspector__inspections__task=task).distinct().order_by("pk")
     for u in signers:
         services.declaration_sign(user=u, task_id=task.pk, on=task.planned_on + dt.timedelta(days=1))
+    # while the inspection period runs, each officer keeps one assigned object of their own without a result (the
+    # last in draw order), so the one they open today is always there whatever the draw gave them
+    keep = set()
+    if share < 1:
+        for u in signers:
+            mine = (
+                Inspection.objects.filter(task=task, state=InspectionState.ASSIGNED, inspectors__user=u)
+                .order_by("-order")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if mine is not None:
+                keep.add(mine)
     spare = list(task.record.result["assignments"].values())
     from parkos.credit.models import Inspector
 
@@ -323,6 +336,8 @@ def _results(rng, task, today: dt.date, admin: User, share: float) -> None:
             services.inspection_assign(user=admin, pk=insp.pk, inspector_ids=free, on=task.planned_on)
         if k >= len(rows) * share:
             break
+        if insp.pk in keep:
+            continue
         inspected = min(today, task.planned_on + dt.timedelta(days=int(rng.integers(3, 20))))
         problem = k % 6 == 5
         services.result_enter(
