@@ -301,24 +301,26 @@ def _drawn_task(
 def _results(rng, task, today: dt.date, admin: User, share: float) -> None:
     """Results for a share of the task's objects: most without problems, some ordered to rectify; published in
     time, late, or not yet; manual objects get a team first. The inspectors with a login sign the task's
-    no-conflict declaration the day after the draw, and each has opened one object today, not yet reported."""
+    no-conflict declaration the day after the draw; while the inspection period runs, each has an object opened
+    today, not yet reported (one shared object when the draw teamed two of them on the only object of one)."""
     rows = list(Inspection.objects.filter(task=task).order_by("order"))
     signers = User.objects.filter(inspector__inspections__task=task).distinct().order_by("pk")
     for u in signers:
         services.declaration_sign(user=u, task_id=task.pk, on=task.planned_on + dt.timedelta(days=1))
     # while the inspection period runs, each officer keeps one assigned object of their own without a result (the
     # last in draw order), so the one they open today is always there whatever the draw gave them
-    keep = set()
+    keep: dict[int, int] = {}  # officer's user → the object they open today
     if share < 1:
         for u in signers:
             mine = (
                 Inspection.objects.filter(task=task, state=InspectionState.ASSIGNED, inspectors__user=u)
+                .exclude(pk__in=list(keep.values()))
                 .order_by("-order")
                 .values_list("pk", flat=True)
                 .first()
             )
             if mine is not None:
-                keep.add(mine)
+                keep[u.pk] = mine
     spare = list(task.record.result["assignments"].values())
     from parkos.credit.models import Inspector
 
@@ -336,7 +338,7 @@ def _results(rng, task, today: dt.date, admin: User, share: float) -> None:
             services.inspection_assign(user=admin, pk=insp.pk, inspector_ids=free, on=task.planned_on)
         if k >= len(rows) * share:
             break
-        if insp.pk in keep:
+        if insp.pk in keep.values():
             continue
         inspected = min(today, task.planned_on + dt.timedelta(days=int(rng.integers(3, 20))))
         problem = k % 6 == 5
@@ -351,15 +353,9 @@ def _results(rng, task, today: dt.date, admin: User, share: float) -> None:
             continue  # entered, waiting to be published
         late = 35 if k % 7 == 6 else int(rng.integers(2, 15))
         services.result_publish(user=admin, pk=insp.pk, on=min(today, inspected + dt.timedelta(days=late)))
-    for u in signers:  # each officer has opened one more object today and is on the way
-        nxt = (
-            Inspection.objects.filter(task=task, state=InspectionState.ASSIGNED, opened_on__isnull=True)
-            .filter(inspectors__user=u)
-            .order_by("order")
-            .first()
-        )
-        if nxt is not None:
-            services.inspection_open(user=u, pk=nxt.pk, on=today)
+    for u in signers:  # each officer has opened one object today and is on the way
+        if u.pk in keep:
+            services.inspection_open(user=u, pk=keep[u.pk], on=today)
 
 
 def _repairs(today: dt.date, admin: User, depts) -> int:
